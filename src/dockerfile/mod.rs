@@ -1,0 +1,2 @@
+//! Dockerfile parser (placeholder).
+pub struct Dockerfile;

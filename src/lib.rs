@@ -1,0 +1,17 @@
+//! wharf: a fast linter for Dockerfiles and Docker Compose files.
+//!
+//! The pipeline: [`discover`] finds files, each is read once into a [`source::SourceFile`],
+//! parsed once ([`dockerfile`], [`compose`]), and every selected rule from [`registry`] runs
+//! over it ([`engine`]); the diagnostics are sorted and printed by [`output`].
+
+pub mod compose;
+pub mod diagnostic;
+pub mod dockerfile;
+pub mod registry;
+pub mod rule;
+pub mod settings;
+pub mod shell;
+pub mod source;
+
+#[path = "../rules/mod.rs"]
+pub mod rules;

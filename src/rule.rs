@@ -1,0 +1,280 @@
+//! Rule metadata: code, name, category, default severity, docs, and the function that checks.
+
+use crate::compose::ComposeFile;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::dockerfile::Dockerfile;
+use crate::settings::RuleSettings;
+use crate::source::{SourceFile, Span};
+
+/// What a rule is about. The category sets the default severity and whether the rule is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// The file cannot be read by Docker at all.
+    Syntax,
+    /// The build or `compose up` fails or misbehaves.
+    Correctness,
+    /// A security weakness.
+    Security,
+    /// The container will be fragile at run time.
+    Reliability,
+    /// Image size, build time, cache busting.
+    Efficiency,
+    /// Consistency and readability; off by default.
+    Style,
+    /// Strict checks that many projects do not want; off by default.
+    Pedantic,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Syntax,
+        Category::Correctness,
+        Category::Security,
+        Category::Reliability,
+        Category::Efficiency,
+        Category::Style,
+        Category::Pedantic,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Correctness => "correctness",
+            Category::Security => "security",
+            Category::Reliability => "reliability",
+            Category::Efficiency => "efficiency",
+            Category::Style => "style",
+            Category::Pedantic => "pedantic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Category::Syntax | Category::Correctness => Severity::Error,
+            Category::Security | Category::Reliability => Severity::Warning,
+            Category::Efficiency => Severity::Info,
+            Category::Style | Category::Pedantic => Severity::Style,
+        }
+    }
+
+    pub fn default_enabled(self) -> bool {
+        !matches!(self, Category::Style | Category::Pedantic)
+    }
+}
+
+/// The function a rule runs, by the kind of file it reads.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Dockerfile(fn(&mut Context<'_, Dockerfile>)),
+    Compose(fn(&mut Context<'_, ComposeFile>)),
+    /// Reported by the engine itself from parse errors (DF000, DC000).
+    Syntax(crate::source::FileKind),
+    /// Reported by the engine itself from suppression bookkeeping.
+    Meta,
+}
+
+/// A rule's static description. Declare one with [`declare_rule!`](crate::declare_rule).
+pub struct Rule {
+    pub code: &'static str,
+    /// kebab-case, naming the bad pattern.
+    pub name: &'static str,
+    pub category: Category,
+    /// One line: what is wrong. Used by `wharf rules` and SARIF's short description.
+    pub summary: &'static str,
+    /// The doc comment of the rule, in markdown.
+    pub docs: &'static str,
+    /// Other names the rule answers to (BuildKit check names, dclint rule names).
+    pub aliases: &'static [&'static str],
+    /// Overrides the category's default severity.
+    pub severity: Option<Severity>,
+    /// Overrides the category's default on/off.
+    pub enabled: Option<bool>,
+    pub fixable: bool,
+    pub check: Check,
+}
+
+impl Rule {
+    /// The defaults a rule declaration starts from.
+    pub const DEFAULT: Rule = Rule {
+        code: "",
+        name: "",
+        category: Category::Correctness,
+        summary: "",
+        docs: "",
+        aliases: &[],
+        severity: None,
+        enabled: None,
+        fixable: false,
+        check: Check::Meta,
+    };
+
+    pub fn default_severity(&self) -> Severity {
+        self.severity
+            .unwrap_or_else(|| self.category.default_severity())
+    }
+
+    pub fn default_enabled(&self) -> bool {
+        self.enabled
+            .unwrap_or_else(|| self.category.default_enabled())
+    }
+
+    /// The docs with the one leading space of each doc-comment line removed.
+    pub fn docs_text(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim_end().to_string() + "\n"
+    }
+
+    /// The fenced code blocks of one docs section (`## Example`, `## Use instead`).
+    pub fn doc_examples(&self, section: &str) -> Vec<String> {
+        let text = self.docs_text();
+        let mut out = Vec::new();
+        let mut in_section = false;
+        let mut block: Option<String> = None;
+        for line in text.lines() {
+            if let Some(b) = block.as_mut() {
+                if line.starts_with("```") {
+                    out.push(block.take().unwrap_or_default());
+                } else {
+                    b.push_str(line);
+                    b.push('\n');
+                }
+                continue;
+            }
+            if let Some(h) = line.strip_prefix("## ") {
+                in_section = h.trim().eq_ignore_ascii_case(section);
+            } else if in_section && line.starts_with("```") {
+                block = Some(String::new());
+            }
+        }
+        out
+    }
+
+    /// The help URI for SARIF and the human output.
+    pub fn url(&self) -> String {
+        format!(
+            "https://github.com/wharf-lint/wharf/blob/main/docs/rules.md#{}",
+            self.code.to_ascii_lowercase()
+        )
+    }
+
+    pub fn applies_to(&self, kind: crate::source::FileKind) -> bool {
+        use crate::source::FileKind;
+        match self.check {
+            Check::Dockerfile(_) => kind == FileKind::Dockerfile,
+            Check::Compose(_) => kind == FileKind::Compose,
+            Check::Syntax(k) => k == kind,
+            Check::Meta => true,
+        }
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.code, self.name)
+    }
+}
+
+/// Declares a rule: its doc comment becomes its documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub static RULE = Rule { code: "DL3002", name: "last-user-is-root", ..., check: Check::Dockerfile(check) };
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:expr])*
+        pub static $ident:ident = Rule { $($field:ident : $value:expr),* $(,)? };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rule::Rule = $crate::rule::Rule {
+            docs: concat!($($doc, "\n"),*),
+            $($field: $value,)*
+            ..$crate::rule::Rule::DEFAULT
+        };
+    };
+}
+
+/// What a rule's check function gets: the parsed file, the settings, and a place to report.
+pub struct Context<'a, F> {
+    pub file: &'a F,
+    pub source: &'a SourceFile,
+    pub settings: &'a RuleSettings,
+    pub rule: &'static Rule,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a, F> Context<'a, F> {
+    pub fn new(
+        file: &'a F,
+        source: &'a SourceFile,
+        settings: &'a RuleSettings,
+        rule: &'static Rule,
+    ) -> Self {
+        Context {
+            file,
+            source,
+            settings,
+            rule,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Reports a finding of this rule at `span`. Returns it so help or a fix can be added.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            code: self.rule.code,
+            name: self.rule.name,
+            severity: self.rule.default_severity(),
+            span,
+            message: message.into(),
+            help: None,
+            fix: None,
+            related: Vec::new(),
+        });
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    pub fn text(&self, span: Span) -> &'a str {
+        span.text(&self.source.text)
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+impl Diagnostic {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(&mut self, fix: crate::diagnostic::Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        self.related.push(crate::diagnostic::Related {
+            file: None,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}

@@ -1,0 +1,1 @@
+//! The shell model of a RUN (placeholder until the shell parser lands).

@@ -1,0 +1,264 @@
+//! Source text, byte spans, and the conversion from bytes to line/column for output.
+//!
+//! Everything inside wharf speaks in byte offsets into the file's text (`Span`). Lines and
+//! columns exist only at the edge, when a diagnostic is printed: [`LineIndex`] converts them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A half-open byte range `start..end` into a file's text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+
+    /// Builds a span from `usize` offsets (files are limited to 4 GiB by the reader).
+    pub fn from_range(range: std::ops::Range<usize>) -> Self {
+        Span::new(range.start as u32, range.end as u32)
+    }
+
+    pub const fn empty(at: u32) -> Self {
+        Span { start: at, end: at }
+    }
+
+    pub const fn len(self) -> u32 {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn contains(self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The text this span covers (empty when the span is out of bounds).
+    pub fn text(self, source: &str) -> &str {
+        source.get(self.range()).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// What kind of file a path holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Dockerfile,
+    Compose,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::Compose => "compose",
+        }
+    }
+}
+
+/// A file as read from disk (or stdin): its reported path and its full text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as discovered or given on the command line; this is what output reports.
+    pub path: PathBuf,
+    pub text: String,
+    pub kind: FileKind,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>, kind: FileKind) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            kind,
+        }
+    }
+
+    /// The reported path with forward slashes, as every output format prints it.
+    pub fn display_path(&self) -> String {
+        let s = self.path.to_string_lossy();
+        let s = s.strip_prefix("./").unwrap_or(&s);
+        s.replace('\\', "/")
+    }
+}
+
+/// Byte offset -> (line, column) conversion. Lines and columns are 1-based; columns count
+/// Unicode scalar values, so a tab or a multi-byte character is one column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    /// The 0-based line that contains `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_start(&self, line0: usize) -> u32 {
+        self.line_starts[line0.min(self.line_starts.len() - 1)]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The 1-based line and column of a byte offset (clamped to the text, and moved back to a
+    /// character boundary if it falls inside a multi-byte character).
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let mut offset = (offset as usize).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line0 = self.line_of(offset as u32);
+        let start = self.line_starts[line0] as usize;
+        let column = text[start..offset].chars().count() as u32 + 1;
+        LineCol {
+            line: line0 as u32 + 1,
+            column,
+        }
+    }
+}
+
+/// A map from offsets in a derived string (say, an instruction's logical line with its
+/// continuations removed) back to byte offsets in the file. It is a list of pieces: each piece
+/// of the derived text was copied verbatim from one place in the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// `(derived_start, file_start)`, sorted by `derived_start`.
+    pieces: Vec<(u32, u32)>,
+}
+
+impl OffsetMap {
+    pub fn new() -> Self {
+        OffsetMap { pieces: Vec::new() }
+    }
+
+    /// Records that the derived text from `derived_start` on was copied from `file_start` on.
+    pub fn push(&mut self, derived_start: u32, file_start: u32) {
+        if let Some(&(d, f)) = self.pieces.last() {
+            // Skip a piece that continues the previous one exactly.
+            if derived_start >= d && file_start >= f && derived_start - d == file_start - f {
+                return;
+            }
+            if d == derived_start {
+                self.pieces.pop();
+            }
+        }
+        self.pieces.push((derived_start, file_start));
+    }
+
+    /// The file offset of a derived offset.
+    pub fn to_file(&self, derived: u32) -> u32 {
+        let i = match self.pieces.binary_search_by_key(&derived, |p| p.0) {
+            Ok(i) => i,
+            Err(0) => return derived,
+            Err(i) => i - 1,
+        };
+        let (d, f) = self.pieces[i];
+        f + (derived - d)
+    }
+
+    /// The file span of a derived range. The end is mapped as "one past the last character",
+    /// so a word that ends right before a continuation does not swallow the continuation.
+    pub fn span(&self, start: u32, end: u32) -> Span {
+        let s = self.to_file(start);
+        let e = if end > start {
+            self.to_file(end - 1) + 1
+        } else {
+            s
+        };
+        Span::new(s, e.max(s))
+    }
+}
+
+/// Text derived from a file (a logical line, a word with quotes removed) together with the map
+/// back to file offsets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappedText {
+    pub text: String,
+    pub map: OffsetMap,
+}
+
+impl MappedText {
+    /// Appends `piece`, which sits in the file at `file_offset`.
+    pub fn push_str(&mut self, piece: &str, file_offset: u32) {
+        if piece.is_empty() {
+            return;
+        }
+        self.map.push(self.text.len() as u32, file_offset);
+        self.text.push_str(piece);
+    }
+
+    /// The file span of a range of the derived text.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        self.map.span(start as u32, end as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars() {
+        let text = "ab\nçd\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 2, column: 1 });
+        assert_eq!(idx.line_col(text, 5), LineCol { line: 2, column: 2 });
+        assert_eq!(idx.line_col(text, 4), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn offset_map_pieces() {
+        let file = "RUN a \\\n  b";
+        let mut m = MappedText::default();
+        m.push_str("a ", 4);
+        m.push_str("  b", 8);
+        assert_eq!(m.text, "a   b");
+        assert_eq!(m.span(4, 5).text(file), "b");
+        assert_eq!(m.span(0, 1).text(file), "a");
+        assert_eq!(m.span(0, 5), Span::new(4, 11));
+    }
+}
