@@ -8,4 +8,7 @@ pub mod dockerfile;
 pub mod project;
 
 /// Every rule, sorted by code.
-pub static ALL: &[&Rule] = &[];
+pub static ALL: &[&Rule] = &[
+    &compose::dc000_syntax_error::RULE,
+    &dockerfile::df000_syntax_error::RULE,
+];

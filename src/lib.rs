@@ -4,9 +4,13 @@
 //! parsed once ([`dockerfile`], [`compose`]), and every selected rule from [`registry`] runs
 //! over it ([`engine`]); the diagnostics are sorted and printed by [`output`].
 
+pub mod cli;
 pub mod compose;
 pub mod diagnostic;
+pub mod discover;
 pub mod dockerfile;
+pub mod engine;
+pub mod output;
 pub mod registry;
 pub mod rule;
 pub mod settings;

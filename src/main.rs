@@ -1,1 +1,6 @@
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = wharf::cli::Cli::parse();
+    std::process::exit(wharf::cli::run(cli));
+}

@@ -1,1 +1,3 @@
 //! Rules for compose files.
+
+pub mod dc000_syntax_error;

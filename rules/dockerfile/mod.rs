@@ -1,1 +1,3 @@
-//! Rules for dockerfile files.
+//! Rules for Dockerfiles.
+
+pub mod df000_syntax_error;

@@ -1,2 +1,431 @@
-//! Dockerfile parser (placeholder).
-pub struct Dockerfile;
+//! The Dockerfile parser: a lossless, line-based reader that follows BuildKit, and the semantic
+//! model (stages, effective USER/WORKDIR/SHELL, ARG/ENV scopes) that rules query.
+//!
+//! Every node carries a byte [`Span`] into the file. Text that BuildKit joins or unquotes (a
+//! logical line across continuations, a quoted word) is kept as [`MappedText`] or [`Word`], so a
+//! rule can always point at the exact bytes a finding is about.
+
+mod json;
+mod model;
+mod parser;
+mod words;
+
+pub use model::{Base, Model, Stage, StageState};
+pub use parser::parse;
+pub use words::{split_words, unquote};
+
+use crate::source::{MappedText, Span};
+
+/// A parsed Dockerfile.
+#[derive(Debug, Default)]
+pub struct Dockerfile {
+    /// Parser directives from the top of the file (`# syntax=`, `# escape=`, `# check=`).
+    pub directives: Vec<Directive>,
+    /// The escape character: `\` unless `# escape=`` ` `` says otherwise.
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+    /// Every comment line outside heredoc bodies, in file order.
+    pub comments: Vec<Comment>,
+    /// Whitespace-only lines inside a continued instruction (BuildKit warns about them).
+    pub empty_continuation_lines: Vec<Span>,
+    /// Syntax errors: each becomes a DF000 diagnostic.
+    pub errors: Vec<SyntaxError>,
+    /// Stages and per-instruction state; built once after parsing.
+    pub model: Model,
+}
+
+impl Dockerfile {
+    /// The directive with this (lowercase) name.
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name == name)
+    }
+
+    /// Instructions in file order, with ONBUILD triggers *not* expanded.
+    pub fn iter(&self) -> impl Iterator<Item = &Instruction> {
+        self.instructions.iter()
+    }
+
+    /// Instructions with ONBUILD triggers included right after their ONBUILD (for rules that
+    /// hadolint also applies to `ONBUILD RUN ...`).
+    pub fn iter_with_onbuild(&self) -> impl Iterator<Item = &Instruction> {
+        self.instructions.iter().flat_map(|i| {
+            let inner = match &i.body {
+                Body::Onbuild(Some(inner)) => Some(inner.as_ref()),
+                _ => None,
+            };
+            std::iter::once(i).chain(inner)
+        })
+    }
+
+    /// All RUN instructions (and ONBUILD RUN triggers) with their index in `instructions`.
+    pub fn runs(&self) -> impl Iterator<Item = (usize, &Instruction)> {
+        self.instructions.iter().enumerate().flat_map(|(idx, i)| {
+            let inner = match &i.body {
+                Body::Onbuild(Some(inner)) => Some(inner.as_ref()),
+                _ => None,
+            };
+            std::iter::once(i)
+                .chain(inner)
+                .filter(|i| i.kind == Kind::Run)
+                .map(move |i| (idx, i))
+        })
+    }
+}
+
+/// A parser directive such as `# syntax=docker/dockerfile:1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// Lowercased key.
+    pub name: String,
+    pub value: String,
+    /// The whole comment line.
+    pub span: Span,
+    pub value_span: Span,
+}
+
+/// A comment line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The line from `#` to the end of line, excluding the line break.
+    pub span: Span,
+    /// The text after `#`, trimmed.
+    pub text: String,
+    /// True when the comment sits inside a continued instruction.
+    pub in_continuation: bool,
+}
+
+/// A syntax error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The 18 instructions, plus what an unknown keyword parses to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+    Unknown,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 18] = [
+        Kind::Add,
+        Kind::Arg,
+        Kind::Cmd,
+        Kind::Copy,
+        Kind::Entrypoint,
+        Kind::Env,
+        Kind::Expose,
+        Kind::From,
+        Kind::Healthcheck,
+        Kind::Label,
+        Kind::Maintainer,
+        Kind::Onbuild,
+        Kind::Run,
+        Kind::Shell,
+        Kind::Stopsignal,
+        Kind::User,
+        Kind::Volume,
+        Kind::Workdir,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Add => "ADD",
+            Kind::Arg => "ARG",
+            Kind::Cmd => "CMD",
+            Kind::Copy => "COPY",
+            Kind::Entrypoint => "ENTRYPOINT",
+            Kind::Env => "ENV",
+            Kind::Expose => "EXPOSE",
+            Kind::From => "FROM",
+            Kind::Healthcheck => "HEALTHCHECK",
+            Kind::Label => "LABEL",
+            Kind::Maintainer => "MAINTAINER",
+            Kind::Onbuild => "ONBUILD",
+            Kind::Run => "RUN",
+            Kind::Shell => "SHELL",
+            Kind::Stopsignal => "STOPSIGNAL",
+            Kind::User => "USER",
+            Kind::Volume => "VOLUME",
+            Kind::Workdir => "WORKDIR",
+            Kind::Unknown => "",
+        }
+    }
+
+    /// The instruction a keyword names, in any letter case.
+    pub fn from_keyword(word: &str) -> Kind {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(word))
+            .unwrap_or(Kind::Unknown)
+    }
+
+    /// The flags BuildKit's stable frontend accepts on this instruction.
+    pub fn allowed_flags(self) -> &'static [&'static str] {
+        match self {
+            Kind::From => &["platform"],
+            Kind::Run => &["mount", "network", "security", "device"],
+            Kind::Copy => &["from", "chown", "chmod", "link", "parents", "exclude"],
+            Kind::Add => &[
+                "chown",
+                "chmod",
+                "checksum",
+                "link",
+                "keep-git-dir",
+                "unpack",
+                "exclude",
+            ],
+            Kind::Healthcheck => &[
+                "interval",
+                "timeout",
+                "start-period",
+                "start-interval",
+                "retries",
+            ],
+            _ => &[],
+        }
+    }
+}
+
+/// One instruction, possibly spanning several physical lines and heredoc bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    pub kind: Kind,
+    /// From the keyword to the end of the last line (or heredoc terminator), without the final
+    /// line break.
+    pub span: Span,
+    pub keyword: Span,
+    /// The keyword as written (for casing checks and unknown instructions).
+    pub keyword_text: String,
+    pub flags: Vec<Flag>,
+    /// Everything after the keyword and the flags, as one logical line (continuations and
+    /// comment lines removed), mapped back to the file.
+    pub rest: MappedText,
+    pub heredocs: Vec<Heredoc>,
+    pub body: Body,
+}
+
+impl Instruction {
+    /// The first flag with this name (`--from`, without dashes).
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name == name)
+    }
+
+    /// The value of the first flag with this name.
+    pub fn flag_value(&self, name: &str) -> Option<&str> {
+        self.flag(name)
+            .and_then(|f| f.value.as_ref())
+            .map(|w| w.value.as_str())
+    }
+
+    /// The `--mount` flags of a RUN, parsed.
+    pub fn mounts(&self) -> impl Iterator<Item = Mount> + '_ {
+        self.flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .filter_map(|f| f.value.as_ref())
+            .map(Mount::parse)
+    }
+
+    /// The command of RUN/CMD/ENTRYPOINT/SHELL and `HEALTHCHECK CMD`.
+    pub fn command(&self) -> Option<&Command> {
+        match &self.body {
+            Body::Run(c) | Body::Cmd(c) | Body::Entrypoint(c) | Body::Shell(c) => Some(c),
+            Body::Healthcheck(Healthcheck::Cmd(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The span of the first line of the instruction (keyword to end of that line).
+    pub fn first_line_span(&self, text: &str) -> Span {
+        let start = self.span.start as usize;
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len())
+            .min(self.span.end as usize);
+        let end = if text[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        Span::from_range(start..end)
+    }
+}
+
+/// A flag such as `--from=build` or `--link`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    /// The name without leading dashes.
+    pub name: String,
+    /// The whole flag word.
+    pub span: Span,
+    pub name_span: Span,
+    /// The value after `=`, unquoted; `None` for a bare boolean flag.
+    pub value: Option<Word>,
+}
+
+/// A word of an instruction: its exact place in the file and its value with quotes and
+/// escapes removed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Word {
+    pub span: Span,
+    /// The text as written (quotes and escapes kept, continuations removed).
+    pub raw: String,
+    /// The text with quotes and escapes removed; variables are not expanded.
+    pub value: String,
+}
+
+/// A RUN/CMD/ENTRYPOINT/SHELL command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// JSON exec form: `["a", "b"]`, decoded.
+    Exec { args: Vec<Word>, span: Span },
+    /// Shell form: the logical line, handed to the shell.
+    Shell(MappedText),
+}
+
+impl Command {
+    pub fn is_exec(&self) -> bool {
+        matches!(self, Command::Exec { .. })
+    }
+}
+
+/// A key-value pair of ENV, LABEL or ARG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyValue {
+    pub key: Word,
+    /// `None` for `ARG NAME` without a default.
+    pub value: Option<Word>,
+    /// The whole `key=value` (or legacy `key value`) text.
+    pub span: Span,
+}
+
+/// A heredoc attached to RUN, COPY or ADD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heredoc {
+    /// The `<<EOF` word in the instruction line.
+    pub marker: Span,
+    /// File descriptor before `<<` (`3<<EOF`).
+    pub fd: Option<u32>,
+    /// `<<-`: leading tabs are stripped from body lines.
+    pub strip_tabs: bool,
+    /// The delimiter was quoted: no expansion in the body.
+    pub quoted: bool,
+    pub delimiter: String,
+    /// The body lines (tabs stripped with `<<-`), with their line breaks.
+    pub body: MappedText,
+    /// The raw body in the file (from the first body line to the end of the last one).
+    pub body_span: Span,
+    /// The terminator line; `None` when the file ended first.
+    pub terminator: Option<Span>,
+}
+
+/// FROM's parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct From {
+    pub image: Word,
+    /// The `AS` keyword and the stage name.
+    pub alias: Option<(Span, Word)>,
+}
+
+/// HEALTHCHECK's two forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Healthcheck {
+    None(Span),
+    Cmd(Command),
+}
+
+/// The typed arguments of an instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    From(From),
+    Run(Command),
+    Cmd(Command),
+    Entrypoint(Command),
+    Shell(Command),
+    /// COPY/ADD: the sources and the destination (the last argument).
+    Copy {
+        sources: Vec<Word>,
+        dest: Option<Word>,
+        json: bool,
+    },
+    Env(Vec<KeyValue>),
+    Label(Vec<KeyValue>),
+    Arg(Vec<KeyValue>),
+    Expose(Vec<Word>),
+    Volume(Vec<Word>),
+    /// USER, WORKDIR, STOPSIGNAL, MAINTAINER: one value (the rest of the line).
+    Value(Word),
+    Healthcheck(Healthcheck),
+    /// ONBUILD with its trigger (None when the trigger is missing or broken).
+    Onbuild(Option<Box<Instruction>>),
+    /// Unknown instruction or arguments that could not be read.
+    Error,
+}
+
+/// One `--mount=type=cache,target=/x` flag, split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    pub span: Span,
+    /// `(key, value)` pairs in order; a bare key (`ro`) has an empty value.
+    pub parts: Vec<(String, String)>,
+}
+
+impl Mount {
+    fn parse(word: &Word) -> Mount {
+        let parts = word
+            .value
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (
+                    k.trim().to_ascii_lowercase(),
+                    v.trim().trim_matches('"').to_string(),
+                ),
+                None => (p.trim().to_ascii_lowercase(), String::new()),
+            })
+            .collect();
+        Mount {
+            span: word.span,
+            parts,
+        }
+    }
+
+    /// The value of a key; `source`/`src`, `target`/`dst`/`destination` are synonyms.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let synonyms: &[&str] = match key {
+            "target" | "dst" | "destination" => &["target", "dst", "destination"],
+            "source" | "src" => &["source", "src"],
+            _ => std::slice::from_ref(&key),
+        };
+        self.parts
+            .iter()
+            .find(|(k, _)| synonyms.contains(&k.as_str()))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The mount type (`bind` when not given).
+    pub fn kind(&self) -> &str {
+        self.get("type").unwrap_or("bind")
+    }
+}

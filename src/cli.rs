@@ -1,0 +1,261 @@
+//! The command line: `wharf check`, `wharf rule`, `wharf rules`.
+
+use crate::diagnostic::Severity;
+use crate::engine::{self, FileSettings};
+use crate::output::{self, Format, LintedFile, OutputOptions, Report};
+use crate::registry;
+use crate::rule::Rule;
+use crate::source::{FileKind, LineIndex, SourceFile};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// Exit code: no findings at or above the failure threshold.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: findings at or above the failure threshold.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage, configuration or I/O error.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "wharf", version, about = "A fast linter for Dockerfiles and Docker Compose files")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint Dockerfiles and compose files (directories are searched).
+    Check(CheckArgs),
+    /// Print a rule's documentation.
+    Rule {
+        /// A rule code (DL3008) or name (apt-get-unpinned).
+        rule: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value = "human")]
+        format: RulesFormat,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesFormat {
+    Human,
+    Json,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Option<Format>,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Rules to run (codes, names, prefixes such as DL30, categories, or ALL); replaces the default set.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rules to add to the selected set.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Rules to leave out.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// The name to report for standard input; its kind (Dockerfile or compose) comes from it.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_parser = parse_severity)]
+    pub failure_threshold: Option<Severity>,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("unknown severity `{s}`: expected error, warning, info or style"))
+}
+
+/// An error that ends the run with exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+/// Resolves `--select`, `--extend-select` and `--ignore` against the defaults.
+pub fn select_rules(select: &[String], extend: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>, UsageError> {
+    let resolve = |sel: &String| {
+        registry::matching(sel).ok_or_else(|| {
+            let mut msg = format!("unknown rule selector `{sel}`");
+            if let Some(s) = registry::suggest(sel) {
+                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            UsageError(msg)
+        })
+    };
+    let mut rules: Vec<&'static Rule> = if select.is_empty() {
+        registry::all().iter().copied().filter(|r| r.default_enabled()).collect()
+    } else {
+        let mut v = Vec::new();
+        for s in select {
+            v.extend(resolve(s)?);
+        }
+        v
+    };
+    for s in extend {
+        rules.extend(resolve(s)?);
+    }
+    for s in ignore {
+        let drop = resolve(s)?;
+        rules.retain(|r| !drop.iter().any(|d| d.code == r.code));
+    }
+    rules.sort_by_key(|r| r.code);
+    rules.dedup_by_key(|r| r.code);
+    Ok(rules)
+}
+
+/// Runs the CLI and returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rule { rule } => print_rule(&rule),
+        Command::Rules { format } => print_rules(format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(UsageError(msg)) => {
+            eprintln!("wharf: error: {msg}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn print_rule(key: &str) -> Result<i32, UsageError> {
+    let Some(rule) = registry::find(key) else {
+        let mut msg = format!("unknown rule `{key}`");
+        if let Some(s) = registry::suggest(key) {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        return Err(UsageError(msg));
+    };
+    let mut out = format!("# {} ({})\n\n", rule.code, rule.name);
+    out.push_str(&format!(
+        "Category: {} · default severity: {} · {}{}\n\n",
+        rule.category.as_str(),
+        rule.default_severity().as_str(),
+        if rule.default_enabled() { "on by default" } else { "off by default" },
+        if rule.fixable { " · fixable" } else { "" }
+    ));
+    if !rule.aliases.is_empty() {
+        out.push_str(&format!("Aliases: {}\n\n", rule.aliases.join(", ")));
+    }
+    out.push_str(&rule.docs_text());
+    print!("{out}");
+    Ok(EXIT_OK)
+}
+
+fn print_rules(format: RulesFormat) -> Result<i32, UsageError> {
+    match format {
+        RulesFormat::Json => {
+            let rules: Vec<_> = registry::all()
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name, "category": r.category.as_str(),
+                        "severity": r.default_severity().as_str(), "enabled": r.default_enabled(),
+                        "fixable": r.fixable, "summary": r.summary, "aliases": r.aliases,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+        }
+        RulesFormat::Human => {
+            for r in registry::all() {
+                println!(
+                    "{:<7} {:<36} {:<12} {:<8} {}{}",
+                    r.code,
+                    r.name,
+                    r.category.as_str(),
+                    r.default_severity().as_str(),
+                    if r.default_enabled() { "" } else { "(off) " },
+                    r.summary
+                );
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn check(args: CheckArgs) -> Result<i32, UsageError> {
+    let rules = select_rules(&args.select, &args.extend_select, &args.ignore)?;
+    let settings = FileSettings {
+        rules: rules.clone(),
+        ..FileSettings::default()
+    };
+    let threshold = args.failure_threshold.unwrap_or(Severity::Info);
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+
+    let mut linted: Vec<LintedFile> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    let mut fs_paths = Vec::new();
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return Err(UsageError(format!("cannot read standard input: {e}")));
+            }
+            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+            let text = engine::read_text(&name, bytes).map_err(|e| UsageError(e.to_string()))?;
+            let kind = match crate::discover::kind_from_name(&name) {
+                Some(k) => k,
+                None => crate::discover::kind_of(&name, &text),
+            };
+            let source = SourceFile::new(name, text, kind);
+            let diagnostics = engine::lint_source(&source, &settings);
+            linted.push(LintedFile {
+                line_index: LineIndex::new(&source.text),
+                source,
+                diagnostics,
+            });
+        } else {
+            fs_paths.push(p.clone());
+        }
+    }
+    if !fs_paths.is_empty() {
+        let (found, errs) = crate::discover::discover(&fs_paths, &|_| false);
+        errors.extend(errs.into_iter().map(|e| format!("{}: {}", e.path.display(), e.message)));
+        files.extend(found.into_iter().map(|c| (c.path, c.kind)));
+        let (ok, errs) = engine::lint_files(&files, &|_| &settings);
+        linted.extend(ok);
+        errors.extend(errs.into_iter().map(|e| e.to_string()));
+    }
+
+    let report = Report {
+        files: &linted,
+        rules: &rules,
+    };
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let opts = OutputOptions { color };
+    let format = args.format.unwrap_or(Format::Human);
+    let mut buf = Vec::new();
+    output::write(format, &report, &opts, &mut buf).map_err(|e| UsageError(e.to_string()))?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buf)
+            .map_err(|e| UsageError(format!("{}: {}", path.display(), crate::discover::io_message(&e))))?,
+        None => {
+            let _ = std::io::stdout().write_all(&buf);
+        }
+    }
+    for e in &errors {
+        eprintln!("wharf: error: {e}");
+    }
+    if !errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let failing = linted
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.severity.at_least(threshold));
+    let _ = FileKind::Dockerfile;
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
