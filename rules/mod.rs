@@ -11,4 +11,9 @@ pub mod project;
 pub static ALL: &[&Rule] = &[
     &compose::dc000_syntax_error::RULE,
     &dockerfile::df000_syntax_error::RULE,
+    &dockerfile::df001_final_stage_root::RULE,
+    &dockerfile::dl3002_last_user_root::RULE,
+    &dockerfile::dl3025_shell_form_cmd::RULE,
+    &dockerfile::dl3057_missing_healthcheck::RULE,
+    &dockerfile::dl3064_secret_in_arg_env::RULE,
 ];
