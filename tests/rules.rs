@@ -1,0 +1,216 @@
+//! Rule tests, one trial per case:
+//! - every fixture under `fixtures/<CODE>/`: `pass*` files must produce nothing from that rule;
+//!   `fail*` files carry `# expect: CODE` comments above each offending line and must match
+//!   exactly, both ways; a `.golden` file beside each fail case pins the exact spans and
+//!   messages (`WHARF_BLESS=1 cargo test --test rules` rewrites them);
+//! - every rule's documentation: the `## Example` blocks must fire the rule and the
+//!   `## Use instead` blocks must not;
+//! - catalogue conventions: sorted unique codes, kebab-case names, docs sections, message style.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use wharf::engine::{FileSettings, lint_source};
+use wharf::rule::Rule;
+use wharf::source::{FileKind, LineIndex, SourceFile};
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    for dir in dirs {
+        let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                let n = p.file_name().unwrap().to_string_lossy();
+                (n.starts_with("pass") || n.starts_with("fail")) && !n.ends_with(".golden")
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let name = format!("fixture::{code}::{}", file.file_name().unwrap().to_string_lossy());
+            let code = code.clone();
+            trials.push(Trial::test(name, move || run_fixture(&code, &file)));
+        }
+    }
+    for rule in wharf::registry::all() {
+        let r: &'static Rule = rule;
+        trials.push(Trial::test(format!("docs::{}", r.code), move || run_docs(r)));
+        trials.push(Trial::test(format!("conventions::{}", r.code), move || conventions(r)));
+    }
+    trials.push(Trial::test("catalogue::sorted_and_unique", catalogue));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn kind_of(path: &Path) -> FileKind {
+    let n = path.to_string_lossy().to_ascii_lowercase();
+    if n.ends_with(".yml") || n.ends_with(".yaml") {
+        FileKind::Compose
+    } else {
+        FileKind::Dockerfile
+    }
+}
+
+fn settings_for(rule: &'static Rule) -> FileSettings {
+    FileSettings {
+        rules: vec![rule],
+        ..FileSettings::default()
+    }
+}
+
+/// Line (1-based) -> expected codes, from `# expect: A, B` comments.
+fn expectations(text: &str) -> BTreeMap<usize, Vec<String>> {
+    let mut out: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut pending: Vec<String> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("# expect:") {
+            pending.extend(rest.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()));
+            continue;
+        }
+        if !pending.is_empty() {
+            out.entry(i + 1).or_default().append(&mut pending);
+        }
+    }
+    out
+}
+
+fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
+    let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let source = SourceFile::new(path.file_name().unwrap(), text, kind_of(path));
+    let diags = lint_source(&source, &settings_for(rule));
+    let index = LineIndex::new(&source.text);
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut golden = String::new();
+    for d in &diags {
+        let s = index.line_col(&source.text, d.span.start);
+        let e = index.line_col(&source.text, d.span.end);
+        actual.entry(s.line as usize).or_default().push(d.code.to_string());
+        golden.push_str(&format!(
+            "{}:{}-{}:{} {} {} [{}]\n",
+            s.line,
+            s.column,
+            e.line,
+            e.column,
+            d.code,
+            d.message,
+            d.span.text(&source.text).replace('\n', "\\n")
+        ));
+        if let Some(fix) = &d.fix {
+            for edit in &fix.edits {
+                golden.push_str(&format!("  fix ({:?}): {:?} -> {:?}\n", fix.applicability, edit.span.text(&source.text), edit.content));
+            }
+        }
+    }
+    if name.starts_with("pass") {
+        if !diags.is_empty() {
+            return Err(format!("{name} should be clean, got:\n{golden}").into());
+        }
+        return Ok(());
+    }
+    let expected = expectations(&source.text);
+    if expected.is_empty() {
+        return Err(format!("{name} has no `# expect:` comment").into());
+    }
+    if expected != actual {
+        return Err(format!("{name}: expected {expected:?}\n got {actual:?}\n{golden}").into());
+    }
+    let golden_path = PathBuf::from(format!("{}.golden", path.display()));
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        std::fs::write(&golden_path, &golden).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let want = std::fs::read_to_string(&golden_path)
+        .map_err(|_| format!("missing {} (run with WHARF_BLESS=1)", golden_path.display()))?;
+    if want != golden {
+        return Err(format!("golden mismatch for {name}\n--- want\n{want}--- got\n{golden}").into());
+    }
+    Ok(())
+}
+
+fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
+    let kind = match rule.check {
+        wharf::rule::Check::Compose(_) => FileKind::Compose,
+        wharf::rule::Check::Syntax(k) => k,
+        _ => FileKind::Dockerfile,
+    };
+    let name = if kind == FileKind::Compose { "compose.yaml" } else { "Dockerfile" };
+    let bad = rule.doc_examples("Example");
+    let good = rule.doc_examples("Use instead");
+    if bad.is_empty() || good.is_empty() {
+        return Err(format!("{} docs need an `## Example` and a `## Use instead` code block", rule.code).into());
+    }
+    for ex in bad {
+        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings_for(rule));
+        if diags.is_empty() {
+            return Err(format!("the bad example does not fire {}:\n{ex}", rule.code).into());
+        }
+    }
+    for ex in good {
+        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings_for(rule));
+        if !diags.is_empty() {
+            return Err(format!("the good example fires {}: {:?}\n{ex}", rule.code, diags).into());
+        }
+    }
+    Ok(())
+}
+
+fn conventions(rule: &'static Rule) -> Result<(), Failed> {
+    let code_ok = rule.code.len() == 5 && (rule.code.starts_with("DF") || rule.code.starts_with("DC") || rule.code.starts_with("DX"))
+        || rule.code.len() == 6 && rule.code.starts_with("DL");
+    if !code_ok || !rule.code[2..].chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("bad code {}", rule.code).into());
+    }
+    if rule.name.is_empty() || !rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(format!("{}: name `{}` is not kebab-case", rule.code, rule.name).into());
+    }
+    let s = rule.summary;
+    let first = s.split_whitespace().next().unwrap_or("");
+    let first_ok = first.chars().all(|c| !c.is_uppercase())
+        || first.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ',');
+    if s.is_empty() || s.ends_with('.') || !first_ok {
+        return Err(format!("{}: summary must be short, lowercase, without a final period: {s:?}", rule.code).into());
+    }
+    let docs = rule.docs_text();
+    for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+        if !docs.contains(section) {
+            return Err(format!("{}: docs lack `{section}`", rule.code).into());
+        }
+    }
+    if rule.fixable && !docs.contains("## Fix safety") {
+        return Err(format!("{}: a fixable rule documents its fix safety", rule.code).into());
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rule.code);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .unwrap_or_default();
+    if !names.iter().any(|n| n.starts_with("pass")) || !names.iter().any(|n| n.starts_with("fail") && !n.ends_with(".golden")) {
+        return Err(format!("{}: fixtures/{} needs pass and fail cases", rule.code, rule.code).into());
+    }
+    Ok(())
+}
+
+fn catalogue() -> Result<(), Failed> {
+    let all = wharf::registry::all();
+    for w in all.windows(2) {
+        if w[0].code >= w[1].code {
+            return Err(format!("rules::ALL is not sorted and unique at {} / {}", w[0].code, w[1].code).into());
+        }
+    }
+    let mut names: Vec<_> = all.iter().map(|r| r.name).collect();
+    names.sort();
+    names.dedup();
+    if names.len() != all.len() {
+        return Err("two rules share a name".into());
+    }
+    Ok(())
+}
