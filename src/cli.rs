@@ -18,7 +18,11 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "wharf", version, about = "A fast linter for Dockerfiles and Docker Compose files")]
+#[command(
+    name = "wharf",
+    version,
+    about = "A fast linter for Dockerfiles and Docker Compose files"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -74,7 +78,8 @@ pub struct CheckArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(s).ok_or_else(|| format!("unknown severity `{s}`: expected error, warning, info or style"))
+    Severity::parse(s)
+        .ok_or_else(|| format!("unknown severity `{s}`: expected error, warning, info or style"))
 }
 
 /// An error that ends the run with exit code 2.
@@ -82,7 +87,11 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 pub struct UsageError(pub String);
 
 /// Resolves `--select`, `--extend-select` and `--ignore` against the defaults.
-pub fn select_rules(select: &[String], extend: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>, UsageError> {
+pub fn select_rules(
+    select: &[String],
+    extend: &[String],
+    ignore: &[String],
+) -> Result<Vec<&'static Rule>, UsageError> {
     let resolve = |sel: &String| {
         registry::matching(sel).ok_or_else(|| {
             let mut msg = format!("unknown rule selector `{sel}`");
@@ -93,7 +102,11 @@ pub fn select_rules(select: &[String], extend: &[String], ignore: &[String]) -> 
         })
     };
     let mut rules: Vec<&'static Rule> = if select.is_empty() {
-        registry::all().iter().copied().filter(|r| r.default_enabled()).collect()
+        registry::all()
+            .iter()
+            .copied()
+            .filter(|r| r.default_enabled())
+            .collect()
     } else {
         let mut v = Vec::new();
         for s in select {
@@ -142,7 +155,11 @@ fn print_rule(key: &str) -> Result<i32, UsageError> {
         "Category: {} · default severity: {} · {}{}\n\n",
         rule.category.as_str(),
         rule.default_severity().as_str(),
-        if rule.default_enabled() { "on by default" } else { "off by default" },
+        if rule.default_enabled() {
+            "on by default"
+        } else {
+            "off by default"
+        },
         if rule.fixable { " · fixable" } else { "" }
     ));
     if !rule.aliases.is_empty() {
@@ -166,7 +183,10 @@ fn print_rules(format: RulesFormat) -> Result<i32, UsageError> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rules).unwrap_or_default()
+            );
         }
         RulesFormat::Human => {
             for r in registry::all() {
@@ -192,7 +212,11 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         ..FileSettings::default()
     };
     let threshold = args.failure_threshold.unwrap_or(Severity::Info);
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
 
     let mut linted: Vec<LintedFile> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
@@ -204,7 +228,10 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
             if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
                 return Err(UsageError(format!("cannot read standard input: {e}")));
             }
-            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
             let text = engine::read_text(&name, bytes).map_err(|e| UsageError(e.to_string()))?;
             let kind = match crate::discover::kind_from_name(&name) {
                 Some(k) => k,
@@ -223,7 +250,10 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     }
     if !fs_paths.is_empty() {
         let (found, errs) = crate::discover::discover(&fs_paths, &|_| false);
-        errors.extend(errs.into_iter().map(|e| format!("{}: {}", e.path.display(), e.message)));
+        errors.extend(
+            errs.into_iter()
+                .map(|e| format!("{}: {}", e.path.display(), e.message)),
+        );
         files.extend(found.into_iter().map(|c| (c.path, c.kind)));
         let (ok, errs) = engine::lint_files(&files, &|_| &settings);
         linted.extend(ok);
@@ -234,14 +264,21 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         files: &linted,
         rules: &rules,
     };
-    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let opts = OutputOptions { color };
     let format = args.format.unwrap_or(Format::Human);
     let mut buf = Vec::new();
     output::write(format, &report, &opts, &mut buf).map_err(|e| UsageError(e.to_string()))?;
     match &args.output {
-        Some(path) => std::fs::write(path, &buf)
-            .map_err(|e| UsageError(format!("{}: {}", path.display(), crate::discover::io_message(&e))))?,
+        Some(path) => std::fs::write(path, &buf).map_err(|e| {
+            UsageError(format!(
+                "{}: {}",
+                path.display(),
+                crate::discover::io_message(&e)
+            ))
+        })?,
         None => {
             let _ = std::io::stdout().write_all(&buf);
         }

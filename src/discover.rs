@@ -9,10 +9,22 @@ pub fn kind_from_name(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
     let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
-    if is_yaml && (lower.starts_with("docker-compose") || lower.starts_with("compose.") || lower.starts_with("compose-")) {
+    if is_yaml
+        && (lower.starts_with("docker-compose")
+            || lower.starts_with("compose.")
+            || lower.starts_with("compose-"))
+    {
         return Some(FileKind::Compose);
     }
-    let not_dockerfile = [".dockerignore", ".md", ".txt", ".json", ".sh", ".yml", ".yaml"];
+    let not_dockerfile = [
+        ".dockerignore",
+        ".md",
+        ".txt",
+        ".json",
+        ".sh",
+        ".yml",
+        ".yaml",
+    ];
     if not_dockerfile.iter().any(|ext| lower.ends_with(ext)) {
         return None;
     }
@@ -50,7 +62,15 @@ pub fn kind_from_content(text: &str) -> FileKind {
         let first = t.split_whitespace().next().unwrap_or("");
         if matches!(
             first.trim_end_matches(':'),
-            "services" | "version" | "volumes" | "networks" | "name" | "include" | "secrets" | "configs" | "x-"
+            "services"
+                | "version"
+                | "volumes"
+                | "networks"
+                | "name"
+                | "include"
+                | "secrets"
+                | "configs"
+                | "x-"
         ) && first.ends_with(':')
         {
             return FileKind::Compose;
@@ -81,7 +101,10 @@ pub struct DiscoverError {
 /// Expands the command-line paths into files to lint. Directories are walked (honouring
 /// .gitignore, .ignore and hidden files rules) and only files whose name is a Dockerfile or
 /// compose name are kept; files named explicitly are always kept.
-pub fn discover(paths: &[PathBuf], exclude: &dyn Fn(&Path) -> bool) -> (Vec<Candidate>, Vec<DiscoverError>) {
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &dyn Fn(&Path) -> bool,
+) -> (Vec<Candidate>, Vec<DiscoverError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -165,20 +188,44 @@ mod tests {
 
     #[test]
     fn names() {
-        for n in ["Dockerfile", "Dockerfile.dev", "app.Dockerfile", "x.dockerfile", "Containerfile", "Containerfile.arm"] {
-            assert_eq!(kind_from_name(Path::new(n)), Some(FileKind::Dockerfile), "{n}");
+        for n in [
+            "Dockerfile",
+            "Dockerfile.dev",
+            "app.Dockerfile",
+            "x.dockerfile",
+            "Containerfile",
+            "Containerfile.arm",
+        ] {
+            assert_eq!(
+                kind_from_name(Path::new(n)),
+                Some(FileKind::Dockerfile),
+                "{n}"
+            );
         }
-        for n in ["compose.yaml", "compose.prod.yml", "docker-compose.yml", "docker-compose.override.yaml"] {
+        for n in [
+            "compose.yaml",
+            "compose.prod.yml",
+            "docker-compose.yml",
+            "docker-compose.override.yaml",
+        ] {
             assert_eq!(kind_from_name(Path::new(n)), Some(FileKind::Compose), "{n}");
         }
-        for n in ["README.md", "values.yaml", "Dockerfile.dockerignore", "Dockerfile.md"] {
+        for n in [
+            "README.md",
+            "values.yaml",
+            "Dockerfile.dockerignore",
+            "Dockerfile.md",
+        ] {
             assert_eq!(kind_from_name(Path::new(n)), None, "{n}");
         }
     }
 
     #[test]
     fn content() {
-        assert_eq!(kind_from_content("# c\nservices:\n  a: {}\n"), FileKind::Compose);
+        assert_eq!(
+            kind_from_content("# c\nservices:\n  a: {}\n"),
+            FileKind::Compose
+        );
         assert_eq!(kind_from_content("FROM alpine\n"), FileKind::Dockerfile);
     }
 }

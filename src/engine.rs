@@ -44,7 +44,11 @@ pub fn lint_source(source: &SourceFile, settings: &FileSettings) -> Vec<Diagnost
 }
 
 /// Runs the rules over an already parsed file.
-pub fn lint_parsed(source: &SourceFile, parsed: &Parsed, settings: &FileSettings) -> Vec<Diagnostic> {
+pub fn lint_parsed(
+    source: &SourceFile,
+    parsed: &Parsed,
+    settings: &FileSettings,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
@@ -94,7 +98,12 @@ pub fn lint_parsed(source: &SourceFile, parsed: &Parsed, settings: &FileSettings
 /// Sorts diagnostics by position, then code, then message; drops exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.code, &a.message).cmp(&(b.span.start, b.span.end, b.code, &b.message))
+        (a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
     });
     diags.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
 }
@@ -125,7 +134,13 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = at - bytes[..at].iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0) + 1;
+        let col = at
+            - bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map(|p| p + 1)
+                .unwrap_or(0)
+            + 1;
         err(format!("invalid UTF-8 at line {line}, byte column {col}"))
     })
 }

@@ -9,9 +9,10 @@ pub fn all() -> &'static [&'static Rule] {
 
 /// Finds a rule by its code (any case), its name or one of its aliases.
 pub fn find(key: &str) -> Option<&'static Rule> {
-    all().iter().copied().find(|r| {
-        r.code.eq_ignore_ascii_case(key) || r.name == key || r.aliases.contains(&key)
-    })
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key || r.aliases.contains(&key))
 }
 
 /// The rules a selector names: `ALL`, a code, a name, an alias, a category, or a code prefix
@@ -25,7 +26,13 @@ pub fn matching(selector: &str) -> Option<Vec<&'static Rule>> {
         return Some(vec![rule]);
     }
     if let Some(cat) = Category::parse(sel) {
-        return Some(all().iter().copied().filter(|r| r.category == cat).collect());
+        return Some(
+            all()
+                .iter()
+                .copied()
+                .filter(|r| r.category == cat)
+                .collect(),
+        );
     }
     let is_prefix = sel.len() >= 2
         && sel.chars().take(2).all(|c| c.is_ascii_alphabetic())
@@ -48,7 +55,10 @@ pub fn suggest(key: &str) -> Option<&'static str> {
     let key_lower = key.to_ascii_lowercase();
     let mut best: Option<(usize, &'static str)> = None;
     for r in all() {
-        for cand in [r.code, r.name].into_iter().chain(r.aliases.iter().copied()) {
+        for cand in [r.code, r.name]
+            .into_iter()
+            .chain(r.aliases.iter().copied())
+        {
             let d = edit_distance(&key_lower, &cand.to_ascii_lowercase());
             if d <= 2.max(key.len() / 4) && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, cand));

@@ -19,7 +19,12 @@ fn main() {
     let mut trials = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     for dir in dirs {
@@ -35,15 +40,22 @@ fn main() {
             .collect();
         files.sort();
         for file in files {
-            let name = format!("fixture::{code}::{}", file.file_name().unwrap().to_string_lossy());
+            let name = format!(
+                "fixture::{code}::{}",
+                file.file_name().unwrap().to_string_lossy()
+            );
             let code = code.clone();
             trials.push(Trial::test(name, move || run_fixture(&code, &file)));
         }
     }
     for rule in wharf::registry::all() {
         let r: &'static Rule = rule;
-        trials.push(Trial::test(format!("docs::{}", r.code), move || run_docs(r)));
-        trials.push(Trial::test(format!("conventions::{}", r.code), move || conventions(r)));
+        trials.push(Trial::test(format!("docs::{}", r.code), move || {
+            run_docs(r)
+        }));
+        trials.push(Trial::test(format!("conventions::{}", r.code), move || {
+            conventions(r)
+        }));
     }
     trials.push(Trial::test("catalogue::sorted_and_unique", catalogue));
     libtest_mimic::run(&args, trials).exit();
@@ -72,7 +84,11 @@ fn expectations(text: &str) -> BTreeMap<usize, Vec<String>> {
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();
         if let Some(rest) = t.strip_prefix("# expect:") {
-            pending.extend(rest.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()));
+            pending.extend(
+                rest.split(',')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty()),
+            );
             continue;
         }
         if !pending.is_empty() {
@@ -94,7 +110,10 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     for d in &diags {
         let s = index.line_col(&source.text, d.span.start);
         let e = index.line_col(&source.text, d.span.end);
-        actual.entry(s.line as usize).or_default().push(d.code.to_string());
+        actual
+            .entry(s.line as usize)
+            .or_default()
+            .push(d.code.to_string());
         golden.push_str(&format!(
             "{}:{}-{}:{} {} {} [{}]\n",
             s.line,
@@ -107,7 +126,12 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
         ));
         if let Some(fix) = &d.fix {
             for edit in &fix.edits {
-                golden.push_str(&format!("  fix ({:?}): {:?} -> {:?}\n", fix.applicability, edit.span.text(&source.text), edit.content));
+                golden.push_str(&format!(
+                    "  fix ({:?}): {:?} -> {:?}\n",
+                    fix.applicability,
+                    edit.span.text(&source.text),
+                    edit.content
+                ));
             }
         }
     }
@@ -132,7 +156,9 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     let want = std::fs::read_to_string(&golden_path)
         .map_err(|_| format!("missing {} (run with WHARF_BLESS=1)", golden_path.display()))?;
     if want != golden {
-        return Err(format!("golden mismatch for {name}\n--- want\n{want}--- got\n{golden}").into());
+        return Err(
+            format!("golden mismatch for {name}\n--- want\n{want}--- got\n{golden}").into(),
+        );
     }
     Ok(())
 }
@@ -143,20 +169,34 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
         wharf::rule::Check::Syntax(k) => k,
         _ => FileKind::Dockerfile,
     };
-    let name = if kind == FileKind::Compose { "compose.yaml" } else { "Dockerfile" };
+    let name = if kind == FileKind::Compose {
+        "compose.yaml"
+    } else {
+        "Dockerfile"
+    };
     let bad = rule.doc_examples("Example");
     let good = rule.doc_examples("Use instead");
     if bad.is_empty() || good.is_empty() {
-        return Err(format!("{} docs need an `## Example` and a `## Use instead` code block", rule.code).into());
+        return Err(format!(
+            "{} docs need an `## Example` and a `## Use instead` code block",
+            rule.code
+        )
+        .into());
     }
     for ex in bad {
-        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings_for(rule));
+        let diags = lint_source(
+            &SourceFile::new(name, ex.clone(), kind),
+            &settings_for(rule),
+        );
         if diags.is_empty() {
             return Err(format!("the bad example does not fire {}:\n{ex}", rule.code).into());
         }
     }
     for ex in good {
-        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings_for(rule));
+        let diags = lint_source(
+            &SourceFile::new(name, ex.clone(), kind),
+            &settings_for(rule),
+        );
         if !diags.is_empty() {
             return Err(format!("the good example fires {}: {:?}\n{ex}", rule.code, diags).into());
         }
@@ -165,23 +205,42 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
 }
 
 fn conventions(rule: &'static Rule) -> Result<(), Failed> {
-    let code_ok = rule.code.len() == 5 && (rule.code.starts_with("DF") || rule.code.starts_with("DC") || rule.code.starts_with("DX"))
+    let code_ok = rule.code.len() == 5
+        && (rule.code.starts_with("DF")
+            || rule.code.starts_with("DC")
+            || rule.code.starts_with("DX"))
         || rule.code.len() == 6 && rule.code.starts_with("DL");
     if !code_ok || !rule.code[2..].chars().all(|c| c.is_ascii_digit()) {
         return Err(format!("bad code {}", rule.code).into());
     }
-    if rule.name.is_empty() || !rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if rule.name.is_empty()
+        || !rule
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err(format!("{}: name `{}` is not kebab-case", rule.code, rule.name).into());
     }
     let s = rule.summary;
     let first = s.split_whitespace().next().unwrap_or("");
     let first_ok = first.chars().all(|c| !c.is_uppercase())
-        || first.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ',');
+        || first
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ',');
     if s.is_empty() || s.ends_with('.') || !first_ok {
-        return Err(format!("{}: summary must be short, lowercase, without a final period: {s:?}", rule.code).into());
+        return Err(format!(
+            "{}: summary must be short, lowercase, without a final period: {s:?}",
+            rule.code
+        )
+        .into());
     }
     let docs = rule.docs_text();
-    for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+    ] {
         if !docs.contains(section) {
             return Err(format!("{}: docs lack `{section}`", rule.code).into());
         }
@@ -189,12 +248,26 @@ fn conventions(rule: &'static Rule) -> Result<(), Failed> {
     if rule.fixable && !docs.contains("## Fix safety") {
         return Err(format!("{}: a fixable rule documents its fix safety", rule.code).into());
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rule.code);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rule.code);
     let names: Vec<String> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
         .unwrap_or_default();
-    if !names.iter().any(|n| n.starts_with("pass")) || !names.iter().any(|n| n.starts_with("fail") && !n.ends_with(".golden")) {
-        return Err(format!("{}: fixtures/{} needs pass and fail cases", rule.code, rule.code).into());
+    if !names.iter().any(|n| n.starts_with("pass"))
+        || !names
+            .iter()
+            .any(|n| n.starts_with("fail") && !n.ends_with(".golden"))
+    {
+        return Err(format!(
+            "{}: fixtures/{} needs pass and fail cases",
+            rule.code, rule.code
+        )
+        .into());
     }
     Ok(())
 }
@@ -203,7 +276,11 @@ fn catalogue() -> Result<(), Failed> {
     let all = wharf::registry::all();
     for w in all.windows(2) {
         if w[0].code >= w[1].code {
-            return Err(format!("rules::ALL is not sorted and unique at {} / {}", w[0].code, w[1].code).into());
+            return Err(format!(
+                "rules::ALL is not sorted and unique at {} / {}",
+                w[0].code, w[1].code
+            )
+            .into());
         }
     }
     let mut names: Vec<_> = all.iter().map(|r| r.name).collect();

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::dockerfile::{Command, Dockerfile, Healthcheck, Body, Kind};
+use crate::dockerfile::{Body, Command, Dockerfile, Healthcheck, Kind};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -60,11 +60,16 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         let fix = exec_form(trimmed).map(|json| Fix {
             message: "rewrite in exec form".into(),
             applicability: Applicability::Unsafe,
-            edits: vec![Edit { span, content: json }],
+            edits: vec![Edit {
+                span,
+                content: json,
+            }],
         });
         let d = ctx
             .report(span, format!("{what} uses the shell form"))
-            .help("use the JSON exec form so the process receives signals: [\"executable\", \"arg\"]");
+            .help(
+                "use the JSON exec form so the process receives signals: [\"executable\", \"arg\"]",
+            );
         if let Some(f) = fix {
             d.fix(f);
         }
@@ -73,13 +78,13 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
 
 /// The exec form of a command made only of plain words (no quotes, variables or operators).
 fn exec_form(cmd: &str) -> Option<String> {
-    const SPECIAL: &[char] = &['$', '`', '"', '\'', '\\', '|', '&', ';', '<', '>', '(', ')', '*', '?', '[', ']', '~', '#', '{', '}', '\n'];
+    const SPECIAL: &[char] = &[
+        '$', '`', '"', '\'', '\\', '|', '&', ';', '<', '>', '(', ')', '*', '?', '[', ']', '~', '#',
+        '{', '}', '\n',
+    ];
     if cmd.contains(SPECIAL) {
         return None;
     }
-    let words: Vec<String> = cmd
-        .split_whitespace()
-        .map(|w| format!("\"{w}\""))
-        .collect();
+    let words: Vec<String> = cmd.split_whitespace().map(|w| format!("\"{w}\"")).collect();
     Some(format!("[{}]", words.join(", ")))
 }

@@ -43,8 +43,19 @@ declare_rule! {
 
 /// Name tokens that mark a secret.
 const SECRET_TOKENS: &[&str] = &[
-    "password", "passwd", "pwd", "pass", "secret", "token", "apikey", "credential",
-    "credentials", "auth", "privatekey", "accesskey", "secretkey",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "auth",
+    "privatekey",
+    "accesskey",
+    "secretkey",
 ];
 /// Adjacent token pairs that mark a secret (`API_KEY`, `PRIVATE_KEY`, ...).
 const SECRET_PAIRS: &[(&str, &str)] = &[
@@ -57,12 +68,54 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
 ];
 /// A last token that says the variable describes a secret rather than holds it.
 const NOT_A_SECRET_SUFFIX: &[&str] = &[
-    "file", "path", "dir", "url", "uri", "host", "endpoint", "version", "name", "user",
-    "username", "id", "type", "method", "mode", "enabled", "enable", "disabled", "length",
-    "ttl", "expiry", "expiration", "timeout", "header", "prefix", "public", "location",
-    "server", "provider", "realm", "issuer", "required", "port", "env", "var", "plugin",
-    "backend", "strategy", "scope", "audience", "algorithm", "role", "config", "helper",
-    "store", "fingerprint", "keyring", "keys",
+    "file",
+    "path",
+    "dir",
+    "url",
+    "uri",
+    "host",
+    "endpoint",
+    "version",
+    "name",
+    "user",
+    "username",
+    "id",
+    "type",
+    "method",
+    "mode",
+    "enabled",
+    "enable",
+    "disabled",
+    "length",
+    "ttl",
+    "expiry",
+    "expiration",
+    "timeout",
+    "header",
+    "prefix",
+    "public",
+    "location",
+    "server",
+    "provider",
+    "realm",
+    "issuer",
+    "required",
+    "port",
+    "env",
+    "var",
+    "plugin",
+    "backend",
+    "strategy",
+    "scope",
+    "audience",
+    "algorithm",
+    "role",
+    "config",
+    "helper",
+    "store",
+    "fingerprint",
+    "keyring",
+    "keys",
 ];
 /// Tokens anywhere in the name that mark public key material (GPG fingerprints and the like).
 const PUBLIC_KEY_TOKENS: &[&str] = &["gpg", "pgp", "signing", "fingerprint", "public", "pubkey"];
@@ -76,7 +129,8 @@ fn tokens(name: &str) -> Vec<String> {
 
 fn secret_name(name: &str) -> bool {
     let t = tokens(name);
-    if t.last().is_some_and(|l| NOT_A_SECRET_SUFFIX.contains(&l.as_str()))
+    if t.last()
+        .is_some_and(|l| NOT_A_SECRET_SUFFIX.contains(&l.as_str()))
         || t.iter().any(|x| PUBLIC_KEY_TOKENS.contains(&x.as_str()))
     {
         return false;
@@ -92,7 +146,8 @@ fn harmless_value(v: &str) -> bool {
     if v.is_empty() {
         return true;
     }
-    let is_name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let is_name =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if let Some(r) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
         return is_name(r.split([':', '-', '+', '?']).next().unwrap_or(""));
     }
@@ -100,7 +155,9 @@ fn harmless_value(v: &str) -> bool {
         return is_name(r);
     }
     // A path names where a secret lives.
-    if (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/")) && !v.contains(char::is_whitespace) {
+    if (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/"))
+        && !v.contains(char::is_whitespace)
+    {
         return true;
     }
     matches!(
@@ -140,14 +197,17 @@ fn credential_shape(v: &str) -> Option<&'static str> {
     for (p, min, what) in prefixes {
         if let Some(rest) = v.strip_prefix(p)
             && rest.len() + p.len() >= *min
-            && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
             return Some(what);
         }
     }
     if v.len() == 20
         && (v.starts_with("AKIA") || v.starts_with("ASIA"))
-        && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     {
         return Some("an AWS access key id");
     }
@@ -183,10 +243,30 @@ mod tests {
 
     #[test]
     fn names() {
-        for n in ["DB_PASSWORD", "API_KEY", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "apikey", "MYSQL_ROOT_PASSWORD", "SECRET_KEY_BASE", "NPM_AUTH"] {
+        for n in [
+            "DB_PASSWORD",
+            "API_KEY",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "apikey",
+            "MYSQL_ROOT_PASSWORD",
+            "SECRET_KEY_BASE",
+            "NPM_AUTH",
+        ] {
             assert!(secret_name(n), "{n}");
         }
-        for n in ["PASSWORD_FILE", "SWIFT_SIGNING_KEY", "GPG_KEYS", "TOKEN_URL", "AUTHOR", "KEYBOARD", "PATH", "AUTH_ENABLED", "SECRET_DIR", "PASSENGER_VERSION"] {
+        for n in [
+            "PASSWORD_FILE",
+            "SWIFT_SIGNING_KEY",
+            "GPG_KEYS",
+            "TOKEN_URL",
+            "AUTHOR",
+            "KEYBOARD",
+            "PATH",
+            "AUTH_ENABLED",
+            "SECRET_DIR",
+            "PASSENGER_VERSION",
+        ] {
             assert!(!secret_name(n), "{n}");
         }
     }

@@ -120,7 +120,9 @@ impl Scanner<'_> {
                                 if self.s.get(self.pos..self.pos + 2) == Some(b"\\u") {
                                     self.pos += 2;
                                     let lo = self.hex4()?;
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)
+                                    0x10000
+                                        + ((hi - 0xD800) << 10)
+                                        + (lo.wrapping_sub(0xDC00) & 0x3FF)
                                 } else {
                                     0xFFFD
                                 }

@@ -69,7 +69,11 @@ impl Model {
         self.stages
             .iter()
             .take_while(|s| s.from < before)
-            .filter(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .filter(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
             .last()
     }
 
@@ -210,7 +214,10 @@ impl Dockerfile {
         self.shell_at(index).is_some_and(|words| {
             words.first().is_some_and(|prog| {
                 let p = prog.to_ascii_lowercase();
-                p.contains("pwsh") || p.contains("powershell") || p.ends_with("cmd") || p.ends_with("cmd.exe")
+                p.contains("pwsh")
+                    || p.contains("powershell")
+                    || p.ends_with("cmd")
+                    || p.ends_with("cmd.exe")
             })
         })
     }
@@ -224,7 +231,11 @@ impl Dockerfile {
                 names.extend(kvs.iter().map(|kv| kv.key.value.as_str()));
             }
         }
-        for ins in self.instructions.iter().take_while(|i| i.kind != Kind::From) {
+        for ins in self
+            .instructions
+            .iter()
+            .take_while(|i| i.kind != Kind::From)
+        {
             push_decls(ins, &mut names);
         }
         if let Some(Some(stage)) = self.model.stage_of.get(index) {

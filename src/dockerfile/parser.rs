@@ -146,14 +146,19 @@ impl<'a> Parser<'a> {
             let value = s[vs..ve].to_string();
             let span = Self::span(l.start + leading_ws(s), l.end);
             if self.df.directive(&name).is_some() {
-                self.error(span, format!("only one `{name}` parser directive can be used"));
+                self.error(
+                    span,
+                    format!("only one `{name}` parser directive can be used"),
+                );
             } else if name == "escape" {
                 match value.as_str() {
                     "\\" => self.df.escape = '\\',
                     "`" => self.df.escape = '`',
                     _ => self.error(
                         Self::span(l.start + vs, l.start + ve),
-                        format!("invalid escape character `{value}`: only `\\` and `` ` `` are allowed"),
+                        format!(
+                            "invalid escape character `{value}`: only `\\` and `` ` `` are allowed"
+                        ),
                     ),
                 }
             }
@@ -263,7 +268,10 @@ impl<'a> Parser<'a> {
                     if doc.terminator.is_none() {
                         self.error(
                             doc.marker,
-                            format!("unterminated heredoc: no `{}` line before the end of the file", doc.delimiter),
+                            format!(
+                                "unterminated heredoc: no `{}` line before the end of the file",
+                                doc.delimiter
+                            ),
                         );
                     }
                     if let Some(e) = last_end {
@@ -339,9 +347,7 @@ impl<'a> Parser<'a> {
     fn parse_instruction(&mut self, logical: &MappedText, start: usize) -> Instruction {
         let escape = self.df.escape;
         let t = &logical.text;
-        let kw_end = t
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(t.len());
+        let kw_end = t.find(|c: char| c.is_whitespace()).unwrap_or(t.len());
         let keyword_text = t[..kw_end].to_string();
         let keyword = logical.span(0, kw_end);
         let kind = Kind::from_keyword(&keyword_text);
@@ -442,8 +448,15 @@ impl<'a> Parser<'a> {
                         alias: Some((words[1].span, words[2].clone())),
                     }),
                     _ => {
-                        let span = if empty { ins.keyword } else { rest.span(0, rest.text.len()) };
-                        self.error(span, "FROM requires either one or three arguments (`FROM image [AS name]`)");
+                        let span = if empty {
+                            ins.keyword
+                        } else {
+                            rest.span(0, rest.text.len())
+                        };
+                        self.error(
+                            span,
+                            "FROM requires either one or three arguments (`FROM image [AS name]`)",
+                        );
                         Body::Error
                     }
                 }
@@ -484,7 +497,10 @@ impl<'a> Parser<'a> {
                         true,
                     ),
                     JsonForm::NotStrings => {
-                        self.error(rest.span(0, rest.text.len()), "JSON arguments must be strings");
+                        self.error(
+                            rest.span(0, rest.text.len()),
+                            "JSON arguments must be strings",
+                        );
                         return Body::Error;
                     }
                     JsonForm::NotJson => (mapped_words(rest, escape), false),
@@ -494,12 +510,15 @@ impl<'a> Parser<'a> {
                 }
                 let mut sources = words;
                 let dest = sources.pop();
-                let heredoc_only = sources.is_empty()
-                    && dest.as_ref().is_some_and(|d| d.raw.starts_with("<<"));
+                let heredoc_only =
+                    sources.is_empty() && dest.as_ref().is_some_and(|d| d.raw.starts_with("<<"));
                 if sources.is_empty() && !heredoc_only && !rest.text.contains("<<") {
                     self.error(
                         rest.span(0, rest.text.len()),
-                        format!("{} requires at least two arguments: a source and a destination", kind.as_str()),
+                        format!(
+                            "{} requires at least two arguments: a source and a destination",
+                            kind.as_str()
+                        ),
                     );
                 }
                 Body::Copy {
@@ -566,14 +585,20 @@ impl<'a> Parser<'a> {
                 let w = &rest.text[first.clone()];
                 if w.eq_ignore_ascii_case("none") {
                     if words.len() > 1 {
-                        self.error(rest.span(0, rest.text.len()), "HEALTHCHECK NONE takes no arguments");
+                        self.error(
+                            rest.span(0, rest.text.len()),
+                            "HEALTHCHECK NONE takes no arguments",
+                        );
                     }
                     Body::Healthcheck(Healthcheck::None(rest.span(first.start, first.end)))
                 } else if w.eq_ignore_ascii_case("cmd") {
                     let tail_start = first.end + leading_ws_all(&rest.text[first.end..]);
                     let tail = sub_text(rest, tail_start, rest.text.len());
                     if tail.text.trim().is_empty() {
-                        self.error(rest.span(first.start, first.end), "HEALTHCHECK CMD requires a command");
+                        self.error(
+                            rest.span(first.start, first.end),
+                            "HEALTHCHECK CMD requires a command",
+                        );
                         return Body::Error;
                     }
                     match self.command(&tail) {
@@ -617,7 +642,10 @@ impl<'a> Parser<'a> {
                 span: rest.span(0, rest.text.trim_end().len()),
             }),
             JsonForm::NotStrings => {
-                self.error(rest.span(0, rest.text.len()), "JSON arguments must be strings");
+                self.error(
+                    rest.span(0, rest.text.len()),
+                    "JSON arguments must be strings",
+                );
                 None
             }
             JsonForm::NotJson => Some(Command::Shell(rest.clone())),
@@ -652,7 +680,10 @@ impl<'a> Parser<'a> {
         for r in words {
             if !rest.text[r.clone()].contains('=') {
                 let w = word_at(rest, r, escape);
-                self.error(w.span, format!("syntax error: can't find `=` in `{}`", w.raw));
+                self.error(
+                    w.span,
+                    format!("syntax error: can't find `=` in `{}`", w.raw),
+                );
                 continue;
             }
             out.push(split_kv(rest, r, escape));
@@ -756,7 +787,12 @@ fn suggest_keyword(word: &str) -> Option<&'static str> {
     let upper = word.to_ascii_uppercase();
     Kind::ALL
         .into_iter()
-        .map(|k| (crate::registry::edit_distance(&upper, k.as_str()), k.as_str()))
+        .map(|k| {
+            (
+                crate::registry::edit_distance(&upper, k.as_str()),
+                k.as_str(),
+            )
+        })
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, s)| s)

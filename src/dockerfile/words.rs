@@ -119,12 +119,10 @@ mod tests {
 
     #[test]
     fn splits_with_quotes() {
-        assert_eq!(words(r#"a "b c" d\ e 'f g'"#), [
-            "a",
-            "\"b c\"",
-            "d\\ e",
-            "'f g'"
-        ]);
+        assert_eq!(
+            words(r#"a "b c" d\ e 'f g'"#),
+            ["a", "\"b c\"", "d\\ e", "'f g'"]
+        );
         assert_eq!(words("  x  "), ["x"]);
         assert_eq!(words(r#"k="v w" z=1"#), ["k=\"v w\"", "z=1"]);
     }

@@ -63,7 +63,15 @@ pub fn write(
             for f in report.files {
                 for d in &f.diagnostics {
                     let s = f.line_index.line_col(&f.source.text, d.span.start);
-                    writeln!(w, "{}:{}:{}: {} {}", f.source.display_path(), s.line, s.column, d.code, d.message)?;
+                    writeln!(
+                        w,
+                        "{}:{}:{}: {} {}",
+                        f.source.display_path(),
+                        s.line,
+                        s.column,
+                        d.code,
+                        d.message
+                    )?;
                 }
             }
             Ok(())

@@ -1,0 +1,237 @@
+//! Parser tests: spans of every construct BuildKit accepts, and broken input.
+
+use wharf::dockerfile::{Body, Command, Healthcheck, Kind, parse};
+
+fn t(src: &str, span: wharf::source::Span) -> &str {
+    span.text(src)
+}
+
+#[test]
+fn directives_bom_and_crlf() {
+    let src = "\u{feff}# syntax=docker/dockerfile:1\r\n# escape=`\r\n# check=skip=all\r\n\r\nFROM alpine\r\nRUN echo a `\r\n  b\r\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    assert_eq!(df.directives.len(), 3);
+    assert_eq!(df.escape, '`');
+    assert_eq!(t(src, df.directives[0].value_span), "docker/dockerfile:1");
+    assert_eq!(df.instructions.len(), 2);
+    let run = &df.instructions[1];
+    assert_eq!(t(src, run.span), "RUN echo a `\r\n  b");
+    let Some(Command::Shell(text)) = run.command() else {
+        panic!()
+    };
+    assert_eq!(text.text, "echo a   b");
+    // `b` maps back to the second physical line.
+    assert_eq!(t(src, text.span(9, 10)), "b");
+}
+
+#[test]
+fn directive_block_ends_at_first_other_line() {
+    let src = "# a comment\n# escape=`\nFROM alpine\n";
+    let df = parse(src);
+    assert!(df.directives.is_empty());
+    assert_eq!(df.escape, '\\');
+}
+
+#[test]
+fn comments_and_blank_lines_inside_continuations() {
+    let src =
+        "FROM alpine\nRUN apt-get update && \\\n    # install\n\n    apt-get install -y curl\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty());
+    let run = &df.instructions[1];
+    let Some(Command::Shell(text)) = run.command() else {
+        panic!()
+    };
+    assert_eq!(text.text, "apt-get update &&     apt-get install -y curl");
+    assert_eq!(df.comments.len(), 1);
+    assert!(df.comments[0].in_continuation);
+    assert_eq!(df.empty_continuation_lines.len(), 1);
+    let at = text.text.find("curl").unwrap();
+    assert_eq!(t(src, text.span(at, at + 4)), "curl");
+}
+
+#[test]
+fn continuation_at_eof_and_escaped_escape() {
+    let df = parse("FROM alpine\nRUN echo \\");
+    assert!(df.errors.is_empty());
+    assert_eq!(df.instructions.len(), 2);
+    let df = parse("FROM alpine\nRUN echo a\\\\\nRUN echo b\n");
+    assert_eq!(
+        df.instructions.len(),
+        3,
+        "an escaped escape does not continue"
+    );
+}
+
+#[test]
+fn every_instruction_in_any_case() {
+    let src = "from alpine AS Base\narg A=1 B\nenv X=1\nlabel a=b\nrun echo\ncmd [\"a\"]\nentrypoint [\"b\"]\ncopy a /b\nadd a /b\nexpose 80\nuser app\nworkdir /w\nvolume /data\nstopsignal SIGTERM\nshell [\"/bin/bash\", \"-c\"]\nhealthcheck none\nonbuild run echo\nmaintainer me\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    let kinds: Vec<Kind> = df.instructions.iter().map(|i| i.kind).collect();
+    assert_eq!(kinds.len(), 18);
+    assert!(!kinds.contains(&Kind::Unknown));
+    assert_eq!(df.model.stages[0].name.as_deref(), Some("base"));
+}
+
+#[test]
+fn flags_and_mounts() {
+    let src = "FROM --platform=$BUILDPLATFORM golang AS b\nRUN --mount=type=cache,target=/root/.cache --network=none go build\nCOPY --from=b --chown=1:1 --link /out /out\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    let from = &df.instructions[0];
+    assert_eq!(from.flag_value("platform"), Some("$BUILDPLATFORM"));
+    assert_eq!(t(src, from.flags[0].name_span), "--platform");
+    let run = &df.instructions[1];
+    let m: Vec<_> = run.mounts().collect();
+    assert_eq!(m[0].kind(), "cache");
+    assert_eq!(m[0].get("dst"), Some("/root/.cache"));
+    assert_eq!(run.flag_value("network"), Some("none"));
+    let copy = &df.instructions[2];
+    assert!(copy.flag("link").is_some_and(|f| f.value.is_none()));
+    let Body::Copy {
+        sources,
+        dest,
+        json,
+    } = &copy.body
+    else {
+        panic!()
+    };
+    assert!(!json);
+    assert_eq!(t(src, sources[0].span), "/out");
+    assert_eq!(dest.as_ref().map(|d| d.value.as_str()), Some("/out"));
+}
+
+#[test]
+fn exec_form_is_decided_like_docker() {
+    let df = parse(
+        "FROM a\nCMD [\"a\", \"b c\"]\nCMD ['a','b']\nENTRYPOINT [\"x\"\nRUN [\"echo\", \"$HOME\"]\n",
+    );
+    assert!(
+        matches!(df.instructions[1].command(), Some(Command::Exec { args, .. }) if args[1].value == "b c")
+    );
+    assert!(matches!(
+        df.instructions[2].command(),
+        Some(Command::Shell(_))
+    ));
+    assert!(matches!(
+        df.instructions[3].command(),
+        Some(Command::Shell(_))
+    ));
+    assert!(matches!(
+        df.instructions[4].command(),
+        Some(Command::Exec { .. })
+    ));
+}
+
+#[test]
+fn env_label_arg_forms() {
+    let src = "FROM a\nENV A=1 B=\"two words\" C=x\\ y\nENV LEGACY some value\nLABEL \"k.q\"=v\nARG X Y=2 Z=\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    let Body::Env(kvs) = &df.instructions[1].body else {
+        panic!()
+    };
+    assert_eq!(kvs.len(), 3);
+    assert_eq!(kvs[1].value.as_ref().unwrap().value, "two words");
+    assert_eq!(t(src, kvs[1].value.as_ref().unwrap().span), "\"two words\"");
+    assert_eq!(kvs[2].value.as_ref().unwrap().value, "x y");
+    let Body::Env(legacy) = &df.instructions[2].body else {
+        panic!()
+    };
+    assert_eq!(legacy[0].value.as_ref().unwrap().value, "some value");
+    let Body::Label(l) = &df.instructions[3].body else {
+        panic!()
+    };
+    assert_eq!(l[0].key.value, "k.q");
+    let Body::Arg(args) = &df.instructions[4].body else {
+        panic!()
+    };
+    assert!(args[0].value.is_none());
+    assert_eq!(args[1].value.as_ref().unwrap().value, "2");
+    assert_eq!(args[2].value.as_ref().unwrap().value, "");
+}
+
+#[test]
+fn heredocs() {
+    let src = "FROM a\nRUN <<EOF\necho 1\nEOF\nRUN <<-\"X\" cat && cat 3<<Y\n\tliteral $HOME\n\tX\nsecond\nY\nCOPY <<EOF /etc/conf\nk=v\nEOF\nRUN echo done\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    assert_eq!(df.instructions.len(), 5);
+    let r1 = &df.instructions[1];
+    assert_eq!(r1.heredocs[0].body.text, "echo 1\n");
+    assert_eq!(t(src, r1.span), "RUN <<EOF\necho 1\nEOF");
+    let r2 = &df.instructions[2];
+    assert_eq!(r2.heredocs.len(), 2);
+    assert!(r2.heredocs[0].quoted && r2.heredocs[0].strip_tabs);
+    assert_eq!(r2.heredocs[0].body.text, "literal $HOME\n");
+    assert_eq!(r2.heredocs[1].fd, Some(3));
+    assert_eq!(r2.heredocs[1].body.text, "second\n");
+    assert_eq!(t(src, r2.heredocs[0].body.span(0, 7)), "literal");
+    assert_eq!(df.instructions[3].heredocs[0].body.text, "k=v\n");
+    assert_eq!(df.instructions[4].kind, Kind::Run);
+}
+
+#[test]
+fn healthcheck_and_onbuild() {
+    let src = "FROM a\nHEALTHCHECK --interval=5s CMD curl -f http://x/\nHEALTHCHECK NONE\nONBUILD RUN echo hi\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    let h = &df.instructions[1];
+    assert_eq!(h.flag_value("interval"), Some("5s"));
+    assert!(
+        matches!(&h.body, Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))) if t.text == "curl -f http://x/")
+    );
+    assert!(matches!(
+        &df.instructions[2].body,
+        Body::Healthcheck(Healthcheck::None(_))
+    ));
+    let Body::Onbuild(Some(inner)) = &df.instructions[3].body else {
+        panic!()
+    };
+    assert_eq!(inner.kind, Kind::Run);
+    assert_eq!(t(src, inner.keyword), "RUN");
+}
+
+#[test]
+fn stages_and_model() {
+    let src = "ARG V=1\nFROM alpine AS base\nUSER app\nWORKDIR /w\nFROM base AS two\nCOPY --from=0 /a /b\nFROM scratch\n";
+    let df = parse(src);
+    let m = &df.model;
+    assert_eq!(m.stages.len(), 3);
+    assert_eq!(m.stages[1].base, wharf::dockerfile::Base::Stage(0));
+    assert!(m.stages[0].used_as_base && m.stages[0].copied_from);
+    assert_eq!(m.stages[2].base, wharf::dockerfile::Base::Scratch);
+    // USER inherited through FROM base.
+    assert_eq!(m.stage_end[1].user, Some(2));
+    assert_eq!(m.stage_end[2].user, None);
+    assert!(df.vars_at(5).contains(&"V"));
+}
+
+#[test]
+fn broken_input_never_panics_and_recovers() {
+    for src in [
+        "",
+        "\n\n",
+        "#",
+        "FROM",
+        "RUN \\",
+        "FROM a\nRUN <<",
+        "FROM a\nCOPY <<EOF",
+        "\u{feff}",
+        "FROM a\nENV",
+        "ONBUILD",
+        "HEALTHCHECK CMD",
+        "FROM a\nRUN [\"a\", 1]",
+        "FROM a\nRUN ['a'",
+        "é\\\n\\",
+        "FROM a\nCMD [\"\\ud800\"]",
+    ] {
+        let _ = parse(src);
+    }
+    let df = parse("FROM alpine\nBOGUS x\nRUN echo ok\n");
+    assert_eq!(df.errors.len(), 1);
+    assert_eq!(df.instructions.len(), 3);
+    assert_eq!(df.instructions[2].kind, Kind::Run);
+}
