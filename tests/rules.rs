@@ -58,6 +58,7 @@ fn main() {
         }));
     }
     trials.push(Trial::test("catalogue::sorted_and_unique", catalogue));
+    trials.push(Trial::test("catalogue::readme_table", readme_table));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -290,4 +291,47 @@ fn catalogue() -> Result<(), Failed> {
         return Err("two rules share a name".into());
     }
     Ok(())
+}
+
+/// The README's rule table is generated from the catalogue (`WHARF_BLESS=1` rewrites it).
+fn readme_table() -> Result<(), Failed> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+        return Err("README.md lacks the rules markers".into());
+    };
+    let mut table =
+        String::from("| code | name | category | default | summary |\n|---|---|---|---|---|\n");
+    for r in wharf::registry::all() {
+        let default = if r.default_enabled() {
+            r.default_severity().as_str()
+        } else {
+            "off"
+        };
+        let aliases = if r.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" (alias: {})", r.aliases.join(", "))
+        };
+        table.push_str(&format!(
+            "| {} | `{}`{} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            aliases,
+            r.category.as_str(),
+            default,
+            r.summary
+        ));
+    }
+    let current = &readme[a + start.len()..b];
+    if current == table {
+        return Ok(());
+    }
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        let new = format!("{}{}{}", &readme[..a + start.len()], table, &readme[b..]);
+        std::fs::write(&path, new).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    Err("README.md rule table is out of date: run WHARF_BLESS=1 cargo test --test rules".into())
 }
