@@ -7,6 +7,7 @@
 pub mod compose;
 pub mod diagnostic;
 pub mod dockerfile;
+pub mod output;
 pub mod registry;
 pub mod rule;
 pub mod settings;
