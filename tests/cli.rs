@@ -266,3 +266,106 @@ fn rule_docs_and_catalogue() {
     let v = json(&out);
     assert!(v.iter().any(|r| r["code"] == "DF001"));
 }
+
+#[test]
+fn several_formats_and_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Dockerfile");
+    fs::write(
+        &p,
+        "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh\n",
+    )
+    .unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let js = dir.path().join("out.json");
+    let out = wharf()
+        .args(["check", "--format", "sarif", "--output"])
+        .arg(&sarif)
+        .args(["--format", "json", "--output"])
+        .arg(&js)
+        .args(["--format", "concise"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("DL3025"));
+    let s: serde_json::Value = serde_json::from_slice(&fs::read(&sarif).unwrap()).unwrap();
+    assert_eq!(s["version"], "2.1.0");
+    assert_eq!(json(&fs::read(&js).unwrap()).len(), 1);
+    // Two formats for standard output is a usage error.
+    wharf()
+        .args(["check", "--format", "json", "--format", "gnu"])
+        .arg(&p)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn exit_zero_quiet_and_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Dockerfile");
+    fs::write(&p, "FROM alpine:3.20\nCMD sh\n").unwrap();
+    wharf()
+        .args(["check", "--exit-zero"])
+        .arg(&p)
+        .assert()
+        .code(0);
+    let out = wharf()
+        .args(["check", "--statistics"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(
+        text.contains("DL3025") && text.contains("shell-form-cmd"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("╭"),
+        "statistics replace the findings: {text}"
+    );
+    let out = wharf()
+        .args(["check", "--quiet", "--format", "concise"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8_lossy(&out).contains("Found"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let out = wharf()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("_wharf"));
+    let out = wharf()
+        .arg("man")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains(".TH wharf"));
+}
+
+#[test]
+fn own_dockerfile_is_clean() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    wharf()
+        .args(["check", "--select", "ALL"])
+        .arg(root.join("Dockerfile"))
+        .assert()
+        .code(0);
+}
