@@ -76,16 +76,20 @@ pub struct UnusedSuppression {
 
 impl UnusedSuppression {
     /// The diagnostic of `rule` (DF900 or DC900) that reports this.
+    ///
+    /// Removing an unused name from another tool's comment changes what that tool reports, so
+    /// the fix is safe for wharf's own comments and unsafe for hadolint, BuildKit and dclint
+    /// comments (BuildKit's `error=true` may even fail the build without the skip).
     pub fn into_diagnostic(self, rule: &'static Rule) -> Diagnostic {
+        let remove = match self.syntax {
+            Syntax::Wharf => "remove it".to_string(),
+            Syntax::Hadolint => "remove it, unless hadolint still needs it".to_string(),
+            Syntax::BuildKit => "remove it, unless BuildKit's own checks still need it".to_string(),
+            Syntax::Dclint => "remove it, unless dclint still needs it".to_string(),
+        };
         let (message, help) = match &self.problem {
-            Problem::Unused => (
-                format!("unused suppression for `{}`", self.name),
-                "remove it".to_string(),
-            ),
-            Problem::UnusedAll => (
-                "unused suppression for all rules".to_string(),
-                "remove it".to_string(),
-            ),
+            Problem::Unused => (format!("unused suppression for `{}`", self.name), remove),
+            Problem::UnusedAll => ("unused suppression for all rules".to_string(), remove),
             Problem::UnknownRule { suggestion } => (
                 format!("unknown rule `{}` in suppression", self.name),
                 match suggestion {
@@ -108,7 +112,11 @@ impl UnusedSuppression {
         };
         let fix = self.removal.map(|span| Fix {
             message: "remove the suppression".to_string(),
-            applicability: Applicability::Safe,
+            applicability: if self.syntax == Syntax::Wharf {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
             edits: vec![Edit {
                 span,
                 content: String::new(),
@@ -329,14 +337,12 @@ impl Suppressions {
             for (i, problem) in problems.iter().enumerate() {
                 let Some(problem) = problem else { continue };
                 let item = &p.items[i];
+                let kept_after = problems[i + 1..].iter().any(Option::is_none);
                 let removal = if all_go {
                     p.whole
-                } else if let Some(next) = (i + 1..p.items.len())
-                    .find(|&j| problems[j].is_none())
-                    .map(|_| &p.items[i + 1])
-                {
+                } else if kept_after {
                     // A kept name follows: delete this name up to the next one.
-                    Span::new(item.span.start, next.span.start)
+                    Span::new(item.span.start, p.items[i + 1].span.start)
                 } else {
                     // Only removed names follow, so a kept one precedes: delete from the end
                     // of the previous name.
@@ -428,7 +434,7 @@ fn names(c: &mut Cursor<'_>) -> Vec<Span> {
 }
 
 /// What a comment says, when it is a suppression.
-enum Pragmatic {
+enum CommentPragma {
     WharfIgnore {
         file: bool,
         names: Vec<Span>,
@@ -472,7 +478,7 @@ struct CheckSkip {
 }
 
 /// Reads the comment that starts with `#` at `hash` and ends at `end`.
-fn read_comment(text: &str, hash: usize, end: usize) -> Option<Pragmatic> {
+fn read_comment(text: &str, hash: usize, end: usize) -> Option<CommentPragma> {
     let body = text.get(hash + 1..end)?;
     let mut c = Cursor::new(body, hash + 1);
     c.ws();
@@ -494,12 +500,12 @@ fn read_comment(text: &str, hash: usize, end: usize) -> Option<Pragmatic> {
             } else {
                 keyword
             };
-            return Some(Pragmatic::WharfUnknown(span));
+            return Some(CommentPragma::WharfUnknown(span));
         };
         c.ws();
         c.eat('=');
         let names = names(&mut c);
-        return Some(Pragmatic::WharfIgnore {
+        return Some(CommentPragma::WharfIgnore {
             file,
             names,
             keyword,
@@ -547,7 +553,7 @@ fn read_comment(text: &str, hash: usize, end: usize) -> Option<Pragmatic> {
                 break;
             }
         }
-        return (!codes.is_empty()).then_some(Pragmatic::Hadolint { scope, codes });
+        return (!codes.is_empty()).then_some(CommentPragma::Hadolint { scope, codes });
     }
     if word.eq_ignore_ascii_case("check") {
         c.ws();
@@ -557,7 +563,7 @@ fn read_comment(text: &str, hash: usize, end: usize) -> Option<Pragmatic> {
         c.ws();
         // Only the first token counts, so `# check=skip=X // why` works as in BuildKit.
         let (value, v) = c.take(|ch| !ch.is_whitespace());
-        return check_skip(v, value.start as usize).map(Pragmatic::Check);
+        return check_skip(v, value.start as usize).map(CommentPragma::Check);
     }
     if word.eq_ignore_ascii_case("dclint") {
         if c.ws() == 0 {
@@ -575,7 +581,7 @@ fn read_comment(text: &str, hash: usize, end: usize) -> Option<Pragmatic> {
             return None;
         }
         let names = names(&mut c);
-        return Some(Pragmatic::Dclint {
+        return Some(CommentPragma::Dclint {
             kind,
             names,
             keyword,
@@ -685,10 +691,11 @@ fn blanket(span: Span, buildkit_only: bool) -> Vec<Item> {
 fn whole_line(text: &str, span: Span) -> Span {
     let start = span.start as usize;
     let end = (span.end as usize).min(text.len());
+    // Keep a byte-order mark when the comment is on the first line.
     let line_start = text
         .get(..start)
         .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
+        .map_or(if text.starts_with('\u{feff}') { 3 } else { 0 }, |i| i + 1);
     let line_end = text
         .get(end..)
         .and_then(|t| t.find('\n'))
@@ -811,8 +818,8 @@ fn dockerfile_pragmas(text: &str, df: &Dockerfile, opts: &SuppressOptions, set: 
         let whole = whole_line(text, c.span);
         let below = attached[k].map(|a| a.instruction);
         match pragma {
-            Pragmatic::WharfUnknown(span) => unknown_directive(set, text, span),
-            Pragmatic::WharfIgnore {
+            CommentPragma::WharfUnknown(span) => unknown_directive(set, text, span),
+            CommentPragma::WharfIgnore {
                 file,
                 names,
                 keyword,
@@ -832,7 +839,7 @@ fn dockerfile_pragmas(text: &str, df: &Dockerfile, opts: &SuppressOptions, set: 
                 let items = wharf_items(set, text, &names, keyword, whole);
                 set.add(Syntax::Wharf, scope, items, whole);
             }
-            Pragmatic::Hadolint { scope, codes } => {
+            CommentPragma::Hadolint { scope, codes } => {
                 if opts.disable_hadolint_pragmas {
                     continue;
                 }
@@ -854,7 +861,7 @@ fn dockerfile_pragmas(text: &str, df: &Dockerfile, opts: &SuppressOptions, set: 
                     whole,
                 );
             }
-            Pragmatic::Check(skip) => {
+            CommentPragma::Check(skip) => {
                 // Per instruction: only in the block right above it, after any bare `#`.
                 // Above a FROM it covers the stage, as BuildKit merges it into the stage.
                 let scope = match attached[k] {
@@ -880,7 +887,7 @@ fn dockerfile_pragmas(text: &str, df: &Dockerfile, opts: &SuppressOptions, set: 
                 );
             }
             // dclint comments mean nothing in a Dockerfile.
-            Pragmatic::Dclint { .. } => {}
+            CommentPragma::Dclint { .. } => {}
         }
     }
 }
@@ -1017,7 +1024,7 @@ fn block_scalar_owner(line: &str, indent: usize, content_end: usize) -> Option<u
 
 fn yaml_lines(text: &str) -> Vec<YamlLine> {
     let mut out = Vec::new();
-    let mut start = 0;
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut quote: Option<u8> = None;
     let mut block: Option<usize> = None;
     while start < text.len() {
@@ -1141,8 +1148,8 @@ fn compose_pragmas(text: &str, set: &mut Suppressions) {
             Span::from_range(l.start + before.len()..l.end)
         };
         match pragma {
-            Pragmatic::WharfUnknown(span) => unknown_directive(set, text, span),
-            Pragmatic::WharfIgnore {
+            CommentPragma::WharfUnknown(span) => unknown_directive(set, text, span),
+            CommentPragma::WharfIgnore {
                 file,
                 names,
                 keyword,
@@ -1162,7 +1169,7 @@ fn compose_pragmas(text: &str, set: &mut Suppressions) {
                 let items = wharf_items(set, text, &names, keyword, whole);
                 set.add(Syntax::Wharf, scope, items, whole);
             }
-            Pragmatic::Dclint {
+            CommentPragma::Dclint {
                 kind,
                 names,
                 keyword,
@@ -1196,7 +1203,7 @@ fn compose_pragmas(text: &str, set: &mut Suppressions) {
                 set.add(Syntax::Dclint, scope, items, whole);
             }
             // hadolint and BuildKit comments mean nothing in a compose file.
-            Pragmatic::Hadolint { .. } | Pragmatic::Check(_) => {}
+            CommentPragma::Hadolint { .. } | CommentPragma::Check(_) => {}
         }
     }
 }

@@ -368,6 +368,11 @@ fn fixes_remove_names_or_the_whole_comment() {
             "# check=skip=JSONArgsRecommended;error=true\nFROM node:22\nCMD [\"node\"]\n",
             "# check=error=true\nFROM node:22\nCMD [\"node\"]\n",
         ),
+        // A byte-order mark stays.
+        (
+            "\u{feff}# wharf: ignore=DL3025\nFROM node:22\n",
+            "\u{feff}FROM node:22\n",
+        ),
         // CRLF line endings.
         (
             "FROM node:22\r\n# wharf: ignore=DL3025\r\nCMD [\"node\"]\r\n",
@@ -382,6 +387,39 @@ fn fixes_remove_names_or_the_whole_comment() {
         );
         assert_eq!(fixed(before, &diags), after, "{before}");
     }
+}
+
+#[test]
+fn fixes_are_unsafe_in_other_tools_comments() {
+    use wharf::diagnostic::Applicability;
+    let text = "# check=skip=SecretsUsedInArgOrEnv\nFROM node:22\n# hadolint ignore=DL3025\n# wharf: ignore=DL3025\nCMD [\"node\"]\n";
+    let diags = lint(text, &["DL3025", "DL3064", "DF900"]);
+    let got: Vec<(&str, Applicability, Option<&str>)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.span.text(text),
+                d.fix.as_ref().map(|f| f.applicability).unwrap(),
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "SecretsUsedInArgOrEnv",
+                Applicability::Unsafe,
+                Some("remove it, unless BuildKit's own checks still need it")
+            ),
+            (
+                "DL3025",
+                Applicability::Unsafe,
+                Some("remove it, unless hadolint still needs it")
+            ),
+            ("DL3025", Applicability::Safe, Some("remove it")),
+        ]
+    );
 }
 
 #[test]
@@ -629,6 +667,12 @@ fn compose_fix_removes_a_trailing_comment() {
         fixed(text, &diags),
         "services:\n  web:\n    image: nginx:1.27\n"
     );
+}
+
+#[test]
+fn compose_byte_order_mark() {
+    let text = "\u{feff}# wharf: ignore-file=DL3025\nservices:@\n";
+    assert_eq!(compose(text, "DL3025"), (vec![], vec![]));
 }
 
 #[test]

@@ -36,7 +36,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix deletes the rule's name from the comment, or the whole comment when nothing else
-    /// would be left in it. It is safe: the name silenced nothing, so the findings stay the same.
+    /// would be left in it. In wharf's own comments it is safe: the name silenced nothing, so
+    /// wharf's findings stay the same. In dclint comments it is unsafe: that tool may still
+    /// need the name, and would report again without it.
     pub static RULE = Rule {
         code: "DC900",
         name: "unused-compose-suppression",

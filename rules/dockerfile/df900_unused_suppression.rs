@@ -33,7 +33,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix deletes the rule's name from the comment, or the whole comment when nothing else
-    /// would be left in it. It is safe: the name silenced nothing, so the findings stay the same.
+    /// would be left in it. In wharf's own comments it is safe: the name silenced nothing, so
+    /// wharf's findings stay the same. In hadolint and BuildKit comments it is unsafe: that tool may still
+    /// need the name, and would report again without it.
     pub static RULE = Rule {
         code: "DF900",
         name: "unused-suppression",
