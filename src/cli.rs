@@ -326,13 +326,18 @@ fn write_reports(args: &CheckArgs, report: &Report) -> Result<(), UsageError> {
         ));
     }
     let mut targets: Vec<(Format, Option<&PathBuf>)> = Vec::new();
-    let formats = if args.format.is_empty() { vec![Format::Human] } else { args.format.clone() };
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format.clone()
+    };
     for (i, f) in formats.iter().enumerate() {
         targets.push((*f, args.output.get(i)));
     }
     if targets.iter().filter(|(_, o)| o.is_none()).count() > 1 {
         return Err(UsageError(
-            "several formats would go to standard output: give an `--output` file for each but one".into(),
+            "several formats would go to standard output: give an `--output` file for each but one"
+                .into(),
         ));
     }
     let stdout_tty = std::io::stdout().is_terminal();
@@ -348,11 +353,16 @@ fn write_reports(args: &CheckArgs, report: &Report) -> Result<(), UsageError> {
         if args.statistics && out.is_none() {
             statistics(report, format, &mut buf);
         } else {
-            output::write(format, report, &opts, &mut buf).map_err(|e| UsageError(e.to_string()))?;
+            output::write(format, report, &opts, &mut buf)
+                .map_err(|e| UsageError(e.to_string()))?;
         }
         match out {
             Some(path) => std::fs::write(path, &buf).map_err(|e| {
-                UsageError(format!("{}: {}", path.display(), crate::discover::io_message(&e)))
+                UsageError(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::discover::io_message(&e)
+                ))
             })?,
             None => {
                 let _ = std::io::stdout().write_all(&buf);
@@ -377,7 +387,11 @@ fn statistics(report: &Report, format: Format, out: &mut Vec<u8>) {
             .iter()
             .map(|((code, name), n)| serde_json::json!({"code": code, "name": name, "count": n}))
             .collect();
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
         return;
     }
     for ((code, name), n) in rows {

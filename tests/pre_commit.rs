@@ -16,12 +16,16 @@ fn pre_commit(dir: &Path) -> Option<PathBuf> {
         return Some(PathBuf::from("pre-commit"));
     }
     let venv = dir.join("venv");
-    let ok = run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?.status.success();
+    let ok = run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?
+        .status
+        .success();
     if !ok {
         return None;
     }
     let pip = venv.join("bin/pip");
-    let ok = run(Command::new(&pip).args(["install", "--quiet", "pre-commit"]))?.status.success();
+    let ok = run(Command::new(&pip).args(["install", "--quiet", "pre-commit"]))?
+        .status
+        .success();
     ok.then(|| venv.join("bin/pre-commit"))
 }
 
@@ -40,19 +44,38 @@ fn pre_commit_hook_flags_bad_file_and_passes_good_one() {
     let work = tmp.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
     let git = |args: &[&str]| {
-        Command::new("git").args(args).current_dir(&work).output().unwrap();
+        Command::new("git")
+            .args(args)
+            .current_dir(&work)
+            .output()
+            .unwrap();
     };
     git(&["init", "-q"]);
     git(&["config", "user.email", "ci@example.com"]);
     git(&["config", "user.name", "ci"]);
-    std::fs::write(work.join("Dockerfile"), "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD [\"sh\"]\n").unwrap();
+    std::fs::write(
+        work.join("Dockerfile"),
+        "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD [\"sh\"]\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(work.join("bad")).unwrap();
-    std::fs::write(work.join("bad/Dockerfile"), "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh\n").unwrap();
+    std::fs::write(
+        work.join("bad/Dockerfile"),
+        "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh\n",
+    )
+    .unwrap();
     git(&["add", "."]);
 
     // Put the freshly built wharf first on PATH.
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_wharf")).parent().unwrap().to_path_buf();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_wharf"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let try_repo = |file: &str| {
         Command::new(&pc)
             .args(["try-repo"])
@@ -66,7 +89,12 @@ fn pre_commit_hook_flags_bad_file_and_passes_good_one() {
             .unwrap()
     };
     let good = try_repo("Dockerfile");
-    assert!(good.status.success(), "good file failed:\n{}\n{}", String::from_utf8_lossy(&good.stdout), String::from_utf8_lossy(&good.stderr));
+    assert!(
+        good.status.success(),
+        "good file failed:\n{}\n{}",
+        String::from_utf8_lossy(&good.stdout),
+        String::from_utf8_lossy(&good.stderr)
+    );
     let bad = try_repo("bad/Dockerfile");
     let out = String::from_utf8_lossy(&bad.stdout);
     assert!(!bad.status.success(), "bad file passed:\n{out}");
