@@ -208,30 +208,40 @@ impl Command {
         })
     }
 
-    /// Every flag name, in order (`-abc --x=1` gives `a`, `b`, `c`, `x`).
-    pub fn flags(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        for (_, flag) in self.classified() {
-            match flag {
-                Some(FlagWord::Long(name, _)) => out.push(name),
-                Some(FlagWord::Short(chars)) => {
-                    out.extend((0..chars.len()).filter_map(|i| chars.get(i..i + 1)));
-                }
-                None => {}
-            }
-        }
-        out
+    /// Every flag name, in order (`-abc --x=1` gives `a`, `b`, `c`, `x`). A short flag that is
+    /// not ASCII (`-é`) is given whole.
+    pub fn flags(&self) -> impl Iterator<Item = &str> {
+        self.classified().flat_map(|(_, flag)| {
+            let (long, short) = match flag {
+                Some(FlagWord::Long(name, _)) => (Some(name), ""),
+                Some(FlagWord::Short(chars)) => (None, chars),
+                None => (None, ""),
+            };
+            let mut rest = short;
+            let shorts = std::iter::from_fn(move || {
+                let c = rest.chars().next()?;
+                let (one, tail) = rest.split_at(c.len_utf8());
+                rest = tail;
+                Some(one)
+            });
+            long.into_iter().chain(shorts)
+        })
     }
 
     /// The flag `name` is present (`has_flag("y")` for `-y` or `-qy`, `has_flag("yes")` for
     /// `--yes`).
     pub fn has_flag(&self, name: &str) -> bool {
-        self.flags().contains(&name)
+        self.flags().any(|f| f == name)
     }
 
     /// One of the flags `names` is present.
     pub fn has_any_flag(&self, names: &[&str]) -> bool {
-        self.flags().iter().any(|f| names.contains(f))
+        self.flags().any(|f| names.contains(&f))
+    }
+
+    /// How many times the flag `name` is given (`-q -q` and `-qq` both count 2).
+    pub fn flag_count(&self, name: &str) -> usize {
+        self.flags().filter(|f| *f == name).count()
     }
 
     /// The value of the first occurrence of flag `name`: the part after `=` in `--name=value`, or
@@ -431,6 +441,31 @@ impl Script {
             .stages
             .iter()
             .map(|s| s.and_then(|i| self.commands.get(i)))
+    }
+}
+
+/// The model of an exec-form RUN (`RUN ["apt-get", "install", "x"]`): one command made of the
+/// given words, wrappers looked through as for shell form. hadolint applies its command rules to
+/// exec form too; the caller builds the words (decoded text, JSON source as `raw`, exact spans).
+pub fn exec_form(words: Vec<Word>) -> Script {
+    let Some(first) = words.first() else {
+        return Script::default();
+    };
+    let span = words.iter().fold(first.span, |acc, w| acc.cover(w.span));
+    let mut words = words.into_iter();
+    let mut command = Command {
+        name: words.next(),
+        wrappers: Vec::new(),
+        args: words.collect(),
+        assignments: Vec::new(),
+        redirects: Vec::new(),
+        span,
+        in_subshell: false,
+    };
+    parse::unwrap_wrappers(&mut command);
+    Script {
+        commands: vec![command],
+        ..Script::default()
     }
 }
 

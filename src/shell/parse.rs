@@ -221,6 +221,12 @@ impl Builder<'_> {
         if raw_nesting(&f.text) > MAX_NESTING {
             return Err(self.too_deep(f));
         }
+        if let Some(at) = substitution_in_heredoc_delimiter(&f.text) {
+            return Err(ShellError {
+                message: "here-document delimiter with a command substitution".to_string(),
+                span: f.span(self.src, at..f.text.len()),
+            });
+        }
         let opts = options();
         let tokens = brush_parser::uncached_tokenize_str(&f.text, &opts.tokenizer_options())
             .map_err(|e| self.tokenizer_error(f, &e))?;
@@ -458,7 +464,17 @@ impl Builder<'_> {
     fn compound(&mut self, cx: &Cx<'_>, c: &ast::CompoundCommand, sub: bool) {
         use ast::CompoundCommand as C;
         match c {
-            C::Arithmetic(_) => {}
+            C::Arithmetic(a) => {
+                // `(( $(nproc) > 1 ))`: the substitutions inside the expression still run.
+                let r = cx.f.bytes(&a.loc);
+                let scanned = scan::scan_word(cx.f.slice(r.clone()));
+                let pending = scanned
+                    .substitutions
+                    .into_iter()
+                    .map(|s| (s, r.start))
+                    .collect();
+                self.flush(cx, pending);
+            }
             C::ArithmeticForClause(a) => self.list(cx, &a.body.list, sub),
             C::BraceGroup(b) => self.list(cx, &b.list, sub),
             C::Subshell(s) => self.list(cx, &s.list, true),
@@ -738,6 +754,42 @@ fn raw_nesting(text: &str) -> usize {
         i += 1;
     }
     max
+}
+
+/// Where a here-document delimiter holding `$(` starts, if any. brush's tokenizer can loop
+/// forever on such a delimiter (`<<$( |#`), and no real script has one, so they are refused
+/// before tokenizing. Rough on purpose: a `<<` inside quotes may give a false alarm, which only
+/// costs an error on an absurd script.
+fn substitution_in_heredoc_delimiter(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = text.get(from..).and_then(|t| t.find("<<")) {
+        let op = from + p;
+        from = op + 2;
+        if b.get(from) == Some(&b'<') {
+            from += 1;
+            continue;
+        }
+        let mut i = from;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let mut quote = None;
+        while let Some(&c) = b.get(i) {
+            match (quote, c) {
+                (None, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b')') => break,
+                (None, b'\'' | b'"') => quote = Some(c),
+                (Some(q), _) if c == q => quote = None,
+                (_, b'$') if b.get(i + 1) == Some(&b'(') => return Some(op),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    None
 }
 
 /// Where a redirection operator (with its fd number) starts, given where its target starts.

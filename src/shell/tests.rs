@@ -163,7 +163,7 @@ fn flags() {
         "apt-get install -qy --no-install-recommends --target-release=bookworm -o Dpkg::Options::=--force-confold - -- -z pkg",
     );
     assert_eq!(
-        c.flags(),
+        c.flags().collect::<Vec<_>>(),
         ["q", "y", "no-install-recommends", "target-release", "o"]
     );
     assert!(c.has_flag("y") && c.has_flag("q") && !c.has_flag("z"));
@@ -199,6 +199,50 @@ fn flags() {
     assert_eq!(c.flag_value("C"), Some("/opt"));
     assert!(one("pip install -r requirements.txt").name_is(&["pip", "pip3"]));
     assert_eq!(one("npm run install").arg_position("install"), Some(1));
+}
+
+#[test]
+fn flag_counting_and_non_ascii_flags() {
+    let c = one("apt-get -q -q update -qq -é");
+    assert_eq!(c.flag_count("q"), 4);
+    assert_eq!(c.flags().collect::<Vec<_>>(), ["q", "q", "q", "q", "é"]);
+}
+
+#[test]
+fn substitution_with_case_and_unparsable_content() {
+    // A bare pattern's `)` inside double-quoted `$(...)` does not close the substitution.
+    let s = p("x=\"$(case $a in amd64) echo x86_64;; *) echo other;; esac)\" && y");
+    assert_eq!(names(&s), ["-", "echo", "echo", "y"]);
+    assert!(s.unparsed.is_empty());
+    let s = p("x=$(case $a in (amd64) echo x86_64;; esac) && y");
+    assert_eq!(names(&s), ["-", "echo", "y"]);
+    // Known brush limitation: unquoted, a bare pattern's `)` ends the substitution early.
+    assert!(parse_str("x=$(case $a in amd64) echo x86_64;; esac)").is_err());
+    // The outer script is fine; the substitution's content is not shell: kept as unparsed.
+    let text = "echo \"$(if)\" done";
+    let s = p(text);
+    assert_eq!(names(&s), ["echo"]);
+    assert_eq!(s.unparsed.len(), 1);
+    assert_eq!(s.unparsed[0].text(text), "if");
+}
+
+#[test]
+fn exec_form_runs() {
+    let word = |t: &str, at: u32| Word {
+        text: t.to_string(),
+        raw: format!("\"{t}\""),
+        span: Span::new(at, at + t.len() as u32 + 2),
+        has_expansion: false,
+        quoted: true,
+    };
+    let s = exec_form(vec![
+        word("exec", 5),
+        word("apt-get", 13),
+        word("install", 24),
+    ]);
+    assert!(s.commands[0].is("apt-get", "install"));
+    assert_eq!(s.commands[0].span, Span::new(5, 33));
+    assert!(exec_form(Vec::new()).commands.is_empty());
 }
 
 #[test]
@@ -383,7 +427,7 @@ fn bash_constructs() {
         parse_str(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
     }
     let s = p("[[ $(uname -m) == x86_64 ]] && (( $(nproc) > 1 ))");
-    assert_eq!(names(&s), ["uname"]);
+    assert_eq!(names(&s), ["uname", "nproc"]);
 }
 
 #[test]
@@ -442,6 +486,8 @@ fn weird_input_never_panics_or_hangs() {
         "{ } ( ) ! !",
         "coproc",
         "time",
+        "<<$( |#",
+        "a <<\"$( |#\"",
     ];
     let start = std::time::Instant::now();
     // Just under the nesting limit: must parse, and must not exhaust a 2 MiB thread stack.
@@ -483,4 +529,227 @@ fn weird_input_never_panics_or_hangs() {
         "too slow: {:?}",
         start.elapsed()
     );
+}
+
+/// Splits a Dockerfile into the shell texts of its shell-form, non-heredoc RUNs, roughly: the
+/// RUN line and its continuation lines, joined with the escapes removed, comment lines dropped,
+/// and leading `--flag` words stripped. Only a harness for the corpus test.
+fn rough_runs(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        i += 1;
+        let Some(rest) = line
+            .get(..4)
+            .filter(|h| h.eq_ignore_ascii_case("run "))
+            .map(|_| &line[4..])
+        else {
+            continue;
+        };
+        let first = i;
+        let mut body = String::new();
+        let mut cur = rest.to_string();
+        loop {
+            let trimmed = cur.trim_end();
+            if let Some(stripped) = trimmed.strip_suffix('\\') {
+                body.push_str(stripped);
+                while i < lines.len()
+                    && (lines[i].trim_start().starts_with('#') || lines[i].trim().is_empty())
+                {
+                    i += 1;
+                }
+                if i >= lines.len() {
+                    break;
+                }
+                cur = lines[i].to_string();
+                i += 1;
+            } else {
+                body.push_str(&cur);
+                break;
+            }
+        }
+        let mut body = body.trim_start();
+        while body.starts_with("--") {
+            body = body
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, r)| r)
+                .trim_start();
+        }
+        // A `<<` anywhere in a RUN starts a Dockerfile heredoc (a `<<<` here-string does not).
+        if body.starts_with('[') || body.replace("<<<", "").contains("<<") {
+            continue;
+        }
+        out.push((first, body.to_string()));
+    }
+    out
+}
+
+#[test]
+fn corpus_runs_parse() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfile");
+    if !root.is_dir() {
+        eprintln!("skipping: no corpus at {}", root.display());
+        return;
+    }
+    let mut stack = vec![root];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let start = std::time::Instant::now();
+    let (mut runs, mut failures, mut commands, mut skipped) = (0usize, Vec::new(), 0usize, 0usize);
+    let (mut broken, mut templates) = (Vec::new(), 0usize);
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        if lower
+            .lines()
+            .take(10)
+            .any(|l| l.replace(' ', "").starts_with("#escape="))
+        {
+            continue;
+        }
+        // RUNs of a non-POSIX SHELL, or of a Windows image (cmd by default), are not shell
+        // scripts.
+        let windows = [
+            "powershell",
+            "pwsh",
+            "cmd",
+            "servercore",
+            "nanoserver",
+            "windows",
+        ];
+        if lower.lines().any(|l| {
+            let l = l.trim_start();
+            (l.starts_with("shell ") || l.starts_with("from "))
+                && windows.iter().any(|s| l.contains(s))
+        }) {
+            skipped += 1;
+            continue;
+        }
+        for (line, run) in rough_runs(&text) {
+            runs += 1;
+            match parse_str(&run) {
+                Ok(s) => {
+                    commands += s.commands.len();
+                    check_invariants(&run, &s, &mut broken);
+                }
+                // Template files (`{{ if ... }}` placeholders) are not shell until rendered.
+                Err(_) if run.contains("{{") => templates += 1,
+                Err(e) => failures.push(format!(
+                    "{}:{line}: {} [{}]",
+                    path.display(),
+                    e.message,
+                    e.span.text(&run)
+                )),
+            }
+        }
+    }
+    eprintln!(
+        "corpus: {} files ({skipped} skipped as Windows), {runs} RUNs, {commands} commands, \
+         {} parse failures (+{templates} in templates), {:?}",
+        files.len(),
+        failures.len(),
+        start.elapsed()
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    for b in &broken {
+        eprintln!("  broken invariant: {b}");
+    }
+    assert!(broken.is_empty(), "{} broken invariants", broken.len());
+    // A failure on valid shell is a bug; the rough harness lets a few non-shell RUNs through.
+    assert!(
+        failures.len() * 100 <= runs,
+        "too many parse failures: {}",
+        failures.len()
+    );
+}
+
+/// Model invariants that must hold for any script: word spans cover their raw text (outside
+/// backticks, whose escapes are removed before parsing), commands come in source order, and the
+/// pipes of the pipelines are the script's pipes.
+fn check_invariants(run: &str, s: &Script, broken: &mut Vec<String>) {
+    for c in &s.commands {
+        for w in c
+            .assignments
+            .iter()
+            .chain(&c.wrappers)
+            .chain(&c.name)
+            .chain(&c.args)
+        {
+            let covered = w.span.text(run);
+            if covered != w.raw && !covered.contains('\\') {
+                broken.push(format!(
+                    "{run:?}: word {:?} has span text {covered:?}",
+                    w.raw
+                ));
+            }
+            if !c.span.contains(w.span.start) || w.span.end > c.span.end {
+                broken.push(format!("{run:?}: word {:?} outside its command", w.raw));
+            }
+        }
+    }
+    if s.commands
+        .windows(2)
+        .any(|p| p[0].span.start > p[1].span.start)
+    {
+        broken.push(format!("{run:?}: commands out of order"));
+    }
+    let piped: usize = s.pipelines.iter().map(|p| p.pipes.len()).sum();
+    if piped != s.pipes.len() || s.pipes.iter().any(|p| !matches!(p.text(run), "|" | "|&")) {
+        broken.push(format!("{run:?}: pipes {:?} vs pipelines", s.pipes));
+    }
+}
+/// A small deterministic fuzz: random concatenations of shell fragments must parse or fail
+/// cleanly, quickly, and keep the model's invariants.
+#[test]
+fn random_fragments_never_panic() {
+    let atoms = [
+        "a", " ", "$(", ")", "(", "`", "'", "\"", "\\", "${", "}", "{", "|", "&&", ";", "\n", "<<",
+        "EOF", "if ", "then ", "fi", "case ", " in ", "esac", "$((", "[[", "]]", "=", "-", "é",
+        "<(", ">", "2>&1", "#", "$'", "~", "do ", "done", "for x", "while ", "!", "*", "<<<",
+        "\nEOF\n",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let start = std::time::Instant::now();
+    let mut broken = Vec::new();
+    for _ in 0..5000 {
+        let len = next() % 40;
+        let text: String = (0..len).map(|_| atoms[next() % atoms.len()]).collect();
+        match parse_str(&text) {
+            Ok(s) => check_invariants(&text, &s, &mut broken),
+            Err(e) => assert!(
+                !e.message.contains("failed on"),
+                "brush panicked on {text:?}"
+            ),
+        }
+    }
+    assert!(broken.is_empty(), "{broken:?}");
+    assert!(start.elapsed().as_secs() < 10);
 }
