@@ -25,6 +25,18 @@
 //! `--` is an argument. Which flags take a value is not known here: a rule names them when it asks
 //! for [`Command::flag_value`] or [`Command::args_without_flags_and_values`].
 //!
+//! # Limitations
+//!
+//! - brush's tokenizer ends an unquoted `$(case x in a) ...; esac)` at the bare pattern's `)`, so
+//!   that (valid) script is a parse error; the `(a)` pattern form and the double-quoted form work.
+//! - Substitutions in the header of an arithmetic `for ((...))` are not looked into; those in
+//!   `(( ))`, `$(( ))`, `${...}`, `[[ ]]`, `for`/`case` words, redirections and unquoted
+//!   here-document bodies are.
+//! - A substitution whose content does not parse leaves the script valid; its span is listed in
+//!   [`Script::unparsed`].
+//! - Inputs that would break brush (nesting deeper than 64 levels, an fd number that overflows, a
+//!   here-document delimiter holding `$(`) are refused with an error rather than parsed.
+//!
 //! Differences from hadolint, on purpose: each command appears once (hadolint lists each twice);
 //! a wrapped command's arguments start after the real name (hadolint keeps the real name among
 //! them); the end-of-options marker `--` is not returned as an argument.
@@ -279,35 +291,38 @@ impl Command {
     /// The arguments that are neither flag tokens nor the value of one of the value-taking flags
     /// `with_values` (`&["t", "target-release"]` drops `x` from `-t x` and `--target-release x`;
     /// `--target-release=x` carries its value already).
-    pub fn args_without_flags_and_values(&self, with_values: &[&str]) -> Vec<&Word> {
-        let mut out = Vec::new();
+    pub fn args_without_flags_and_values<'a>(
+        &'a self,
+        with_values: &'a [&str],
+    ) -> impl Iterator<Item = &'a Word> {
         let mut skip_next = false;
         let mut after_dashdash = false;
-        for w in &self.args {
-            if skip_next {
-                skip_next = false;
-                continue;
+        self.args.iter().filter(move |w| {
+            if std::mem::take(&mut skip_next) {
+                return false;
             }
             if after_dashdash {
-                out.push(w);
-                continue;
+                return true;
             }
             if w.text == "--" {
                 after_dashdash = true;
-                continue;
+                return false;
             }
             match classify(&w.text) {
-                None => out.push(w),
-                Some(FlagWord::Long(name, None)) => skip_next = with_values.contains(&name),
-                Some(FlagWord::Long(_, Some(_))) => {}
+                None => true,
+                Some(FlagWord::Long(name, None)) => {
+                    skip_next = with_values.contains(&name);
+                    false
+                }
+                Some(FlagWord::Long(_, Some(_))) => false,
                 Some(FlagWord::Short(chars)) => {
                     skip_next = with_values
                         .iter()
-                        .any(|v| v.len() == 1 && chars.ends_with(v));
+                        .any(|v| v.chars().count() == 1 && chars.ends_with(v));
+                    false
                 }
             }
-        }
-        out
+        })
     }
 
     /// The value of a `NAME=value` assignment before the command (`DEBIAN_FRONTEND` in
