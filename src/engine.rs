@@ -26,6 +26,8 @@ pub struct FileSettings {
 }
 
 /// A parsed file, whichever its kind.
+// One per file, never in a collection: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     Dockerfile(Dockerfile),
     Compose(ComposeFile),
