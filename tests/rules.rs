@@ -70,9 +70,20 @@ fn kind_of(path: &Path) -> FileKind {
     }
 }
 
+/// Only the rule under test, with the rule options of `fixtures/<CODE>/wharf.toml` if present.
 fn settings_for(rule: &'static Rule) -> FileSettings {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rule.code)
+        .join("wharf.toml");
+    let rule_settings = if config.is_file() {
+        wharf::config::rule_settings_from_file(&config).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        Default::default()
+    };
     FileSettings {
         rules: vec![rule],
+        rule_settings,
         ..FileSettings::default()
     }
 }
