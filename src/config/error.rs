@@ -97,13 +97,13 @@ pub(crate) fn closest<'a>(
     let limit = 2.max(word.chars().count() / 3);
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                crate::registry::edit_distance(&lower, &c.to_ascii_lowercase()),
-                c,
-            )
+        .filter_map(|c| {
+            let cl = c.to_ascii_lowercase();
+            // A shortened word (`warn` for `warning`) counts as close.
+            let prefix = lower.len() >= 3 && cl.starts_with(&lower);
+            let d = crate::registry::edit_distance(&lower, &cl);
+            (d <= limit || prefix).then_some((if prefix { 1 } else { d }, c))
         })
-        .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -314,9 +314,43 @@ fn apply_rule_options(rs: &mut RuleSettings, layer: &Layer) {
 /// The JSON Schema of `wharf.toml`, as written to [`SCHEMA_FILE`].
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(WharfToml);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let mut value = schema.to_value();
+    drop_null(&mut value);
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Removes the `null` alternatives schemars gives `Option` fields: TOML has no null, an
+/// optional key is simply absent.
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    let is_null = |x: &Value| x.get("type").and_then(Value::as_str) == Some("null");
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t.as_str() != Some("null"));
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(alts)) = map.get_mut("anyOf") {
+                alts.retain(|a| !is_null(a));
+                if alts.len() == 1
+                    && let Some(Value::Object(only)) = alts.pop()
+                {
+                    map.remove("anyOf");
+                    for (k, val) in only {
+                        map.entry(k).or_insert(val);
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }
 
 /// The configurations found for a directory: the nearest of each kind.

@@ -117,7 +117,8 @@ fn options_schema(code: &str, g: &mut schemars::SchemaGenerator) -> Option<schem
     }
 }
 
-/// Options of DL3026 (for the JSON schema only; the file is read through [`RuleOptionsToml`]).
+// The schema of DL3026's options; the file itself is read through `RuleOptionsToml`.
+/// Options of DL3026 (untrusted-registry).
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(dead_code)]
@@ -127,7 +128,8 @@ struct TrustedRegistriesOptions {
     trusted_registries: Option<Vec<String>>,
 }
 
-/// Options of DL3049, shared by every label rule (DL3049-DL3058).
+/// Options of DL3049 (missing-required-label): the label schema, shared by every label rule
+/// (DL3049-DL3058).
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(dead_code)]
@@ -217,6 +219,10 @@ pub(crate) fn reword_serde_message(raw: &str) -> (String, Option<String>) {
             message.push_str(&format!(", expected one of: {}", candidates.join(", ")));
         }
         return (message, help);
+    }
+    if raw == "wanted string or table" {
+        // toml's wording for a value that should have been one of a fixed set of strings.
+        return ("invalid type: expected a string".to_string(), None);
     }
     (raw.to_string(), None)
 }
