@@ -197,6 +197,29 @@ fn isolated_ignores_files_and_environment() {
     assert!(s.config_files.is_empty());
 }
 
+#[test]
+fn isolated_and_config_conflict() {
+    let p = Project::new();
+    p.write("wharf.toml", "");
+    let cli = CliOverrides {
+        isolated: true,
+        config: Some(p.path("wharf.toml")),
+        ..CliOverrides::default()
+    };
+    let e = p.resolver(cli, &[]).err().expect("error");
+    assert_eq!(
+        e.to_string(),
+        "--isolated: cannot be combined with --config"
+    );
+}
+
+#[test]
+fn resolver_is_shareable_across_threads() {
+    fn check<T: Send + Sync>() {}
+    check::<Resolver>();
+    check::<ResolvedSettings>();
+}
+
 // ---------------------------------------------------------------- precedence
 
 #[test]

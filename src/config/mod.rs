@@ -397,6 +397,12 @@ impl Resolver {
         cwd: &Path,
     ) -> Result<Resolver, ConfigError> {
         let cwd = normalize_path(cwd, Path::new("/"));
+        if cli.isolated && cli.config.is_some() {
+            return Err(ConfigError::file(
+                Path::new("--isolated"),
+                "cannot be combined with --config",
+            ));
+        }
         let flag_rules = |flag: &str, list: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
             let mut out = Vec::new();
             for s in list {
