@@ -10,8 +10,12 @@ pub mod project;
 /// Every rule, sorted by code.
 pub static ALL: &[&Rule] = &[
     &compose::dc000_syntax_error::RULE,
+    &compose::dc900_unused_compose_suppression::RULE,
     &dockerfile::df000_syntax_error::RULE,
     &dockerfile::df001_final_stage_root::RULE,
+    &dockerfile::df002_context_copied_before_install::RULE,
+    &dockerfile::df003_run_shell_syntax_error::RULE,
+    &dockerfile::df900_unused_suppression::RULE,
     &dockerfile::dl3002_last_user_root::RULE,
     &dockerfile::dl3025_shell_form_cmd::RULE,
     &dockerfile::dl3026_untrusted_registry::RULE,

@@ -5,7 +5,7 @@ use crate::engine::{self, FileSettings};
 use crate::output::{self, Format, LintedFile, OutputOptions, Report};
 use crate::registry;
 use crate::rule::Rule;
-use crate::source::{FileKind, LineIndex, SourceFile};
+use crate::source::{LineIndex, SourceFile};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -42,6 +42,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: RulesFormat,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output.
+    Man,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,12 +61,13 @@ pub enum RulesFormat {
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Option<Format>,
-    /// Write the output to this file instead of standard output.
+    /// Output format; repeat it with `--output` to write several reports in one run (the n-th
+    /// `--output` receives the n-th `--format`).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Vec<Format>,
+    /// Write a report to this file instead of standard output.
     #[arg(long, short = 'o')]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
     /// Rules to run (codes, names, prefixes such as DL30, categories, or ALL); replaces the default set.
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -72,9 +80,21 @@ pub struct CheckArgs {
     /// The name to report for standard input; its kind (Dockerfile or compose) comes from it.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
-    /// Exit with 1 when a finding is at least this severe.
+    /// Exit with 1 when a finding is at least this severe (default: info).
     #[arg(long, value_parser = parse_severity)]
     pub failure_threshold: Option<Severity>,
+    /// Exit with 0 even when there are findings (errors reading files still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the findings only: no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print how many findings each rule produced instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Show the edits of each available fix in the human output.
+    #[arg(long)]
+    pub show_fixes: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -132,6 +152,22 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check(args),
         Command::Rule { rule } => print_rule(&rule),
         Command::Rules { format } => print_rules(format),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "wharf", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => {
+                    let _ = std::io::stdout().write_all(&buf);
+                    Ok(EXIT_OK)
+                }
+                Err(e) => Err(UsageError(e.to_string())),
+            }
+        }
     };
     match result {
         Ok(code) => code,
@@ -264,25 +300,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         files: &linted,
         rules: &rules,
     };
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let opts = OutputOptions { color };
-    let format = args.format.unwrap_or(Format::Human);
-    let mut buf = Vec::new();
-    output::write(format, &report, &opts, &mut buf).map_err(|e| UsageError(e.to_string()))?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| {
-            UsageError(format!(
-                "{}: {}",
-                path.display(),
-                crate::discover::io_message(&e)
-            ))
-        })?,
-        None => {
-            let _ = std::io::stdout().write_all(&buf);
-        }
-    }
+    write_reports(&args, &report)?;
     for e in &errors {
         eprintln!("wharf: error: {e}");
     }
@@ -293,6 +311,90 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         .iter()
         .flat_map(|f| &f.diagnostics)
         .any(|d| d.severity.at_least(threshold));
-    let _ = FileKind::Dockerfile;
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if failing && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Pairs `--format` with `--output` and writes every report.
+fn write_reports(args: &CheckArgs, report: &Report) -> Result<(), UsageError> {
+    if args.output.len() > args.format.len().max(1) {
+        return Err(UsageError(
+            "more `--output` than `--format` options: give a format for each output file".into(),
+        ));
+    }
+    let mut targets: Vec<(Format, Option<&PathBuf>)> = Vec::new();
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format.clone()
+    };
+    for (i, f) in formats.iter().enumerate() {
+        targets.push((*f, args.output.get(i)));
+    }
+    if targets.iter().filter(|(_, o)| o.is_none()).count() > 1 {
+        return Err(UsageError(
+            "several formats would go to standard output: give an `--output` file for each but one"
+                .into(),
+        ));
+    }
+    let stdout_tty = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some();
+    for (format, out) in targets {
+        let opts = OutputOptions {
+            color: out.is_none() && stdout_tty && !no_color,
+            quiet: args.quiet,
+            show_fixes: args.show_fixes,
+            ..OutputOptions::default()
+        };
+        let mut buf = Vec::new();
+        if args.statistics && out.is_none() {
+            statistics(report, format, &mut buf);
+        } else {
+            output::write(format, report, &opts, &mut buf)
+                .map_err(|e| UsageError(e.to_string()))?;
+        }
+        match out {
+            Some(path) => std::fs::write(path, &buf).map_err(|e| {
+                UsageError(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::discover::io_message(&e)
+                ))
+            })?,
+            None => {
+                let _ = std::io::stdout().write_all(&buf);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Counts per rule, most frequent first.
+fn statistics(report: &Report, format: Format, out: &mut Vec<u8>) {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for f in report.files {
+        for d in &f.diagnostics {
+            *counts.entry((d.code, d.name)).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if format == Format::Json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|((code, name), n)| serde_json::json!({"code": code, "name": name, "count": n}))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+        return;
+    }
+    for ((code, name), n) in rows {
+        let _ = writeln!(out, "{n:>6}  {code:<7} {name}");
+    }
 }

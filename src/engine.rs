@@ -8,6 +8,7 @@ use crate::output::LintedFile;
 use crate::rule::{Check, Context, Rule};
 use crate::settings::RuleSettings;
 use crate::source::{FileKind, LineIndex, SourceFile};
+use crate::suppress::{self, SuppressOptions};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,9 +21,13 @@ pub struct FileSettings {
     /// Severity per code, overriding the rule's default.
     pub severity: HashMap<&'static str, Severity>,
     pub rule_settings: RuleSettings,
+    /// How inline suppression comments are read.
+    pub suppress: SuppressOptions,
 }
 
 /// A parsed file, whichever its kind.
+// One per file, never in a collection: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     Dockerfile(Dockerfile),
     Compose(ComposeFile),
@@ -85,6 +90,12 @@ pub fn lint_parsed(
             _ => Vec::new(),
         };
         out.extend(found);
+    }
+    let (mut out, unused) =
+        suppress::apply(source, parsed, out, &settings.rules, &settings.suppress);
+    let meta = suppress::meta_rule(source.kind);
+    if settings.rules.iter().any(|r| r.code == meta.code) {
+        out.extend(unused.into_iter().map(|u| u.into_diagnostic(meta)));
     }
     for d in &mut out {
         if let Some(s) = settings.severity.get(d.code) {

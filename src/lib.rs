@@ -17,6 +17,7 @@ pub mod rule;
 pub mod settings;
 pub mod shell;
 pub mod source;
+pub mod suppress;
 
 #[path = "../rules/mod.rs"]
 pub mod rules;

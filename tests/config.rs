@@ -664,6 +664,7 @@ verbose: false
     assert!(rs.strict_labels);
     assert_eq!(s.failure_threshold, Severity::Warning);
     assert!(s.disable_ignore_pragma && !s.no_fail);
+    assert!(s.file.suppress.disable_hadolint_pragmas);
     assert_eq!(s.config_files, vec![p.path(".hadolint.yaml")]);
 }
 

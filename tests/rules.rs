@@ -4,7 +4,11 @@
 //!   exactly, both ways; a `.golden` file beside each fail case pins the exact spans and
 //!   messages (`WHARF_BLESS=1 cargo test --test rules` rewrites them);
 //! - every rule's documentation: the `## Example` blocks must fire the rule and the
-//!   `## Use instead` blocks must not;
+//!   `## Use instead` blocks must produce nothing;
+//! - a fixture folder may hold `also-select.txt`, one code per line (`#` starts a comment):
+//!   those rules run too, on the fixtures and on the docs examples, and their findings count
+//!   like the rule's own (in `# expect:` lines, goldens and "produce nothing"). Rules that
+//!   judge other rules' findings, such as DF900 (unused suppressions), need this;
 //! - catalogue conventions: sorted unique codes, kebab-case names, docs sections, message style.
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -58,6 +62,7 @@ fn main() {
         }));
     }
     trials.push(Trial::test("catalogue::sorted_and_unique", catalogue));
+    trials.push(Trial::test("catalogue::readme_table", readme_table));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -70,22 +75,38 @@ fn kind_of(path: &Path) -> FileKind {
     }
 }
 
-/// Only the rule under test, with the rule options of `fixtures/<CODE>/wharf.toml` if present.
-fn settings_for(rule: &'static Rule) -> FileSettings {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
+/// The rule under test plus the rules its `fixtures/<CODE>/also-select.txt` names, with the
+/// rule options of `fixtures/<CODE>/wharf.toml` if present.
+fn settings_for(rule: &'static Rule) -> Result<FileSettings, Failed> {
+    let mut rules = vec![rule];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
-        .join(rule.code)
-        .join("wharf.toml");
+        .join(rule.code);
+    let path = dir.join("also-select.txt");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        for line in text.lines() {
+            let code = line.split('#').next().unwrap_or("").trim();
+            if code.is_empty() {
+                continue;
+            }
+            let extra = wharf::registry::find(code)
+                .ok_or_else(|| format!("{}: no rule `{code}`", path.display()))?;
+            if !rules.iter().any(|r| r.code == extra.code) {
+                rules.push(extra);
+            }
+        }
+    }
+    let config = dir.join("wharf.toml");
     let rule_settings = if config.is_file() {
-        wharf::config::rule_settings_from_file(&config).unwrap_or_else(|e| panic!("{e}"))
+        wharf::config::rule_settings_from_file(&config).map_err(|e| e.to_string())?
     } else {
         Default::default()
     };
-    FileSettings {
-        rules: vec![rule],
+    Ok(FileSettings {
+        rules,
         rule_settings,
         ..FileSettings::default()
-    }
+    })
 }
 
 /// Line (1-based) -> expected codes, from `# expect: A, B` comments.
@@ -113,7 +134,7 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let source = SourceFile::new(path.file_name().unwrap(), text, kind_of(path));
-    let diags = lint_source(&source, &settings_for(rule));
+    let diags = lint_source(&source, &settings_for(rule)?);
     let index = LineIndex::new(&source.text);
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -178,6 +199,7 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     let kind = match rule.check {
         wharf::rule::Check::Compose(_) => FileKind::Compose,
         wharf::rule::Check::Syntax(k) => k,
+        wharf::rule::Check::Meta if rule.code.starts_with("DC") => FileKind::Compose,
         _ => FileKind::Dockerfile,
     };
     let name = if kind == FileKind::Compose {
@@ -185,6 +207,7 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     } else {
         "Dockerfile"
     };
+    let settings = settings_for(rule)?;
     let bad = rule.doc_examples("Example");
     let good = rule.doc_examples("Use instead");
     if bad.is_empty() || good.is_empty() {
@@ -195,19 +218,13 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
         .into());
     }
     for ex in bad {
-        let diags = lint_source(
-            &SourceFile::new(name, ex.clone(), kind),
-            &settings_for(rule),
-        );
-        if diags.is_empty() {
+        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
+        if !diags.iter().any(|d| d.code == rule.code) {
             return Err(format!("the bad example does not fire {}:\n{ex}", rule.code).into());
         }
     }
     for ex in good {
-        let diags = lint_source(
-            &SourceFile::new(name, ex.clone(), kind),
-            &settings_for(rule),
-        );
+        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
         if !diags.is_empty() {
             return Err(format!("the good example fires {}: {:?}\n{ex}", rule.code, diags).into());
         }
@@ -301,4 +318,47 @@ fn catalogue() -> Result<(), Failed> {
         return Err("two rules share a name".into());
     }
     Ok(())
+}
+
+/// The README's rule table is generated from the catalogue (`WHARF_BLESS=1` rewrites it).
+fn readme_table() -> Result<(), Failed> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+        return Err("README.md lacks the rules markers".into());
+    };
+    let mut table =
+        String::from("| code | name | category | default | summary |\n|---|---|---|---|---|\n");
+    for r in wharf::registry::all() {
+        let default = if r.default_enabled() {
+            r.default_severity().as_str()
+        } else {
+            "off"
+        };
+        let aliases = if r.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" (alias: {})", r.aliases.join(", "))
+        };
+        table.push_str(&format!(
+            "| {} | `{}`{} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            aliases,
+            r.category.as_str(),
+            default,
+            r.summary
+        ));
+    }
+    let current = &readme[a + start.len()..b];
+    if current == table {
+        return Ok(());
+    }
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        let new = format!("{}{}{}", &readme[..a + start.len()], table, &readme[b..]);
+        std::fs::write(&path, new).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    Err("README.md rule table is out of date: run WHARF_BLESS=1 cargo test --test rules".into())
 }

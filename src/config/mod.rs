@@ -23,6 +23,7 @@ use crate::engine::FileSettings;
 use crate::registry;
 use crate::rule::Rule;
 use crate::settings::{LabelType, RuleSettings};
+use crate::suppress::SuppressOptions;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -92,7 +93,8 @@ pub struct ResolvedSettings {
     pub file: FileSettings,
     /// A finding at least this severe makes the run fail (exit code 1).
     pub failure_threshold: Severity,
-    /// Inline suppression comments are not honoured.
+    /// `# hadolint ignore=...` comments are not honoured (hadolint's `disable-ignore-pragma`);
+    /// also set in `file.suppress`.
     pub disable_ignore_pragma: bool,
     /// Findings in this file never make the run fail.
     pub no_fail: bool,
@@ -609,6 +611,9 @@ impl Resolver {
                 rules,
                 severity,
                 rule_settings,
+                suppress: SuppressOptions {
+                    disable_hadolint_pragmas: disable_ignore_pragma,
+                },
             },
             failure_threshold: threshold,
             disable_ignore_pragma,

@@ -42,7 +42,8 @@ pub struct WharfToml {
     /// Glob -> rules to ignore in the files it matches (same glob rules as `exclude`).
     #[schemars(with = "Option<BTreeMap<String, Vec<String>>>")]
     pub per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
-    /// Do not honour inline suppression comments (`# wharf: ignore`, `# hadolint ignore`).
+    /// Do not honour hadolint's suppression comments (`# hadolint ignore=...`), as hadolint's
+    /// option of the same name. wharf's own and BuildKit's comments keep working.
     pub disable_ignore_pragma: Option<bool>,
     /// Always exit with code 0 when the files could be linted, whatever the findings.
     pub no_fail: Option<bool>,

@@ -8,10 +8,12 @@
 mod json;
 mod model;
 mod parser;
+mod scripts;
 mod words;
 
 pub use model::{Base, Model, Stage, StageState};
 pub use parser::parse;
+pub use scripts::RunScript;
 pub use words::{split_words, unquote};
 
 use crate::source::{MappedText, Span};
@@ -32,6 +34,8 @@ pub struct Dockerfile {
     pub errors: Vec<SyntaxError>,
     /// Stages and per-instruction state; built once after parsing.
     pub model: Model,
+    /// The shell model of every RUN (POSIX shells only), sorted by position.
+    pub scripts: Vec<RunScript>,
 }
 
 impl Dockerfile {

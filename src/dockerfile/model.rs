@@ -208,17 +208,33 @@ impl Dockerfile {
         }
     }
 
-    /// True when the shell at an instruction is not a POSIX shell (PowerShell or cmd), so RUN
-    /// text must not be parsed as sh.
+    /// True when the shell at an instruction is not a POSIX shell, so RUN text must not be
+    /// parsed as sh: a PowerShell or cmd `SHELL`, or, with no `SHELL`, a Windows base image
+    /// (whose default shell is cmd) or a file using the backtick escape.
     pub fn non_posix_shell_at(&self, index: usize) -> bool {
-        self.shell_at(index).is_some_and(|words| {
-            words.first().is_some_and(|prog| {
+        match self.shell_at(index) {
+            Some(words) => words.first().is_some_and(|prog| {
                 let p = prog.to_ascii_lowercase();
                 p.contains("pwsh")
                     || p.contains("powershell")
-                    || p.ends_with("cmd")
+                    || p == "cmd"
                     || p.ends_with("cmd.exe")
-            })
+                    || p.ends_with("\\cmd")
+            }),
+            None => self.escape == '`' || self.windows_base_at(index),
+        }
+    }
+
+    /// True when the stage of an instruction builds on a Windows image.
+    pub fn windows_base_at(&self, index: usize) -> bool {
+        let Some(Some(stage)) = self.model.stage_of.get(index) else {
+            return false;
+        };
+        self.model.root_of(*stage).is_some_and(|root| {
+            let image = root.image.to_ascii_lowercase();
+            ["windows", "nanoserver", "servercore", "windowsservercore"]
+                .iter()
+                .any(|w| image.contains(w))
         })
     }
 

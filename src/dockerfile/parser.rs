@@ -89,6 +89,7 @@ pub fn parse(text: &str) -> Dockerfile {
     };
     p.run();
     p.df.model = super::model::build(&p.df);
+    p.df.scripts = super::scripts::build(&p.df);
     p.df
 }
 

@@ -1,0 +1,49 @@
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rule::{Category, Check, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `RUN` whose shell script does not parse: an unterminated quote, an `if`
+    /// without `fi`, a stray `)`. Heredoc scripts (`RUN <<EOF`) are checked too. RUNs under a
+    /// PowerShell or cmd `SHELL` are not read as POSIX shell and are never reported.
+    ///
+    /// The shell rules (package pinning, cache cleanup, ...) skip a RUN that does not parse,
+    /// so this finding is the only one it gets.
+    ///
+    /// ## Why is this bad?
+    /// The build fails when it reaches that RUN, often after minutes of earlier steps.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN echo "unterminated
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN echo "terminated"
+    /// ```
+    pub static RULE = Rule {
+        code: "DF003",
+        name: "run-shell-syntax-error",
+        category: Category::Correctness,
+        summary: "the shell script of a RUN does not parse",
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let df = ctx.file;
+    for (_, ins) in df.runs() {
+        if let Some(err) = df.shell_error(ins) {
+            let message = if err.message.starts_with("shell syntax error") {
+                err.message.clone()
+            } else {
+                format!("shell syntax error: {}", err.message)
+            };
+            ctx.report(err.span, message);
+        }
+    }
+}

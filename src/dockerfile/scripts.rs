@@ -1,0 +1,178 @@
+//! The shell model of every RUN, built once per file: the RUN line, and the heredoc bodies
+//! that run as scripts (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`).
+
+use super::{Command as DfCommand, Dockerfile, Instruction, Kind};
+use crate::shell::{self, Command, Script, ShellError, Word};
+
+use crate::source::MappedText;
+
+/// The parsed scripts of one RUN.
+#[derive(Debug, Clone, Default)]
+pub struct RunScript {
+    /// The keyword offset of the RUN (the key to find it again).
+    pub at: u32,
+    pub scripts: Vec<Script>,
+    /// The first parse failure, if any; the parts that did parse are still in `scripts`.
+    pub error: Option<ShellError>,
+}
+
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
+
+fn is_shell_name(name: &str) -> bool {
+    SHELLS.contains(&name.rsplit('/').next().unwrap_or(name))
+}
+
+/// A heredoc body that starts with a shebang for something other than a POSIX shell (Python,
+/// Node...) is not shell.
+fn body_is_shell(body: &str) -> bool {
+    match body.strip_prefix("#!") {
+        Some(rest) => {
+            let line = rest.lines().next().unwrap_or("");
+            let mut words = line.split_whitespace();
+            let prog = words.next().unwrap_or("");
+            let prog = if prog.ends_with("/env") {
+                words.next().unwrap_or("")
+            } else {
+                prog
+            };
+            is_shell_name(prog)
+        }
+        None => true,
+    }
+}
+
+pub(super) fn build(df: &Dockerfile) -> Vec<RunScript> {
+    let mut out = Vec::new();
+    for (idx, ins) in df.runs() {
+        if df.non_posix_shell_at(idx) {
+            continue;
+        }
+        out.push(script_of(ins));
+    }
+    out.sort_by_key(|r| r.at);
+    out
+}
+
+fn script_of(ins: &Instruction) -> RunScript {
+    let mut r = RunScript {
+        at: ins.keyword.start,
+        ..RunScript::default()
+    };
+    let push = |r: &mut RunScript, res: Result<Script, ShellError>| match res {
+        Ok(s) => r.scripts.push(s),
+        Err(e) => {
+            if r.error.is_none() {
+                r.error = Some(e);
+            }
+        }
+    };
+    match ins.command() {
+        Some(DfCommand::Exec { args, .. }) => {
+            let words: Vec<Word> = args
+                .iter()
+                .map(|a| Word {
+                    text: a.value.clone(),
+                    raw: a.raw.clone(),
+                    span: a.span,
+                    has_expansion: false,
+                    quoted: true,
+                })
+                .collect();
+            r.scripts.push(shell::exec_form(words));
+        }
+        Some(DfCommand::Shell(text)) => {
+            let only_markers = !ins.heredocs.is_empty()
+                && text.text.split_whitespace().all(|w| {
+                    w.trim_start_matches(|c: char| c.is_ascii_digit())
+                        .starts_with("<<")
+                });
+            if only_markers {
+                for h in &ins.heredocs {
+                    if body_is_shell(&h.body.text) {
+                        push(&mut r, shell::parse(&h.body));
+                    }
+                }
+                return r;
+            }
+            if ins.heredocs.is_empty() {
+                push(&mut r, shell::parse(text));
+                return r;
+            }
+            // Give the shell the heredocs it expects after the line.
+            let mut full = text.clone();
+            let line_end = text.map.to_file(text.text.len() as u32);
+            full.push_str("\n", line_end);
+            for h in &ins.heredocs {
+                let base = full.text.len();
+                full.text.push_str(&h.body.text);
+                remap(&mut full, &h.body, base);
+                let term = h.terminator.map(|t| t.start).unwrap_or(h.body_span.end);
+                full.push_str(&format!("{}\n", h.delimiter), term);
+            }
+            let parsed = shell::parse(&full);
+            let feeds_shell = parsed
+                .as_ref()
+                .map(|s| {
+                    s.commands
+                        .iter()
+                        .any(|c| c.name_str().is_some_and(is_shell_name) && !c.has_flag("c"))
+                })
+                .unwrap_or(false);
+            push(&mut r, parsed);
+            if feeds_shell {
+                for h in &ins.heredocs {
+                    if body_is_shell(&h.body.text) {
+                        push(&mut r, shell::parse(&h.body));
+                    }
+                }
+            }
+        }
+        None => {}
+    }
+    r
+}
+
+/// Appends the offset map of `body` (already appended as text at `base`) to `full`'s map.
+fn remap(full: &mut MappedText, body: &MappedText, base: usize) {
+    let mut pos = 0;
+    while pos < body.text.len() {
+        let file = body.map.to_file(pos as u32);
+        let mut stop = pos + 1;
+        while stop < body.text.len() && body.map.to_file(stop as u32) == file + (stop - pos) as u32
+        {
+            stop += 1;
+        }
+        full.map.push((base + pos) as u32, file);
+        pos = stop;
+    }
+}
+
+impl Dockerfile {
+    fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
+        if ins.kind != Kind::Run {
+            return None;
+        }
+        let i = self
+            .scripts
+            .binary_search_by_key(&ins.keyword.start, |r| r.at)
+            .ok()?;
+        self.scripts.get(i)
+    }
+
+    /// The parsed scripts of a RUN (empty for other instructions and non-POSIX shells).
+    pub fn scripts(&self, ins: &Instruction) -> &[Script] {
+        self.run_script(ins)
+            .map(|r| r.scripts.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Every simple command of a RUN, heredoc scripts included.
+    pub fn commands<'a>(&'a self, ins: &Instruction) -> impl Iterator<Item = &'a Command> + 'a {
+        self.scripts(ins).iter().flat_map(|s| s.commands.iter())
+    }
+
+    /// The shell parse error of a RUN, if its text did not parse.
+    pub fn shell_error(&self, ins: &Instruction) -> Option<&ShellError> {
+        self.run_script(ins).and_then(|r| r.error.as_ref())
+    }
+}

@@ -1,0 +1,72 @@
+//! The `gitlab` format: a GitLab Code Quality report (a subset of the Code Climate spec).
+//!
+//! One JSON array; each element has `description` (`CODE: message`), `check_name` (the code),
+//! `fingerprint`, `severity` and `location { path, lines { begin, end } }`.
+//!
+//! - Severity: error -> `major`, warning -> `minor`, info and style -> `info`. (`critical` and
+//!   `blocker` are left for the user's own judgement.)
+//! - The fingerprint identifies a finding across commits without using its line number: the
+//!   FNV-1a 64 hash (hex) of the code, the path, the trimmed text of the finding's line and the
+//!   occurrence of that combination in the file. Moving code around keeps the fingerprint;
+//!   editing the offending line changes it.
+
+use super::{Report, fnv1a64, line_fingerprints};
+use crate::diagnostic::Severity;
+use serde::Serialize;
+use std::io;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: u32,
+    end: u32,
+}
+
+fn severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Info | Severity::Style => "info",
+    }
+}
+
+pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
+    let mut issues = Vec::new();
+    for file in report.files {
+        let path = file.display_path();
+        let fingerprints = line_fingerprints(file);
+        for (d, (hash, occurrence)) in file.diagnostics.iter().zip(fingerprints) {
+            let (start, end) = file.range(d.span);
+            let fingerprint = fnv1a64(&[&hash.to_le_bytes(), &occurrence.to_le_bytes()]);
+            issues.push(Issue {
+                description: format!("{}: {}", d.code, d.message),
+                check_name: d.code,
+                fingerprint: format!("{fingerprint:016x}"),
+                severity: severity(d.severity),
+                location: Location {
+                    path: path.clone(),
+                    lines: Lines {
+                        begin: start.line,
+                        end: end.line,
+                    },
+                },
+            });
+        }
+    }
+    serde_json::to_writer_pretty(&mut *w, &issues)?;
+    writeln!(w)
+}

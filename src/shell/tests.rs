@@ -1,0 +1,755 @@
+use super::*;
+use crate::source::{MappedText, Span};
+
+fn p(text: &str) -> Script {
+    match parse_str(text) {
+        Ok(s) => s,
+        Err(e) => panic!("{text:?} failed to parse: {e:?}"),
+    }
+}
+
+fn names(s: &Script) -> Vec<String> {
+    s.commands
+        .iter()
+        .map(|c| c.name.as_ref().map_or("-".to_string(), |w| w.text.clone()))
+        .collect()
+}
+
+fn texts<'a>(words: impl IntoIterator<Item = &'a Word>) -> Vec<&'a str> {
+    words.into_iter().map(|w| w.text.as_str()).collect()
+}
+
+fn one(text: &str) -> Command {
+    let s = p(text);
+    assert_eq!(s.commands.len(), 1, "{text:?}: {:?}", names(&s));
+    s.commands
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| unreachable!())
+}
+
+#[test]
+fn lists_and_pipelines() {
+    let s = p("apt-get update && apt-get install -y curl || true; echo a | grep b |& wc -l");
+    assert_eq!(
+        names(&s),
+        ["apt-get", "apt-get", "true", "echo", "grep", "wc"]
+    );
+    assert_eq!(s.pipes.len(), 2);
+    assert_eq!(s.pipelines.len(), 1);
+    assert_eq!(s.pipelines[0].stages, [Some(3), Some(4), Some(5)]);
+    let text = "apt-get update && apt-get install -y curl || true; echo a | grep b |& wc -l";
+    assert_eq!(s.pipes[0].text(text), "|");
+    assert_eq!(s.pipes[1].text(text), "|&");
+    assert!(!p("a || b").has_pipe());
+}
+
+#[test]
+fn compound_commands() {
+    let s = p(
+        "(cd /x && make) ; { a; b; } ; if c; then d; elif e; then f; else g; fi; \
+               for i in 1 2; do h $i; done; while i; do j; done; until k; do l; done; \
+               case $x in a|b) m;; *) n;; esac; fn() { o; }; function p { q; }; [[ -f r ]] && s",
+    );
+    assert_eq!(
+        names(&s),
+        [
+            "cd", "make", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+            "o", "q", "s"
+        ]
+    );
+    assert!(s.commands[0].in_subshell && s.commands[1].in_subshell);
+    assert!(!s.commands[2].in_subshell);
+    // The `|` of a case pattern is not a pipe.
+    assert!(!s.has_pipe());
+}
+
+#[test]
+fn substitutions() {
+    let s = p("echo \"$(curl -fsSL x | sh)\" `uname -m` ${V:-$(id -u)} > $(mktemp)");
+    assert_eq!(names(&s), ["echo", "curl", "sh", "uname", "id", "mktemp"]);
+    assert!(s.commands[1].in_subshell && !s.commands[0].in_subshell);
+    assert_eq!(s.pipes.len(), 1);
+    assert_eq!(texts(&s.commands[0].args)[..1], ["$(curl -fsSL x | sh)"]);
+    // Nested, and in assignments, for lists and case words.
+    let s = p("X=$(a $(b)) c; for f in $(d); do :; done; case `e` in *) ;; esac");
+    assert_eq!(names(&s), ["c", "a", "b", "d", ":", "e"]);
+    assert_eq!(s.commands[0].assignment("X"), Some("$(a $(b))"));
+    // Escaped backticks inside backticks.
+    let s = p("echo `dirname \\`which gcc\\``");
+    assert_eq!(names(&s), ["echo", "dirname", "which"]);
+    let s = p("diff <(sort a) >(tee b)");
+    assert_eq!(names(&s), ["diff", "sort", "tee"]);
+    assert_eq!(texts(&s.commands[0].args), ["<(sort a)", ">(tee b)"]);
+}
+
+#[test]
+fn substitution_spans() {
+    let text = "echo $(apt-get install -y  vim) `ls  /tmp` \"${X:-$(id  -u)}\"";
+    let s = p(text);
+    let spans: Vec<&str> = s
+        .commands
+        .iter()
+        .flat_map(|c| c.args.iter().map(|w| w.span.text(text)))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            "$(apt-get install -y  vim)",
+            "`ls  /tmp`",
+            "\"${X:-$(id  -u)}\"",
+            "install",
+            "-y",
+            "vim",
+            "/tmp",
+            "-u"
+        ]
+    );
+    assert_eq!(s.commands[1].span.text(text), "apt-get install -y  vim");
+}
+
+#[test]
+fn backtick_escapes_map_back() {
+    let text = "echo `a \\`b  c\\``";
+    let s = p(text);
+    assert_eq!(names(&s), ["echo", "a", "b"]);
+    assert_eq!(s.commands[2].args[0].span.text(text), "c");
+    assert_eq!(s.commands[1].args[0].span.text(text), "\\`b  c\\`");
+}
+
+#[test]
+fn wrappers() {
+    for text in [
+        "command apt-get install x",
+        "builtin apt-get install x",
+        "exec apt-get install x",
+        "busybox apt-get install x",
+        "run apt-get install x",
+        "exec -a foo apt-get install x",
+        "exec command apt-get install x",
+    ] {
+        let c = one(text);
+        assert_eq!(c.name_str(), Some("apt-get"), "{text}");
+        assert!(c.is("apt-get", "install"), "{text}");
+        assert_eq!(texts(&c.args), ["install", "x"], "{text}");
+        assert_eq!(
+            c.original_name().map(|w| w.text.as_str()),
+            text.split(' ').next()
+        );
+    }
+    assert_eq!(one("command -v curl").name_str(), Some("command"));
+    assert_eq!(one("exec").name_str(), Some("exec"));
+    assert_eq!(
+        one("/usr/bin/apt-get install x").name_str(),
+        Some("/usr/bin/apt-get")
+    );
+    assert_eq!(one("$PM install x").name_str(), None);
+    assert!(one("$PM install x").name.is_some());
+    assert_eq!(one("\"apt-get\" install x").name_str(), Some("apt-get"));
+
+    let c = one("sudo -E -u root apt-get install -y x");
+    assert_eq!(c.name_str(), Some("sudo"));
+    assert!(!c.is("apt-get", "install"));
+    let inner = c.unwrap_sudo().unwrap_or_else(|| unreachable!());
+    assert!(inner.is("apt-get", "install") && inner.has_flag("y"));
+    assert_eq!(texts(&inner.wrappers), ["sudo", "-E", "-u", "root"]);
+    assert!(one("sudo -v").unwrap_sudo().is_none());
+    assert!(one("apt-get x").unwrap_sudo().is_none());
+}
+
+#[test]
+fn flags() {
+    let c = one(
+        "apt-get install -qy --no-install-recommends --target-release=bookworm -o Dpkg::Options::=--force-confold - -- -z pkg",
+    );
+    assert_eq!(
+        c.flags().collect::<Vec<_>>(),
+        ["q", "y", "no-install-recommends", "target-release", "o"]
+    );
+    assert!(c.has_flag("y") && c.has_flag("q") && !c.has_flag("z"));
+    assert!(c.has_any_flag(&["yes", "y", "assume-yes"]));
+    assert!(!c.has_any_flag(&["yes", "assume-yes"]));
+    assert_eq!(c.flag_value("target-release"), Some("bookworm"));
+    assert_eq!(c.flag_value("o"), Some("Dpkg::Options::=--force-confold"));
+    assert_eq!(
+        texts(c.args_without_flags()),
+        [
+            "install",
+            "Dpkg::Options::=--force-confold",
+            "-",
+            "-z",
+            "pkg"
+        ]
+    );
+    assert_eq!(
+        texts(c.args_without_flags_and_values(&["o"])),
+        ["install", "-", "-z", "pkg"]
+    );
+    assert!(c.is("apt-get", "install") && !c.is("apt-get", "update") && !c.is("apk", "install"));
+    assert_eq!(c.subcommand().map(|w| w.text.as_str()), Some("install"));
+
+    let c = one("apt-get install -t bookworm-backports --target-release x curl");
+    assert_eq!(
+        texts(c.args_without_flags_and_values(&["t", "target-release"])),
+        ["install", "curl"]
+    );
+    assert_eq!(c.flag_values("t"), ["bookworm-backports"]);
+    let c = one("tar -xzf file.tgz -C /opt");
+    assert_eq!(c.flag_value("f"), Some("file.tgz"));
+    assert_eq!(c.flag_value("C"), Some("/opt"));
+    assert!(one("pip install -r requirements.txt").name_is(&["pip", "pip3"]));
+    assert_eq!(one("npm run install").arg_position("install"), Some(1));
+}
+
+#[test]
+fn flag_counting_and_non_ascii_flags() {
+    let c = one("apt-get -q -q update -qq -é");
+    assert_eq!(c.flag_count("q"), 4);
+    assert_eq!(c.flags().collect::<Vec<_>>(), ["q", "q", "q", "q", "é"]);
+}
+
+#[test]
+fn substitution_with_case_and_unparsable_content() {
+    // A bare pattern's `)` inside double-quoted `$(...)` does not close the substitution.
+    let s = p("x=\"$(case $a in amd64) echo x86_64;; *) echo other;; esac)\" && y");
+    assert_eq!(names(&s), ["-", "echo", "echo", "y"]);
+    assert!(s.unparsed.is_empty());
+    let s = p("x=$(case $a in (amd64) echo x86_64;; esac) && y");
+    assert_eq!(names(&s), ["-", "echo", "y"]);
+    // Known brush limitation: unquoted, a bare pattern's `)` ends the substitution early.
+    assert!(parse_str("x=$(case $a in amd64) echo x86_64;; esac)").is_err());
+    // The outer script is fine; the substitution's content is not shell: kept as unparsed.
+    let text = "echo \"$(if)\" done";
+    let s = p(text);
+    assert_eq!(names(&s), ["echo"]);
+    assert_eq!(s.unparsed.len(), 1);
+    assert_eq!(s.unparsed[0].text(text), "if");
+}
+
+#[test]
+fn exec_form_runs() {
+    let word = |t: &str, at: u32| Word {
+        text: t.to_string(),
+        raw: format!("\"{t}\""),
+        span: Span::new(at, at + t.len() as u32 + 2),
+        has_expansion: false,
+        quoted: true,
+    };
+    let s = exec_form(vec![
+        word("exec", 5),
+        word("apt-get", 13),
+        word("install", 24),
+    ]);
+    assert!(s.commands[0].is("apt-get", "install"));
+    assert_eq!(s.commands[0].span, Span::new(5, 33));
+    assert!(exec_form(Vec::new()).commands.is_empty());
+}
+
+#[test]
+fn quotes_removed() {
+    let c = one("echo \"a b\" 'c' a\"b\"c \\-y $'t\\tu' \"$HOME/x\" ${V} plain");
+    assert_eq!(
+        texts(&c.args),
+        ["a b", "c", "abc", "-y", "t\tu", "$HOME/x", "${V}", "plain"]
+    );
+    let q: Vec<bool> = c.args.iter().map(|w| w.quoted).collect();
+    assert_eq!(q, [true, true, true, true, true, true, false, false]);
+    let e: Vec<bool> = c.args.iter().map(|w| w.has_expansion).collect();
+    assert_eq!(e, [false, false, false, false, false, true, true, false]);
+    assert_eq!(c.args[0].raw, "\"a b\"");
+    assert!(one("apt-get install \"-y\" x").has_flag("y"));
+}
+
+#[test]
+fn assignments_and_redirects() {
+    let text = "DEBIAN_FRONTEND=noninteractive A+=1 apt-get install -y curl 2>&1 >/dev/null";
+    let c = one(text);
+    assert_eq!(
+        texts(&c.assignments),
+        ["DEBIAN_FRONTEND=noninteractive", "A+=1"]
+    );
+    assert_eq!(c.assignment("DEBIAN_FRONTEND"), Some("noninteractive"));
+    assert_eq!(c.assignment("A"), Some("1"));
+    assert!(c.is("apt-get", "install"));
+    assert_eq!(texts(&c.args), ["install", "-y", "curl"]);
+    let ops: Vec<&str> = c.redirects.iter().map(|r| r.operator).collect();
+    assert_eq!(ops, [">&", ">"]);
+    assert_eq!(c.redirects[0].fd, Some(2));
+    assert_eq!(c.span.text(text), text);
+    // Only assignments: no name.
+    let s = p("X=1 Y=\"$(pwd)\"");
+    assert_eq!(names(&s), ["-", "pwd"]);
+    assert!(s.commands[0].name.is_none() && s.commands[0].args.is_empty());
+    let text = ">out echo hi";
+    assert_eq!(one(text).span.text(text), text);
+    // Declarations keep their assignment words as arguments.
+    let c = one("export PATH=\"/x:$PATH\" Y");
+    assert_eq!(texts(&c.args), ["PATH=/x:$PATH", "Y"]);
+}
+
+#[test]
+fn heredoc_inside_script() {
+    let text = "cat <<EOF > /etc/x.conf\nkey=$(hostname)\n'quoted' \"q\"\nEOF\napt-get install -y vim\ncat <<'RAW'\n$(not run)\nRAW\n";
+    let s = p(text);
+    assert_eq!(names(&s), ["cat", "hostname", "apt-get", "cat"]);
+    assert_eq!(s.commands[1].span.text(text), "hostname");
+    assert_eq!(s.commands[0].redirects[0].operator, "<<");
+    assert_eq!(
+        s.commands[0].redirects[0]
+            .target
+            .as_ref()
+            .map(|w| w.text.as_str()),
+        Some("EOF")
+    );
+    assert_eq!(s.commands[2].args[2].span.text(text), "vim");
+    let s = p("cat <<-EOF | tee x\n\tbody\n\tEOF\n");
+    assert_eq!(names(&s), ["cat", "tee"]);
+    assert_eq!(s.pipes.len(), 1);
+}
+
+/// Builds the shell text of `RUN apt-get update && \` / `    apt-get install -y curl` the way the
+/// Dockerfile parser does: pieces of the physical lines, with the continuation removed.
+#[test]
+fn spans_across_pieces() {
+    let file = "FROM x\nRUN apt-get update && \\\n    apt-get install -y curl\n";
+    let first = file.find("apt-get").unwrap_or(0);
+    let line1 = "apt-get update && ";
+    let second = file.find("    apt-get install").unwrap_or(0);
+    let mut src = MappedText::default();
+    src.push_str(line1, first as u32);
+    src.push_str("    apt-get install -y curl", second as u32);
+    let s = parse(&src).unwrap_or_else(|e| panic!("{e:?}"));
+    let curl = &s.commands[1].args[2];
+    assert_eq!(curl.text, "curl");
+    assert_eq!(curl.span.text(file), "curl");
+    let idx = crate::source::LineIndex::new(file);
+    assert_eq!(idx.line_col(file, curl.span.start).line, 3);
+    assert_eq!(s.commands[1].span.text(file), "apt-get install -y curl");
+    assert_eq!(s.commands[0].span.text(file), "apt-get update");
+
+    // Words in substitutions too.
+    let file = "RUN echo $(dpkg \\\n  --print-architecture)\n";
+    let mut src = MappedText::default();
+    src.push_str("echo $(dpkg ", 4);
+    let off = file.find("  --print").unwrap_or(0);
+    src.push_str("  --print-architecture)", off as u32);
+    let s = parse(&src).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(names(&s), ["echo", "dpkg"]);
+    assert_eq!(
+        s.commands[1].args[0].span.text(file),
+        "--print-architecture"
+    );
+    assert_eq!(
+        s.commands[0].args[0].span.text(file),
+        "$(dpkg \\\n  --print-architecture)"
+    );
+}
+
+#[test]
+fn non_ascii() {
+    let text = "echo 'héllo wörld' ünïcode && printf \"→ %s\" $(echo ✓ done) | cat";
+    let s = p(text);
+    assert_eq!(names(&s), ["echo", "printf", "echo", "cat"]);
+    assert_eq!(texts(&s.commands[0].args), ["héllo wörld", "ünïcode"]);
+    assert_eq!(s.commands[0].args[1].span.text(text), "ünïcode");
+    assert_eq!(s.commands[2].args[1].span.text(text), "done");
+    assert_eq!(s.pipes[0].text(text), "|");
+    // A multi-piece map with non-ASCII in both pieces.
+    let file = "RUN echo é \\\n  ü x\n";
+    let mut src = MappedText::default();
+    src.push_str("echo é ", 4);
+    let off = file.find("  ü").unwrap_or(0);
+    src.push_str("  ü x", off as u32);
+    let s = parse(&src).unwrap_or_else(|e| panic!("{e:?}"));
+    let spans: Vec<&str> = s.commands[0]
+        .args
+        .iter()
+        .map(|w| w.span.text(file))
+        .collect();
+    assert_eq!(spans, ["é", "ü", "x"]);
+}
+
+#[test]
+fn errors_have_spans() {
+    // brush reports the furthest token it could not use.
+    let text = "echo ok && ; echo b";
+    let e = parse_str(text).err().unwrap_or_else(|| unreachable!());
+    assert_eq!(e.span.text(text), ";", "{e:?}");
+    assert!(e.message.contains("`;`"));
+    let text = "if then";
+    let e = parse_str(text).err().unwrap_or_else(|| unreachable!());
+    assert!(!e.span.is_empty() && e.span.end as usize <= text.len());
+    let text = "echo 'abc";
+    let e = parse_str(text).err().unwrap_or_else(|| unreachable!());
+    assert_eq!(e.span.text(text), "'abc");
+    assert!(e.message.contains("single quote"));
+    let text = "if true; then echo";
+    let e = parse_str(text).err().unwrap_or_else(|| unreachable!());
+    assert_eq!(e.span, Span::new(0, text.len() as u32));
+    for bad in [
+        "echo \"abc",
+        "echo $(ls",
+        "echo `ls",
+        "a && ",
+        "| b",
+        "(a",
+        "a )",
+        "case x in",
+        "echo ${a",
+        "99999999999999999999>x",
+        "cat <<EOF\nno end",
+        "for do done",
+        "fi",
+        "a;;b",
+    ] {
+        assert!(parse_str(bad).is_err(), "{bad:?} should fail");
+    }
+}
+
+#[test]
+fn bash_constructs() {
+    for text in [
+        "set -o pipefail && [[ -f /x && $a == b* ]] && arr=(1 2 \"3 4\") && echo ${arr[@]}",
+        "echo {a,b}.txt $((1 + 2)) ${x//a/b} ${#x} ${x^^} <<< \"here\"",
+        "shopt -s extglob; rm -rf !(keep)",
+        "exec 3>&1; ls 2>&1 >&3 | cat; cmd &> /dev/null &",
+        "! grep -q x f || time make",
+        "local -a x=(); declare -A m=([k]=v); let i++; (( i > 1 )) && echo",
+        "for ((i=0; i<3; i++)); do echo $i; done",
+        "trap 'rm -f $tmp' EXIT",
+        "echo $'it\\'s'",
+        "",
+        "   ",
+        "# just a comment",
+        "echo a # trailing comment",
+        "a\nb\n\nc",
+    ] {
+        parse_str(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+    }
+    let s = p("[[ $(uname -m) == x86_64 ]] && (( $(nproc) > 1 ))");
+    assert_eq!(names(&s), ["uname", "nproc"]);
+}
+
+#[test]
+fn queries_on_script() {
+    let s = p("apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*");
+    assert!(s.any(|c| c.is("apt-get", "install")));
+    assert_eq!(s.commands_named("apt-get").count(), 2);
+    let rm = s
+        .find(|c| c.name_is(&["rm"]))
+        .map(|c| texts(c.args_without_flags()));
+    assert_eq!(rm, Some(vec!["/var/lib/apt/lists/*"]));
+    let s = p("curl -fsSL https://x | bash -");
+    let pl = &s.pipelines[0];
+    let stage_names: Vec<Option<&str>> = s
+        .stages(pl)
+        .map(|c| c.and_then(Command::name_str))
+        .collect();
+    assert_eq!(stage_names, [Some("curl"), Some("bash")]);
+    let s = p("{ a; } | b");
+    assert_eq!(s.pipelines[0].stages, [None, Some(1)]);
+    assert_eq!(s.pipes.len(), 1);
+}
+
+#[test]
+fn weird_input_never_panics_or_hangs() {
+    let nested_parens = "(".repeat(5000);
+    let nested_subs = "$(".repeat(3000);
+    let nested_ifs = "if a; then ".repeat(2000);
+    let inputs = [
+        nested_parens.as_str(),
+        nested_subs.as_str(),
+        nested_ifs.as_str(),
+        "a=~+99999999999999999999999",
+        "echo ~+99999999999999999999999/x",
+        "echo {1..99999999999999999999}",
+        "\0\u{1}\u{7f}",
+        "$(((((((",
+        "`` `` ``",
+        "<<",
+        "<<EOF",
+        "cat <<A <<B\nx\nA\n",
+        "${",
+        "$[",
+        "case",
+        ";;",
+        "&&&&",
+        "|||",
+        "\\",
+        "a=(",
+        "f() {",
+        "[[",
+        "]]",
+        "$'",
+        "echo \"$(echo \")\"",
+        "$(case x in a) ;; esac",
+        "{ } ( ) ! !",
+        "coproc",
+        "time",
+        "<<$( |#",
+        "a <<\"$( |#\"",
+    ];
+    let start = std::time::Instant::now();
+    // Just under the nesting limit: must parse, and must not exhaust a 2 MiB thread stack.
+    let deep = 60;
+    let ok = [
+        format!("{}a{}", "$(".repeat(deep), ")".repeat(deep)),
+        format!("{}a{}", "(".repeat(deep), ")".repeat(deep)),
+        format!("{}a{}", "{ ".repeat(deep), "; }".repeat(deep)),
+        format!("echo {}a{}", "${x:-".repeat(deep), "}".repeat(deep)),
+        format!("{}b{}", "if a; then ".repeat(deep), "; fi".repeat(deep)),
+        format!("{}b{}", "while a; do ".repeat(deep), "; done".repeat(deep)),
+        format!(
+            "{}b{}",
+            "case x in x) ".repeat(deep),
+            ";; esac".repeat(deep)
+        ),
+        format!(
+            "echo \"{}a{}\"",
+            "$(echo \"".repeat(deep),
+            "\")".repeat(deep)
+        ),
+    ];
+    for text in &ok {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn({
+                let text = text.clone();
+                move || parse_str(&text).map(|_| ())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let r = handle.join().unwrap_or_else(|_| panic!("thread died"));
+        assert!(r.is_ok(), "{text:?}: {r:?}");
+    }
+    for text in inputs {
+        let _ = parse_str(text);
+    }
+    assert!(
+        start.elapsed().as_secs() < 10,
+        "too slow: {:?}",
+        start.elapsed()
+    );
+}
+
+/// Splits a Dockerfile into the shell texts of its shell-form, non-heredoc RUNs, roughly: the
+/// RUN line and its continuation lines, joined with the escapes removed, comment lines dropped,
+/// and leading `--flag` words stripped. Only a harness for the corpus test.
+fn rough_runs(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        i += 1;
+        let Some(rest) = line
+            .get(..4)
+            .filter(|h| h.eq_ignore_ascii_case("run "))
+            .map(|_| &line[4..])
+        else {
+            continue;
+        };
+        let first = i;
+        let mut body = String::new();
+        let mut cur = rest.to_string();
+        loop {
+            let trimmed = cur.trim_end();
+            if let Some(stripped) = trimmed.strip_suffix('\\') {
+                body.push_str(stripped);
+                while i < lines.len()
+                    && (lines[i].trim_start().starts_with('#') || lines[i].trim().is_empty())
+                {
+                    i += 1;
+                }
+                if i >= lines.len() {
+                    break;
+                }
+                cur = lines[i].to_string();
+                i += 1;
+            } else {
+                body.push_str(&cur);
+                break;
+            }
+        }
+        let mut body = body.trim_start();
+        while body.starts_with("--") {
+            body = body
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, r)| r)
+                .trim_start();
+        }
+        // A `<<` anywhere in a RUN starts a Dockerfile heredoc (a `<<<` here-string does not).
+        if body.starts_with('[') || body.replace("<<<", "").contains("<<") {
+            continue;
+        }
+        out.push((first, body.to_string()));
+    }
+    out
+}
+
+#[test]
+fn corpus_runs_parse() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfile");
+    if !root.is_dir() {
+        eprintln!("skipping: no corpus at {}", root.display());
+        return;
+    }
+    let mut stack = vec![root];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let start = std::time::Instant::now();
+    let (mut runs, mut failures, mut commands, mut skipped) = (0usize, Vec::new(), 0usize, 0usize);
+    let (mut broken, mut templates) = (Vec::new(), 0usize);
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        if lower
+            .lines()
+            .take(10)
+            .any(|l| l.replace(' ', "").starts_with("#escape="))
+        {
+            continue;
+        }
+        // RUNs of a non-POSIX SHELL, or of a Windows image (cmd by default), are not shell
+        // scripts.
+        let windows = [
+            "powershell",
+            "pwsh",
+            "cmd",
+            "servercore",
+            "nanoserver",
+            "windows",
+        ];
+        if lower.lines().any(|l| {
+            let l = l.trim_start();
+            (l.starts_with("shell ") || l.starts_with("from "))
+                && windows.iter().any(|s| l.contains(s))
+        }) {
+            skipped += 1;
+            continue;
+        }
+        for (line, run) in rough_runs(&text) {
+            runs += 1;
+            match parse_str(&run) {
+                Ok(s) => {
+                    commands += s.commands.len();
+                    check_invariants(&run, &s, &mut broken);
+                }
+                // Template files (`{{ if ... }}` placeholders) are not shell until rendered.
+                Err(_) if run.contains("{{") => templates += 1,
+                Err(e) => failures.push(format!(
+                    "{}:{line}: {} [{}]",
+                    path.display(),
+                    e.message,
+                    e.span.text(&run)
+                )),
+            }
+        }
+    }
+    eprintln!(
+        "corpus: {} files ({skipped} skipped as Windows), {runs} RUNs, {commands} commands, \
+         {} parse failures (+{templates} in templates), {:?}",
+        files.len(),
+        failures.len(),
+        start.elapsed()
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    for b in &broken {
+        eprintln!("  broken invariant: {b}");
+    }
+    assert!(broken.is_empty(), "{} broken invariants", broken.len());
+    // A failure on valid shell is a bug; the rough harness lets a few non-shell RUNs through.
+    assert!(
+        failures.len() * 100 <= runs,
+        "too many parse failures: {}",
+        failures.len()
+    );
+}
+
+/// Model invariants that must hold for any script: word spans cover their raw text (outside
+/// backticks, whose escapes are removed before parsing), commands come in source order, and the
+/// pipes of the pipelines are the script's pipes.
+fn check_invariants(run: &str, s: &Script, broken: &mut Vec<String>) {
+    for c in &s.commands {
+        for w in c
+            .assignments
+            .iter()
+            .chain(&c.wrappers)
+            .chain(&c.name)
+            .chain(&c.args)
+        {
+            let covered = w.span.text(run);
+            if covered != w.raw && !covered.contains('\\') {
+                broken.push(format!(
+                    "{run:?}: word {:?} has span text {covered:?}",
+                    w.raw
+                ));
+            }
+            if !c.span.contains(w.span.start) || w.span.end > c.span.end {
+                broken.push(format!("{run:?}: word {:?} outside its command", w.raw));
+            }
+        }
+    }
+    if s.commands
+        .windows(2)
+        .any(|p| p[0].span.start > p[1].span.start)
+    {
+        broken.push(format!("{run:?}: commands out of order"));
+    }
+    let piped: usize = s.pipelines.iter().map(|p| p.pipes.len()).sum();
+    if piped != s.pipes.len() || s.pipes.iter().any(|p| !matches!(p.text(run), "|" | "|&")) {
+        broken.push(format!("{run:?}: pipes {:?} vs pipelines", s.pipes));
+    }
+}
+/// A small deterministic fuzz: random concatenations of shell fragments must parse or fail
+/// cleanly, quickly, and keep the model's invariants.
+#[test]
+fn random_fragments_never_panic() {
+    let atoms = [
+        "a", " ", "$(", ")", "(", "`", "'", "\"", "\\", "${", "}", "{", "|", "&&", ";", "\n", "<<",
+        "EOF", "if ", "then ", "fi", "case ", " in ", "esac", "$((", "[[", "]]", "=", "-", "é",
+        "<(", ">", "2>&1", "#", "$'", "~", "do ", "done", "for x", "while ", "!", "*", "<<<",
+        "\nEOF\n",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let start = std::time::Instant::now();
+    let mut broken = Vec::new();
+    for _ in 0..5000 {
+        let len = next() % 40;
+        let text: String = (0..len).map(|_| atoms[next() % atoms.len()]).collect();
+        match parse_str(&text) {
+            Ok(s) => check_invariants(&text, &s, &mut broken),
+            Err(e) => assert!(
+                !e.message.contains("failed on"),
+                "brush panicked on {text:?}"
+            ),
+        }
+    }
+    assert!(broken.is_empty(), "{broken:?}");
+    assert!(start.elapsed().as_secs() < 10);
+}

@@ -1,0 +1,123 @@
+//! Lints every file of the shared corpus (`../shared/corpus`, skipped when absent) with every
+//! rule: nothing may panic, and DF000/DC000 may only appear on files that Docker rejects too.
+
+use std::path::{Path, PathBuf};
+use wharf::engine::{FileSettings, lint_source};
+use wharf::source::{FileKind, SourceFile};
+
+/// Files that are not valid Dockerfiles or compose files, and why. Templates (names with
+/// `template`/`tmpl`, cookiecutter's `{{...}}` trees) are recognised separately.
+const KNOWN_INVALID: &[(&str, &str)] = &[
+    (
+        "dockerfile/HewlettPackard__dockerfile-parser-rs/Dockerfile.test",
+        "parser test with made-up instructions `other` and `foo`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/unrecognized/Dockerfile",
+        "tests the `BOGUS` unknown instruction",
+    ),
+    (
+        "dockerfile/crazy-max__xx/src/Dockerfile.rego",
+        "a Rego policy, not a Dockerfile",
+    ),
+    (
+        "dockerfile/docker__compose/pkg/e2e/fixtures/wrong-composefile/service1/Dockerfile",
+        "tests the `WRONG` unknown instruction",
+    ),
+    (
+        "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles-negative/env_no_value/Dockerfile",
+        "BuildKit's negative test: ENV without a value",
+    ),
+    (
+        "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles-negative/shykes-nested-json/Dockerfile",
+        "BuildKit's negative test: nested JSON arrays",
+    ),
+    (
+        "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles/escapes/Dockerfile",
+        "parser-only test: an unterminated quote leaves ADD with one argument, rejected at build time",
+    ),
+    (
+        "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles/flags/Dockerfile",
+        "parser-only test: made-up flags `--user`/`--doit`, rejected at build time",
+    ),
+    (
+        "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles/health/Dockerfile",
+        "parser-only test: bare HEALTHCHECK and `HEALTHCHECK CONNECT`, rejected at build time",
+    ),
+];
+
+fn is_template(rel: &str) -> bool {
+    let l = rel.to_ascii_lowercase();
+    l.contains("template") || l.contains("tmpl") || l.contains("{{cookiecutter")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn corpus_lints_without_panics_or_false_syntax_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        eprintln!("skipping: no corpus at {}", root.display());
+        return;
+    }
+    let settings = FileSettings {
+        rules: wharf::registry::all().to_vec(),
+        ..FileSettings::default()
+    };
+    let mut files = Vec::new();
+    for (sub, kind) in [
+        ("dockerfile", FileKind::Dockerfile),
+        ("compose", FileKind::Compose),
+    ] {
+        let mut v = Vec::new();
+        walk(&root.join(sub), &mut v);
+        v.sort();
+        files.extend(v.into_iter().map(|p| (p, kind)));
+    }
+    assert!(
+        files.len() > 3000,
+        "corpus looks incomplete: {} files",
+        files.len()
+    );
+    let mut unexpected = Vec::new();
+    let mut linted = 0;
+    for (path, kind) in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let source = SourceFile::new(path.clone(), text, *kind);
+        let diags = lint_source(&source, &settings);
+        linted += 1;
+        let syntax: Vec<_> = diags
+            .iter()
+            .filter(|d| d.code == "DF000" || d.code == "DC000")
+            .collect();
+        if syntax.is_empty() || is_template(&rel) || KNOWN_INVALID.iter().any(|(f, _)| *f == rel) {
+            continue;
+        }
+        unexpected.push(format!("{rel}: {}", syntax[0].message));
+    }
+    eprintln!("linted {linted} corpus files");
+    assert!(
+        unexpected.is_empty(),
+        "syntax errors on files Docker accepts:\n{}",
+        unexpected.join("\n")
+    );
+}
