@@ -1,1 +1,3 @@
 //! Rules for compose files.
+
+pub mod dc001_obsolete_version;
