@@ -396,6 +396,29 @@ fn go_yaml_leniencies() {
     assert_eq!(a.get("b").unwrap().span().text(src), "[\n \"x\",\n  ]");
     assert_eq!(a.get("c").unwrap().get("d").unwrap().span().text(src), "1");
     assert_eq!(a.get("e").unwrap().span().text(src), "2");
+    // Many of them need one retry, not one per line.
+    let mut src = String::from("services:\n");
+    for i in 0..500 {
+        src.push_str(&format!(
+            "  s{i}:\n    image: a\n    command: [\n      \"x\"\n    ]\n"
+        ));
+    }
+    let f = parse(&src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(f.services.len(), 500);
+    assert!(
+        f.services
+            .iter()
+            .all(|s| s.command.as_ref().unwrap().args.len() == 1)
+    );
+    // A line that looks the same inside a block scalar keeps its value.
+    let src = "a:\n  b: [\n    \"x\",\n  ]\nz: |\n  ]\n  more\nq: \"one\n  ] two\"\n";
+    let f = parse(src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let root = f.tree.roots().next().unwrap();
+    assert_eq!(root.get("z").unwrap().as_str(), Some("]\nmore\n"));
+    assert_eq!(root.get("z").unwrap().span().text(src), "|\n  ]\n  more");
+    assert_eq!(root.get("q").unwrap().as_str(), Some("one ] two"));
     // A tab after `key:`.
     let src = "services:\n  web:\n    image:\tnginx\n";
     let f = parse(src);

@@ -495,9 +495,9 @@ impl<'t> Iterator for Entries<'t> {
 // ---------------------------------------------------------------------------------------------
 // Building the tree.
 
-/// How often the parse is retried with a workaround for a saphyr strictness that Docker's YAML
-/// reader (go-yaml) does not share.
-const MAX_ATTEMPTS: usize = 64;
+/// How often the parse may be retried with workarounds for saphyr strictnesses that Docker's
+/// YAML reader (go-yaml) does not share. Each retry is a full parse, so this bounds the cost.
+const MAX_ATTEMPTS: usize = 16;
 
 /// Character index (as saphyr counts) to byte offset. When the text had to be patched for a
 /// retry (spaces inserted at the start of some lines), it first maps the patched index back
@@ -506,8 +506,8 @@ struct Positions {
     /// Byte offset of every character, plus one past the end; empty for ASCII text.
     char_bytes: Vec<u32>,
     len: u32,
-    /// Spaces inserted before the original character index, sorted by index.
-    inserts: Vec<(usize, usize)>,
+    /// Inserted spaces: `(patched index, original index, count)`, sorted.
+    inserts: Vec<(usize, usize, usize)>,
 }
 
 impl Positions {
@@ -526,22 +526,31 @@ impl Positions {
         }
     }
 
-    /// The original character index of a patched one (inserted spaces map to the character
-    /// they were inserted before).
-    fn unpatch(&self, mut idx: usize) -> usize {
+    /// Records the spaces inserted before original character indices (sorted by index).
+    fn set_inserts(&mut self, inserts: impl Iterator<Item = (usize, usize)>) {
+        self.inserts.clear();
         let mut shift = 0;
-        for &(at, n) in &self.inserts {
-            let patched_at = at + shift;
-            if idx < patched_at {
-                break;
-            }
-            if idx < patched_at + n {
-                return at;
-            }
+        for (at, n) in inserts {
+            self.inserts.push((at + shift, at, n));
             shift += n;
         }
-        idx -= shift;
-        idx
+    }
+
+    /// The original character index of a patched one (inserted spaces map to the character
+    /// they were inserted before).
+    fn unpatch(&self, idx: usize) -> usize {
+        let i = self
+            .inserts
+            .partition_point(|&(patched, _, _)| patched <= idx);
+        let Some(&(patched, orig, n)) = i.checked_sub(1).and_then(|i| self.inserts.get(i)) else {
+            return idx;
+        };
+        if idx < patched + n {
+            orig
+        } else {
+            // Everything up to and including this insertion shifted the text by this much.
+            idx - (patched - orig) - n
+        }
     }
 
     /// The byte offset of a (patched) character index.
@@ -554,6 +563,15 @@ impl Positions {
         }
     }
 
+    /// The character index of a byte offset of the original text.
+    fn char_of(&self, byte: usize) -> usize {
+        if self.char_bytes.is_empty() {
+            byte
+        } else {
+            self.char_bytes.partition_point(|&b| (b as usize) < byte)
+        }
+    }
+
     fn span(&self, s: saphyr_parser::Span) -> Span {
         let start = self.byte(s.start.index());
         let end = self.byte(s.end.index()).max(start);
@@ -561,40 +579,50 @@ impl Positions {
     }
 }
 
-/// A change to the text that makes saphyr accept what go-yaml accepts.
+/// Spaces inserted at the start of a line of the original text.
+#[derive(Clone, Copy)]
+struct Insert {
+    /// Byte offset of the line start.
+    byte: usize,
+    /// Character index of the line start.
+    at: usize,
+    /// How many spaces.
+    n: usize,
+    /// Added because the line looks like one that needed it, not because saphyr failed on it;
+    /// checked after the parse.
+    speculative: bool,
+}
+
+/// Changes to the text that make saphyr accept what go-yaml accepts. Each keeps the original
+/// characters, so positions map back exactly.
+#[derive(Default)]
 struct Patches {
-    /// Spaces to insert before an original character index (a line start inside a flow
-    /// collection that is indented less than saphyr wants).
-    inserts: Vec<(usize, usize)>,
+    /// Lines inside a flow collection indented less than saphyr wants (go-yaml ignores
+    /// indentation inside brackets), sorted.
+    inserts: Vec<Insert>,
     /// Byte offsets of tabs to read as spaces (a tab right after `key:`).
     tabs: Vec<usize>,
+    /// Line starts where a speculative insert turned out to be wrong.
+    rejected: HashSet<usize>,
 }
 
 impl Patches {
-    fn is_empty(&self) -> bool {
-        self.inserts.is_empty() && self.tabs.is_empty()
-    }
-
     /// The patched text, or `None` when nothing is patched.
-    fn apply(&self, text: &str, pos: &Positions) -> Option<String> {
-        if self.is_empty() {
+    fn apply(&self, text: &str) -> Option<String> {
+        if self.inserts.is_empty() && self.tabs.is_empty() {
             return None;
         }
-        let mut out = String::with_capacity(text.len() + 64);
-        let mut last = 0usize;
-        let mut cuts: Vec<(usize, usize, bool)> = Vec::new(); // (byte, spaces, is_tab)
-        for &(at, n) in &self.inserts {
-            let byte = if pos.char_bytes.is_empty() {
-                at
-            } else {
-                pos.char_bytes.get(at).map_or(text.len(), |&b| b as usize)
-            };
-            cuts.push((byte, n, false));
-        }
-        for &t in &self.tabs {
-            cuts.push((t, 0, true));
-        }
+        // (byte, spaces to insert, is a tab to replace)
+        let mut cuts: Vec<(usize, usize, bool)> = self
+            .inserts
+            .iter()
+            .map(|i| (i.byte, i.n, false))
+            .chain(self.tabs.iter().map(|&t| (t, 0, true)))
+            .collect();
         cuts.sort_unstable();
+        let extra: usize = self.inserts.iter().map(|i| i.n).sum();
+        let mut out = String::with_capacity(text.len() + extra);
+        let mut last = 0usize;
         for (byte, n, is_tab) in cuts {
             if byte < last || byte > text.len() {
                 continue;
@@ -610,6 +638,61 @@ impl Patches {
         }
         out.push_str(text.get(last..)?);
         Some(out)
+    }
+
+    fn add_insert(&mut self, ins: Insert) {
+        match self.inserts.binary_search_by_key(&ins.byte, |i| i.byte) {
+            Ok(i) => {
+                if let Some(old) = self.inserts.get_mut(i) {
+                    old.n += ins.n;
+                    old.speculative &= ins.speculative;
+                }
+            }
+            Err(i) => self.inserts.insert(i, ins),
+        }
+    }
+
+    /// Drops the speculative inserts before `limit` that did not land inside a flow
+    /// collection, or that landed inside a scalar (where spaces could change the value).
+    /// Returns whether any was dropped.
+    fn reject_misplaced(&mut self, text: &str, tree: &Tree, limit: u32) -> bool {
+        if !self.inserts.iter().any(|i| i.speculative) {
+            return false;
+        }
+        let b = text.as_bytes();
+        let mut flows: Vec<Span> = Vec::new();
+        let mut scalars: Vec<Span> = Vec::new();
+        for n in tree.nodes() {
+            match n.kind {
+                NodeKind::Scalar { .. } if !n.span.is_empty() => scalars.push(n.span),
+                // Nested collections come after their parent: keep the outermost only.
+                NodeKind::Mapping(_) | NodeKind::Sequence(_)
+                    if matches!(b.get(n.span.start as usize), Some(b'[' | b'{'))
+                        && flows.last().is_none_or(|l| n.span.start >= l.end) =>
+                {
+                    flows.push(n.span);
+                }
+                _ => {}
+            }
+        }
+        scalars.sort_unstable();
+        let inside = |spans: &[Span], at: u32| {
+            let i = spans.partition_point(|s| s.start < at);
+            i.checked_sub(1)
+                .and_then(|i| spans.get(i))
+                .is_some_and(|s| at < s.end)
+        };
+        let before = self.inserts.len();
+        let rejected = &mut self.rejected;
+        self.inserts.retain(|i| {
+            let at = i.byte as u32;
+            let ok = !i.speculative || at >= limit || (inside(&flows, at) && !inside(&scalars, at));
+            if !ok {
+                rejected.insert(i.byte);
+            }
+            ok
+        });
+        self.inserts.len() != before
     }
 }
 
@@ -669,24 +752,27 @@ struct Failure {
 
 fn build(text: &str) -> (Tree, Vec<SyntaxError>) {
     let mut pos = Positions::new(text);
-    let mut patches = Patches {
-        inserts: Vec::new(),
-        tabs: Vec::new(),
-    };
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        pos.inserts = patches.inserts.clone();
-        let patched = patches.apply(text, &pos);
+    let mut patches = Patches::default();
+    for _ in 0..MAX_ATTEMPTS {
+        pos.set_inserts(patches.inserts.iter().map(|i| (i.at, i.n)));
+        let patched = patches.apply(text);
         let input = patched.as_deref().unwrap_or(text);
         let (tree, errors, failure) = build_once(text, input, &pos);
-        let Some(failure) = failure else {
-            return (tree, errors);
-        };
-        if attempt >= MAX_ATTEMPTS || !patch_for(&failure, text, &pos, &mut patches) {
-            return (tree, errors);
+        let limit = failure
+            .as_ref()
+            .map_or(u32::MAX, |f| pos.byte(f.error.marker().index()));
+        if patches.reject_misplaced(text, &tree, limit) {
+            continue;
+        }
+        match failure {
+            Some(f) if patch_for(&f, text, &pos, &mut patches) => {}
+            _ => return (tree, errors),
         }
     }
+    // Out of attempts: read the text as it is.
+    pos.set_inserts(std::iter::empty());
+    let (tree, errors, _) = build_once(text, text, &pos);
+    (tree, errors)
 }
 
 /// Adds a workaround for the failure, if it is one saphyr raises on YAML that go-yaml reads.
@@ -694,7 +780,9 @@ fn patch_for(f: &Failure, text: &str, pos: &Positions, patches: &mut Patches) ->
     let mark = f.error.marker();
     match f.error.info() {
         // A line inside a flow collection indented less than the block around it: go-yaml
-        // does not care about indentation inside brackets. Indent the line past the bracket.
+        // does not care about indentation inside brackets. Indent the line past the bracket
+        // (saphyr wants one column more than the block indentation, which is at most the
+        // bracket's column).
         "invalid indentation" => {
             let Some(flow_col) = f.flow_col else {
                 return false;
@@ -703,15 +791,16 @@ fn patch_for(f: &Failure, text: &str, pos: &Positions, patches: &mut Patches) ->
             if col > flow_col {
                 return false;
             }
-            let line_start = pos.unpatch(mark.index().saturating_sub(col));
             let need = flow_col + 1 - col;
-            match patches.inserts.iter_mut().find(|(at, _)| *at == line_start) {
-                Some((_, n)) => *n += need,
-                None => {
-                    patches.inserts.push((line_start, need));
-                    patches.inserts.sort_unstable();
-                }
-            }
+            let at = pos.unpatch(mark.index().saturating_sub(col));
+            let byte = pos.byte(mark.index().saturating_sub(col)) as usize;
+            patches.add_insert(Insert {
+                byte,
+                at,
+                n: need,
+                speculative: false,
+            });
+            speculate(text, pos, patches, byte, need);
             true
         }
         // `key:<TAB>value`: go-yaml takes the tab as a separator.
@@ -736,6 +825,41 @@ fn patch_for(f: &Failure, text: &str, pos: &Positions, patches: &mut Patches) ->
             found
         }
         _ => false,
+    }
+}
+
+/// After patching a closing-bracket line (`    ]`), patches the later lines that start the
+/// same way too, so that a file with many of them needs one retry instead of one per line.
+/// Those patches are checked after the next parse ([`Patches::reject_misplaced`]).
+fn speculate(text: &str, pos: &Positions, patches: &mut Patches, line_start: usize, n: usize) {
+    let Some(line) = text.get(line_start..) else {
+        return;
+    };
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let Some(prefix) = line.get(..indent + 1) else {
+        return;
+    };
+    if !(prefix.ends_with(']') || prefix.ends_with('}')) {
+        return;
+    }
+    let mut found = Vec::new();
+    let mut from = line_start + 1;
+    while let Some(i) = text.get(from..).and_then(|t| t.find('\n')) {
+        let start = from + i + 1;
+        if text.get(start..).is_some_and(|t| t.starts_with(prefix))
+            && !patches.rejected.contains(&start)
+        {
+            found.push(start);
+        }
+        from = start;
+    }
+    for byte in found {
+        patches.add_insert(Insert {
+            byte,
+            at: pos.char_of(byte),
+            n,
+            speculative: true,
+        });
     }
 }
 
