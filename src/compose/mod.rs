@@ -71,11 +71,18 @@ pub fn parse(text: &str) -> ComposeFile {
     let (tree, mut errors) = Tree::parse(text);
     let reader = model::Reader { text };
     let mut file = ComposeFile::default();
-    for root in tree.roots() {
+    for doc in &tree.documents {
+        let Some(root) = doc.root.map(|r| tree.node(r)) else {
+            continue;
+        };
         if root.is_null() {
             continue;
         }
         if !root.is_mapping() {
+            // A document cut short by a syntax error already has its error.
+            if !doc.complete {
+                continue;
+            }
             errors.push(SyntaxError {
                 span: root.span(),
                 message: "the top level of a compose file must be a mapping".to_string(),

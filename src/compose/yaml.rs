@@ -964,6 +964,9 @@ impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, span: saphyr_parser::Span) {
         let sp = self.pos.span(span);
         let is_map = matches!(event, Event::MappingStart(..));
+        // An implicit document start's span lies on the first node: it must not move
+        // `prev_end` past that node's indicators.
+        let moves_prev_end = !matches!(event, Event::DocumentStart(false));
         match event {
             Event::DocumentStart(_) => {
                 self.documents.push(Document {
@@ -1046,8 +1049,11 @@ impl Builder<'_> {
             Event::MappingStart(anchor_id, tag) | Event::SequenceStart(anchor_id, tag) => {
                 let (anchor, content) = self.properties(sp, anchor_id > 0 || tag.is_some());
                 let content = content.min(sp.end.max(sp.start));
-                let flow = self.text.as_bytes().get(content as usize).copied()
-                    == Some(if is_map { b'{' } else { b'[' });
+                // A flow collection's event covers its bracket; a block one's is empty (or
+                // covers only the properties), even when its first entry starts with `[`.
+                let flow = content < sp.end
+                    && self.text.as_bytes().get(content as usize).copied()
+                        == Some(if is_map { b'{' } else { b'[' });
                 let content = if !is_map && !flow {
                     self.block_sequence_start(content)
                 } else {
@@ -1081,18 +1087,21 @@ impl Builder<'_> {
                 if let Some(frame) = self.stack.pop() {
                     // A flow collection ends at its bracket (saphyr's span runs over the
                     // blanks after it); a block one ends with its last entry.
-                    let flow_end = frame.flow_col().map(|_| {
-                        match self.text.as_bytes().get(sp.start as usize) {
-                            Some(b']' | b'}') => sp.start + 1,
-                            _ => sp.end,
-                        }
-                    });
+                    let close = match frame {
+                        Frame::Mapping { .. } => b'}',
+                        Frame::Sequence { .. } => b']',
+                    };
+                    let flow_end = frame
+                        .flow_col()
+                        .map(|_| self.closing_bracket(sp.start, close).unwrap_or(sp.end));
                     self.close(frame, flow_end);
                 }
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
-        self.prev_end = self.prev_end.max(sp.end);
+        if moves_prev_end {
+            self.prev_end = self.prev_end.max(sp.end);
+        }
     }
 
     /// Reads the anchor and tag in front of a node. Returns the anchor's name and the byte
@@ -1134,7 +1143,7 @@ impl Builder<'_> {
                 match b.get(i) {
                     Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
                     Some(b'#') => {
-                        while i < end && b.get(i) != Some(&b'\n') {
+                        while i < end && !matches!(b.get(i), None | Some(b'\n' | b'\r')) {
                             i += 1;
                         }
                     }
@@ -1165,7 +1174,7 @@ impl Builder<'_> {
                     break;
                 }
                 Some(b'#') if i == from as usize || matches!(b.get(i - 1), Some(b' ' | b'\t')) => {
-                    while i < limit && b.get(i) != Some(&b'\n') {
+                    while i < limit && !matches!(b.get(i), None | Some(b'\n' | b'\r')) {
                         i += 1;
                     }
                 }
@@ -1177,6 +1186,25 @@ impl Builder<'_> {
             end -= 1;
         }
         Span::new(start, end as u32)
+    }
+
+    /// The offset just past the closing bracket that ends a flow collection. saphyr's end
+    /// event may start at a trailing comma and run over the blanks after the bracket.
+    fn closing_bracket(&self, from: u32, close: u8) -> Option<u32> {
+        let b = self.text.as_bytes();
+        let mut i = from as usize;
+        loop {
+            match b.get(i)? {
+                &c if c == close => return Some(i as u32 + 1),
+                b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
+                b'#' => {
+                    while b.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                        i += 1;
+                    }
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// A quoted scalar's span, up to its closing quote (saphyr's runs over the blanks and the
@@ -1204,27 +1232,33 @@ impl Builder<'_> {
         Span::new(start, end)
     }
 
-    /// The start of a block sequence: saphyr puts an indentless sequence's start after its
-    /// first `-`.
+    /// The start of a block sequence: its first `-`. saphyr puts an indentless sequence's
+    /// start on its first item (or, when that item is empty, further on), so look for the
+    /// last entry indicator between the previous event and there, skipping comments.
     fn block_sequence_start(&self, at: u32) -> u32 {
         let b = self.text.as_bytes();
-        let entry_here = b.get(at as usize) == Some(&b'-')
-            && matches!(
-                b.get(at as usize + 1),
-                None | Some(b' ' | b'\t' | b'\r' | b'\n')
-            );
-        if entry_here {
+        let blank_or_end = |i: usize| matches!(b.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+        if b.get(at as usize) == Some(&b'-') && blank_or_end(at as usize + 1) {
             return at;
         }
-        let mut i = at as usize;
-        while i > 0 && matches!(b.get(i - 1), Some(b' ' | b'\t')) {
-            i -= 1;
+        let from = self.prev_end.min(at) as usize;
+        let mut found = None;
+        let mut i = from;
+        while i < at as usize {
+            match b.get(i) {
+                Some(b'#') if i == from || blank_or_end(i - 1) => {
+                    while i < at as usize && !matches!(b.get(i), None | Some(b'\n' | b'\r')) {
+                        i += 1;
+                    }
+                }
+                Some(b'-') if blank_or_end(i + 1) => {
+                    found = Some(i as u32);
+                    i += 1;
+                }
+                _ => i += 1,
+            }
         }
-        if i > 0 && b.get(i - 1) == Some(&b'-') {
-            (i - 1) as u32
-        } else {
-            at
-        }
+        found.unwrap_or(at)
     }
 
     fn push(&mut self, node: Node, anchor_id: usize, open: bool) -> NodeId {
