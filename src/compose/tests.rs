@@ -177,6 +177,24 @@ fn aliases_are_references() {
 }
 
 #[test]
+fn reset_and_override_tags() {
+    let src = "services:\n  web:\n    ports: !reset []\n    environment: !override\n      A: 1\n    command: !reset null\n    user: !!str 0\n";
+    let f = parse(src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let web = at(&f, &["services", "web"]);
+    let ports = web.get("ports").unwrap();
+    assert_eq!(ports.tag(), Some("!reset"));
+    assert_eq!(ports.span().text(src), "[]");
+    let env = web.get("environment").unwrap();
+    assert_eq!(env.tag(), Some("!override"));
+    assert_eq!(env.span().text(src), "A: 1");
+    assert_eq!(web.get("command").unwrap().tag(), Some("!reset"));
+    assert_eq!(web.get("command").unwrap().span().text(src), "null");
+    assert_eq!(web.get("user").unwrap().tag(), Some("!!str"));
+    assert_eq!(f.services[0].environment[0].key, "A");
+}
+
+#[test]
 fn merge_key_single() {
     let src = "\
 x-base: &base
@@ -417,6 +435,16 @@ fn go_yaml_leniencies() {
     assert_eq!(a.get("b").unwrap().span().text(src), "[\n \"x\",\n  ]");
     assert_eq!(a.get("c").unwrap().get("d").unwrap().span().text(src), "1");
     assert_eq!(a.get("e").unwrap().span().text(src), "2");
+    // A plain scalar in brackets, indented like its key.
+    let src = "a:\n  b: [x,\n  y]\n  c: 1\n";
+    let f = parse(src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(at(&f, &["a", "b"]).span().text(src), "[x,\n  y]");
+    assert_eq!(at(&f, &["a", "c"]).span().text(src), "1");
+    // Real indentation errors outside brackets stay errors.
+    for src in ["a:\n  b: [x]\n c: 1\n", "a:\n  b: [x,\n  y]\n c: 1\n"] {
+        assert_eq!(parse(src).errors.len(), 1, "{src:?}");
+    }
     // Many of them need one retry, not one per line.
     let mut src = String::from("services:\n");
     for i in 0..500 {
@@ -852,7 +880,8 @@ fn check_span_invariants(src: &str, tree: &Tree, strict: bool) -> usize {
             NodeKind::Mapping(entries) => {
                 if let Some(first) = entries.first() {
                     let k = tree.node(first.key).span();
-                    if text.starts_with('{') && k.start != node.span.start {
+                    if node.flow {
+                        assert!(text.starts_with('{'), "{}", ctx());
                         assert!(!strict || text.ends_with('}'), "{}", ctx());
                     } else {
                         // At the first key, at the `?` of an explicit one, or at the key's
@@ -874,11 +903,12 @@ fn check_span_invariants(src: &str, tree: &Tree, strict: bool) -> usize {
                     );
                 }
             }
+            NodeKind::Sequence(_) if node.flow => {
+                assert!(text.starts_with('['), "{}", ctx());
+                assert!(!strict || text.ends_with(']'), "{}", ctx());
+            }
             NodeKind::Sequence(_) if !text.is_empty() => {
-                assert!(text.starts_with('[') || text.starts_with('-'), "{}", ctx());
-                if text.starts_with('[') {
-                    assert!(!strict || text.ends_with(']'), "{}", ctx());
-                }
+                assert!(text.starts_with('-'), "{}", ctx());
             }
             NodeKind::Sequence(_) => {}
         }

@@ -11,8 +11,8 @@
 //! values that are not mappings, aliases to their own ancestor, and YAML syntax errors (after
 //! which the tree built so far is kept).
 //!
-//! saphyr counts positions in characters; [`Positions`] turns them into byte offsets, and is
-//! the only place that does.
+//! saphyr counts positions in characters; one private helper (`Positions`) turns them into
+//! byte offsets, and nothing else does.
 
 use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Tag};
@@ -97,6 +97,8 @@ pub struct Node {
     pub tag: Option<Box<str>>,
     /// The anchor's name, without `&`.
     pub anchor: Option<Box<str>>,
+    /// A collection written in flow style (`{...}`, `[...]`).
+    pub flow: bool,
 }
 
 /// The four kinds of node.
@@ -162,6 +164,7 @@ static MISSING: Node = Node {
     span: Span::empty(0),
     tag: None,
     anchor: None,
+    flow: false,
 };
 
 impl Tree {
@@ -652,14 +655,14 @@ impl Patches {
         }
     }
 
-    /// Drops the speculative inserts before `limit` that did not land inside a flow
-    /// collection, or that landed inside a scalar (where spaces could change the value).
-    /// Returns whether any was dropped.
-    fn reject_misplaced(&mut self, text: &str, tree: &Tree, limit: u32) -> bool {
-        if !self.inserts.iter().any(|i| i.speculative) {
-            return false;
+    /// Checks the inserted spaces before `limit` against the tree parsed with them: each must
+    /// sit inside a flow collection and outside any scalar (where spaces could change the
+    /// value). Wrong speculative inserts are dropped for a retry; a wrong insert made for a
+    /// saphyr error means the workaround does not apply.
+    fn check_inserts(&mut self, tree: &Tree, limit: u32) -> Verdict {
+        if self.inserts.is_empty() {
+            return Verdict::Fine;
         }
-        let b = text.as_bytes();
         let mut flows: Vec<Span> = Vec::new();
         let mut scalars: Vec<Span> = Vec::new();
         for n in tree.nodes() {
@@ -667,8 +670,7 @@ impl Patches {
                 NodeKind::Scalar { .. } if !n.span.is_empty() => scalars.push(n.span),
                 // Nested collections come after their parent: keep the outermost only.
                 NodeKind::Mapping(_) | NodeKind::Sequence(_)
-                    if matches!(b.get(n.span.start as usize), Some(b'[' | b'{'))
-                        && flows.last().is_none_or(|l| n.span.start >= l.end) =>
+                    if n.flow && flows.last().is_none_or(|l| n.span.start >= l.end) =>
                 {
                     flows.push(n.span);
                 }
@@ -682,18 +684,36 @@ impl Patches {
                 .and_then(|i| spans.get(i))
                 .is_some_and(|s| at < s.end)
         };
+        let fits = |at: u32| at >= limit || (inside(&flows, at) && !inside(&scalars, at));
+        if self
+            .inserts
+            .iter()
+            .any(|i| !i.speculative && !fits(i.byte as u32))
+        {
+            return Verdict::GiveUp;
+        }
         let before = self.inserts.len();
         let rejected = &mut self.rejected;
         self.inserts.retain(|i| {
-            let at = i.byte as u32;
-            let ok = !i.speculative || at >= limit || (inside(&flows, at) && !inside(&scalars, at));
+            let ok = fits(i.byte as u32);
             if !ok {
                 rejected.insert(i.byte);
             }
             ok
         });
-        self.inserts.len() != before
+        if self.inserts.len() == before {
+            Verdict::Fine
+        } else {
+            Verdict::Retry
+        }
     }
+}
+
+/// What [`Patches::check_inserts`] found.
+enum Verdict {
+    Fine,
+    Retry,
+    GiveUp,
 }
 
 enum Frame {
@@ -761,15 +781,17 @@ fn build(text: &str) -> (Tree, Vec<SyntaxError>) {
         let limit = failure
             .as_ref()
             .map_or(u32::MAX, |f| pos.byte(f.error.marker().index()));
-        if patches.reject_misplaced(text, &tree, limit) {
-            continue;
+        match patches.check_inserts(&tree, limit) {
+            Verdict::Fine => {}
+            Verdict::Retry => continue,
+            Verdict::GiveUp => break,
         }
         match failure {
             Some(f) if patch_for(&f, text, &pos, &mut patches) => {}
             _ => return (tree, errors),
         }
     }
-    // Out of attempts: read the text as it is.
+    // Out of attempts, or a workaround that does not fit: read the text as it is.
     pos.set_inserts(std::iter::empty());
     let (tree, errors, _) = build_once(text, text, &pos);
     (tree, errors)
@@ -783,7 +805,7 @@ fn patch_for(f: &Failure, text: &str, pos: &Positions, patches: &mut Patches) ->
         // does not care about indentation inside brackets. Indent the line past the bracket
         // (saphyr wants one column more than the block indentation, which is at most the
         // bracket's column).
-        "invalid indentation" => {
+        "invalid indentation" | "invalid indentation in flow construct" => {
             let Some(flow_col) = f.flow_col else {
                 return false;
             };
@@ -830,7 +852,7 @@ fn patch_for(f: &Failure, text: &str, pos: &Positions, patches: &mut Patches) ->
 
 /// After patching a closing-bracket line (`    ]`), patches the later lines that start the
 /// same way too, so that a file with many of them needs one retry instead of one per line.
-/// Those patches are checked after the next parse ([`Patches::reject_misplaced`]).
+/// Those patches are checked after the next parse ([`Patches::check_inserts`]).
 fn speculate(text: &str, pos: &Positions, patches: &mut Patches, line_start: usize, n: usize) {
     let Some(line) = text.get(line_start..) else {
         return;
@@ -1010,6 +1032,7 @@ impl Builder<'_> {
                     span,
                     tag: tag.map(|t| format_tag(&t)),
                     anchor,
+                    flow: false,
                 };
                 let id = self.push(node, anchor_id, false);
                 self.attach(id);
@@ -1042,6 +1065,7 @@ impl Builder<'_> {
                     span: sp,
                     tag: None,
                     anchor: None,
+                    flow: false,
                 };
                 let id = self.push(node, 0, false);
                 self.attach(id);
@@ -1068,6 +1092,7 @@ impl Builder<'_> {
                     span: Span::empty(content),
                     tag: tag.map(|t| format_tag(&t)),
                     anchor,
+                    flow,
                 };
                 let id = self.push(node, anchor_id, true);
                 self.attach(id);
@@ -1360,7 +1385,9 @@ impl Builder<'_> {
         };
         if let Some(node) = self.nodes.get_mut(id.index()) {
             let end = flow_end.or(last_child_end).unwrap_or(node.span.start);
-            node.span.end = end.max(node.span.start);
+            // A flow collection cut short by an error still covers its opening bracket.
+            let min_end = node.span.start + u32::from(node.flow);
+            node.span.end = end.max(min_end);
         }
         if matches!(frame, Frame::Mapping { .. }) {
             self.check_mapping(id);
