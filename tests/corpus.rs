@@ -110,7 +110,10 @@ fn corpus_lints_without_panics_or_false_syntax_errors() {
             .iter()
             .filter(|d| d.code == "DF000" || d.code == "DC000")
             .collect();
-        if syntax.is_empty() || is_template(&rel, &source.text) || KNOWN_INVALID.iter().any(|(f, _)| *f == rel) {
+        if syntax.is_empty()
+            || is_template(&rel, &source.text)
+            || KNOWN_INVALID.iter().any(|(f, _)| *f == rel)
+        {
             continue;
         }
         unexpected.push(format!("{rel}: {}", syntax[0].message));

@@ -39,7 +39,7 @@ declare_rule! {
         category: Category::Style,
         severity: Some(Severity::Warning),
         enabled: Some(true),
-        summary: "The top-level `version` key is obsolete",
+        summary: "the top-level `version` key is obsolete",
         aliases: &["no-version-field"],
         fixable: true,
         check: Check::Compose(check),
