@@ -10,6 +10,7 @@ pub mod project;
 /// Every rule, sorted by code.
 pub static ALL: &[&Rule] = &[
     &compose::dc000_syntax_error::RULE,
+    &compose::dc001_obsolete_version::RULE,
     &compose::dc900_unused_compose_suppression::RULE,
     &dockerfile::df000_syntax_error::RULE,
     &dockerfile::df001_final_stage_root::RULE,

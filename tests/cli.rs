@@ -67,26 +67,14 @@ fn failure_threshold_and_ignore() {
         "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh\n",
     )
     .unwrap();
-    wharf()
-        .args(["check", "--failure-threshold", "error"])
-        .arg(&p)
-        .assert()
-        .code(0);
-    wharf()
-        .args(["check", "--ignore", "DL3025"])
-        .arg(&p)
-        .assert()
-        .code(0);
-    wharf()
-        .args(["check", "--ignore", "shell-form-cmd"])
-        .arg(&p)
-        .assert()
-        .code(0);
-    wharf()
-        .args(["check", "--select", "DF001"])
-        .arg(&p)
-        .assert()
-        .code(0);
+    for args in [
+        ["--failure-threshold", "error"],
+        ["--ignore", "DL3025"],
+        ["--ignore", "shell-form-cmd"],
+        ["--select", "DF001"],
+    ] {
+        wharf().arg("check").args(args).arg(&p).assert().code(0);
+    }
 }
 
 #[test]
