@@ -882,7 +882,8 @@ fn dclintrc_json() {
     "JSONArgsRecommended": 0,
     "last-user-is-root": "error",
     "missing-healthcheck": [1, {}],
-    "no-version-field": 2
+    "no-version-field": 2,
+    "some-future-rule": 2
   },
   "exclude": ["generated"],
   "quiet": false
@@ -893,12 +894,15 @@ fn dclintrc_json() {
     assert!(!has(&s, "DL3025"));
     assert_eq!(s.file.severity.get("DL3002"), Some(&Severity::Error));
     assert_eq!(s.file.severity.get("DL3057"), Some(&Severity::Warning));
+    // dclint's rule names are aliases of wharf's compose rules.
+    assert!(has(&s, "DC001"));
+    assert_eq!(s.file.severity.get("DC001"), Some(&Severity::Error));
     assert!(r.is_excluded(&p.path("generated/compose.yaml")).unwrap());
     let w = r.warnings();
     assert_eq!(w.len(), 1, "{w:?}");
     assert_eq!(
         p.strip(&w[0]),
-        ".dclintrc:7:5: wharf has no rule for dclint's `no-version-field`; skipped"
+        ".dclintrc:8:5: wharf has no rule for dclint's `some-future-rule`; skipped"
     );
 }
 
