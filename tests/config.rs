@@ -611,6 +611,24 @@ fn exclude_globs() {
     assert!(ex("x/y/app.generated.Dockerfile"));
     assert!(!ex("Dockerfile"));
     assert!(!ex("vendors/Dockerfile"));
+    // With --config, globs are relative to the current directory; outside it only the
+    // file's own name is matched.
+    let cli = CliOverrides {
+        config: Some(p.path("wharf.toml")),
+        ..CliOverrides::default()
+    };
+    let from_sub = Resolver::with_cwd(&cli, &no_env(), &p.path("sub")).unwrap();
+    assert!(
+        from_sub
+            .is_excluded(&p.path("sub/vendor/Dockerfile"))
+            .unwrap()
+    );
+    assert!(!from_sub.is_excluded(&p.path("vendor/Dockerfile")).unwrap());
+    assert!(
+        !from_sub
+            .is_excluded(&p.path("docker/legacy/Dockerfile"))
+            .unwrap()
+    );
     // Relative paths are taken from the current directory.
     assert!(
         r.is_excluded(Path::new("./vendor/../vendor/Dockerfile"))

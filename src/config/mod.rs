@@ -180,7 +180,14 @@ impl Pattern {
     /// True when the pattern matches the file or one of the directories that contain it
     /// (below the base directory). `path` is absolute and normalised.
     pub(crate) fn matches(&self, path: &Path) -> bool {
-        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        let Ok(rel) = path.strip_prefix(&self.base) else {
+            // Outside the configuration's directory: only a name pattern can apply, to the
+            // file's own name.
+            return !self.anchored
+                && path
+                    .file_name()
+                    .is_some_and(|n| self.matcher.is_match(n.to_string_lossy().as_ref()));
+        };
         let parts: Vec<String> = rel
             .components()
             .filter_map(|c| match c {
