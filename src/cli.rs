@@ -1,5 +1,6 @@
 //! The command line: `wharf check`, `wharf rule`, `wharf rules`.
 
+use crate::config::{self, CliOverrides, ResolvedSettings, Resolver};
 use crate::diagnostic::Severity;
 use crate::engine::{self, FileSettings};
 use crate::output::{self, Format, LintedFile, OutputOptions, Report};
@@ -7,8 +8,10 @@ use crate::registry;
 use crate::rule::Rule;
 use crate::source::{LineIndex, SourceFile};
 use clap::{Args, Parser, Subcommand};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Exit code: no findings at or above the failure threshold.
 pub const EXIT_OK: i32 = 0;
@@ -83,6 +86,13 @@ pub struct CheckArgs {
     /// Exit with 1 when a finding is at least this severe (default: info).
     #[arg(long, value_parser = parse_severity)]
     pub failure_threshold: Option<Severity>,
+    /// Use this configuration file (wharf.toml, .hadolint.yaml or .dclintrc) for every file
+    /// instead of searching each file's directories.
+    #[arg(long, conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file and `HADOLINT_*` variable.
+    #[arg(long)]
+    pub isolated: bool,
     /// Exit with 0 even when there are findings (errors reading files still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
@@ -105,46 +115,6 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 /// An error that ends the run with exit code 2.
 #[derive(Debug)]
 pub struct UsageError(pub String);
-
-/// Resolves `--select`, `--extend-select` and `--ignore` against the defaults.
-pub fn select_rules(
-    select: &[String],
-    extend: &[String],
-    ignore: &[String],
-) -> Result<Vec<&'static Rule>, UsageError> {
-    let resolve = |sel: &String| {
-        registry::matching(sel).ok_or_else(|| {
-            let mut msg = format!("unknown rule selector `{sel}`");
-            if let Some(s) = registry::suggest(sel) {
-                msg.push_str(&format!(" (did you mean `{s}`?)"));
-            }
-            UsageError(msg)
-        })
-    };
-    let mut rules: Vec<&'static Rule> = if select.is_empty() {
-        registry::all()
-            .iter()
-            .copied()
-            .filter(|r| r.default_enabled())
-            .collect()
-    } else {
-        let mut v = Vec::new();
-        for s in select {
-            v.extend(resolve(s)?);
-        }
-        v
-    };
-    for s in extend {
-        rules.extend(resolve(s)?);
-    }
-    for s in ignore {
-        let drop = resolve(s)?;
-        rules.retain(|r| !drop.iter().any(|d| d.code == r.code));
-    }
-    rules.sort_by_key(|r| r.code);
-    rules.dedup_by_key(|r| r.code);
-    Ok(rules)
-}
 
 /// Runs the CLI and returns the exit code.
 pub fn run(cli: Cli) -> i32 {
@@ -242,12 +212,16 @@ fn print_rules(format: RulesFormat) -> Result<i32, UsageError> {
 }
 
 fn check(args: CheckArgs) -> Result<i32, UsageError> {
-    let rules = select_rules(&args.select, &args.extend_select, &args.ignore)?;
-    let settings = FileSettings {
-        rules: rules.clone(),
-        ..FileSettings::default()
+    let overrides = CliOverrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        failure_threshold: args.failure_threshold,
+        config: args.config.clone(),
+        isolated: args.isolated,
     };
-    let threshold = args.failure_threshold.unwrap_or(Severity::Info);
+    let config_error = |e: config::ConfigError| UsageError(e.to_string());
+    let resolver = Resolver::new(&overrides, &config::process_env).map_err(config_error)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -256,46 +230,64 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
 
     let mut linted: Vec<LintedFile> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
-    let mut files = Vec::new();
+    let mut settings_of: HashMap<PathBuf, Arc<ResolvedSettings>> = HashMap::new();
     let mut fs_paths = Vec::new();
     for p in &paths {
-        if p.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                return Err(UsageError(format!("cannot read standard input: {e}")));
-            }
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-"));
-            let text = engine::read_text(&name, bytes).map_err(|e| UsageError(e.to_string()))?;
-            let kind = match crate::discover::kind_from_name(&name) {
-                Some(k) => k,
-                None => crate::discover::kind_of(&name, &text),
-            };
-            let source = SourceFile::new(name, text, kind);
-            let diagnostics = engine::lint_source(&source, &settings);
-            linted.push(LintedFile {
-                line_index: LineIndex::new(&source.text),
-                source,
-                diagnostics,
-            });
-        } else {
+        if p.as_os_str() != "-" {
             fs_paths.push(p.clone());
+            continue;
         }
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            return Err(UsageError(format!("cannot read standard input: {e}")));
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("-"));
+        let settings = resolver.for_file(&name).map_err(config_error)?;
+        let text = engine::read_text(&name, bytes).map_err(|e| UsageError(e.to_string()))?;
+        let kind = crate::discover::kind_of(&name, &text);
+        let source = SourceFile::new(name.clone(), text, kind);
+        let diagnostics = engine::lint_source(&source, &settings.file);
+        settings_of.insert(name, settings);
+        linted.push(LintedFile {
+            line_index: LineIndex::new(&source.text),
+            source,
+            diagnostics,
+        });
     }
     if !fs_paths.is_empty() {
-        let (found, errs) = crate::discover::discover(&fs_paths, &|_| false);
+        let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);
+        let (found, errs) = crate::discover::discover(&fs_paths, &exclude);
         errors.extend(
             errs.into_iter()
                 .map(|e| format!("{}: {}", e.path.display(), e.message)),
         );
-        files.extend(found.into_iter().map(|c| (c.path, c.kind)));
-        let (ok, errs) = engine::lint_files(&files, &|_| &settings);
+        let mut files = Vec::with_capacity(found.len());
+        for c in found {
+            let settings = resolver.for_file(&c.path).map_err(config_error)?;
+            settings_of.insert(c.path.clone(), settings);
+            files.push((c.path, c.kind));
+        }
+        let fallback = FileSettings::default();
+        let (ok, errs) = engine::lint_files(&files, &|p| {
+            settings_of.get(p).map(|s| &s.file).unwrap_or(&fallback)
+        });
         linted.extend(ok);
         errors.extend(errs.into_iter().map(|e| e.to_string()));
     }
+    for note in resolver.warnings() {
+        eprintln!("wharf: note: {note}");
+    }
 
+    // The rules of every configuration in play, for the SARIF catalogue.
+    let mut rules: Vec<&'static Rule> = settings_of
+        .values()
+        .flat_map(|s| s.file.rules.iter().copied())
+        .collect();
+    rules.sort_by_key(|r| r.code);
+    rules.dedup_by_key(|r| r.code);
     let report = Report {
         files: &linted,
         rules: &rules,
@@ -307,10 +299,13 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     if !errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    let failing = linted
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .any(|d| d.severity.at_least(threshold));
+    let failing = linted.iter().any(|f| {
+        let settings = settings_of.get(&f.source.path);
+        f.diagnostics.iter().any(|d| match settings {
+            Some(s) => s.is_failure(d.severity),
+            None => d.severity.at_least(Severity::Info),
+        })
+    });
     Ok(if failing && !args.exit_zero {
         EXIT_FINDINGS
     } else {

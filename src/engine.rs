@@ -106,13 +106,14 @@ pub fn lint_parsed(
     out
 }
 
-/// Sorts diagnostics by position, then code, then message; drops exact duplicates.
+/// Sorts diagnostics by start (so line and column), then code, then end and message; drops
+/// exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.code, &a.message).cmp(&(
+        (a.span.start, a.code, a.span.end, &a.message).cmp(&(
             b.span.start,
-            b.span.end,
             b.code,
+            b.span.end,
             &b.message,
         ))
     });

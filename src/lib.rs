@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod compose;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod dockerfile;

@@ -200,6 +200,7 @@ macro_rules! declare_rule {
         pub static $ident:ident = Rule { $($field:ident : $value:expr),* $(,)? };
     ) => {
         $(#[doc = $doc])*
+        #[allow(clippy::needless_update)]
         pub static $ident: $crate::rule::Rule = $crate::rule::Rule {
             docs: concat!($($doc, "\n"),*),
             $($field: $value,)*

@@ -67,26 +67,14 @@ fn failure_threshold_and_ignore() {
         "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh\n",
     )
     .unwrap();
-    wharf()
-        .args(["check", "--failure-threshold", "error"])
-        .arg(&p)
-        .assert()
-        .code(0);
-    wharf()
-        .args(["check", "--ignore", "DL3025"])
-        .arg(&p)
-        .assert()
-        .code(0);
-    wharf()
-        .args(["check", "--ignore", "shell-form-cmd"])
-        .arg(&p)
-        .assert()
-        .code(0);
-    wharf()
-        .args(["check", "--select", "DF001"])
-        .arg(&p)
-        .assert()
-        .code(0);
+    for args in [
+        ["--failure-threshold", "error"],
+        ["--ignore", "DL3025"],
+        ["--ignore", "shell-form-cmd"],
+        ["--select", "DF001"],
+    ] {
+        wharf().arg("check").args(args).arg(&p).assert().code(0);
+    }
 }
 
 #[test]
@@ -368,4 +356,94 @@ fn own_dockerfile_is_clean() {
         .arg(root.join("Dockerfile"))
         .assert()
         .code(0);
+}
+
+fn shell_cmd_project(dir: &std::path::Path) -> std::path::PathBuf {
+    let p = dir.join("Dockerfile");
+    fs::write(
+        &p,
+        "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh\n",
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn nearest_wharf_toml_applies_and_cli_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = shell_cmd_project(dir.path());
+    fs::write(dir.path().join("wharf.toml"), "ignore = [\"DL3025\"]\n").unwrap();
+    wharf().arg("check").arg(&p).assert().code(0);
+    wharf()
+        .args(["check", "--isolated"])
+        .arg(&p)
+        .assert()
+        .code(1);
+    wharf()
+        .args(["check", "--extend-select", "DL3025"])
+        .arg(&p)
+        .assert()
+        .code(1);
+    fs::write(
+        dir.path().join("wharf.toml"),
+        "[severity]\nDL3025 = \"style\"\n",
+    )
+    .unwrap();
+    wharf().arg("check").arg(&p).assert().code(0);
+}
+
+#[test]
+fn bad_config_is_a_usage_error_with_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = shell_cmd_project(dir.path());
+    fs::write(
+        dir.path().join("wharf.toml"),
+        "select = [\"DF001\"]\nignroe = [\"DL3025\"]\n",
+    )
+    .unwrap();
+    let out = wharf()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("wharf.toml:2:1"), "{err}");
+    assert!(err.contains("did you mean `ignore`"), "{err}");
+}
+
+#[test]
+fn hadolint_yaml_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = shell_cmd_project(dir.path());
+    fs::write(dir.path().join(".hadolint.yaml"), "ignored:\n  - DL3025\n").unwrap();
+    wharf().arg("check").arg(&p).assert().code(0);
+    let out = wharf()
+        .arg("check")
+        .arg(&p)
+        .env("HADOLINT_OVERRIDE_ERROR", "DL3057")
+        .args(["--format", "json", "--select", "DL3057"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    // HEALTHCHECK NONE satisfies DL3057: nothing to report, whatever its severity.
+    assert!(json(&out).is_empty());
+}
+
+#[test]
+fn exclude_globs_skip_files_in_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("vendor")).unwrap();
+    shell_cmd_project(&dir.path().join("vendor"));
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD [\"sh\"]\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("wharf.toml"), "exclude = [\"vendor\"]\n").unwrap();
+    wharf().arg("check").arg(dir.path()).assert().code(0);
 }

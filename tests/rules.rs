@@ -63,6 +63,7 @@ fn main() {
     }
     trials.push(Trial::test("catalogue::sorted_and_unique", catalogue));
     trials.push(Trial::test("catalogue::readme_table", readme_table));
+    trials.push(Trial::test("catalogue::rules_md", rules_md));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -75,13 +76,14 @@ fn kind_of(path: &Path) -> FileKind {
     }
 }
 
-/// The rule under test plus the rules its `fixtures/<CODE>/also-select.txt` names.
+/// The rule under test plus the rules its `fixtures/<CODE>/also-select.txt` names, with the
+/// rule options of `fixtures/<CODE>/wharf.toml` if present.
 fn settings_for(rule: &'static Rule) -> Result<FileSettings, Failed> {
     let mut rules = vec![rule];
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
-        .join(rule.code)
-        .join("also-select.txt");
+        .join(rule.code);
+    let path = dir.join("also-select.txt");
     if let Ok(text) = std::fs::read_to_string(&path) {
         for line in text.lines() {
             let code = line.split('#').next().unwrap_or("").trim();
@@ -95,8 +97,15 @@ fn settings_for(rule: &'static Rule) -> Result<FileSettings, Failed> {
             }
         }
     }
+    let config = dir.join("wharf.toml");
+    let rule_settings = if config.is_file() {
+        wharf::config::rule_settings_from_file(&config).map_err(|e| e.to_string())?
+    } else {
+        Default::default()
+    };
     Ok(FileSettings {
         rules,
+        rule_settings,
         ..FileSettings::default()
     })
 }
@@ -353,4 +362,42 @@ fn readme_table() -> Result<(), Failed> {
         return Ok(());
     }
     Err("README.md rule table is out of date: run WHARF_BLESS=1 cargo test --test rules".into())
+}
+
+/// `docs/rules.md` holds every rule's documentation, the page SARIF's `helpUri` points at
+/// (`WHARF_BLESS=1` rewrites it).
+fn rules_md() -> Result<(), Failed> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let mut page = String::from(
+        "# Rules\n\nGenerated from the rules' doc comments by `WHARF_BLESS=1 cargo test --test rules`; \
+         `wharf rule CODE` prints the same text.\n",
+    );
+    for r in wharf::registry::all() {
+        let default = if r.default_enabled() { r.default_severity().as_str() } else { "off by default" };
+        page.push_str(&format!("\n## {}\n\n`{}` · {} · {}", r.code, r.name, r.category.as_str(), default));
+        if r.fixable {
+            page.push_str(" · fixable");
+        }
+        if !r.aliases.is_empty() {
+            page.push_str(&format!(" · aliases: {}", r.aliases.join(", ")));
+        }
+        page.push_str("\n\n");
+        // Demote the doc sections one level below the rule's heading.
+        for line in r.docs_text().lines() {
+            if line.starts_with("## ") {
+                page.push('#');
+            }
+            page.push_str(line);
+            page.push('\n');
+        }
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current == page {
+        return Ok(());
+    }
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        std::fs::write(&path, page).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    Err("docs/rules.md is out of date: run WHARF_BLESS=1 cargo test --test rules".into())
 }

@@ -486,17 +486,7 @@ impl<'a> Parser<'a> {
             }
             Kind::Copy | Kind::Add => {
                 let (words, json) = match parse_json_array(&rest.text) {
-                    JsonForm::Strings(items) => (
-                        items
-                            .into_iter()
-                            .map(|(r, v)| Word {
-                                span: rest.span(r.start, r.end),
-                                raw: rest.text[r].to_string(),
-                                value: v,
-                            })
-                            .collect::<Vec<_>>(),
-                        true,
-                    ),
+                    JsonForm::Strings(items) => (json_words(rest, items), true),
                     JsonForm::NotStrings => {
                         self.error(
                             rest.span(0, rest.text.len()),
@@ -559,16 +549,7 @@ impl<'a> Parser<'a> {
                     return needs_args(self);
                 }
                 match parse_json_array(&rest.text) {
-                    JsonForm::Strings(items) => Body::Volume(
-                        items
-                            .into_iter()
-                            .map(|(r, v)| Word {
-                                span: rest.span(r.start, r.end),
-                                raw: rest.text[r].to_string(),
-                                value: v,
-                            })
-                            .collect(),
-                    ),
+                    JsonForm::Strings(items) => Body::Volume(json_words(rest, items)),
                     _ => Body::Volume(mapped_words(rest, escape)),
                 }
             }
@@ -632,14 +613,7 @@ impl<'a> Parser<'a> {
     fn command(&mut self, rest: &MappedText) -> Option<Command> {
         match parse_json_array(&rest.text) {
             JsonForm::Strings(items) => Some(Command::Exec {
-                args: items
-                    .into_iter()
-                    .map(|(r, v)| Word {
-                        span: rest.span(r.start, r.end),
-                        raw: rest.text[r].to_string(),
-                        value: v,
-                    })
-                    .collect(),
+                args: json_words(rest, items),
                 span: rest.span(0, rest.text.trim_end().len()),
             }),
             JsonForm::NotStrings => {
@@ -691,6 +665,18 @@ impl<'a> Parser<'a> {
         }
         Some(out)
     }
+}
+
+/// The words of an exec-form array, with their file spans.
+fn json_words(rest: &MappedText, items: Vec<(std::ops::Range<usize>, String)>) -> Vec<Word> {
+    items
+        .into_iter()
+        .map(|(r, value)| Word {
+            span: rest.span(r.start, r.end),
+            raw: rest.text[r].to_string(),
+            value,
+        })
+        .collect()
 }
 
 fn leading_ws_all(s: &str) -> usize {

@@ -1,0 +1,72 @@
+use crate::declare_rule;
+use crate::dockerfile::{Body, Dockerfile};
+use crate::rule::{Category, Check, Context};
+use crate::settings::LabelType;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a label of type `hash` in the label schema whose value is not a git commit
+    /// hash: 7 (short) or 40 (full) lowercase hexadecimal digits. Values that use a variable
+    /// (`$GIT_SHA`) are only known at build time and are not checked; empty values are
+    /// DL3051's.
+    ///
+    /// ## Why is this bad?
+    /// `org.opencontainers.image.revision` ties an image to the commit it was built from. A
+    /// branch name or a truncated hash of another length cannot be looked up reliably.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// LABEL org.opencontainers.image.revision="main"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// LABEL org.opencontainers.image.revision="3f4c2a1"
+    /// ```
+    ///
+    /// ## Options
+    /// Reads the label schema of DL3049:
+    /// ```toml
+    /// [rules.DL3049]
+    /// label-schema = { "org.opencontainers.image.revision" = "hash" }
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3055",
+        name: "label-not-git-hash",
+        category: Category::Reliability,
+        summary: "a label of type hash is not a git commit hash",
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let settings = ctx.settings;
+    let labels: Vec<&str> = settings.labels_of_type(LabelType::Hash).collect();
+    if labels.is_empty() {
+        return;
+    }
+    for ins in ctx.file.iter() {
+        let Body::Label(kvs) = &ins.body else {
+            continue;
+        };
+        for kv in kvs {
+            let Some(v) = &kv.value else { continue };
+            let skip = v.value.is_empty() || v.value.contains('$');
+            if !skip && labels.contains(&kv.key.value.as_str()) && !is_git_hash(&v.value) {
+                ctx.report(
+                    v.span,
+                    format!("label `{}` is not a git commit hash", kv.key.value),
+                )
+                .help("use the 7 or 40 lowercase hex digits of `git rev-parse [--short] HEAD`");
+            }
+        }
+    }
+}
+
+fn is_git_hash(s: &str) -> bool {
+    (s.len() == 7 || s.len() == 40)
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}

@@ -1,0 +1,130 @@
+use crate::declare_rule;
+use crate::dockerfile::{Body, Dockerfile};
+use crate::rule::{Category, Check, Context};
+use crate::settings::LabelType;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a label of type `email` in the label schema whose value is not an email
+    /// address (`local@domain`, as RFC 5322 spells an address without a display name).
+    /// Values that use a variable are not checked; empty values are DL3051's.
+    ///
+    /// ## Why is this bad?
+    /// A `maintainer` label is how people reach the owners of an image. `Jane Doe`, a team
+    /// name or `Jane <jane@example.com>` cannot be used as an address by tools.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// LABEL maintainer="Platform team"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// LABEL maintainer="platform@example.com"
+    /// ```
+    ///
+    /// ## Options
+    /// Reads the label schema of DL3049:
+    /// ```toml
+    /// [rules.DL3049]
+    /// label-schema = { maintainer = "email" }
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3058",
+        name: "label-not-email",
+        category: Category::Reliability,
+        summary: "a label of type email is not an email address",
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let settings = ctx.settings;
+    let labels: Vec<&str> = settings.labels_of_type(LabelType::Email).collect();
+    if labels.is_empty() {
+        return;
+    }
+    for ins in ctx.file.iter() {
+        let Body::Label(kvs) = &ins.body else {
+            continue;
+        };
+        for kv in kvs {
+            let Some(v) = &kv.value else { continue };
+            let skip = v.value.is_empty() || v.value.contains('$');
+            if !skip && labels.contains(&kv.key.value.as_str()) && !is_email(&v.value) {
+                ctx.report(
+                    v.span,
+                    format!("label `{}` is not an email address", kv.key.value),
+                )
+                .help("use a bare address such as `team@example.com`");
+            }
+        }
+    }
+}
+
+/// `local@domain`: the local part a dot-atom or a quoted string, the domain a dot-atom of
+/// host labels or a bracketed literal.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    let local_ok = if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
+        let inner = &local[1..local.len() - 1];
+        let mut escaped = false;
+        inner.chars().all(|c| {
+            let ok = escaped || (c != '"' && c != '\n');
+            escaped = !escaped && c == '\\';
+            ok
+        }) && !escaped
+    } else {
+        !local.is_empty()
+            && local
+                .split('.')
+                .all(|a| !a.is_empty() && a.chars().all(atext))
+    };
+    let domain_ok = if let Some(lit) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        !lit.is_empty() && !lit.contains(['[', ']', '\\'])
+    } else {
+        !domain.is_empty()
+            && domain.len() <= 255
+            && domain.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            })
+    };
+    local_ok && local.len() <= 64 && domain_ok
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses() {
+        for ok in [
+            "a@b",
+            "first.last@example.com",
+            "x+tag@sub.example.org",
+            "\"a b\"@example.com",
+            "user@[192.0.2.1]",
+        ] {
+            assert!(super::is_email(ok), "{ok}");
+        }
+        for bad in [
+            "Platform team",
+            "a@",
+            "@b",
+            "a..b@c",
+            "Jane <jane@example.com>",
+            "a@-b.com",
+            "a@b..c",
+            "a b@c",
+        ] {
+            assert!(!super::is_email(bad), "{bad}");
+        }
+    }
+}

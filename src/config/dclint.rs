@@ -1,0 +1,109 @@
+//! dclint's configuration, for migration: `.dclintrc` (JSON or YAML), mapped onto a [`Layer`].
+//!
+//! `rules: { <name>: <level> }` where the level is `0`/`"off"` (ignore the rule), `1`/`"warn"`
+//! (warning) or `2`/`"error"` (error), optionally as `[level, { options }]`. Names go through
+//! the registry, where dclint rule names are aliases of wharf's compose rules.
+
+use super::error::{ConfigError, closest};
+use super::yaml::{self, Node, error_at};
+use super::{Layer, Pattern};
+use crate::diagnostic::Severity;
+use crate::registry;
+use std::path::Path;
+
+const KEYS: &[&str] = &["rules", "exclude", "quiet", "debug"];
+
+/// `None` means off.
+fn level(node: &Node) -> Option<Option<Severity>> {
+    match node.as_str()?.to_ascii_lowercase().as_str() {
+        "0" | "off" => Some(None),
+        "1" | "warn" | "warning" => Some(Some(Severity::Warning)),
+        "2" | "error" => Some(Some(Severity::Error)),
+        _ => None,
+    }
+}
+
+pub(crate) fn load(
+    path: &Path,
+    text: &str,
+    base: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, ConfigError> {
+    let root = yaml::parse(path, text)?;
+    let mut layer = Layer::default();
+    for (key, key_at, value) in yaml::top_level(path, &root)? {
+        match key {
+            "rules" => {
+                let Node::Map { entries, .. } = value else {
+                    if value.is_null() {
+                        continue;
+                    }
+                    return Err(error_at(
+                        path,
+                        value.at(),
+                        format!("`rules` must be a mapping, found {}", value.kind()),
+                    ));
+                };
+                for (name, name_at, setting) in yaml::mapping_entries(path, entries)? {
+                    let (lvl_node, options) = match setting {
+                        Node::Seq { items, .. } if !items.is_empty() && items.len() <= 2 => {
+                            (&items[0], items.get(1))
+                        }
+                        other => (other, None),
+                    };
+                    let Some(lvl) = level(lvl_node) else {
+                        return Err(error_at(
+                            path,
+                            lvl_node.at(),
+                            format!(
+                                "invalid level {} for `{name}`: expected 0, 1, 2, \"off\", \"warn\" or \"error\"",
+                                yaml::describe(lvl_node)
+                            ),
+                        ));
+                    };
+                    let Some(rule) = registry::find(name) else {
+                        warnings.push(format!(
+                            "{}:{}:{}: wharf has no rule for dclint's `{name}`; skipped",
+                            path.display(),
+                            name_at.line,
+                            name_at.column
+                        ));
+                        continue;
+                    };
+                    if let Some(opts) = options
+                        && !matches!(opts, Node::Map { entries, .. } if entries.is_empty())
+                    {
+                        warnings.push(format!(
+                            "{}:{}:{}: options of dclint's `{name}` are not supported; the level is used",
+                            path.display(),
+                            opts.at().line,
+                            opts.at().column
+                        ));
+                    }
+                    match lvl {
+                        None => layer.ignore.push(rule),
+                        Some(sev) => {
+                            layer.extend_select.push(rule);
+                            layer.severity.push((rule.code, sev));
+                        }
+                    }
+                }
+            }
+            "exclude" => {
+                for (pat, at) in yaml::string_list(path, key, value)? {
+                    layer
+                        .exclude
+                        .push(Pattern::new(pat, base).map_err(|m| error_at(path, at, m))?);
+                }
+            }
+            "quiet" | "debug" => {
+                yaml::boolean(path, key, value)?;
+            }
+            other => {
+                return Err(error_at(path, key_at, format!("unknown key `{other}`"))
+                    .with_help(closest(other, KEYS.iter().copied())));
+            }
+        }
+    }
+    Ok(layer)
+}

@@ -1,0 +1,359 @@
+//! hadolint's configuration, for migration: `.hadolint.yaml` / `.hadolint.yml` and the
+//! `HADOLINT_*` environment variables, mapped onto a [`Layer`].
+
+use super::error::{ConfigError, closest};
+use super::yaml::{self, Node, Pos, error_at};
+use super::{Layer, wharf_toml::is_shellcheck_code};
+use crate::diagnostic::Severity;
+use crate::registry;
+use crate::rule::Rule;
+use crate::settings::LabelType;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every DL code hadolint 2.15 knows (retired ones included), so that a configuration naming a
+/// rule wharf does not have yet is a note, not an error.
+const HADOLINT_CODES: &[&str] = &[
+    "DL1000", "DL1001", "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3005", "DL3006",
+    "DL3007", "DL3008", "DL3009", "DL3010", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015",
+    "DL3016", "DL3017", "DL3018", "DL3019", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024",
+    "DL3025", "DL3026", "DL3027", "DL3028", "DL3029", "DL3030", "DL3031", "DL3032", "DL3033",
+    "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3039", "DL3040", "DL3041", "DL3042",
+    "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3049", "DL3050", "DL3051",
+    "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3057", "DL3058", "DL3059", "DL3060",
+    "DL3061", "DL3062", "DL3063", "DL3064", "DL3065", "DL3066", "DL3067", "DL4000", "DL4001",
+    "DL4002", "DL4003", "DL4004", "DL4005", "DL4006",
+];
+
+/// The keys of `.hadolint.yaml` wharf reads.
+const KEYS: &[&str] = &[
+    "ignored",
+    "override",
+    "trustedRegistries",
+    "trusted-registries",
+    "failure-threshold",
+    "label-schema",
+    "strict-labels",
+    "disable-ignore-pragma",
+    "no-fail",
+    "no-color",
+    "format",
+    "formats",
+    "verbose",
+];
+
+const THRESHOLDS: &[&str] = &["error", "warning", "info", "style", "ignore", "none"];
+
+/// How one hadolint code maps to wharf.
+enum Code {
+    Rule(&'static Rule),
+    /// A ShellCheck code, or a hadolint rule wharf does not have (yet): nothing to do.
+    Skip,
+}
+
+/// Resolves a hadolint rule code. `Err` carries the message and a suggestion.
+fn code(
+    text: &str,
+    where_: &dyn Fn() -> String,
+    warnings: &mut Vec<String>,
+) -> Result<Code, (String, Option<&'static str>)> {
+    let t = text.trim();
+    if is_shellcheck_code(t) {
+        return Ok(Code::Skip);
+    }
+    if let Some(rule) = registry::find(t) {
+        return Ok(Code::Rule(rule));
+    }
+    if HADOLINT_CODES.contains(&t) {
+        warnings.push(format!(
+            "{}: wharf has no rule {t} (yet); the entry is skipped",
+            where_()
+        ));
+        return Ok(Code::Skip);
+    }
+    Err((
+        format!("unknown rule code `{t}`"),
+        registry::suggest(t).or_else(|| closest(t, HADOLINT_CODES.iter().copied())),
+    ))
+}
+
+fn severity(name: &str) -> Option<Severity> {
+    match name {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        "style" => Some(Severity::Style),
+        // hadolint orders `ignore` after `style` and fails when a finding is at or above the
+        // threshold, so these two make every finding fail.
+        "ignore" | "none" => Some(Severity::Style),
+        _ => None,
+    }
+}
+
+/// Reads a `.hadolint.yaml` text.
+pub(crate) fn load(
+    path: &Path,
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, ConfigError> {
+    let root = yaml::parse(path, text)?;
+    let mut layer = Layer::default();
+    let loc = |at: Pos| format!("{}:{}:{}", path.display(), at.line, at.column);
+    for (key, key_at, value) in yaml::top_level(path, &root)? {
+        match key {
+            "ignored" => {
+                for (c, at) in yaml::string_list(path, key, value)? {
+                    match code(c, &|| loc(at), warnings) {
+                        Ok(Code::Rule(r)) => layer.ignore.push(r),
+                        Ok(Code::Skip) => {}
+                        Err((m, h)) => return Err(error_at(path, at, m).with_help(h)),
+                    }
+                }
+            }
+            "override" => {
+                let Node::Map { entries, .. } = value else {
+                    if value.is_null() {
+                        continue;
+                    }
+                    return Err(error_at(
+                        path,
+                        value.at(),
+                        format!("`override` must be a mapping, found {}", value.kind()),
+                    ));
+                };
+                // hadolint: error beats warning beats info beats style. Later entries of
+                // `layer.severity` win, so push the weakest first.
+                let mut levels: Vec<(Severity, Vec<&'static Rule>)> = Vec::new();
+                for (level, level_at, list) in yaml::mapping_entries(path, entries)? {
+                    let sev = match level {
+                        "error" | "warning" | "info" | "style" => severity(level),
+                        _ => None,
+                    };
+                    let Some(sev) = sev else {
+                        return Err(error_at(path, level_at, format!("unknown key `{level}`"))
+                            .with_help(closest(level, ["error", "warning", "info", "style"])));
+                    };
+                    let mut rules = Vec::new();
+                    for (c, at) in yaml::string_list(path, level, list)? {
+                        match code(c, &|| loc(at), warnings) {
+                            Ok(Code::Rule(r)) => rules.push(r),
+                            Ok(Code::Skip) => {}
+                            Err((m, h)) => return Err(error_at(path, at, m).with_help(h)),
+                        }
+                    }
+                    levels.push((sev, rules));
+                }
+                levels.sort_by_key(|l| std::cmp::Reverse(l.0));
+                for (sev, rules) in levels {
+                    override_rules(&mut layer, sev, &rules);
+                }
+            }
+            "trustedRegistries" | "trusted-registries" => {
+                let regs = yaml::string_list(path, key, value)?;
+                let mut out = layer.trusted_registries.take().unwrap_or_default();
+                for (r, at) in regs {
+                    let r = r.trim();
+                    if r.is_empty() || r.contains(char::is_whitespace) {
+                        return Err(error_at(path, at, format!("invalid registry `{r}`")));
+                    }
+                    out.push(r.to_ascii_lowercase());
+                }
+                layer.trusted_registries = Some(out);
+            }
+            "failure-threshold" => {
+                let Some(s) = value.as_str().filter(|_| !value.is_null()) else {
+                    return Err(error_at(
+                        path,
+                        value.at(),
+                        format!("`{key}` must be one of: {}", THRESHOLDS.join(", ")),
+                    ));
+                };
+                let Some(sev) = severity(s) else {
+                    return Err(error_at(
+                        path,
+                        value.at(),
+                        format!("unknown failure threshold `{s}`"),
+                    )
+                    .with_help(closest(s, THRESHOLDS.iter().copied())));
+                };
+                layer.failure_threshold = Some(sev);
+            }
+            "label-schema" => {
+                let Node::Map { entries, .. } = value else {
+                    if value.is_null() {
+                        continue;
+                    }
+                    return Err(error_at(
+                        path,
+                        value.at(),
+                        format!("`label-schema` must be a mapping, found {}", value.kind()),
+                    ));
+                };
+                let mut schema = BTreeMap::new();
+                for (name, _, ty) in yaml::mapping_entries(path, entries)? {
+                    let t = ty.as_str().unwrap_or("");
+                    let Some(t) = LabelType::parse(t) else {
+                        return Err(label_type_error(path, ty.at(), &yaml::describe(ty), t));
+                    };
+                    schema.insert(name.to_string(), t);
+                }
+                layer.label_schema = Some(schema);
+            }
+            "strict-labels" => layer.strict_labels = yaml::boolean(path, key, value)?,
+            "disable-ignore-pragma" => {
+                layer.disable_ignore_pragma = yaml::boolean(path, key, value)?
+            }
+            "no-fail" => layer.no_fail = yaml::boolean(path, key, value)?,
+            "no-color" | "verbose" => {
+                yaml::boolean(path, key, value)?;
+            }
+            "format" => {
+                if value.as_str().is_none() {
+                    return Err(error_at(
+                        path,
+                        value.at(),
+                        format!("`format` must be a string, found {}", value.kind()),
+                    ));
+                }
+            }
+            "formats" => {
+                yaml::string_list(path, key, value)?;
+            }
+            other => {
+                return Err(error_at(path, key_at, format!("unknown key `{other}`"))
+                    .with_help(closest(other, KEYS.iter().copied())));
+            }
+        }
+    }
+    Ok(layer)
+}
+
+fn label_type_error(path: &Path, at: Pos, shown: &str, raw: &str) -> ConfigError {
+    let names: Vec<&str> = LabelType::ALL.iter().map(|t| t.as_str()).collect();
+    error_at(
+        path,
+        at,
+        format!(
+            "unknown label type {shown}, expected one of: {}",
+            names.join(", ")
+        ),
+    )
+    .with_help(closest(raw, names.iter().copied()))
+}
+
+/// A hadolint override: set the severity and make sure the rule runs (hadolint turns rules
+/// that are off by default on this way).
+fn override_rules(layer: &mut Layer, sev: Severity, rules: &[&'static Rule]) {
+    for r in rules {
+        layer.severity.push((r.code, sev));
+        layer.extend_select.push(r);
+    }
+}
+
+/// `1`, `y`, `on`, `true`, `yes` (any case) are true; anything else is false.
+fn truthy(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "y" | "on" | "true" | "yes"
+    )
+}
+
+/// The comma-separated items of a variable, with their 1-based character column.
+fn items(value: &str) -> impl Iterator<Item = (&str, usize)> {
+    let mut col = 1;
+    value.split(',').filter_map(move |raw| {
+        let lead = raw.len() - raw.trim_start().len();
+        let at = col + raw[..lead].chars().count();
+        col += raw.chars().count() + 1;
+        let t = raw.trim();
+        (!t.is_empty()).then_some((t, at))
+    })
+}
+
+/// The `HADOLINT_*` environment variables, as one layer between the configuration file and
+/// the command line.
+pub(crate) fn from_env(
+    env: super::EnvLookup<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, ConfigError> {
+    let mut layer = Layer::default();
+    let var_path = |name: &str| PathBuf::from(format!("${name}"));
+    let codes = |name: &str,
+                 warnings: &mut Vec<String>|
+     -> Result<Vec<&'static Rule>, ConfigError> {
+        let mut out = Vec::new();
+        if let Some(v) = env(name) {
+            for (c, col) in items(&v) {
+                let p = var_path(name);
+                match code(c, &|| format!("${name}"), warnings) {
+                    Ok(Code::Rule(r)) => out.push(r),
+                    Ok(Code::Skip) => {}
+                    Err((m, h)) => return Err(ConfigError::at_line_col(&p, 1, col, m).with_help(h)),
+                }
+            }
+        }
+        Ok(out)
+    };
+    layer.ignore = codes("HADOLINT_IGNORE", warnings)?;
+    for (name, sev) in [
+        ("HADOLINT_OVERRIDE_STYLE", Severity::Style),
+        ("HADOLINT_OVERRIDE_INFO", Severity::Info),
+        ("HADOLINT_OVERRIDE_WARNING", Severity::Warning),
+        ("HADOLINT_OVERRIDE_ERROR", Severity::Error),
+    ] {
+        let rules = codes(name, warnings)?;
+        override_rules(&mut layer, sev, &rules);
+    }
+    if let Some(v) = env("HADOLINT_FAILURE_THRESHOLD") {
+        let t = v.trim();
+        let sev = severity(&t.to_ascii_lowercase()).ok_or_else(|| {
+            ConfigError::at_line_col(
+                &var_path("HADOLINT_FAILURE_THRESHOLD"),
+                1,
+                1,
+                format!("unknown failure threshold `{t}`"),
+            )
+            .with_help(closest(t, THRESHOLDS.iter().copied()))
+        })?;
+        layer.failure_threshold = Some(sev);
+    }
+    if let Some(v) = env("HADOLINT_TRUSTED_REGISTRIES") {
+        let regs: Vec<String> = items(&v).map(|(r, _)| r.to_ascii_lowercase()).collect();
+        if !regs.is_empty() {
+            layer.trusted_registries = Some(regs);
+        }
+    }
+    if let Some(v) = env("HADOLINT_REQUIRE_LABELS") {
+        let p = var_path("HADOLINT_REQUIRE_LABELS");
+        let mut schema = BTreeMap::new();
+        for (item, col) in items(&v) {
+            let Some((name, ty)) = item.split_once(':') else {
+                return Err(ConfigError::at_line_col(
+                    &p,
+                    1,
+                    col,
+                    format!("expected `name:type`, found `{item}`"),
+                ));
+            };
+            let Some(t) = LabelType::parse(ty.trim()) else {
+                let at = col + name.chars().count() + 1;
+                return Err(label_type_error(
+                    &p,
+                    Pos {
+                        line: 1,
+                        column: at,
+                    },
+                    &format!("`{}`", ty.trim()),
+                    ty.trim(),
+                ));
+            };
+            schema.insert(name.trim().to_string(), t);
+        }
+        layer.label_schema = Some(schema);
+    }
+    let flag = |name: &str| env(name).map(|v| truthy(&v));
+    layer.strict_labels = flag("HADOLINT_STRICT_LABELS");
+    layer.disable_ignore_pragma = flag("HADOLINT_DISABLE_IGNORE_PRAGMA");
+    layer.no_fail = flag("HADOLINT_NOFAIL");
+    Ok(layer)
+}

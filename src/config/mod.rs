@@ -1,0 +1,633 @@
+//! Configuration: `wharf.toml` / `.wharf.toml`, plus `.hadolint.yaml`, hadolint's environment
+//! variables and `.dclintrc` for migration, resolved per linted file into one flat
+//! [`ResolvedSettings`].
+//!
+//! Each file gets the configuration of the nearest ancestor directory that has one (the
+//! closest wins; configurations are not merged across directories). A wharf configuration
+//! beats the other tools' files: `.hadolint.yaml` and `.dclintrc` are read only when no
+//! `wharf.toml` applies to the file. Precedence, lowest first: defaults, the configuration
+//! file, `HADOLINT_*` environment variables, command-line flags. Per-file ignores are applied
+//! last. See `docs/configuration.md`.
+
+mod dclint;
+mod error;
+mod hadolint;
+mod wharf_toml;
+mod yaml;
+
+pub use error::ConfigError;
+pub use wharf_toml::{RuleOptionsToml, SeverityName, ShellcheckTable, ShellcheckToml, WharfToml};
+
+use crate::diagnostic::Severity;
+use crate::engine::FileSettings;
+use crate::registry;
+use crate::rule::Rule;
+use crate::settings::{LabelType, RuleSettings};
+use crate::suppress::SuppressOptions;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Names of wharf's configuration files, in order of preference within one directory.
+pub const WHARF_CONFIG_NAMES: [&str; 2] = [".wharf.toml", "wharf.toml"];
+/// Names of hadolint's configuration file, in order of preference within one directory.
+pub const HADOLINT_CONFIG_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
+/// Names of dclint's configuration file, in order of preference within one directory.
+pub const DCLINT_CONFIG_NAMES: [&str; 4] = [
+    ".dclintrc",
+    ".dclintrc.json",
+    ".dclintrc.yaml",
+    ".dclintrc.yml",
+];
+/// The JSON Schema of `wharf.toml`, at the repository root.
+pub const SCHEMA_FILE: &str = "wharf.schema.json";
+
+/// How to read an environment variable. Tests pass a closure over a map; the CLI passes
+/// [`process_env`].
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process environment, for [`Resolver::new`].
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// What the command line says about configuration; the highest layer of precedence.
+#[derive(Debug, Clone, Default)]
+pub struct CliOverrides {
+    /// `--select`: replaces the selection of the configuration file when not empty.
+    pub select: Vec<String>,
+    /// `--extend-select`.
+    pub extend_select: Vec<String>,
+    /// `--ignore`.
+    pub ignore: Vec<String>,
+    /// `--failure-threshold`.
+    pub failure_threshold: Option<Severity>,
+    /// `--config FILE`: use this file for every linted file instead of searching.
+    pub config: Option<PathBuf>,
+    /// `--isolated`: read no configuration file and no `HADOLINT_*` variable.
+    pub isolated: bool,
+}
+
+/// ShellCheck settings: parsed and kept; wharf does not run ShellCheck yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellcheckSettings {
+    pub enabled: bool,
+    /// Upper-case ShellCheck codes (`SC2086`) to leave out.
+    pub exclude: Vec<String>,
+}
+
+impl Default for ShellcheckSettings {
+    fn default() -> Self {
+        ShellcheckSettings {
+            enabled: true,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// Everything configuration decides for one linted file.
+#[derive(Debug, Clone)]
+pub struct ResolvedSettings {
+    /// What the engine needs: the rules (per-file ignores already removed), the severity
+    /// overrides and the rule options.
+    pub file: FileSettings,
+    /// A finding at least this severe makes the run fail (exit code 1).
+    pub failure_threshold: Severity,
+    /// `# hadolint ignore=...` comments are not honoured (hadolint's `disable-ignore-pragma`);
+    /// also set in `file.suppress`.
+    pub disable_ignore_pragma: bool,
+    /// Findings in this file never make the run fail.
+    pub no_fail: bool,
+    /// The file matches an `exclude` glob of its configuration: do not lint it.
+    pub excluded: bool,
+    pub shellcheck: ShellcheckSettings,
+    /// The configuration files that apply, for `--verbose`-style reporting.
+    pub config_files: Vec<PathBuf>,
+}
+
+impl ResolvedSettings {
+    /// True when a finding of this severity makes the run fail.
+    pub fn is_failure(&self, severity: Severity) -> bool {
+        !self.no_fail && severity.at_least(self.failure_threshold)
+    }
+}
+
+/// What one configuration source says, already validated. Lists of rules are resolved.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layer {
+    pub select: Option<Vec<&'static Rule>>,
+    pub extend_select: Vec<&'static Rule>,
+    pub ignore: Vec<&'static Rule>,
+    /// Later entries win.
+    pub severity: Vec<(&'static str, Severity)>,
+    pub failure_threshold: Option<Severity>,
+    pub exclude: Vec<Pattern>,
+    pub per_file_ignores: Vec<(Pattern, Vec<&'static Rule>)>,
+    /// Appended to what lower layers gave.
+    pub trusted_registries: Option<Vec<String>>,
+    /// Merged over what lower layers gave.
+    pub label_schema: Option<BTreeMap<String, LabelType>>,
+    pub strict_labels: Option<bool>,
+    pub disable_ignore_pragma: Option<bool>,
+    pub no_fail: Option<bool>,
+    pub shellcheck: Option<ShellcheckSettings>,
+}
+
+/// The rules a selector names, or an error message and a suggestion.
+pub(crate) fn resolve_selector(
+    sel: &str,
+) -> Result<Vec<&'static Rule>, (String, Option<&'static str>)> {
+    registry::matching(sel).ok_or_else(|| {
+        (
+            format!("unknown rule selector `{sel}`"),
+            registry::suggest(sel),
+        )
+    })
+}
+
+/// A glob of `exclude` or `per-file-ignores`, relative to a base directory.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    matcher: globset::GlobMatcher,
+    /// The pattern contains `/`: it is matched against the path from the base directory.
+    /// Otherwise it is matched against each file and directory name.
+    anchored: bool,
+    base: PathBuf,
+}
+
+impl Pattern {
+    pub(crate) fn new(pattern: &str, base: &Path) -> Result<Pattern, String> {
+        let p = pattern.trim();
+        let p = p.strip_prefix("./").unwrap_or(p);
+        let p = p.trim_end_matches('/');
+        if p.is_empty() {
+            return Err("empty glob".into());
+        }
+        let anchored = p.contains('/');
+        let p = p.strip_prefix('/').unwrap_or(p);
+        let glob = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map_err(|e| format!("invalid glob `{pattern}`: {}", glob_error(&e)))?;
+        Ok(Pattern {
+            matcher: glob.compile_matcher(),
+            anchored,
+            base: base.to_path_buf(),
+        })
+    }
+
+    /// True when the pattern matches the file or one of the directories that contain it
+    /// (below the base directory). `path` is absolute and normalised.
+    pub(crate) fn matches(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.base) else {
+            // Outside the configuration's directory: only a name pattern can apply, to the
+            // file's own name.
+            return !self.anchored
+                && path
+                    .file_name()
+                    .is_some_and(|n| self.matcher.is_match(n.to_string_lossy().as_ref()));
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        if self.anchored {
+            let mut prefix = String::new();
+            for part in &parts {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if self.matcher.is_match(&prefix) {
+                    return true;
+                }
+            }
+            false
+        } else {
+            parts.iter().any(|p| self.matcher.is_match(p))
+        }
+    }
+}
+
+fn glob_error(e: &globset::Error) -> String {
+    let s = e.kind().to_string();
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => s,
+    }
+}
+
+/// An absolute path with `.` and `..` removed lexically (symbolic links are not resolved).
+pub fn normalize_path(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The kind of configuration file a path holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConfigKind {
+    Wharf,
+    Hadolint,
+    Dclint,
+}
+
+fn kind_of_config(path: &Path) -> ConfigKind {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.contains("dclint") {
+        ConfigKind::Dclint
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        ConfigKind::Hadolint
+    } else {
+        ConfigKind::Wharf
+    }
+}
+
+/// One configuration file, loaded.
+#[derive(Debug)]
+struct Loaded {
+    id: usize,
+    path: PathBuf,
+    layer: Layer,
+}
+
+/// Reads and validates one configuration file. `base` is the directory its globs are
+/// relative to. Notes about things skipped on purpose go to `warnings`.
+fn load_file(path: &Path, base: &Path, warnings: &mut Vec<String>) -> Result<Layer, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::file(path, crate::discover::io_message(&e)))?;
+    load_text(path, &text, base, warnings)
+}
+
+fn load_text(
+    path: &Path,
+    text: &str,
+    base: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, ConfigError> {
+    match kind_of_config(path) {
+        ConfigKind::Wharf => wharf_toml::load(path, text, base),
+        ConfigKind::Hadolint => hadolint::load(path, text, warnings),
+        ConfigKind::Dclint => dclint::load(path, text, base, warnings),
+    }
+}
+
+/// The rule options a configuration file sets, over the defaults. The rule fixtures use it
+/// to read `fixtures/<CODE>/wharf.toml`.
+pub fn rule_settings_from_file(path: &Path) -> Result<RuleSettings, ConfigError> {
+    let base = path.parent().unwrap_or(Path::new("."));
+    let layer = load_file(path, base, &mut Vec::new())?;
+    let mut rs = RuleSettings::default();
+    apply_rule_options(&mut rs, &layer);
+    Ok(rs)
+}
+
+fn apply_rule_options(rs: &mut RuleSettings, layer: &Layer) {
+    if let Some(r) = &layer.trusted_registries {
+        for reg in r {
+            if !rs.trusted_registries.contains(reg) {
+                rs.trusted_registries.push(reg.clone());
+            }
+        }
+    }
+    if let Some(s) = &layer.label_schema {
+        rs.label_schema
+            .extend(s.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+    if let Some(b) = layer.strict_labels {
+        rs.strict_labels = b;
+    }
+}
+
+/// The JSON Schema of `wharf.toml`, as written to [`SCHEMA_FILE`].
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(WharfToml);
+    let mut value = schema.to_value();
+    drop_null(&mut value);
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Removes the `null` alternatives schemars gives `Option` fields: TOML has no null, an
+/// optional key is simply absent.
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    let is_null = |x: &Value| x.get("type").and_then(Value::as_str) == Some("null");
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t.as_str() != Some("null"));
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(alts)) = map.get_mut("anyOf") {
+                alts.retain(|a| !is_null(a));
+                if alts.len() == 1
+                    && let Some(Value::Object(only)) = alts.pop()
+                {
+                    map.remove("anyOf");
+                    for (k, val) in only {
+                        map.entry(k).or_insert(val);
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
+/// The configurations found for a directory: the nearest of each kind.
+#[derive(Debug, Clone, Default)]
+struct DirConfigs {
+    wharf: Option<Arc<Loaded>>,
+    hadolint: Option<Arc<Loaded>>,
+    dclint: Option<Arc<Loaded>>,
+}
+
+#[derive(Default)]
+struct State {
+    dirs: HashMap<PathBuf, Result<DirConfigs, ConfigError>>,
+    resolved: HashMap<(Vec<usize>, Vec<bool>, bool), Arc<ResolvedSettings>>,
+    next_id: usize,
+    warnings: Vec<String>,
+}
+
+/// Finds and caches the configuration of each linted file. Each configuration file is read
+/// once, however many files it governs, and files with the same configuration share one
+/// [`ResolvedSettings`]. Safe to use from several threads.
+pub struct Resolver {
+    cli: Layer,
+    env: Layer,
+    isolated: bool,
+    /// `--config FILE`, loaded.
+    forced: Option<Arc<Loaded>>,
+    cwd: PathBuf,
+    state: Mutex<State>,
+}
+
+impl Resolver {
+    /// Validates the command-line overrides and the `HADOLINT_*` variables, and loads the
+    /// `--config` file if one is given (its globs are relative to the current directory).
+    pub fn new(cli: &CliOverrides, env: EnvLookup<'_>) -> Result<Resolver, ConfigError> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        Resolver::with_cwd(cli, env, &cwd)
+    }
+
+    /// [`Resolver::new`] with an explicit current directory.
+    pub fn with_cwd(
+        cli: &CliOverrides,
+        env: EnvLookup<'_>,
+        cwd: &Path,
+    ) -> Result<Resolver, ConfigError> {
+        let cwd = normalize_path(cwd, Path::new("/"));
+        if cli.isolated && cli.config.is_some() {
+            return Err(ConfigError::file(
+                Path::new("--isolated"),
+                "cannot be combined with --config",
+            ));
+        }
+        let flag_rules = |flag: &str, list: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
+            let mut out = Vec::new();
+            for s in list {
+                out.extend(
+                    resolve_selector(s)
+                        .map_err(|(m, h)| ConfigError::file(Path::new(flag), m).with_help(h))?,
+                );
+            }
+            Ok(out)
+        };
+        let cli_layer = Layer {
+            select: if cli.select.is_empty() {
+                None
+            } else {
+                Some(flag_rules("--select", &cli.select)?)
+            },
+            extend_select: flag_rules("--extend-select", &cli.extend_select)?,
+            ignore: flag_rules("--ignore", &cli.ignore)?,
+            failure_threshold: cli.failure_threshold,
+            ..Layer::default()
+        };
+        let mut state = State::default();
+        let env_layer = if cli.isolated {
+            Layer::default()
+        } else {
+            hadolint::from_env(env, &mut state.warnings)?
+        };
+        let forced = match &cli.config {
+            Some(p) => {
+                let path = normalize_path(p, &cwd);
+                let layer = load_file(&path, &cwd, &mut state.warnings)?;
+                state.next_id += 1;
+                Some(Arc::new(Loaded {
+                    id: state.next_id,
+                    path,
+                    layer,
+                }))
+            }
+            None => None,
+        };
+        Ok(Resolver {
+            cli: cli_layer,
+            env: env_layer,
+            isolated: cli.isolated,
+            forced,
+            cwd,
+            state: Mutex::new(state),
+        })
+    }
+
+    /// The settings of one file (or directory, for exclusion). The configuration is found
+    /// from the file's directory upwards, unless `--config` or `--isolated` was given.
+    pub fn for_file(&self, path: &Path) -> Result<Arc<ResolvedSettings>, ConfigError> {
+        let abs = normalize_path(path, &self.cwd);
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let sources: Vec<Arc<Loaded>> = if let Some(f) = &self.forced {
+            vec![f.clone()]
+        } else if self.isolated {
+            Vec::new()
+        } else {
+            let dir = abs.parent().unwrap_or(&abs).to_path_buf();
+            let found = self.dir_configs(&mut state, &dir)?;
+            match found.wharf {
+                Some(w) => vec![w],
+                None => [found.hadolint, found.dclint]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            }
+        };
+        let excluded = sources
+            .iter()
+            .any(|s| s.layer.exclude.iter().any(|p| p.matches(&abs)));
+        let mask: Vec<bool> = sources
+            .iter()
+            .flat_map(|s| {
+                s.layer
+                    .per_file_ignores
+                    .iter()
+                    .map(|(p, _)| p.matches(&abs))
+            })
+            .collect();
+        let key = (sources.iter().map(|s| s.id).collect(), mask, excluded);
+        if let Some(r) = state.resolved.get(&key) {
+            return Ok(r.clone());
+        }
+        let resolved = Arc::new(self.build(&sources, &key.1, excluded));
+        state.resolved.insert(key, resolved.clone());
+        Ok(resolved)
+    }
+
+    /// True when `path` matches an `exclude` glob of its configuration. For directory walks.
+    pub fn is_excluded(&self, path: &Path) -> Result<bool, ConfigError> {
+        self.for_file(path).map(|s| s.excluded)
+    }
+
+    /// Notes about configuration entries skipped on purpose (dclint rules wharf does not
+    /// have, hadolint codes of rules not implemented yet), each once. The CLI prints them.
+    pub fn warnings(&self) -> Vec<String> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.warnings.clone()
+    }
+
+    /// The nearest configurations for a directory, looking upwards; cached per directory.
+    fn dir_configs(&self, state: &mut State, dir: &Path) -> Result<DirConfigs, ConfigError> {
+        if let Some(r) = state.dirs.get(dir) {
+            return r.clone();
+        }
+        let inherited = match dir.parent() {
+            Some(parent) if parent != dir => self.dir_configs(state, parent),
+            _ => Ok(DirConfigs::default()),
+        };
+        let result = inherited.and_then(|up| {
+            let mut out = up;
+            if let Some(w) = self.load_first(state, dir, &WHARF_CONFIG_NAMES)? {
+                out.wharf = Some(w);
+            }
+            if let Some(h) = self.load_first(state, dir, &HADOLINT_CONFIG_NAMES)? {
+                out.hadolint = Some(h);
+            }
+            if let Some(d) = self.load_first(state, dir, &DCLINT_CONFIG_NAMES)? {
+                out.dclint = Some(d);
+            }
+            Ok(out)
+        });
+        state.dirs.insert(dir.to_path_buf(), result.clone());
+        result
+    }
+
+    /// Loads the first of `names` that exists in `dir`; notes when a later one is shadowed.
+    fn load_first(
+        &self,
+        state: &mut State,
+        dir: &Path,
+        names: &[&str],
+    ) -> Result<Option<Arc<Loaded>>, ConfigError> {
+        let present: Vec<PathBuf> = names
+            .iter()
+            .map(|n| dir.join(n))
+            .filter(|p| p.is_file())
+            .collect();
+        let Some(path) = present.first() else {
+            return Ok(None);
+        };
+        for other in &present[1..] {
+            state.warnings.push(format!(
+                "{}: ignored because {} is in the same directory",
+                other.display(),
+                path.display()
+            ));
+        }
+        let layer = load_file(path, dir, &mut state.warnings)?;
+        state.next_id += 1;
+        Ok(Some(Arc::new(Loaded {
+            id: state.next_id,
+            path: path.clone(),
+            layer,
+        })))
+    }
+
+    /// Applies defaults, the file layers, the environment and the command line, then the
+    /// per-file ignores selected by `mask`.
+    fn build(&self, sources: &[Arc<Loaded>], mask: &[bool], excluded: bool) -> ResolvedSettings {
+        let layers = sources
+            .iter()
+            .map(|s| &s.layer)
+            .chain([&self.env, &self.cli]);
+        let mut rules: Vec<&'static Rule> = registry::all()
+            .iter()
+            .copied()
+            .filter(|r| r.default_enabled())
+            .collect();
+        let mut severity = HashMap::new();
+        let mut threshold = Severity::Info;
+        let mut rule_settings = RuleSettings::default();
+        let mut disable_ignore_pragma = false;
+        let mut no_fail = false;
+        let mut shellcheck = ShellcheckSettings::default();
+        for layer in layers {
+            if let Some(sel) = &layer.select {
+                rules = sel.clone();
+            }
+            rules.extend(layer.extend_select.iter().copied());
+            rules.retain(|r| !layer.ignore.iter().any(|i| i.code == r.code));
+            severity.extend(layer.severity.iter().copied());
+            threshold = layer.failure_threshold.unwrap_or(threshold);
+            apply_rule_options(&mut rule_settings, layer);
+            disable_ignore_pragma = layer.disable_ignore_pragma.unwrap_or(disable_ignore_pragma);
+            no_fail = layer.no_fail.unwrap_or(no_fail);
+            if let Some(sc) = &layer.shellcheck {
+                shellcheck = sc.clone();
+            }
+        }
+        let per_file = sources.iter().flat_map(|s| s.layer.per_file_ignores.iter());
+        for ((_, drop), hit) in per_file.zip(mask) {
+            if *hit {
+                rules.retain(|r| !drop.iter().any(|d| d.code == r.code));
+            }
+        }
+        rules.sort_by_key(|r| r.code);
+        rules.dedup_by_key(|r| r.code);
+        ResolvedSettings {
+            file: FileSettings {
+                rules,
+                severity,
+                rule_settings,
+                suppress: SuppressOptions {
+                    disable_hadolint_pragmas: disable_ignore_pragma,
+                },
+            },
+            failure_threshold: threshold,
+            disable_ignore_pragma,
+            no_fail,
+            excluded,
+            shellcheck,
+            config_files: sources.iter().map(|s| s.path.clone()).collect(),
+        }
+    }
+}
