@@ -237,6 +237,8 @@ measure() {
 # ---------------------------------------------------------------------------------------------
 # The runs
 
+# Other work on the machine skews every number: the load is recorded before and after.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 DF_ALL=$(count "$TMP/dockerfile.all")
 DF_SAMPLE=$(count "$TMP/dockerfile.sample")
 DF_SINGLE=$(count "$TMP/dockerfile.single")
@@ -271,6 +273,7 @@ echo
 echo "## wharf corpus benchmark"
 echo
 echo "- machine: $(nproc) cores, $(uname -sm), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown CPU)"
+echo "- load average (1, 5, 15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 echo "- wharf: $WHARF_VERSION"
 echo "- hadolint: ${HADOLINT_VERSION:-not available}"
 echo "- dclint: ${DCLINT_VERSION:-not available}"
