@@ -235,3 +235,89 @@ fn broken_input_never_panics_and_recovers() {
     assert_eq!(df.instructions.len(), 3);
     assert_eq!(df.instructions[2].kind, Kind::Run);
 }
+
+/// Mutates corpus Dockerfiles (fixed seed) with the characters the parser cares about and lints
+/// each mutant with every rule: nothing may panic. Skipped when the corpus is absent.
+#[test]
+fn mutated_corpus_never_panics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfile");
+    let Ok(owners) = std::fs::read_dir(&root) else {
+        eprintln!("skipping: no corpus at {}", root.display());
+        return;
+    };
+    let mut files = Vec::new();
+    for owner in owners.flatten() {
+        let mut stack = vec![owner.path()];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let settings = wharf::engine::FileSettings {
+        rules: wharf::registry::all().to_vec(),
+        ..Default::default()
+    };
+    let pieces = [
+        "\\",
+        "`",
+        "\"",
+        "'",
+        "<<EOF",
+        "<<-X",
+        "\nEOF\n",
+        "[",
+        "]",
+        "\n",
+        "#",
+        " --mount=",
+        "$(",
+        "${",
+        "\r\n",
+        "é",
+        "ONBUILD ",
+        "FROM a AS b\n",
+        "&&",
+        "|",
+        "\t",
+    ];
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for path in files.iter().step_by(6) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for _ in 0..12 {
+            let mut t = text.clone();
+            for _ in 0..4 {
+                let mut at = (next() % (t.len() as u64 + 1)) as usize;
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if next() % 3 == 0 && at < t.len() {
+                    let mut end = at + 1;
+                    while !t.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    t.replace_range(at..end, "");
+                } else {
+                    t.insert_str(at, pieces[(next() % pieces.len() as u64) as usize]);
+                }
+            }
+            let source = wharf::source::SourceFile::new(
+                "Dockerfile",
+                t,
+                wharf::source::FileKind::Dockerfile,
+            );
+            let _ = wharf::engine::lint_source(&source, &settings);
+        }
+    }
+}

@@ -373,8 +373,18 @@ fn rules_md() -> Result<(), Failed> {
          `wharf rule CODE` prints the same text.\n",
     );
     for r in wharf::registry::all() {
-        let default = if r.default_enabled() { r.default_severity().as_str() } else { "off by default" };
-        page.push_str(&format!("\n## {}\n\n`{}` · {} · {}", r.code, r.name, r.category.as_str(), default));
+        let default = if r.default_enabled() {
+            r.default_severity().as_str()
+        } else {
+            "off by default"
+        };
+        page.push_str(&format!(
+            "\n## {}\n\n`{}` · {} · {}",
+            r.code,
+            r.name,
+            r.category.as_str(),
+            default
+        ));
         if r.fixable {
             page.push_str(" · fixable");
         }
