@@ -199,6 +199,27 @@ impl OffsetMap {
         f + (derived - d)
     }
 
+    /// Appends the pieces of `other`, whose derived text was appended at `base`.
+    pub fn append(&mut self, other: &OffsetMap, base: u32) {
+        for &(d, f) in &other.pieces {
+            self.push(base + d, f);
+        }
+    }
+
+    /// The map of the derived sub-range `start..end`, re-based so that `start` becomes 0.
+    pub fn slice(&self, start: u32, end: u32) -> OffsetMap {
+        let mut out = OffsetMap::new();
+        out.pieces.push((0, self.to_file(start)));
+        let first = self.pieces.partition_point(|p| p.0 <= start);
+        for &(d, f) in &self.pieces[first..] {
+            if d >= end {
+                break;
+            }
+            out.pieces.push((d - start, f));
+        }
+        out
+    }
+
     /// The file span of a derived range. The end is mapped as "one past the last character",
     /// so a word that ends right before a continuation does not swallow the continuation.
     pub fn span(&self, start: u32, end: u32) -> Span {
@@ -228,6 +249,14 @@ impl MappedText {
         }
         self.map.push(self.text.len() as u32, file_offset);
         self.text.push_str(piece);
+    }
+
+    /// The sub-text `start..end` (byte offsets on character boundaries), keeping its map.
+    pub fn slice(&self, start: usize, end: usize) -> MappedText {
+        MappedText {
+            text: self.text.get(start..end).unwrap_or("").to_string(),
+            map: self.map.slice(start as u32, end as u32),
+        }
     }
 
     /// The file span of a range of the derived text.
@@ -260,5 +289,9 @@ mod tests {
         assert_eq!(m.span(4, 5).text(file), "b");
         assert_eq!(m.span(0, 1).text(file), "a");
         assert_eq!(m.span(0, 5), Span::new(4, 11));
+        let sub = m.slice(1, 5);
+        assert_eq!(sub.text, "   b");
+        assert_eq!(sub.span(3, 4).text(file), "b");
+        assert_eq!(sub.span(0, 1), Span::new(5, 6));
     }
 }

@@ -683,30 +683,9 @@ fn leading_ws_all(s: &str) -> usize {
     s.len() - s.trim_start().len()
 }
 
-/// A slice of a mapped text, keeping the map.
+/// A slice of a mapped text, keeping the map (an empty slice still knows where it starts).
 fn sub_text(t: &MappedText, start: usize, end: usize) -> MappedText {
-    let mut out = MappedText::default();
-    if start >= end {
-        // An empty text still knows where it would start.
-        out.map.push(0, t.map.to_file(start as u32));
-        return out;
-    }
-    // Copy piece by piece so the map stays exact.
-    let mut pos = start;
-    while pos < end {
-        let file = t.map.to_file(pos as u32);
-        // Extend while the mapping stays contiguous.
-        let mut stop = pos + 1;
-        while stop < end && t.map.to_file(stop as u32) == file + (stop - pos) as u32 {
-            stop += 1;
-        }
-        while !t.text.is_char_boundary(stop) {
-            stop += 1;
-        }
-        out.push_str(&t.text[pos..stop], file);
-        pos = stop;
-    }
-    out
+    t.slice(start, end.max(start))
 }
 
 /// `key=value` at `r` of a mapped text -> a [`KeyValue`] (the value may be empty; `None`

@@ -4,8 +4,6 @@
 use super::{Command as DfCommand, Dockerfile, Instruction, Kind};
 use crate::shell::{self, Command, Script, ShellError, Word};
 
-use crate::source::MappedText;
-
 /// The parsed scripts of one RUN.
 #[derive(Debug, Clone, Default)]
 pub struct RunScript {
@@ -105,7 +103,7 @@ fn script_of(ins: &Instruction) -> RunScript {
             for h in &ins.heredocs {
                 let base = full.text.len();
                 full.text.push_str(&h.body.text);
-                remap(&mut full, &h.body, base);
+                full.map.append(&h.body.map, base as u32);
                 let term = h.terminator.map(|t| t.start).unwrap_or(h.body_span.end);
                 full.push_str(&format!("{}\n", h.delimiter), term);
             }
@@ -130,21 +128,6 @@ fn script_of(ins: &Instruction) -> RunScript {
         None => {}
     }
     r
-}
-
-/// Appends the offset map of `body` (already appended as text at `base`) to `full`'s map.
-fn remap(full: &mut MappedText, body: &MappedText, base: usize) {
-    let mut pos = 0;
-    while pos < body.text.len() {
-        let file = body.map.to_file(pos as u32);
-        let mut stop = pos + 1;
-        while stop < body.text.len() && body.map.to_file(stop as u32) == file + (stop - pos) as u32
-        {
-            stop += 1;
-        }
-        full.map.push((base + pos) as u32, file);
-        pos = stop;
-    }
 }
 
 impl Dockerfile {
