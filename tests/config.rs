@@ -771,7 +771,7 @@ fn hadolint_errors() {
     );
     assert_eq!(
         hadolint_error("ignored: [DL3002\n"),
-        ".hadolint.yaml:2:1: while parsing a flow sequence, expected ',' or ']'"
+        ".hadolint.yaml:2:1: invalid yaml: while parsing a flow sequence, expected ',' or ']'"
     );
     assert_eq!(
         hadolint_error("- DL3002\n"),
@@ -779,7 +779,7 @@ fn hadolint_errors() {
     );
     assert_eq!(
         hadolint_error("ignored: []\nignored: [DL3002]\n"),
-        ".hadolint.yaml:2:1: duplicate key `ignored`"
+        ".hadolint.yaml:2:1: duplicate key \"ignored\""
     );
     assert_eq!(
         hadolint_error("a: &x [DL3002]\nignored: *x\n"),
@@ -963,7 +963,7 @@ fn dclintrc_errors() {
     );
     assert_eq!(
         err("{\"rules\": {\"a\" 1}}"),
-        ".dclintrc:1:16: invalid trailing content after double-quoted scalar"
+        ".dclintrc:1:16: invalid yaml: invalid trailing content after double-quoted scalar"
     );
 }
 

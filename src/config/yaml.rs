@@ -1,10 +1,11 @@
-//! A tiny YAML reader for the small, flat configuration files of other tools (`.hadolint.yaml`,
-//! `.dclintrc`): saphyr-parser events folded into a tree whose every node knows its line and
-//! column. JSON is read the same way (it is YAML's flow style). Aliases are refused rather than
-//! expanded, so no input can make the tree grow beyond the text.
+//! The small, flat configuration files of other tools (`.hadolint.yaml`, `.dclintrc`), read with
+//! the project's YAML reader (`compose::yaml`) and copied into an owned tree whose every node
+//! knows its line and column. JSON is read the same way (it is YAML's flow style). Aliases are
+//! refused rather than expanded, so no input can make the tree grow beyond the text.
 
 use super::error::ConfigError;
-use saphyr_parser::{Event, Parser, ScalarStyle};
+use crate::compose::yaml::{NodeKind, NodeRef, Tree};
+use crate::source::{LineIndex, Span};
 use std::path::Path;
 
 /// A position: 1-based line and 1-based character column.
@@ -71,71 +72,62 @@ pub(crate) fn error_at(path: &Path, at: Pos, message: impl Into<String>) -> Conf
     ConfigError::at_line_col(path, at.line, at.column, message)
 }
 
-/// Parses one YAML (or JSON) document. An empty file is an empty mapping.
+/// Parses one YAML (or JSON) document with the project's YAML reader (`compose::yaml`). An
+/// empty file is an empty mapping.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Node, ConfigError> {
-    enum Frame {
-        Seq(Vec<Node>, Pos),
-        Map(Vec<(Node, Node)>, Option<Node>, Pos),
-    }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut documents = 0;
-    for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| {
-            let m = e.marker();
-            ConfigError::at_line_col(path, m.line(), m.col() + 1, e.info().to_string())
-        })?;
-        let at = Pos {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        };
-        let node = match event {
-            Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(error_at(path, at, "expected a single yaml document"));
-                }
-                continue;
-            }
-            Event::Alias(_) => {
-                return Err(error_at(path, at, "yaml aliases are not supported here"));
-            }
-            Event::Scalar(value, style, _, _) => Node::Scalar {
-                value: value.into_owned(),
-                plain: style == ScalarStyle::Plain,
-                at,
-            },
-            Event::SequenceStart(..) => {
-                stack.push(Frame::Seq(Vec::new(), at));
-                continue;
-            }
-            Event::MappingStart(..) => {
-                stack.push(Frame::Map(Vec::new(), None, at));
-                continue;
-            }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(items, at)) => Node::Seq { items, at },
-                _ => return Err(error_at(path, at, "malformed yaml")),
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(entries, _, at)) => Node::Map { entries, at },
-                _ => return Err(error_at(path, at, "malformed yaml")),
-            },
-            _ => continue,
-        };
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some(Frame::Seq(items, _)) => items.push(node),
-            Some(Frame::Map(entries, key, _)) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push((k, node)),
-            },
+    let (tree, errors) = Tree::parse(text);
+    let index = LineIndex::new(text);
+    let pos = |span: Span| {
+        let lc = index.line_col(text, span.start);
+        Pos {
+            line: lc.line as usize,
+            column: lc.column as usize,
         }
+    };
+    if let Some(e) = errors.first() {
+        return Err(error_at(path, pos(e.span), e.message.clone()));
     }
-    Ok(root.unwrap_or(Node::Map {
-        entries: Vec::new(),
-        at: Pos { line: 1, column: 1 },
-    }))
+    if tree.documents.len() > 1 {
+        return Err(error_at(
+            path,
+            pos(tree.documents[1].span),
+            "expected a single yaml document",
+        ));
+    }
+    match tree.roots().next() {
+        Some(root) => convert(path, root, &pos),
+        None => Ok(Node::Map {
+            entries: Vec::new(),
+            at: Pos { line: 1, column: 1 },
+        }),
+    }
+}
+
+/// Copies a node of the span-keeping tree into the small owned tree used here.
+fn convert(path: &Path, node: NodeRef<'_>, pos: &dyn Fn(Span) -> Pos) -> Result<Node, ConfigError> {
+    let at = pos(node.span());
+    match node.kind() {
+        NodeKind::Alias { .. } => Err(error_at(path, at, "yaml aliases are not supported here")),
+        NodeKind::Scalar { value, style } => Ok(Node::Scalar {
+            value: value.to_string(),
+            plain: !style.is_quoted(),
+            at,
+        }),
+        NodeKind::Sequence(_) => Ok(Node::Seq {
+            items: node
+                .items()
+                .map(|i| convert(path, i, pos))
+                .collect::<Result<_, _>>()?,
+            at,
+        }),
+        NodeKind::Mapping(_) => Ok(Node::Map {
+            entries: node
+                .raw_entries()
+                .map(|e| Ok((convert(path, e.key, pos)?, convert(path, e.value, pos)?)))
+                .collect::<Result<_, ConfigError>>()?,
+            at,
+        }),
+    }
 }
 
 /// The entries of the top-level mapping, with duplicate keys refused.
