@@ -1,5 +1,6 @@
+use super::label_values::check_label_type;
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::LabelType;
 
@@ -43,27 +44,13 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
-    let labels: Vec<&str> = settings.labels_of_type(LabelType::Url).collect();
-    if labels.is_empty() {
-        return;
-    }
-    for ins in ctx.file.iter() {
-        let Body::Label(kvs) = &ins.body else {
-            continue;
-        };
-        for kv in kvs {
-            let Some(v) = &kv.value else { continue };
-            let skip = v.value.is_empty() || v.value.contains('$');
-            if !skip && labels.contains(&kv.key.value.as_str()) && !is_uri(&v.value) {
-                ctx.report(
-                    v.span,
-                    format!("label `{}` is not a valid URL", kv.key.value),
-                )
-                .help("use an absolute URL such as `https://example.com/...`");
-            }
-        }
-    }
+    check_label_type(
+        ctx,
+        LabelType::Url,
+        is_uri,
+        "a valid URL",
+        "use an absolute URL such as `https://example.com/...`",
+    );
 }
 
 /// An absolute URI in the sense of RFC 3986: `scheme:rest`, with only URI characters and

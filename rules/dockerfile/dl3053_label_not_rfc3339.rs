@@ -1,5 +1,6 @@
+use super::label_values::check_label_type;
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::LabelType;
 
@@ -42,27 +43,13 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
-    let labels: Vec<&str> = settings.labels_of_type(LabelType::Rfc3339).collect();
-    if labels.is_empty() {
-        return;
-    }
-    for ins in ctx.file.iter() {
-        let Body::Label(kvs) = &ins.body else {
-            continue;
-        };
-        for kv in kvs {
-            let Some(v) = &kv.value else { continue };
-            let skip = v.value.is_empty() || v.value.contains('$');
-            if !skip && labels.contains(&kv.key.value.as_str()) && !is_rfc3339(&v.value) {
-                ctx.report(
-                    v.span,
-                    format!("label `{}` is not an RFC 3339 timestamp", kv.key.value),
-                )
-                .help("use a date, time and offset such as `2024-05-01T12:30:00Z`");
-            }
-        }
-    }
+    check_label_type(
+        ctx,
+        LabelType::Rfc3339,
+        is_rfc3339,
+        "an RFC 3339 timestamp",
+        "use a date, time and offset such as `2024-05-01T12:30:00Z`",
+    );
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`, with real calendar ranges.

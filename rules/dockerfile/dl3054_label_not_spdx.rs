@@ -1,5 +1,6 @@
+use super::label_values::check_label_type;
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::LabelType;
 
@@ -43,27 +44,13 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
-    let labels: Vec<&str> = settings.labels_of_type(LabelType::Spdx).collect();
-    if labels.is_empty() {
-        return;
-    }
-    for ins in ctx.file.iter() {
-        let Body::Label(kvs) = &ins.body else {
-            continue;
-        };
-        for kv in kvs {
-            let Some(v) = &kv.value else { continue };
-            let skip = v.value.is_empty() || v.value.contains('$');
-            if !skip && labels.contains(&kv.key.value.as_str()) && !is_spdx_expression(&v.value) {
-                ctx.report(
-                    v.span,
-                    format!("label `{}` is not an SPDX license expression", kv.key.value),
-                )
-                .help("use SPDX identifiers such as `MIT` or `Apache-2.0 OR MIT`");
-            }
-        }
-    }
+    check_label_type(
+        ctx,
+        LabelType::Spdx,
+        is_spdx_expression,
+        "an SPDX license expression",
+        "use SPDX identifiers such as `MIT` or `Apache-2.0 OR MIT`",
+    );
 }
 
 /// Commonly used SPDX license identifiers (deprecated ones included, as they still appear).

@@ -1,5 +1,6 @@
+use super::label_values::check_label_type;
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::LabelType;
 
@@ -42,27 +43,13 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
-    let labels: Vec<&str> = settings.labels_of_type(LabelType::Hash).collect();
-    if labels.is_empty() {
-        return;
-    }
-    for ins in ctx.file.iter() {
-        let Body::Label(kvs) = &ins.body else {
-            continue;
-        };
-        for kv in kvs {
-            let Some(v) = &kv.value else { continue };
-            let skip = v.value.is_empty() || v.value.contains('$');
-            if !skip && labels.contains(&kv.key.value.as_str()) && !is_git_hash(&v.value) {
-                ctx.report(
-                    v.span,
-                    format!("label `{}` is not a git commit hash", kv.key.value),
-                )
-                .help("use the 7 or 40 lowercase hex digits of `git rev-parse [--short] HEAD`");
-            }
-        }
-    }
+    check_label_type(
+        ctx,
+        LabelType::Hash,
+        is_git_hash,
+        "a git commit hash",
+        "use the 7 or 40 lowercase hex digits of `git rev-parse [--short] HEAD`",
+    );
 }
 
 fn is_git_hash(s: &str) -> bool {

@@ -1,5 +1,6 @@
+use super::label_values::check_label_type;
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::LabelType;
 
@@ -43,27 +44,13 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
-    let labels: Vec<&str> = settings.labels_of_type(LabelType::Semver).collect();
-    if labels.is_empty() {
-        return;
-    }
-    for ins in ctx.file.iter() {
-        let Body::Label(kvs) = &ins.body else {
-            continue;
-        };
-        for kv in kvs {
-            let Some(v) = &kv.value else { continue };
-            let skip = v.value.is_empty() || v.value.contains('$');
-            if !skip && labels.contains(&kv.key.value.as_str()) && !is_semver(&v.value) {
-                ctx.report(
-                    v.span,
-                    format!("label `{}` is not a semantic version", kv.key.value),
-                )
-                .help("use MAJOR.MINOR.PATCH, such as `1.4.0` or `2.0.0-rc.1`");
-            }
-        }
-    }
+    check_label_type(
+        ctx,
+        LabelType::Semver,
+        is_semver,
+        "a semantic version",
+        "use MAJOR.MINOR.PATCH, such as `1.4.0` or `2.0.0-rc.1`",
+    );
 }
 
 fn is_semver(s: &str) -> bool {

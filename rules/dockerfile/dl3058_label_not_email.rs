@@ -1,5 +1,6 @@
+use super::label_values::check_label_type;
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::LabelType;
 
@@ -41,27 +42,13 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
-    let labels: Vec<&str> = settings.labels_of_type(LabelType::Email).collect();
-    if labels.is_empty() {
-        return;
-    }
-    for ins in ctx.file.iter() {
-        let Body::Label(kvs) = &ins.body else {
-            continue;
-        };
-        for kv in kvs {
-            let Some(v) = &kv.value else { continue };
-            let skip = v.value.is_empty() || v.value.contains('$');
-            if !skip && labels.contains(&kv.key.value.as_str()) && !is_email(&v.value) {
-                ctx.report(
-                    v.span,
-                    format!("label `{}` is not an email address", kv.key.value),
-                )
-                .help("use a bare address such as `team@example.com`");
-            }
-        }
-    }
+    check_label_type(
+        ctx,
+        LabelType::Email,
+        is_email,
+        "an email address",
+        "use a bare address such as `team@example.com`",
+    );
 }
 
 /// `local@domain`: the local part a dot-atom or a quoted string, the domain a dot-atom of

@@ -19,3 +19,4 @@ pub mod dl3056_label_not_semver;
 pub mod dl3057_missing_healthcheck;
 pub mod dl3058_label_not_email;
 pub mod dl3064_secret_in_arg_env;
+mod label_values;
