@@ -39,10 +39,10 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
-    let Some(stage) = df.model.final_stage() else {
+    let Some((stage, end)) = df.model.final_stage_state() else {
         return;
     };
-    if df.model.stage_end[stage.index].user.is_some() {
+    if end.user.is_some() {
         return;
     }
     let root_image = df
@@ -56,10 +56,8 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     {
         return;
     }
-    let Some(from) = df.get(stage.from) else {
-        return;
-    };
-    let span = from.first_line_span(&ctx.source.text);
-    ctx.report(span, "the final stage runs as root")
-        .help("add a `USER` instruction with a non-root user before `CMD`/`ENTRYPOINT`");
+    if let Some(span) = df.from_line_span(stage, &ctx.source.text) {
+        ctx.report(span, "the final stage runs as root")
+            .help("add a `USER` instruction with a non-root user before `CMD`/`ENTRYPOINT`");
+    }
 }

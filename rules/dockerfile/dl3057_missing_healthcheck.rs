@@ -35,14 +35,12 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
-    let Some(stage) = df.model.final_stage() else {
+    let Some((stage, end)) = df.model.final_stage_state() else {
         return;
     };
-    if df.model.stage_end[stage.index].healthcheck.is_some() {
-        return;
-    }
-    if let Some(from) = df.get(stage.from) {
-        let span = from.first_line_span(&ctx.source.text);
+    if end.healthcheck.is_none()
+        && let Some(span) = df.from_line_span(stage, &ctx.source.text)
+    {
         ctx.report(span, "the final stage has no HEALTHCHECK")
             .help("add `HEALTHCHECK CMD ...`, or `HEALTHCHECK NONE` to record that none is wanted");
     }

@@ -64,6 +64,12 @@ impl Model {
         self.stages.last()
     }
 
+    /// The final stage and the state in force at its end (inherited through `FROM <stage>`).
+    pub fn final_stage_state(&self) -> Option<(&Stage, StageState)> {
+        let stage = self.final_stage()?;
+        Some((stage, *self.stage_end.get(stage.index)?))
+    }
+
     /// The stage with this name (case-insensitive), defined before instruction `before`.
     pub fn stage_named(&self, name: &str, before: usize) -> Option<&Stage> {
         self.stages
@@ -184,6 +190,11 @@ impl Dockerfile {
     /// The instruction at an index.
     pub fn get(&self, index: usize) -> Option<&Instruction> {
         self.instructions.get(index)
+    }
+
+    /// The span of a stage's `FROM` line, where stage-level findings are reported.
+    pub fn from_line_span(&self, stage: &super::Stage, text: &str) -> Option<Span> {
+        Some(self.get(stage.from)?.first_line_span(text))
     }
 
     /// The instructions of a stage, FROM excluded.
