@@ -2,7 +2,8 @@
 //! - every fixture under `fixtures/<CODE>/`: `pass*` files must produce nothing from that rule;
 //!   `fail*` files carry `# expect: CODE` comments above each offending line and must match
 //!   exactly, both ways; a `.golden` file beside each fail case pins the exact spans and
-//!   messages (`WHARF_BLESS=1 cargo test --test rules` rewrites them);
+//!   messages, and a `.fixed` file the text with every fix applied where the rule has fixes
+//!   (`WHARF_BLESS=1 cargo test --test rules` rewrites them);
 //! - every rule's documentation: the `## Example` blocks must fire the rule and the
 //!   `## Use instead` blocks must produce nothing;
 //! - a fixture folder may hold `also-select.txt`, one code per line (`#` starts a comment):
@@ -39,7 +40,9 @@ fn main() {
             .map(|e| e.path())
             .filter(|p| {
                 let n = p.file_name().unwrap().to_string_lossy();
-                (n.starts_with("pass") || n.starts_with("fail")) && !n.ends_with(".golden")
+                (n.starts_with("pass") || n.starts_with("fail"))
+                    && !n.ends_with(".golden")
+                    && !n.ends_with(".fixed")
             })
             .collect();
         files.sort();
@@ -181,19 +184,72 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     if expected != actual {
         return Err(format!("{name}: expected {expected:?}\n got {actual:?}\n{golden}").into());
     }
-    let golden_path = PathBuf::from(format!("{}.golden", path.display()));
-    if std::env::var_os("WHARF_BLESS").is_some() {
-        std::fs::write(&golden_path, &golden).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    let want = std::fs::read_to_string(&golden_path)
-        .map_err(|_| format!("missing {} (run with WHARF_BLESS=1)", golden_path.display()))?;
-    if want != golden {
-        return Err(
-            format!("golden mismatch for {name}\n--- want\n{want}--- got\n{golden}").into(),
+    check_golden(
+        &PathBuf::from(format!("{}.golden", path.display())),
+        &golden,
+    )?;
+    // Where the rule offers fixes, the file with every fix applied is pinned too.
+    if diags.iter().any(|d| d.fix.is_some()) {
+        let fixed = apply_fixes(&source.text, &diags);
+        check_golden(&PathBuf::from(format!("{}.fixed", path.display())), &fixed)?;
+        // A fix repairs its finding: the fixed text has nothing left to fix.
+        let again = lint_source(
+            &SourceFile::new(source.path.clone(), fixed, source.kind),
+            &settings_for(rule)?,
         );
+        if let Some(d) = again.iter().find(|d| d.fix.is_some()) {
+            return Err(format!(
+                "{name}: after applying the fixes, still fixable: {}",
+                d.message
+            )
+            .into());
+        }
     }
     Ok(())
+}
+
+/// Compares `got` with a golden file, or rewrites it with `WHARF_BLESS=1`.
+fn check_golden(path: &Path, got: &str) -> Result<(), Failed> {
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        std::fs::write(path, got).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let want = std::fs::read_to_string(path)
+        .map_err(|_| format!("missing {} (run with WHARF_BLESS=1)", path.display()))?;
+    if want != got {
+        return Err(format!(
+            "golden mismatch for {}\n--- want\n{want}--- got\n{got}",
+            path.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The text with every fix's edits applied, last edit first; an edit overlapping one already
+/// applied is skipped.
+fn apply_fixes(text: &str, diags: &[wharf::diagnostic::Diagnostic]) -> String {
+    let mut edits: Vec<_> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .collect();
+    edits.sort_by(|a, b| {
+        b.span
+            .start
+            .cmp(&a.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
+    let mut out = text.to_string();
+    let mut floor = u32::MAX;
+    for e in edits {
+        if e.span.end > floor {
+            continue;
+        }
+        out.replace_range(e.span.range(), &e.content);
+        floor = e.span.start;
+    }
+    out
 }
 
 fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
@@ -290,7 +346,7 @@ fn conventions(rule: &'static Rule) -> Result<(), Failed> {
     if !names.iter().any(|n| n.starts_with("pass"))
         || !names
             .iter()
-            .any(|n| n.starts_with("fail") && !n.ends_with(".golden"))
+            .any(|n| n.starts_with("fail") && !n.ends_with(".golden") && !n.ends_with(".fixed"))
     {
         return Err(format!(
             "{}: fixtures/{} needs pass and fail cases",
