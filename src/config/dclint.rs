@@ -34,17 +34,10 @@ pub(crate) fn load(
     for (key, key_at, value) in yaml::top_level(path, &root)? {
         match key {
             "rules" => {
-                let Node::Map { entries, .. } = value else {
-                    if value.is_null() {
-                        continue;
-                    }
-                    return Err(error_at(
-                        path,
-                        value.at(),
-                        format!("`rules` must be a mapping, found {}", value.kind()),
-                    ));
+                let Some(entries) = yaml::optional_mapping(path, "rules", value)? else {
+                    continue;
                 };
-                for (name, name_at, setting) in yaml::mapping_entries(path, entries)? {
+                for (name, name_at, setting) in entries {
                     let (lvl_node, options) = match setting {
                         Node::Seq { items, .. } if !items.is_empty() && items.len() <= 2 => {
                             (&items[0], items.get(1))

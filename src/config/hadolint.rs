@@ -2,7 +2,7 @@
 //! `HADOLINT_*` environment variables, mapped onto a [`Layer`].
 
 use super::error::{ConfigError, closest};
-use super::yaml::{self, Node, Pos, error_at};
+use super::yaml::{self, Pos, error_at};
 use super::{Layer, wharf_toml::is_shellcheck_code};
 use crate::diagnostic::Severity;
 use crate::registry;
@@ -111,20 +111,13 @@ pub(crate) fn load(
                 }
             }
             "override" => {
-                let Node::Map { entries, .. } = value else {
-                    if value.is_null() {
-                        continue;
-                    }
-                    return Err(error_at(
-                        path,
-                        value.at(),
-                        format!("`override` must be a mapping, found {}", value.kind()),
-                    ));
+                let Some(entries) = yaml::optional_mapping(path, "override", value)? else {
+                    continue;
                 };
                 // hadolint: error beats warning beats info beats style. Later entries of
                 // `layer.severity` win, so push the weakest first.
                 let mut levels: Vec<(Severity, Vec<&'static Rule>)> = Vec::new();
-                for (level, level_at, list) in yaml::mapping_entries(path, entries)? {
+                for (level, level_at, list) in entries {
                     let sev = match level {
                         "error" | "warning" | "info" | "style" => severity(level),
                         _ => None,
@@ -179,18 +172,11 @@ pub(crate) fn load(
                 layer.failure_threshold = Some(sev);
             }
             "label-schema" => {
-                let Node::Map { entries, .. } = value else {
-                    if value.is_null() {
-                        continue;
-                    }
-                    return Err(error_at(
-                        path,
-                        value.at(),
-                        format!("`label-schema` must be a mapping, found {}", value.kind()),
-                    ));
+                let Some(entries) = yaml::optional_mapping(path, "label-schema", value)? else {
+                    continue;
                 };
                 let mut schema = BTreeMap::new();
-                for (name, _, ty) in yaml::mapping_entries(path, entries)? {
+                for (name, _, ty) in entries {
                     let t = ty.as_str().unwrap_or("");
                     let Some(t) = LabelType::parse(t) else {
                         return Err(label_type_error(path, ty.at(), &yaml::describe(ty), t));

@@ -164,6 +164,23 @@ pub(crate) fn mapping_entries<'a>(
     Ok(out)
 }
 
+/// The entries of a mapping value under `key`; `None` for a null value.
+pub(crate) fn optional_mapping<'a>(
+    path: &Path,
+    key: &str,
+    node: &'a Node,
+) -> Result<Option<Vec<(&'a str, Pos, &'a Node)>>, ConfigError> {
+    match node {
+        Node::Map { entries, .. } => mapping_entries(path, entries).map(Some),
+        n if n.is_null() => Ok(None),
+        n => Err(error_at(
+            path,
+            n.at(),
+            format!("`{key}` must be a mapping, found {}", n.kind()),
+        )),
+    }
+}
+
 /// A list of strings; a null value is an empty list.
 pub(crate) fn string_list<'a>(
     path: &Path,
