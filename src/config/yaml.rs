@@ -164,12 +164,15 @@ pub(crate) fn mapping_entries<'a>(
     Ok(out)
 }
 
+/// A mapping entry: key, key position, value.
+pub(crate) type MapEntry<'a> = (&'a str, Pos, &'a Node);
+
 /// The entries of a mapping value under `key`; `None` for a null value.
 pub(crate) fn optional_mapping<'a>(
     path: &Path,
     key: &str,
     node: &'a Node,
-) -> Result<Option<Vec<(&'a str, Pos, &'a Node)>>, ConfigError> {
+) -> Result<Option<Vec<MapEntry<'a>>>, ConfigError> {
     match node {
         Node::Map { entries, .. } => mapping_entries(path, entries).map(Some),
         n if n.is_null() => Ok(None),
