@@ -50,22 +50,33 @@ pub fn matching(selector: &str) -> Option<Vec<&'static Rule>> {
     None
 }
 
-/// The closest known code or name to a mistyped one, for "did you mean" help.
+/// The closest known code, name or alias to a mistyped one, for "did you mean" help.
 pub fn suggest(key: &str) -> Option<&'static str> {
-    let key_lower = key.to_ascii_lowercase();
-    let mut best: Option<(usize, &'static str)> = None;
-    for r in all() {
-        for cand in [r.code, r.name]
-            .into_iter()
-            .chain(r.aliases.iter().copied())
-        {
-            let d = edit_distance(&key_lower, &cand.to_ascii_lowercase());
-            if d <= 2.max(key.len() / 4) && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, cand));
-            }
-        }
-    }
-    best.map(|(_, c)| c)
+    closest(
+        key,
+        all().iter().flat_map(|r| {
+            [r.code, r.name]
+                .into_iter()
+                .chain(r.aliases.iter().copied())
+        }),
+    )
+}
+
+/// The closest candidate to a mistyped word (case-insensitive), if one is close enough to be
+/// a likely typo. A shortened word (`warn` for `warning`) counts as close.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    let limit = 2.max(word.chars().count() / 3);
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let cl = c.to_ascii_lowercase();
+            let prefix = lower.len() >= 3 && cl.starts_with(&lower);
+            let d = edit_distance(&lower, &cl);
+            (d <= limit || prefix).then_some((if prefix { 1 } else { d }, c))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance, for suggestions.

@@ -1,5 +1,6 @@
 //! The error every configuration problem becomes: a path, a position and a message.
 
+use crate::source::LineIndex;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -22,14 +23,8 @@ pub struct ConfigError {
 impl ConfigError {
     /// An error at a byte offset of `text`.
     pub(crate) fn at(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
-        let (line, column) = line_col(text, offset);
-        ConfigError {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: message.into(),
-            help: None,
-        }
+        let lc = LineIndex::new(text).line_col(text, offset as u32);
+        Self::at_line_col(path, lc.line as usize, lc.column as usize, message)
     }
 
     /// An error at a known line and column.
@@ -75,35 +70,4 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The 1-based line and character column of a byte offset (clamped to the text).
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
-/// The closest candidate to a mistyped word, if one is close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
-    let limit = 2.max(word.chars().count() / 3);
-    candidates
-        .into_iter()
-        .filter_map(|c| {
-            let cl = c.to_ascii_lowercase();
-            // A shortened word (`warn` for `warning`) counts as close.
-            let prefix = lower.len() >= 3 && cl.starts_with(&lower);
-            let d = crate::registry::edit_distance(&lower, &cl);
-            (d <= limit || prefix).then_some((if prefix { 1 } else { d }, c))
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
+pub(crate) use crate::registry::closest;

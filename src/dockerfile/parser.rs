@@ -750,16 +750,5 @@ fn heredoc_markers(rest: &MappedText, escape: char) -> Vec<Marker> {
 }
 
 fn suggest_keyword(word: &str) -> Option<&'static str> {
-    let upper = word.to_ascii_uppercase();
-    Kind::ALL
-        .into_iter()
-        .map(|k| {
-            (
-                crate::registry::edit_distance(&upper, k.as_str()),
-                k.as_str(),
-            )
-        })
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, s)| s)
+    crate::registry::closest(word, Kind::ALL.map(Kind::as_str))
 }
