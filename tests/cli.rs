@@ -9,8 +9,17 @@ fn wharf() -> Command {
     c
 }
 
-fn json(out: &[u8]) -> Vec<serde_json::Value> {
-    serde_json::from_slice(out).expect("valid JSON array")
+fn json(out: impl AsRef<[u8]>) -> Vec<serde_json::Value> {
+    serde_json::from_slice(out.as_ref()).expect("valid JSON array")
+}
+
+/// Runs `cmd`, checks its exit code, and returns its standard output and error.
+fn run(cmd: &mut Command, code: i32) -> (String, String) {
+    let out = cmd.assert().code(code).get_output().clone();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -34,14 +43,7 @@ fn findings_exit_one_and_json_contract() {
         "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD sh -c 'echo é'\n",
     )
     .unwrap();
-    let out = wharf()
-        .args(["check", "--format", "json"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(wharf().args(["check", "--format", "json"]).arg(&p), 1).0;
     let v = json(&out);
     assert_eq!(v.len(), 1);
     let d = &v[0];
@@ -79,21 +81,20 @@ fn failure_threshold_and_ignore() {
 
 #[test]
 fn stdin_with_filename() {
-    let out = wharf()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--stdin-filename",
-            "app/Dockerfile",
-            "-",
-        ])
-        .write_stdin("FROM alpine:3.20\nRUNN x\n")
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        wharf()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--stdin-filename",
+                "app/Dockerfile",
+                "-",
+            ])
+            .write_stdin("FROM alpine:3.20\nRUNN x\n"),
+        1,
+    )
+    .0;
     let v = json(&out);
     assert!(
         v.iter()
@@ -103,36 +104,29 @@ fn stdin_with_filename() {
 
 #[test]
 fn stdin_compose_by_name() {
-    let out = wharf()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--select",
-            "DC000",
-            "--stdin-filename",
-            "compose.yaml",
-            "-",
-        ])
-        .write_stdin("services:\n  a:\n    image: x\n    image: y\n")
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        wharf()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--select",
+                "DC000",
+                "--stdin-filename",
+                "compose.yaml",
+                "-",
+            ])
+            .write_stdin("services:\n  a:\n    image: x\n    image: y\n"),
+        1,
+    )
+    .0;
     assert!(json(&out).iter().any(|d| d["code"] == "DC000"));
 }
 
 #[test]
 fn missing_path_is_an_error() {
-    let out = wharf()
-        .args(["check", "does/not/exist"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out);
+    let out = run(wharf().args(["check", "does/not/exist"]), 2).1;
+    let err = &out;
     assert!(
         err.contains("does/not/exist") && err.contains("no such file"),
         "{err}"
@@ -143,15 +137,8 @@ fn missing_path_is_an_error() {
 fn empty_directory_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("README.md"), "hi").unwrap();
-    let out = wharf()
-        .arg("check")
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("no Dockerfile or compose file"));
+    let out = run(wharf().arg("check").arg(dir.path()), 2).1;
+    assert!(out.contains("no Dockerfile or compose file"));
 }
 
 #[test]
@@ -159,25 +146,11 @@ fn binary_and_invalid_utf8_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("Dockerfile");
     fs::write(&bin, b"FROM a\n\0\0\0").unwrap();
-    let out = wharf()
-        .arg("check")
-        .arg(&bin)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("binary"));
+    let out = run(wharf().arg("check").arg(&bin), 2).1;
+    assert!(out.contains("binary"));
     fs::write(&bin, b"FROM a\nRUN \xff\n").unwrap();
-    let out = wharf()
-        .arg("check")
-        .arg(&bin)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out);
+    let out = run(wharf().arg("check").arg(&bin), 2).1;
+    let err = &out;
     assert!(err.contains("invalid UTF-8 at line 2"), "{err}");
 }
 
@@ -187,14 +160,13 @@ fn directory_discovery_and_explicit_names() {
     fs::create_dir_all(dir.path().join("svc")).unwrap();
     fs::write(dir.path().join("svc/Dockerfile.prod"), "FROM a\nRUNN x\n").unwrap();
     fs::write(dir.path().join("notes.txt"), "RUNN x\n").unwrap();
-    let out = wharf()
-        .args(["check", "--format", "json", "--select", "DF000"])
-        .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        wharf()
+            .args(["check", "--format", "json", "--select", "DF000"])
+            .arg(dir.path()),
+        1,
+    )
+    .0;
     let v = json(&out);
     assert_eq!(v.len(), 1);
     assert!(
@@ -214,43 +186,23 @@ fn directory_discovery_and_explicit_names() {
 
 #[test]
 fn unknown_selector_is_a_usage_error() {
-    let out = wharf()
-        .args(["check", "--select", "DL9", "."])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
+    let out = run(wharf().args(["check", "--select", "DL9", "."]), 2).1;
     let _ = out;
-    let out = wharf()
-        .args(["check", "--select", "shell-form-cmdd", "."])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("did you mean `shell-form-cmd`"));
+    let out = run(
+        wharf().args(["check", "--select", "shell-form-cmdd", "."]),
+        2,
+    )
+    .1;
+    assert!(out.contains("did you mean `shell-form-cmd`"));
 }
 
 #[test]
 fn rule_docs_and_catalogue() {
-    let out = wharf()
-        .args(["rule", "DL3025"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("## What it does"));
+    let out = run(wharf().args(["rule", "DL3025"]), 0).0;
+    assert!(out.contains("## What it does"));
     wharf().args(["rule", "shell-form-cmd"]).assert().code(0);
     wharf().args(["rule", "nope"]).assert().code(2);
-    let out = wharf()
-        .args(["rules", "--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(wharf().args(["rules", "--format", "json"]), 0).0;
     let v = json(&out);
     assert!(v.iter().any(|r| r["code"] == "DF001"));
 }
@@ -266,22 +218,21 @@ fn several_formats_and_outputs() {
     .unwrap();
     let sarif = dir.path().join("out.sarif");
     let js = dir.path().join("out.json");
-    let out = wharf()
-        .args(["check", "--format", "sarif", "--output"])
-        .arg(&sarif)
-        .args(["--format", "json", "--output"])
-        .arg(&js)
-        .args(["--format", "concise"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("DL3025"));
+    let out = run(
+        wharf()
+            .args(["check", "--format", "sarif", "--output"])
+            .arg(&sarif)
+            .args(["--format", "json", "--output"])
+            .arg(&js)
+            .args(["--format", "concise"])
+            .arg(&p),
+        1,
+    )
+    .0;
+    assert!(out.contains("DL3025"));
     let s: serde_json::Value = serde_json::from_slice(&fs::read(&sarif).unwrap()).unwrap();
     assert_eq!(s["version"], "2.1.0");
-    assert_eq!(json(&fs::read(&js).unwrap()).len(), 1);
+    assert_eq!(json(fs::read(&js).unwrap()).len(), 1);
     // Two formats for standard output is a usage error.
     wharf()
         .args(["check", "--format", "json", "--format", "gnu"])
@@ -300,15 +251,8 @@ fn exit_zero_quiet_and_statistics() {
         .arg(&p)
         .assert()
         .code(0);
-    let out = wharf()
-        .args(["check", "--statistics"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8_lossy(&out);
+    let out = run(wharf().args(["check", "--statistics"]).arg(&p), 1).0;
+    let text = &out;
     assert!(
         text.contains("DL3025") && text.contains("shell-form-cmd"),
         "{text}"
@@ -317,35 +261,22 @@ fn exit_zero_quiet_and_statistics() {
         !text.contains("╭"),
         "statistics replace the findings: {text}"
     );
-    let out = wharf()
-        .args(["check", "--quiet", "--format", "concise"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(!String::from_utf8_lossy(&out).contains("Found"));
+    let out = run(
+        wharf()
+            .args(["check", "--quiet", "--format", "concise"])
+            .arg(&p),
+        1,
+    )
+    .0;
+    assert!(!out.contains("Found"));
 }
 
 #[test]
 fn completions_and_man_page() {
-    let out = wharf()
-        .args(["completions", "bash"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains("_wharf"));
-    let out = wharf()
-        .arg("man")
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&out).contains(".TH wharf"));
+    let out = run(wharf().args(["completions", "bash"]), 0).0;
+    assert!(out.contains("_wharf"));
+    let out = run(wharf().arg("man"), 0).0;
+    assert!(out.contains(".TH wharf"));
 }
 
 #[test]
@@ -401,15 +332,8 @@ fn bad_config_is_a_usage_error_with_position() {
         "select = [\"DF001\"]\nignroe = [\"DL3025\"]\n",
     )
     .unwrap();
-    let out = wharf()
-        .arg("check")
-        .arg(&p)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out);
+    let out = run(wharf().arg("check").arg(&p), 2).1;
+    let err = &out;
     assert!(err.contains("wharf.toml:2:1"), "{err}");
     assert!(err.contains("did you mean `ignore`"), "{err}");
 }
@@ -420,16 +344,15 @@ fn hadolint_yaml_is_honoured() {
     let p = shell_cmd_project(dir.path());
     fs::write(dir.path().join(".hadolint.yaml"), "ignored:\n  - DL3025\n").unwrap();
     wharf().arg("check").arg(&p).assert().code(0);
-    let out = wharf()
-        .arg("check")
-        .arg(&p)
-        .env("HADOLINT_OVERRIDE_ERROR", "DL3057")
-        .args(["--format", "json", "--select", "DL3057"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        wharf()
+            .arg("check")
+            .arg(&p)
+            .env("HADOLINT_OVERRIDE_ERROR", "DL3057")
+            .args(["--format", "json", "--select", "DL3057"]),
+        0,
+    )
+    .0;
     // HEALTHCHECK NONE satisfies DL3057: nothing to report, whatever its severity.
     assert!(json(&out).is_empty());
 }
