@@ -4,7 +4,7 @@ use crate::rule::{Category, Rule};
 
 /// Every rule wharf knows, sorted by code.
 pub fn all() -> &'static [&'static Rule] {
-    crate::rules::ALL
+    crate::rules::all()
 }
 
 /// Finds a rule by its code (any case), its name or one of its aliases.

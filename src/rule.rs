@@ -97,6 +97,9 @@ pub struct Rule {
     pub enabled: Option<bool>,
     pub fixable: bool,
     pub check: Check,
+    /// The module that declares the rule (`wharf::rules::dockerfile::dl3002_last_user_is_root`),
+    /// filled in by [`declare_rule!`](crate::declare_rule).
+    pub module: &'static str,
 }
 
 impl Rule {
@@ -112,6 +115,7 @@ impl Rule {
         enabled: None,
         fixable: false,
         check: Check::Meta,
+        module: "",
     };
 
     pub fn default_severity(&self) -> Severity {
@@ -203,6 +207,7 @@ macro_rules! declare_rule {
         #[allow(clippy::needless_update)]
         pub static $ident: $crate::rule::Rule = $crate::rule::Rule {
             docs: concat!($($doc, "\n"),*),
+            module: module_path!(),
             $($field: $value,)*
             ..$crate::rule::Rule::DEFAULT
         };
@@ -278,4 +283,22 @@ impl Diagnostic {
         });
         self
     }
+}
+
+/// Lists the rules of one folder of `rules/`: declares each file as a module and collects their
+/// `RULE`s into the folder's `RULES`, from which [`crate::rules::all`] builds the catalogue.
+///
+/// ```ignore
+/// crate::register_rules! {
+///     dl3002_last_user_is_root,
+///     dl3025_shell_form_cmd,
+/// }
+/// ```
+#[macro_export]
+macro_rules! register_rules {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// The rules of this folder.
+        pub static RULES: &[&$crate::rule::Rule] = &[$(&$module::RULE),*];
+    };
 }

@@ -65,6 +65,12 @@ fn main() {
         }));
     }
     trials.push(Trial::test("catalogue::sorted_and_unique", catalogue));
+    trials.push(Trial::test("catalogue::file_names", file_names));
+    trials.push(Trial::test("catalogue::aliases_unique", aliases_unique));
+    trials.push(Trial::test(
+        "catalogue::retired_codes_unused",
+        retired_codes_unused,
+    ));
     trials.push(Trial::test("catalogue::readme_table", readme_table));
     trials.push(Trial::test("catalogue::rules_md", rules_md));
     libtest_mimic::run(&args, trials).exit();
@@ -362,7 +368,7 @@ fn catalogue() -> Result<(), Failed> {
     for w in all.windows(2) {
         if w[0].code >= w[1].code {
             return Err(format!(
-                "rules::ALL is not sorted and unique at {} / {}",
+                "the catalogue is not sorted and unique at {} / {}",
                 w[0].code, w[1].code
             )
             .into());
@@ -375,6 +381,55 @@ fn catalogue() -> Result<(), Failed> {
         return Err("two rules share a name".into());
     }
     Ok(())
+}
+
+/// Each rule lives in `rules/<folder>/<code>_<name>.rs`, named after the rule it declares.
+fn file_names() -> Result<(), Failed> {
+    let mut bad = Vec::new();
+    for r in wharf::registry::all() {
+        let want = format!("{}_{}", r.code, r.name)
+            .to_ascii_lowercase()
+            .replace('-', "_");
+        let module = r.module.rsplit("::").next().unwrap_or("");
+        if module != want {
+            bad.push(format!(
+                "{} is declared in `{module}.rs`, not `{want}.rs`",
+                r.code
+            ));
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(bad.join("\n").into())
+    }
+}
+
+/// No alias names two rules, and no alias is another rule's code or name.
+fn aliases_unique() -> Result<(), Failed> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for r in wharf::registry::all() {
+        for key in [r.code, r.name].iter().chain(r.aliases.iter()) {
+            if let Some(other) = seen.insert(key.to_ascii_lowercase(), r.code) {
+                if other != r.code {
+                    return Err(format!("`{key}` names both {other} and {}", r.code).into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// hadolint's retired codes are never reused.
+fn retired_codes_unused() -> Result<(), Failed> {
+    const RETIRED: [&str; 5] = ["DL3005", "DL3017", "DL3031", "DL3039", "DL4002"];
+    match wharf::registry::all()
+        .iter()
+        .find(|r| RETIRED.contains(&r.code))
+    {
+        Some(r) => Err(format!("{} is a retired hadolint code", r.code).into()),
+        None => Ok(()),
+    }
 }
 
 /// The README's rule table is generated from the catalogue (`WHARF_BLESS=1` rewrites it).

@@ -1,5 +1,7 @@
 //! Rules for compose files.
 
-pub mod dc000_syntax_error;
-pub mod dc001_obsolete_version;
-pub mod dc900_unused_compose_suppression;
+crate::register_rules! {
+    dc000_compose_syntax_error,
+    dc001_obsolete_version_key,
+    dc900_unused_compose_suppression,
+}
