@@ -1,0 +1,1 @@
+//! Facts about container images: registries, aliases, non-root and Windows images.

@@ -1,0 +1,1 @@
+//! Secret-like names: the tokens that mark a variable as holding a secret, and the exceptions.
