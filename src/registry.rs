@@ -94,3 +94,42 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// A code of a tool wharf replaces that wharf does not implement (yet): accepted wherever a
+/// selector is read, with a note, instead of being an unknown-code error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Foreign {
+    /// A hadolint `DL` code wharf has no rule for.
+    Hadolint,
+    /// A ShellCheck `SC` code (run only with the ShellCheck pass).
+    ShellCheck,
+}
+
+/// hadolint's live DL codes (2.15.1), retired ones excluded.
+const HADOLINT_CODES: &[&str] = &[
+    "DL1001", "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008",
+    "DL3009", "DL3010", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018",
+    "DL3019", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3026", "DL3027",
+    "DL3028", "DL3029", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037",
+    "DL3038", "DL3040", "DL3041", "DL3042", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047",
+    "DL3048", "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056",
+    "DL3057", "DL3058", "DL3059", "DL3060", "DL3061", "DL3062", "DL3063", "DL3064", "DL3065",
+    "DL3066", "DL3067", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
+];
+
+/// Whether `code` is a hadolint or ShellCheck code that wharf has no rule for. Codes wharf
+/// implements, and unknown codes, give `None`.
+pub fn foreign(code: &str) -> Option<Foreign> {
+    let code = code.trim();
+    if find(code).is_some() {
+        return None;
+    }
+    if HADOLINT_CODES.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+        return Some(Foreign::Hadolint);
+    }
+    let digits = code.get(2..).unwrap_or("");
+    let is_sc = code.len() == 6
+        && code[..2].eq_ignore_ascii_case("SC")
+        && digits.chars().all(|c| c.is_ascii_digit());
+    is_sc.then_some(Foreign::ShellCheck)
+}
