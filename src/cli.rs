@@ -3,7 +3,7 @@
 use crate::config::{self, CliOverrides, ResolvedSettings, Resolver};
 use crate::diagnostic::Severity;
 use crate::engine::{self, FileSettings};
-use crate::output::{self, Format, LintedFile, OutputOptions, Report};
+use crate::output::{self, FileError, Format, LintedFile, OutputOptions, Report};
 use crate::registry;
 use crate::rule::Rule;
 use crate::source::{LineIndex, SourceFile};
@@ -20,11 +20,19 @@ pub const EXIT_FINDINGS: i32 = 1;
 /// Exit code: usage, configuration or I/O error.
 pub const EXIT_ERROR: i32 = 2;
 
+/// The exit codes, as `--help` and the man pages list them.
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  no findings at or above the failure threshold
+  1  findings at or above the failure threshold
+  2  usage, configuration or I/O error, or a file that could not be linted";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "wharf",
     version,
-    about = "A fast linter for Dockerfiles and Docker Compose files"
+    about = "A fast linter for Dockerfiles and Docker Compose files",
+    after_help = EXIT_CODES_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,10 +42,14 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint Dockerfiles and compose files (directories are searched).
+    #[command(after_help = EXIT_CODES_HELP)]
     Check(CheckArgs),
     /// Print a rule's documentation.
+    #[command(
+        after_help = "Examples:\n  wharf rule DL3025\n  wharf rule shell-form-cmd\n  wharf rule JSONArgsRecommended"
+    )]
     Rule {
-        /// A rule code (DL3008) or name (apt-get-unpinned).
+        /// A rule code (DL3025), name (shell-form-cmd) or alias (JSONArgsRecommended).
         rule: String,
     },
     /// List every rule.
@@ -50,8 +62,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) on standard output.
-    Man,
+    /// Print the man page (roff) on standard output, or write one page per subcommand.
+    Man {
+        /// Write wharf.1, wharf-check.1, wharf-rule.1, ... into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +78,8 @@ pub enum RulesFormat {
 
 #[derive(Args, Debug, Default)]
 pub struct CheckArgs {
-    /// Files or directories to lint; `-` reads standard input. Default: the current directory.
+    /// Files or directories to lint; `-` reads standard input. Default: the current directory
+    /// (or standard input when `--stdin-filename` is given).
     pub paths: Vec<PathBuf>,
     /// Output format; repeat it with `--output` to write several reports in one run (the n-th
     /// `--output` receives the n-th `--format`).
@@ -71,25 +88,32 @@ pub struct CheckArgs {
     /// Write a report to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Vec<PathBuf>,
-    /// Rules to run (codes, names, prefixes such as DL30, categories, or ALL); replaces the default set.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to run, replacing the default set: codes, names, prefixes such as DL30,
+    /// categories, or ALL; comma-separated, repeatable. hadolint and ShellCheck codes that
+    /// wharf does not implement are accepted with a note.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub select: Vec<String>,
-    /// Rules to add to the selected set.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to add to the selected set (same forms as --select, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub extend_select: Vec<String>,
-    /// Rules to leave out.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to leave out (same forms as --select, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub ignore: Vec<String>,
     /// The name to report for standard input; its kind (Dockerfile or compose) comes from it.
-    #[arg(long)]
+    /// Without paths, standard input is read; with paths, one of them must be `-`.
+    #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
     /// Exit with 1 when a finding is at least this severe (default: info).
-    #[arg(long, value_parser = parse_severity)]
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
     pub failure_threshold: Option<Severity>,
     /// Use this configuration file (wharf.toml, .hadolint.yaml or .dclintrc) for every file
     /// instead of searching each file's directories.
     #[arg(long, conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
+    /// Do not lint files larger than this (each is reported as an error): bytes, or a number
+    /// with KiB, MiB or GiB (default: 10MiB; also `max-file-size` in wharf.toml).
+    #[arg(long, value_name = "SIZE", value_parser = crate::source::parse_size)]
+    pub max_file_size: Option<u64>,
     /// Ignore every configuration file and `HADOLINT_*` variable.
     #[arg(long)]
     pub isolated: bool,
@@ -107,9 +131,11 @@ pub struct CheckArgs {
     pub show_fixes: bool,
 }
 
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(s)
-        .ok_or_else(|| format!("unknown severity `{s}`: expected error, warning, info or style"))
+/// The severities `--failure-threshold` accepts, listed by `--help`.
+fn severity_parser() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["error", "warning", "info", "style"])
+        .map(|s| Severity::parse(&s).unwrap_or(Severity::Info))
 }
 
 /// An error that ends the run with exit code 2.
@@ -124,37 +150,96 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules { format } => print_rules(format),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "wharf", &mut std::io::stdout());
-            Ok(EXIT_OK)
-        }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
-            match clap_mangen::Man::new(cmd).render(&mut buf) {
-                Ok(()) => {
-                    let _ = std::io::stdout().write_all(&buf);
-                    Ok(EXIT_OK)
-                }
-                Err(e) => Err(UsageError(e.to_string())),
-            }
+            clap_complete::generate(shell, &mut cmd, "wharf", &mut buf);
+            emit(&buf).map(|()| EXIT_OK)
         }
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(code) => code,
-        Err(UsageError(msg)) => {
-            eprintln!("wharf: error: {msg}");
+        Err(Stop::Usage(UsageError(msg))) => {
+            eprintln!("wharf: error: {}", output::terminal_safe(&msg));
             EXIT_ERROR
+        }
+        // The reader went away (`wharf rules | head`): end quietly, as ripgrep does.
+        Err(Stop::ClosedPipe(code)) => code,
+    }
+}
+
+/// Why a command stopped early.
+#[derive(Debug)]
+enum Stop {
+    Usage(UsageError),
+    /// Standard output was closed by its reader; the exit code the run would have had.
+    ClosedPipe(i32),
+}
+
+impl From<UsageError> for Stop {
+    fn from(e: UsageError) -> Stop {
+        Stop::Usage(e)
+    }
+}
+
+/// Writes to standard output and flushes. A closed pipe stops the command quietly; any other
+/// error (a full disk) is an error of the run.
+fn emit(bytes: &[u8]) -> Result<(), Stop> {
+    emit_or(bytes, EXIT_OK)
+}
+
+/// [`emit`], with the exit code to end with when the pipe is closed.
+fn emit_or(bytes: &[u8], closed_code: i32) -> Result<(), Stop> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Stop::ClosedPipe(closed_code)),
+        Err(e) => Err(Stop::Usage(UsageError(format!(
+            "cannot write to standard output: {}",
+            crate::discover::io_message(&e)
+        )))),
+    }
+}
+
+/// `wharf man`: the top page on standard output, or every page into a directory.
+fn man(dir: Option<&Path>) -> Result<i32, Stop> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let io_error = |e: std::io::Error| UsageError(crate::discover::io_message(&e));
+    match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                UsageError(format!(
+                    "{}: {}",
+                    dir.display(),
+                    crate::discover::io_message(&e)
+                ))
+            })?;
+            clap_mangen::generate_to(cmd, dir).map_err(|e| {
+                UsageError(format!(
+                    "{}: {}",
+                    dir.display(),
+                    crate::discover::io_message(&e)
+                ))
+            })?;
+            Ok(EXIT_OK)
+        }
+        None => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut buf)
+                .map_err(io_error)?;
+            emit(&buf)?;
+            Ok(EXIT_OK)
         }
     }
 }
 
-fn print_rule(key: &str) -> Result<i32, UsageError> {
+fn print_rule(key: &str) -> Result<i32, Stop> {
     let Some(rule) = registry::find(key) else {
         let mut msg = format!("unknown rule `{key}`");
         if let Some(s) = registry::suggest(key) {
             msg.push_str(&format!(" (did you mean `{s}`?)"));
         }
-        return Err(UsageError(msg));
+        return Err(UsageError(msg).into());
     };
     let mut out = format!("# {} ({})\n\n", rule.code, rule.name);
     out.push_str(&format!(
@@ -172,11 +257,12 @@ fn print_rule(key: &str) -> Result<i32, UsageError> {
         out.push_str(&format!("Aliases: {}\n\n", rule.aliases.join(", ")));
     }
     out.push_str(&rule.docs_text());
-    print!("{out}");
+    emit(out.as_bytes())?;
     Ok(EXIT_OK)
 }
 
-fn print_rules(format: RulesFormat) -> Result<i32, UsageError> {
+fn print_rules(format: RulesFormat) -> Result<i32, Stop> {
+    let mut out = Vec::new();
     match format {
         RulesFormat::Json => {
             let rules: Vec<_> = registry::all()
@@ -189,14 +275,16 @@ fn print_rules(format: RulesFormat) -> Result<i32, UsageError> {
                     })
                 })
                 .collect();
-            println!(
+            let _ = writeln!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(&rules).unwrap_or_default()
             );
         }
         RulesFormat::Human => {
             for r in registry::all() {
-                println!(
+                let _ = writeln!(
+                    out,
                     "{:<7} {:<36} {:<12} {:<8} {}{}",
                     r.code,
                     r.name,
@@ -208,10 +296,11 @@ fn print_rules(format: RulesFormat) -> Result<i32, UsageError> {
             }
         }
     }
+    emit(&out)?;
     Ok(EXIT_OK)
 }
 
-fn check(args: CheckArgs) -> Result<i32, UsageError> {
+fn check(args: CheckArgs) -> Result<i32, Stop> {
     let overrides = CliOverrides {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
@@ -219,34 +308,68 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         failure_threshold: args.failure_threshold,
         config: args.config.clone(),
         isolated: args.isolated,
+        max_file_size: args.max_file_size,
     };
     let config_error = |e: config::ConfigError| UsageError(e.to_string());
     let resolver = Resolver::new(&overrides, &config::process_env).map_err(config_error)?;
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
+    let paths = match (&args.stdin_filename, args.paths.is_empty()) {
+        // `--stdin-filename` alone reads standard input, as ruff does.
+        (Some(_), true) => vec![PathBuf::from("-")],
+        (Some(_), false) if !args.paths.iter().any(|p| p.as_os_str() == "-") => {
+            return Err(UsageError(
+                "--stdin-filename names standard input, but no path is `-`: add `-` to the paths, or give no paths to lint standard input alone"
+                    .into(),
+            )
+            .into());
+        }
+        (None, true) => vec![PathBuf::from(".")],
+        _ => args.paths.clone(),
     };
+    check_outputs(&args)?;
 
     let mut linted: Vec<LintedFile> = Vec::new();
-    let mut errors: Vec<String> = Vec::new();
+    let mut errors: Vec<FileError> = Vec::new();
     let mut settings_of: HashMap<PathBuf, Arc<ResolvedSettings>> = HashMap::new();
     let mut fs_paths = Vec::new();
+    let mut stdin_done = false;
     for p in &paths {
         if p.as_os_str() != "-" {
             fs_paths.push(p.clone());
             continue;
         }
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            return Err(UsageError(format!("cannot read standard input: {e}")));
+        if std::mem::replace(&mut stdin_done, true) {
+            continue; // `-` twice: standard input is read once
         }
         let name = args
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
         let settings = resolver.for_file(&name).map_err(config_error)?;
-        let text = engine::read_text(&name, bytes).map_err(|e| UsageError(e.to_string()))?;
+        let cap = settings
+            .file
+            .max_file_size
+            .unwrap_or(crate::source::DEFAULT_MAX_FILE_SIZE);
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin()
+            .take(cap.saturating_add(1))
+            .read_to_end(&mut bytes)
+        {
+            return Err(UsageError(format!("cannot read standard input: {e}")).into());
+        }
+        if bytes.len() as u64 > cap {
+            return Err(UsageError(format!(
+                "standard input: {}",
+                crate::source::ReadError::TooLarge(cap)
+            ))
+            .into());
+        }
+        let text = match engine::read_text(&name, bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         let kind = crate::discover::kind_of(&name, &text);
         let source = SourceFile::new(name.clone(), text, kind);
         let diagnostics = engine::lint_source(&source, &settings.file);
@@ -260,10 +383,11 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     if !fs_paths.is_empty() {
         let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);
         let (found, errs) = crate::discover::discover(&fs_paths, &exclude);
-        errors.extend(
-            errs.into_iter()
-                .map(|e| format!("{}: {}", e.path.display(), e.message)),
-        );
+        errors.extend(errs.into_iter().map(|e| FileError {
+            path: e.path,
+            message: e.message,
+        }));
+        refuse_linted_outputs(&args, &found)?;
         let mut files = Vec::with_capacity(found.len());
         for c in found {
             let settings = resolver.for_file(&c.path).map_err(config_error)?;
@@ -275,11 +399,12 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
             settings_of.get(p).map(|s| &s.file).unwrap_or(&fallback)
         });
         linted.extend(ok);
-        errors.extend(errs.into_iter().map(|e| e.to_string()));
+        errors.extend(errs);
     }
     for note in resolver.warnings() {
-        eprintln!("wharf: note: {note}");
+        eprintln!("wharf: note: {}", output::terminal_safe(&note));
     }
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
 
     // The rules of every configuration in play, for the SARIF catalogue.
     let mut rules: Vec<&'static Rule> = settings_of
@@ -288,16 +413,9 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         .collect();
     rules.sort_by_key(|r| r.code);
     rules.dedup_by_key(|r| r.code);
-    let report = Report {
-        files: &linted,
-        rules: &rules,
-    };
-    write_reports(&args, &report)?;
+    let report = Report::new(&linted, &rules).with_not_linted(&errors);
     for e in &errors {
-        eprintln!("wharf: error: {e}");
-    }
-    if !errors.is_empty() {
-        return Ok(EXIT_ERROR);
+        eprintln!("wharf: error: {}", output::terminal_safe(&e.to_string()));
     }
     let failing = linted.iter().any(|f| {
         let settings = settings_of.get(&f.source.path);
@@ -306,35 +424,100 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
             None => d.severity.at_least(Severity::Info),
         })
     });
-    Ok(if failing && !args.exit_zero {
+    let code = if !errors.is_empty() {
+        EXIT_ERROR
+    } else if failing && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    };
+    write_reports(&args, &report, code)?;
+    if !errors.is_empty() {
+        // Also for the machine formats, whose documents on standard output keep their shape.
+        eprintln!(
+            "wharf: error: {}; the report covers the others",
+            output::not_linted_text(errors.len())
+        );
+    }
+    Ok(code)
 }
 
-/// Pairs `--format` with `--output` and writes every report.
-fn write_reports(args: &CheckArgs, report: &Report) -> Result<(), UsageError> {
+/// The `--format`/`--output` pairs: each format with its file, or `None` for standard output.
+fn targets(args: &CheckArgs) -> Result<Vec<(Format, Option<&PathBuf>)>, UsageError> {
     if args.output.len() > args.format.len().max(1) {
         return Err(UsageError(
             "more `--output` than `--format` options: give a format for each output file".into(),
         ));
     }
-    let mut targets: Vec<(Format, Option<&PathBuf>)> = Vec::new();
     let formats = if args.format.is_empty() {
         vec![Format::Human]
     } else {
         args.format.clone()
     };
-    for (i, f) in formats.iter().enumerate() {
-        targets.push((*f, args.output.get(i)));
-    }
+    let targets: Vec<_> = formats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, args.output.get(i)))
+        .collect();
     if targets.iter().filter(|(_, o)| o.is_none()).count() > 1 {
         return Err(UsageError(
             "several formats would go to standard output: give an `--output` file for each but one"
                 .into(),
         ));
     }
+    Ok(targets)
+}
+
+/// Refuses the same `--output` file twice (one report would overwrite the other).
+fn check_outputs(args: &CheckArgs) -> Result<(), UsageError> {
+    targets(args)?;
+    let mut seen = Vec::new();
+    for out in &args.output {
+        let id = crate::discover::identity(out);
+        if seen.contains(&id) {
+            return Err(UsageError(format!(
+                "`--output {}` is given twice: each report needs its own file",
+                out.display()
+            )));
+        }
+        seen.push(id);
+    }
+    Ok(())
+}
+
+/// Refuses an `--output` file that is one of the files to lint (it would be overwritten).
+fn refuse_linted_outputs(
+    args: &CheckArgs,
+    found: &[crate::discover::Candidate],
+) -> Result<(), UsageError> {
+    if args.output.is_empty() {
+        return Ok(());
+    }
+    let linted: std::collections::HashSet<PathBuf> = found
+        .iter()
+        .map(|c| crate::discover::identity(&c.path))
+        .collect();
+    for out in &args.output {
+        let id = crate::discover::identity(out);
+        let same_file = std::fs::canonicalize(out).is_ok_and(|real| {
+            found
+                .iter()
+                .any(|c| std::fs::canonicalize(&c.path).is_ok_and(|r| r == real))
+        });
+        if linted.contains(&id) || same_file {
+            return Err(UsageError(format!(
+                "`--output {}` is one of the files to lint: the report would overwrite it",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Pairs `--format` with `--output` and writes every report. `code` is the run's exit code,
+/// kept when standard output turns out to be a closed pipe.
+fn write_reports(args: &CheckArgs, report: &Report, code: i32) -> Result<(), Stop> {
+    let targets = targets(args)?;
     let stdout_tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some();
     for (format, out) in targets {
@@ -359,9 +542,7 @@ fn write_reports(args: &CheckArgs, report: &Report) -> Result<(), UsageError> {
                     crate::discover::io_message(&e)
                 ))
             })?,
-            None => {
-                let _ = std::io::stdout().write_all(&buf);
-            }
+            None => emit_or(&buf, code)?,
         }
     }
     Ok(())

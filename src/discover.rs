@@ -1,7 +1,8 @@
 //! Finding the files to lint: walking directories (honouring .gitignore) and deciding whether a
 //! file is a Dockerfile or a compose file.
 
-use crate::source::FileKind;
+use crate::source::{FileKind, MAX_CONFIG_SIZE, ReadError, describe_file_type, read_regular_file};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
 
 /// The kind a file name implies, or `None` when the name says nothing.
@@ -98,16 +99,29 @@ pub struct DiscoverError {
     pub message: String,
 }
 
-/// Expands the command-line paths into files to lint. Directories are walked (honouring
-/// .gitignore, .ignore and hidden files rules) and only files whose name is a Dockerfile or
-/// compose name are kept; files named explicitly are always kept.
+/// Expands the command-line paths into files to lint. Directories are walked and only files
+/// whose name is a Dockerfile or compose name are kept; files named explicitly are always
+/// kept.
+///
+/// The walk honours `.ignore`, `.gitignore` (inside a git repository) and
+/// `.git/info/exclude`, in the directories walked and in their parents, with the precedence
+/// of ripgrep (`.ignore` over `.gitignore` over `exclude`, deeper files over shallower ones).
+/// wharf reads those files itself with [`read_regular_file`]: a FIFO or a device under an
+/// ignore file's name is reported, never opened for a blocking read.
+///
+/// Symbolic links: a link to a regular file is linted when its name is a Dockerfile or compose
+/// name; links to directories are never followed (so no loops). A file is linted once even
+/// when it is named several times (`. Dockerfile`, `x/Dockerfile ./x/Dockerfile`); the result
+/// is sorted by path.
 pub fn discover(
     paths: &[PathBuf],
     exclude: &dyn Fn(&Path) -> bool,
 ) -> (Vec<Candidate>, Vec<DiscoverError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    for given in paths {
+        let path = &lexical(given);
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -125,44 +139,289 @@ pub fn discover(
             });
             continue;
         }
-        let before = out.len();
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(false)
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
-                    }
-                    let p = e.path();
-                    if exclude(p) {
-                        continue;
-                    }
-                    if let Some(kind) = kind_from_name(p) {
-                        out.push(Candidate {
-                            path: p.to_path_buf(),
-                            kind: Some(kind),
-                        });
-                    }
-                }
-                Err(e) => errors.push(DiscoverError {
-                    path: path.clone(),
-                    message: e.to_string(),
-                }),
-            }
+        if !meta.is_dir() {
+            errors.push(DiscoverError {
+                path: path.clone(),
+                message: ReadError::NotRegular(describe_file_type(meta.file_type())).to_string(),
+            });
+            continue;
         }
-        if out.len() == before {
+        let before = (out.len(), errors.len());
+        walk(path, &cwd, exclude, &mut out, &mut errors);
+        if out.len() == before.0 && errors.len() == before.1 {
             errors.push(DiscoverError {
                 path: path.clone(),
                 message: "no Dockerfile or compose file found in this directory".into(),
             });
         }
     }
+    // One entry per file, under its shortest name, then in path order.
+    let mut keyed: Vec<(PathBuf, Candidate)> =
+        out.into_iter().map(|c| (identity(&c.path), c)).collect();
+    keyed.sort_by(|a, b| {
+        (&a.0, a.1.path.as_os_str().len(), &a.1).cmp(&(&b.0, b.1.path.as_os_str().len(), &b.1))
+    });
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    let mut out: Vec<Candidate> = keyed.into_iter().map(|(_, c)| c).collect();
     out.sort();
-    out.dedup_by(|a, b| a.path == b.path);
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
     (out, errors)
+}
+
+/// `path` without `.` components (`./x/./Dockerfile` is `x/Dockerfile`); `.` stays `.`.
+fn lexical(path: &Path) -> PathBuf {
+    let out: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+/// What makes two names of a file the same file: its resolved directory and its own name
+/// (the name itself is not resolved, so a link named `Dockerfile` stays a file of its own).
+pub fn identity(path: &Path) -> PathBuf {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let dir = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+    match path.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    }
+}
+
+/// Walks one directory given on the command line.
+fn walk(
+    root: &Path,
+    cwd: &Path,
+    exclude: &dyn Fn(&Path) -> bool,
+    out: &mut Vec<Candidate>,
+    errors: &mut Vec<DiscoverError>,
+) {
+    let ignores = std::sync::Arc::new(Ignores::new(root, cwd));
+    let filter = ignores.clone();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(move |e| {
+            e.file_name() != ".git"
+                && !filter.is_ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+        })
+        .build();
+    for entry in walker {
+        let e = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(walk_error(root, &e));
+                continue;
+            }
+        };
+        let Some(t) = e.file_type() else { continue };
+        if t.is_dir() {
+            continue;
+        }
+        let p = e.path();
+        let Some(kind) = kind_from_name(p) else {
+            continue;
+        };
+        // A link counts when it leads to a regular file; a link to a directory is not
+        // followed. Anything else under a Dockerfile or compose name (a FIFO, a device, a
+        // link to one) is kept, so that the reader reports it instead of it being passed over.
+        if t.is_symlink() && std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if exclude(p) {
+            continue;
+        }
+        out.push(Candidate {
+            path: lexical(p),
+            kind: Some(kind),
+        });
+    }
+    errors.extend(ignores.take_errors());
+}
+
+/// One error of the walk, as `path: message` without the path repeated in the message.
+fn walk_error(root: &Path, e: &ignore::Error) -> DiscoverError {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    let message = match e.io_error() {
+        Some(io) => io_message(io),
+        None => {
+            let mut inner = e;
+            while let ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } =
+                inner
+            {
+                inner = err;
+            }
+            inner.to_string()
+        }
+    };
+    DiscoverError {
+        path: lexical(path_of(e).unwrap_or(root)),
+        message,
+    }
+}
+
+/// The ignore files of the directories of one walk, read on demand with the safe reader and
+/// cached per directory.
+struct Ignores {
+    /// The walk's root as given, and the same directory made absolute.
+    root: PathBuf,
+    root_abs: PathBuf,
+    dirs: std::sync::Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<DirIgnores>>>,
+    errors: std::sync::Mutex<Vec<DiscoverError>>,
+}
+
+/// The matchers of one directory.
+#[derive(Default)]
+struct DirIgnores {
+    ignore: Option<Gitignore>,
+    gitignore: Option<Gitignore>,
+    /// `.git/info/exclude`, for the directory that holds `.git`.
+    exclude: Option<Gitignore>,
+    /// The directory holds `.git`: the top of a repository.
+    git_root: bool,
+}
+
+impl Ignores {
+    fn new(root: &Path, cwd: &Path) -> Ignores {
+        let root_abs = crate::config::normalize_path(root, cwd);
+        Ignores {
+            root: root.to_path_buf(),
+            root_abs,
+            dirs: Default::default(),
+            errors: Default::default(),
+        }
+    }
+
+    fn take_errors(&self) -> Vec<DiscoverError> {
+        std::mem::take(&mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Whether a walked entry is ignored. `path` starts with the walk's root.
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let abs = match path.strip_prefix(&self.root) {
+            Ok(rel) if rel.as_os_str().is_empty() => return false,
+            Ok(rel) => self.root_abs.join(rel),
+            Err(_) => return false,
+        };
+        let dirs: Vec<std::sync::Arc<DirIgnores>> =
+            abs.ancestors().skip(1).map(|d| self.dir(d)).collect();
+        // Precedence as ripgrep's: the kind of file first, then the deepest directory.
+        let ignore = dirs.iter().map(|d| d.ignore.as_ref());
+        if let Some(ignored) = first_match(ignore, &abs, is_dir) {
+            return ignored;
+        }
+        // Git's files apply only inside a repository, and not above its top.
+        let Some(top) = dirs.iter().position(|d| d.git_root) else {
+            return false;
+        };
+        let repo = &dirs[..=top];
+        if let Some(ignored) = first_match(repo.iter().map(|d| d.gitignore.as_ref()), &abs, is_dir)
+        {
+            return ignored;
+        }
+        first_match(repo.iter().map(|d| d.exclude.as_ref()), &abs, is_dir).unwrap_or(false)
+    }
+
+    fn dir(&self, dir: &Path) -> std::sync::Arc<DirIgnores> {
+        if let Some(d) = self.dirs.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
+            return d.clone();
+        }
+        let git_root = std::fs::symlink_metadata(dir.join(".git")).is_ok();
+        let loaded = std::sync::Arc::new(DirIgnores {
+            ignore: self.load(dir, &dir.join(".ignore")),
+            gitignore: self.load(dir, &dir.join(".gitignore")),
+            exclude: if git_root {
+                self.load(dir, &dir.join(".git").join("info").join("exclude"))
+            } else {
+                None
+            },
+            git_root,
+        });
+        self.dirs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    /// Reads one ignore file; `None` when it does not exist. A file that cannot be read
+    /// safely (a FIFO, a device, too large) or holds a bad pattern is an error of the run.
+    fn load(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
+        let report = |message: String| {
+            let shown = match file.strip_prefix(&self.root_abs) {
+                Ok(rel) => self.root.join(rel),
+                Err(_) => file.to_path_buf(),
+            };
+            self.errors
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(DiscoverError {
+                    path: lexical(&shown),
+                    message,
+                });
+        };
+        let bytes = match read_regular_file(file, MAX_CONFIG_SIZE) {
+            Ok(b) => b,
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            // A path component that is not a directory (`.git` as a file, in a worktree).
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                return None;
+            }
+            Err(e) => {
+                report(format!("ignore file not read: {e}"));
+                return None;
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut builder = GitignoreBuilder::new(dir);
+        for line in text.lines() {
+            if let Err(e) = builder.add_line(Some(file.to_path_buf()), line) {
+                report(format!("ignore file not read: {e}"));
+                return None;
+            }
+        }
+        match builder.build() {
+            Ok(g) => Some(g),
+            Err(e) => {
+                report(format!("ignore file not read: {e}"));
+                None
+            }
+        }
+    }
+}
+
+/// The verdict of the first matcher that matches, in order: `Some(true)` ignored,
+/// `Some(false)` re-included by a `!` pattern.
+fn first_match<'a>(
+    matchers: impl Iterator<Item = Option<&'a Gitignore>>,
+    path: &Path,
+    is_dir: bool,
+) -> Option<bool> {
+    for m in matchers.flatten() {
+        match m.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return Some(true),
+            ignore::Match::Whitelist(_) => return Some(false),
+            ignore::Match::None => {}
+        }
+    }
+    None
 }
 
 /// A short, lowercase description of an I/O error.

@@ -7,7 +7,9 @@ use crate::dockerfile::{self, Dockerfile};
 use crate::output::LintedFile;
 use crate::rule::{Check, Context, Rule};
 use crate::settings::RuleSettings;
-use crate::source::{FileKind, LineIndex, SourceFile};
+use crate::source::{
+    DEFAULT_MAX_FILE_SIZE, FileKind, LineIndex, ReadError, SourceFile, read_regular_file,
+};
 use crate::suppress::{self, SuppressOptions};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -23,6 +25,9 @@ pub struct FileSettings {
     pub rule_settings: RuleSettings,
     /// How inline suppression comments are read.
     pub suppress: SuppressOptions,
+    /// Files larger than this many bytes are not linted (an error for that file); `None` is
+    /// [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
 }
 
 /// A parsed file, whichever its kind.
@@ -139,7 +144,9 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
         path: path.to_path_buf(),
         message,
     };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    // The whole file: a NUL anywhere means it is not text (a NUL at byte 9,000 would
+    // otherwise be linted and echoed to the terminal).
+    if bytes.contains(&0) {
         return Err(err("binary file (contains NUL bytes)".into()));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -157,6 +164,21 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
     })
 }
 
+/// Reads a file to lint: a regular file (or a link to one) of at most `max_size` bytes
+/// ([`DEFAULT_MAX_FILE_SIZE`] when `None`).
+pub fn read_linted_file(path: &Path, max_size: Option<u64>) -> Result<Vec<u8>, FileError> {
+    let cap = max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    read_regular_file(path, cap).map_err(|e| FileError {
+        path: path.to_path_buf(),
+        message: match e {
+            ReadError::TooLarge(_) => {
+                format!("{e} (raise it with --max-file-size or `max-file-size` in wharf.toml)")
+            }
+            e => e.to_string(),
+        },
+    })
+}
+
 /// Reads and lints a set of files in parallel. `settings_for` picks the settings of each file
 /// (the nearest configuration file may differ per directory). The result is sorted by path.
 pub fn lint_files<'s>(
@@ -166,14 +188,12 @@ pub fn lint_files<'s>(
     let results: Vec<Result<LintedFile, FileError>> = files
         .par_iter()
         .map(|(path, kind)| {
-            let bytes = std::fs::read(path).map_err(|e| FileError {
-                path: path.clone(),
-                message: crate::discover::io_message(&e),
-            })?;
+            let settings = settings_for(path);
+            let bytes = read_linted_file(path, settings.max_file_size)?;
             let text = read_text(path, bytes)?;
             let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
             let source = SourceFile::new(path.clone(), text, kind);
-            let diagnostics = lint_source(&source, settings_for(path));
+            let diagnostics = lint_source(&source, settings);
             Ok(LintedFile {
                 line_index: LineIndex::new(&source.text),
                 source,

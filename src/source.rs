@@ -102,11 +102,16 @@ impl SourceFile {
     }
 }
 
+/// The length of a UTF-8 byte order mark, in bytes.
+const BOM_LEN: usize = 3;
+
 /// Byte offset -> (line, column) conversion. Lines and columns are 1-based; columns count
 /// Unicode scalar values, so a tab or a multi-byte character is one column.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// The text starts with a UTF-8 byte order mark, which is not a column.
+    bom: bool,
 }
 
 /// A 1-based line and column.
@@ -124,7 +129,10 @@ impl LineIndex {
                 line_starts.push(i as u32 + 1);
             }
         }
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            bom: text.starts_with('\u{feff}'),
+        }
     }
 
     /// The 0-based line that contains `offset`.
@@ -151,7 +159,10 @@ impl LineIndex {
             offset -= 1;
         }
         let line0 = self.line_of(offset as u32);
-        let start = self.line_starts[line0] as usize;
+        let mut start = self.line_starts[line0] as usize;
+        if line0 == 0 && self.bom && offset >= BOM_LEN {
+            start = BOM_LEN;
+        }
         let column = text[start..offset].chars().count() as u32 + 1;
         LineCol {
             line: line0 as u32 + 1,
@@ -265,6 +276,147 @@ impl MappedText {
     }
 }
 
+/// The default limit on the size of a linted file (`--max-file-size`, `max-file-size`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// The limit on the size of a configuration or ignore file.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// Why a file could not be read by [`read_regular_file`].
+#[derive(Debug)]
+pub enum ReadError {
+    /// The path names something other than a regular file (after following symbolic links);
+    /// the text says what, e.g. `a FIFO`.
+    NotRegular(&'static str),
+    /// The file is larger than the limit, in bytes.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotRegular(what) => write!(f, "not a regular file ({what})"),
+            ReadError::TooLarge(limit) => {
+                write!(
+                    f,
+                    "file is larger than the limit of {}",
+                    format_size(*limit)
+                )
+            }
+            ReadError::Io(e) => f.write_str(&crate::discover::io_message(e)),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// What a file type is, in words, for "not a regular file (a FIFO)".
+pub fn describe_file_type(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads a whole file, refusing anything that is not a regular file and anything larger than
+/// `cap` bytes. Symbolic links are followed, so a link to a regular file reads that file. It
+/// never blocks: the type is checked before opening, the file is opened non-blocking (a FIFO
+/// swapped in between cannot stall the open), and the type is checked again on the open file.
+/// Every file wharf reads goes through here: linted files, configuration and ignore files.
+pub fn read_regular_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(describe_file_type(meta.file_type())));
+    }
+    if meta.len() > cap {
+        return Err(ReadError::TooLarge(cap));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(describe_file_type(meta.file_type())));
+    }
+    // The size may change between the check and the read: the read itself is bounded too.
+    let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadError::TooLarge(cap));
+    }
+    Ok(bytes)
+}
+
+/// A size in bytes as people write it: `10 MiB`, `512 KiB`, `100 bytes`.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Parses a size: a number of bytes, optionally followed by `K`, `KiB`, `M`, `MiB`, `G` or
+/// `GiB` (binary units, any case, with or without a space).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("invalid size `{text}`: expected a number such as 10MiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "invalid size unit in `{text}`: expected KiB, MiB or GiB"
+            ));
+        }
+    };
+    let size = n
+        .checked_mul(factor)
+        .filter(|&s| s <= u64::from(u32::MAX))
+        .ok_or_else(|| format!("size `{text}` is too large: the limit is 4 GiB"))?;
+    if size == 0 {
+        return Err("the size limit must be greater than zero".into());
+    }
+    Ok(size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +429,16 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), LineCol { line: 2, column: 1 });
         assert_eq!(idx.line_col(text, 5), LineCol { line: 2, column: 2 });
         assert_eq!(idx.line_col(text, 4), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let text = "\u{feff}FROM a\nRUN b";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 8), LineCol { line: 1, column: 6 });
+        assert_eq!(idx.line_col(text, 10), LineCol { line: 2, column: 1 });
     }
 
     #[test]
@@ -293,5 +455,43 @@ mod tests {
         assert_eq!(sub.text, "   b");
         assert_eq!(sub.span(3, 4).text(file), "b");
         assert_eq!(sub.span(0, 1), Span::new(5, 6));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512 k"), Ok(512 << 10));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("10 parsecs").is_err());
+        assert!(parse_size("5GiB").is_err());
+        assert_eq!(format_size(10 << 20), "10 MiB");
+        assert_eq!(format_size(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn reader_refuses_special_files_and_caps() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, "abcdef").unwrap();
+        assert_eq!(read_regular_file(&p, 6).unwrap(), b"abcdef");
+        assert!(matches!(
+            read_regular_file(&p, 5),
+            Err(ReadError::TooLarge(5))
+        ));
+        assert!(matches!(
+            read_regular_file(dir.path(), 5),
+            Err(ReadError::NotRegular("a directory"))
+        ));
+        #[cfg(unix)]
+        {
+            let e = read_regular_file(std::path::Path::new("/dev/zero"), 5).unwrap_err();
+            assert_eq!(e.to_string(), "not a regular file (a character device)");
+            let fifo = dir.path().join("fifo");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(made.unwrap().success());
+            let e = read_regular_file(&fifo, 5).unwrap_err();
+            assert_eq!(e.to_string(), "not a regular file (a FIFO)");
+        }
     }
 }

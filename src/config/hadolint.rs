@@ -1,9 +1,9 @@
 //! hadolint's configuration, for migration: `.hadolint.yaml` / `.hadolint.yml` and the
 //! `HADOLINT_*` environment variables, mapped onto a [`Layer`].
 
+use super::Layer;
 use super::error::{ConfigError, closest};
 use super::yaml::{self, Pos, error_at};
-use super::{Layer, wharf_toml::is_shellcheck_code};
 use crate::diagnostic::Severity;
 use crate::registry;
 use crate::rule::Rule;
@@ -58,17 +58,22 @@ fn code(
     warnings: &mut Vec<String>,
 ) -> Result<Code, (String, Option<&'static str>)> {
     let t = text.trim();
-    if is_shellcheck_code(t) {
-        return Ok(Code::Skip);
-    }
     if let Some(rule) = registry::find(t) {
         return Ok(Code::Rule(rule));
     }
+    if let Some(foreign) = registry::foreign(t) {
+        let note = super::foreign_note(&where_(), t, foreign);
+        if !warnings.contains(&note) {
+            warnings.push(note);
+        }
+        return Ok(Code::Skip);
+    }
+    // Retired hadolint codes (DL3005, ...) still appear in old configurations.
     if HADOLINT_CODES.contains(&t) {
-        warnings.push(format!(
-            "{}: wharf has no rule {t} (yet); the entry is skipped",
-            where_()
-        ));
+        let note = super::foreign_note(&where_(), t, registry::Foreign::Hadolint);
+        if !warnings.contains(&note) {
+            warnings.push(note);
+        }
         return Ok(Code::Skip);
     }
     Err((

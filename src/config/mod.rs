@@ -23,6 +23,7 @@ use crate::engine::FileSettings;
 use crate::registry;
 use crate::rule::Rule;
 use crate::settings::{LabelType, RuleSettings};
+use crate::source::{MAX_CONFIG_SIZE, ReadError};
 use crate::suppress::SuppressOptions;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -66,6 +67,8 @@ pub struct CliOverrides {
     pub config: Option<PathBuf>,
     /// `--isolated`: read no configuration file and no `HADOLINT_*` variable.
     pub isolated: bool,
+    /// `--max-file-size`, in bytes.
+    pub max_file_size: Option<u64>,
 }
 
 /// ShellCheck settings: parsed and kept; wharf does not run ShellCheck yet.
@@ -131,18 +134,46 @@ pub(crate) struct Layer {
     pub disable_ignore_pragma: Option<bool>,
     pub no_fail: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
+    /// The size limit of linted files, in bytes.
+    pub max_file_size: Option<u64>,
 }
 
-/// The rules a selector names, or an error message and a suggestion.
+/// The rules a selector names, or an error message and a suggestion. A hadolint or ShellCheck
+/// code that wharf does not implement names no rule: it is accepted with a note in `warnings`
+/// (`where_` says where it was read), so that configurations written for those tools keep
+/// working. Only codes no tool knows are errors.
 pub(crate) fn resolve_selector(
     sel: &str,
+    where_: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<&'static Rule>, (String, Option<&'static str>)> {
-    registry::matching(sel).ok_or_else(|| {
-        (
-            format!("unknown rule selector `{sel}`"),
-            registry::suggest(sel),
-        )
-    })
+    if let Some(rules) = registry::matching(sel) {
+        return Ok(rules);
+    }
+    if let Some(foreign) = registry::foreign(sel) {
+        let note = foreign_note(where_, sel.trim(), foreign);
+        if !warnings.contains(&note) {
+            warnings.push(note);
+        }
+        return Ok(Vec::new());
+    }
+    Err((
+        format!("unknown rule selector `{sel}`"),
+        registry::suggest(sel),
+    ))
+}
+
+/// The note for a code of another tool that wharf has no rule for.
+pub(crate) fn foreign_note(where_: &str, code: &str, foreign: registry::Foreign) -> String {
+    let code = code.to_ascii_uppercase();
+    match foreign {
+        registry::Foreign::Hadolint => {
+            format!("{where_}: wharf has no rule {code} (yet); the entry is skipped")
+        }
+        registry::Foreign::ShellCheck => format!(
+            "{where_}: {code} is a ShellCheck code; wharf does not run ShellCheck, so the entry has no effect"
+        ),
+    }
 }
 
 /// A glob of `exclude` or `per-file-ignores`, relative to a base directory.
@@ -275,9 +306,25 @@ struct Loaded {
 /// Reads and validates one configuration file. `base` is the directory its globs are
 /// relative to. Notes about things skipped on purpose go to `warnings`.
 fn load_file(path: &Path, base: &Path, warnings: &mut Vec<String>) -> Result<Layer, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::file(path, crate::discover::io_message(&e)))?;
+    let text = read_config_text(path)?;
     load_text(path, &text, base, warnings)
+}
+
+/// Reads a configuration file: a regular file (or a link to one) of at most
+/// [`MAX_CONFIG_SIZE`], in UTF-8. A FIFO or a device is refused without being opened for a
+/// blocking read.
+pub(crate) fn read_config_text(path: &Path) -> Result<String, ConfigError> {
+    let bytes = crate::source::read_regular_file(path, MAX_CONFIG_SIZE).map_err(|e| {
+        let message = match e {
+            ReadError::TooLarge(limit) => format!(
+                "configuration file is larger than the limit of {}",
+                crate::source::format_size(limit)
+            ),
+            e => e.to_string(),
+        };
+        ConfigError::file(path, message)
+    })?;
+    String::from_utf8(bytes).map_err(|_| ConfigError::file(path, "not valid UTF-8"))
 }
 
 fn load_text(
@@ -287,7 +334,7 @@ fn load_text(
     warnings: &mut Vec<String>,
 ) -> Result<Layer, ConfigError> {
     match kind_of_config(path) {
-        ConfigKind::Wharf => wharf_toml::load(path, text, base),
+        ConfigKind::Wharf => wharf_toml::load(path, text, base, warnings),
         ConfigKind::Hadolint => hadolint::load(path, text, warnings),
         ConfigKind::Dclint => dclint::load(path, text, base, warnings),
     }
@@ -412,16 +459,18 @@ impl Resolver {
                 "cannot be combined with --config",
             ));
         }
-        let flag_rules = |flag: &str, list: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
-            let mut out = Vec::new();
-            for s in list {
-                out.extend(
-                    resolve_selector(s)
-                        .map_err(|(m, h)| ConfigError::file(Path::new(flag), m).with_help(h))?,
-                );
-            }
-            Ok(out)
-        };
+        let mut state = State::default();
+        let mut flag_rules =
+            |flag: &str, list: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
+                let mut out = Vec::new();
+                for s in list {
+                    out.extend(
+                        resolve_selector(s, flag, &mut state.warnings)
+                            .map_err(|(m, h)| ConfigError::file(Path::new(flag), m).with_help(h))?,
+                    );
+                }
+                Ok(out)
+            };
         let cli_layer = Layer {
             select: if cli.select.is_empty() {
                 None
@@ -431,9 +480,9 @@ impl Resolver {
             extend_select: flag_rules("--extend-select", &cli.extend_select)?,
             ignore: flag_rules("--ignore", &cli.ignore)?,
             failure_threshold: cli.failure_threshold,
+            max_file_size: cli.max_file_size,
             ..Layer::default()
         };
-        let mut state = State::default();
         let env_layer = if cli.isolated {
             Layer::default()
         } else {
@@ -551,7 +600,9 @@ impl Resolver {
         let present: Vec<PathBuf> = names
             .iter()
             .map(|n| dir.join(n))
-            .filter(|p| p.is_file())
+            // Whatever the type: a FIFO or a device under a configuration name is an error
+            // from the reader, not a file silently passed over.
+            .filter(|p| std::fs::symlink_metadata(p).is_ok())
             .collect();
         let Some(path) = present.first() else {
             return Ok(None);
@@ -590,7 +641,9 @@ impl Resolver {
         let mut disable_ignore_pragma = false;
         let mut no_fail = false;
         let mut shellcheck = ShellcheckSettings::default();
+        let mut max_file_size = None;
         for layer in layers {
+            max_file_size = layer.max_file_size.or(max_file_size);
             if let Some(sel) = &layer.select {
                 rules = sel.clone();
             }
@@ -621,6 +674,7 @@ impl Resolver {
                 suppress: SuppressOptions {
                     disable_hadolint_pragmas: disable_ignore_pragma,
                 },
+                max_file_size,
             },
             failure_threshold: threshold,
             disable_ignore_pragma,

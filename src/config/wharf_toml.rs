@@ -47,11 +47,23 @@ pub struct WharfToml {
     pub disable_ignore_pragma: Option<bool>,
     /// Always exit with code 0 when the files could be linted, whatever the findings.
     pub no_fail: Option<bool>,
+    /// Files larger than this are not linted (each is reported as an error): a number of
+    /// bytes or a string such as `"20MiB"` (default: 10 MiB).
+    #[schemars(with = "Option<SizeToml>")]
+    pub max_file_size: Option<Spanned<SizeToml>>,
     /// Options of configurable rules, by rule code or name.
     pub rules: Option<RulesTable>,
     /// ShellCheck settings: `false` to turn it off, or a table. Accepted and kept; wharf does
     /// not run ShellCheck yet.
     pub shellcheck: Option<ShellcheckToml>,
+}
+
+/// A size: bytes, or a string with a binary unit (`"512KiB"`, `"20MiB"`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SizeToml {
+    Bytes(u64),
+    Text(String),
 }
 
 /// A severity level.
@@ -191,9 +203,14 @@ impl<'de> Deserialize<'de> for ShellcheckToml {
 }
 
 /// Reads a wharf.toml text into a layer. `base` is the directory globs are relative to.
-pub(crate) fn load(path: &Path, text: &str, base: &Path) -> Result<Layer, ConfigError> {
+pub(crate) fn load(
+    path: &Path,
+    text: &str,
+    base: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, ConfigError> {
     let file: WharfToml = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-    to_layer(path, text, base, file)
+    to_layer(path, text, base, file, warnings)
 }
 
 /// A toml/serde error, with serde's wording turned into ours and a did-you-mean.
@@ -228,15 +245,27 @@ pub(crate) fn reword_serde_message(raw: &str) -> (String, Option<String>) {
     (raw.to_string(), None)
 }
 
-fn to_layer(path: &Path, text: &str, base: &Path, file: WharfToml) -> Result<Layer, ConfigError> {
+fn to_layer(
+    path: &Path,
+    text: &str,
+    base: &Path,
+    file: WharfToml,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, ConfigError> {
     let err =
         |span: std::ops::Range<usize>, msg: String| ConfigError::at(path, text, span.start, msg);
-    let selectors = |list: &Option<Vec<Spanned<String>>>| -> Result<_, ConfigError> {
+    // A selector, resolved; a hadolint or ShellCheck code wharf lacks becomes a note.
+    let mut selector =
+        |s: &Spanned<String>| -> Result<Vec<&'static crate::rule::Rule>, ConfigError> {
+            let at = ConfigError::at(path, text, s.span().start, String::new());
+            let where_ = format!("{}:{}:{}", path.display(), at.line, at.column);
+            resolve_selector(s.get_ref(), &where_, warnings)
+                .map_err(|(m, h)| err(s.span(), m).with_help(h))
+        };
+    let mut selectors = |list: &Option<Vec<Spanned<String>>>| -> Result<_, ConfigError> {
         let mut out = Vec::new();
         for s in list.iter().flatten() {
-            out.extend(
-                resolve_selector(s.get_ref()).map_err(|(m, h)| err(s.span(), m).with_help(h))?,
-            );
+            out.extend(selector(s)?);
         }
         Ok(out)
     };
@@ -252,9 +281,19 @@ fn to_layer(path: &Path, text: &str, base: &Path, file: WharfToml) -> Result<Lay
         no_fail: file.no_fail,
         ..Layer::default()
     };
+    let max_file_size = match &file.max_file_size {
+        Some(size) => Some(
+            match size.get_ref() {
+                SizeToml::Bytes(n) => crate::source::parse_size(&n.to_string()),
+                SizeToml::Text(t) => crate::source::parse_size(t),
+            }
+            .map_err(|m| err(size.span(), m))?,
+        ),
+        None => None,
+    };
+    layer.max_file_size = max_file_size;
     for (key, sev) in file.severity.iter().flatten() {
-        let rules =
-            resolve_selector(key.get_ref()).map_err(|(m, h)| err(key.span(), m).with_help(h))?;
+        let rules = selector(key)?;
         layer
             .severity
             .extend(rules.into_iter().map(|r| (r.code, Severity::from(*sev))));
@@ -268,9 +307,7 @@ fn to_layer(path: &Path, text: &str, base: &Path, file: WharfToml) -> Result<Lay
         let pattern = Pattern::new(pat.get_ref(), base).map_err(|m| err(pat.span(), m))?;
         let mut rules = Vec::new();
         for c in codes {
-            rules.extend(
-                resolve_selector(c.get_ref()).map_err(|(m, h)| err(c.span(), m).with_help(h))?,
-            );
+            rules.extend(selector(c)?);
         }
         layer.per_file_ignores.push((pattern, rules));
     }

@@ -33,5 +33,20 @@ pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()
         }
         writeln!(w, "  </file>")?;
     }
+    // A file that could not be linted: a file-level error (line 0, as checkstyle's own
+    // file-level checks).
+    for e in report.not_linted {
+        writeln!(
+            w,
+            r#"  <file name="{}">"#,
+            xml_escape(&super::display_path(&e.path), true)
+        )?;
+        writeln!(
+            w,
+            r#"    <error line="0" severity="error" message="{}" source="wharf.not-linted"/>"#,
+            xml_escape(&format!("could not be linted: {}", e.message), true)
+        )?;
+        writeln!(w, "  </file>")?;
+    }
     writeln!(w, "</checkstyle>")
 }

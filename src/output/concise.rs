@@ -6,7 +6,7 @@
 
 use super::gnu::one_line;
 use super::human::{paint, style};
-use super::{OutputOptions, Report, summary};
+use super::{OutputOptions, Report, summary, terminal_safe};
 use std::io;
 
 pub(super) fn write(
@@ -14,8 +14,21 @@ pub(super) fn write(
     opts: &OutputOptions,
     w: &mut dyn io::Write,
 ) -> io::Result<()> {
+    for e in report.not_linted {
+        writeln!(
+            w,
+            "{}: {} could not be linted: {}",
+            paint(
+                opts.color,
+                style::BOLD,
+                &terminal_safe(&super::display_path(&e.path))
+            ),
+            paint(opts.color, style::RED, "error"),
+            terminal_safe(&one_line(&e.message))
+        )?;
+    }
     for file in report.files {
-        let path = file.display_path();
+        let path = terminal_safe(&file.display_path()).into_owned();
         for d in &file.diagnostics {
             let (start, _) = file.range(d.span);
             writeln!(
@@ -25,7 +38,7 @@ pub(super) fn write(
                 start.line,
                 start.column,
                 paint(opts.color, style::severity(d.severity), d.code),
-                one_line(&d.message)
+                terminal_safe(&one_line(&d.message))
             )?;
         }
     }

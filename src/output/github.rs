@@ -44,6 +44,14 @@ fn escape_property(s: &str) -> String {
 }
 
 pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
+    for e in report.not_linted {
+        writeln!(
+            w,
+            "::error file={},title=wharf::{}",
+            escape_property(&super::display_path(&e.path)),
+            escape_data(&format!("could not be linted: {}", e.message)),
+        )?;
+    }
     for file in report.files {
         let path = escape_property(&file.display_path());
         for d in &file.diagnostics {

@@ -67,6 +67,20 @@ pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()
             });
         }
     }
+    for e in report.not_linted {
+        let path = super::display_path(&e.path);
+        let fingerprint = fnv1a64(&[b"not-linted", path.as_bytes()]);
+        issues.push(Issue {
+            description: format!("could not be linted: {}", e.message),
+            check_name: "not-linted",
+            fingerprint: format!("{fingerprint:016x}"),
+            severity: "major",
+            location: Location {
+                path,
+                lines: Lines { begin: 1, end: 1 },
+            },
+        });
+    }
     serde_json::to_writer_pretty(&mut *w, &issues)?;
     writeln!(w)
 }

@@ -8,12 +8,20 @@
 //! The severity word is `error`, `warning`, or `info` for info and style (a word that editors
 //! know; an unknown word would be taken as an error).
 
-use super::{Report, xml_severity};
+use super::{Report, display_path, terminal_safe, xml_severity};
 use std::io;
 
 pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
+    for e in report.not_linted {
+        writeln!(
+            w,
+            "{}: error: {} [not-linted]",
+            terminal_safe(&display_path(&e.path)),
+            terminal_safe(&one_line(&e.message))
+        )?;
+    }
     for file in report.files {
-        let path = file.display_path();
+        let path = terminal_safe(&file.display_path()).into_owned();
         for d in &file.diagnostics {
             let (start, _) = file.range(d.span);
             writeln!(
@@ -22,7 +30,7 @@ pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()
                 start.line,
                 start.column,
                 xml_severity(d.severity),
-                one_line(&d.message),
+                terminal_safe(&one_line(&d.message)),
                 d.code
             )?;
         }

@@ -22,7 +22,7 @@
 //! Colour only when [`OutputOptions::color`] says so; without it the output is plain unicode
 //! and fully deterministic (the width is fixed by [`OutputOptions::width`]).
 
-use super::{LintedFile, OutputOptions, Report, summary};
+use super::{LintedFile, OutputOptions, Report, summary, terminal_safe};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::source::Span;
 use miette::{
@@ -63,61 +63,144 @@ pub(super) fn paint(color: bool, style: &str, text: &str) -> String {
     }
 }
 
-/// A span made safe for miette: inside the text and on character boundaries.
-fn clamp(span: Span, text: &str) -> SourceSpan {
-    let fit = |offset: u32| {
-        let mut o = (offset as usize).min(text.len());
-        while !text.is_char_boundary(o) {
-            o -= 1;
-        }
-        o
-    };
-    let start = fit(span.start);
-    let end = fit(span.end).max(start);
-    SourceSpan::from((start, end - start))
-}
+/// The lines of context miette shows around a label; the excerpt holds at least these.
+const CONTEXT_LINES: usize = 1;
 
-/// A file's text as miette reads it: with the file's name in the snippet header when it is not
-/// the diagnostic's own file (`╭─[compose.yaml:4:7]`), and with columns counted in characters
-/// like everywhere else in wharf (miette counts bytes).
+/// A window of a file's text around the spans of one report, made safe for a terminal, with
+/// the map from file offsets to window offsets. miette scans the text it is given from the
+/// start for every report, so handing it the whole file would cost findings × file size; the
+/// window keeps rendering linear in the output.
 #[derive(Debug)]
-struct Source<'a> {
-    name: Option<String>,
-    text: &'a str,
+struct Excerpt {
+    /// The escaped text of whole lines.
+    text: String,
+    /// The file offset the window starts at, and its 0-based line.
+    start: usize,
+    first_line: usize,
+    /// The characters replaced (escaped, or a byte order mark dropped), in order.
+    shifts: Vec<Replaced>,
 }
 
-impl SourceCode for Source<'_> {
+/// One replaced character: where it was in the file and where its replacement is.
+#[derive(Debug)]
+struct Replaced {
+    file: std::ops::Range<usize>,
+    window: std::ops::Range<usize>,
+}
+
+impl Excerpt {
+    /// The window of `file` that covers `spans` and the context lines around them.
+    fn new(file: &LintedFile, spans: &[Span]) -> Excerpt {
+        let text = file.source.text.as_str();
+        let index = &file.line_index;
+        let lo = spans.iter().map(|s| s.start).min().unwrap_or(0);
+        let hi = spans.iter().map(|s| s.end).max().unwrap_or(0);
+        let first_line = index
+            .line_of(lo.min(text.len() as u32))
+            .saturating_sub(CONTEXT_LINES);
+        let last_line = index.line_of(hi.min(text.len() as u32)) + CONTEXT_LINES + 1;
+        let start = index.line_start(first_line) as usize;
+        let end = if last_line < index.line_count() {
+            index.line_start(last_line) as usize
+        } else {
+            text.len()
+        };
+        let window = &text[start..end.max(start)];
+        let mut out = String::with_capacity(window.len());
+        let mut shifts = Vec::new();
+        let mut chars = window.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let crlf = c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n');
+            let bom = c == '\u{feff}' && start + i == 0;
+            let from = out.len();
+            if bom {
+                // Not a column, and nothing to show.
+            } else if super::is_unsafe_char(c) && !crlf {
+                super::escape_char(c, &mut out);
+            } else {
+                out.push(c);
+                continue;
+            }
+            shifts.push(Replaced {
+                file: start + i..start + i + c.len_utf8(),
+                window: from..out.len(),
+            });
+        }
+        Excerpt {
+            text: out,
+            start,
+            first_line,
+            shifts,
+        }
+    }
+
+    /// The window offset of a file offset (an offset inside a replaced character maps to the
+    /// start of its replacement).
+    fn map(&self, offset: usize) -> usize {
+        let offset = offset.max(self.start);
+        let i = self.shifts.partition_point(|r| r.file.start <= offset);
+        let mapped = match i.checked_sub(1).map(|j| &self.shifts[j]) {
+            None => offset - self.start,
+            Some(r) if offset < r.file.end => r.window.start,
+            Some(r) => r.window.end + (offset - r.file.end),
+        };
+        mapped.min(self.text.len())
+    }
+
+    /// A file span as miette's span in the window.
+    fn span(&self, span: Span, file_text: &str) -> SourceSpan {
+        let fit = |offset: u32| {
+            let mut o = (offset as usize).min(file_text.len());
+            while !file_text.is_char_boundary(o) {
+                o -= 1;
+            }
+            o
+        };
+        let start = self.map(fit(span.start));
+        let end = self.map(fit(span.end)).max(start);
+        SourceSpan::from((start, end - start))
+    }
+}
+
+/// A file's text as miette reads it: an [`Excerpt`], with the file's name in the snippet
+/// header when it is not the diagnostic's own file (`╭─[compose.yaml:4:7]`), and with columns
+/// counted in characters like everywhere else in wharf (miette counts bytes).
+#[derive(Debug)]
+struct Source {
+    name: Option<String>,
+    excerpt: Excerpt,
+}
+
+impl SourceCode for Source {
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        let offset = inner.span().offset();
-        let line_start = self
-            .text
+        let text = self.excerpt.text.as_str();
+        let inner = text.read_span(span, context_lines_before, context_lines_after)?;
+        let offset = span.offset().min(text.len());
+        let line_start = text
             .get(..offset)
             .map_or(0, |before| before.rfind('\n').map_or(0, |i| i + 1));
-        let column = self
-            .text
+        let column = text
             .get(line_start..offset)
             .map_or(inner.column(), |s| s.chars().count());
+        let line = inner.line() + self.excerpt.first_line;
         let contents = match &self.name {
             Some(name) => MietteSpanContents::new_named(
                 name.clone(),
                 inner.data(),
                 *inner.span(),
-                inner.line(),
+                line,
                 column,
                 inner.line_count(),
             ),
             None => MietteSpanContents::new(
                 inner.data(),
                 *inner.span(),
-                inner.line(),
+                line,
                 column,
                 inner.line_count(),
             ),
@@ -129,21 +212,21 @@ impl SourceCode for Source<'_> {
 /// A related location in another file, rendered by miette after the main report, with its own
 /// snippet when the file is part of the report.
 #[derive(Debug)]
-struct RelatedNote<'a> {
+struct RelatedNote {
     message: String,
-    source: Option<Source<'a>>,
+    source: Option<Source>,
     span: SourceSpan,
 }
 
-impl fmt::Display for RelatedNote<'_> {
+impl fmt::Display for RelatedNote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for RelatedNote<'_> {}
+impl std::error::Error for RelatedNote {}
 
-impl miette::Diagnostic for RelatedNote<'_> {
+impl miette::Diagnostic for RelatedNote {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }
@@ -162,31 +245,33 @@ impl miette::Diagnostic for RelatedNote<'_> {
 
 /// One diagnostic as miette sees it.
 #[derive(Debug)]
-struct Rendered<'a> {
+struct Rendered {
     /// What miette prints after the severity icon.
     title: String,
     severity: miette::Severity,
-    help: Option<&'a str>,
-    source: Source<'a>,
+    help: Option<String>,
+    source: Source,
     labels: Vec<LabeledSpan>,
-    related: Vec<RelatedNote<'a>>,
+    related: Vec<RelatedNote>,
 }
 
-impl fmt::Display for Rendered<'_> {
+impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.title)
     }
 }
 
-impl std::error::Error for Rendered<'_> {}
+impl std::error::Error for Rendered {}
 
-impl miette::Diagnostic for Rendered<'_> {
+impl miette::Diagnostic for Rendered {
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -206,42 +291,56 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn to_miette<'a>(report: &Report<'a>, file: &'a LintedFile, d: &'a Diagnostic) -> Rendered<'a> {
+fn to_miette<'a>(report: &Report<'a>, file: &'a LintedFile, d: &'a Diagnostic) -> Rendered {
     let text = file.source.text.as_str();
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        None,
-        clamp(d.span, text),
-    )];
+    // The labels in this file, then the notes about other files.
+    let mut here = vec![(d.span, None)];
     let mut related = Vec::new();
     for r in &d.related {
         let resolved = report.resolve_related(file, r);
+        let message = terminal_safe(&r.message).into_owned();
         match resolved.file {
-            Some(f) if std::ptr::eq(f, file) => {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    clamp(r.span, text),
-                ));
+            Some(f) if std::ptr::eq(f, file) => here.push((r.span, Some(message))),
+            Some(f) => {
+                let excerpt = Excerpt::new(f, &[r.span]);
+                related.push(RelatedNote {
+                    message: format!("note: {message}"),
+                    span: excerpt.span(r.span, &f.source.text),
+                    source: Some(Source {
+                        name: Some(terminal_safe(&resolved.path).into_owned()),
+                        excerpt,
+                    }),
+                })
             }
-            Some(f) => related.push(RelatedNote {
-                message: format!("note: {}", r.message),
-                span: clamp(r.span, &f.source.text),
-                source: Some(Source {
-                    name: Some(resolved.path),
-                    text: &f.source.text,
-                }),
-            }),
             None => related.push(RelatedNote {
-                message: format!("note: {}: {}", resolved.path, r.message),
+                message: format!("note: {}: {message}", terminal_safe(&resolved.path)),
                 span: SourceSpan::from((0, 0)),
                 source: None,
             }),
         }
     }
+    let spans: Vec<Span> = here.iter().map(|(s, _)| *s).collect();
+    let excerpt = Excerpt::new(file, &spans);
+    let labels = here
+        .into_iter()
+        .enumerate()
+        .map(|(i, (span, message))| {
+            let at = excerpt.span(span, text);
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(message, at)
+            } else {
+                LabeledSpan::new_with_span(message, at)
+            }
+        })
+        .collect();
     Rendered {
         title: format!("{}[{}]", d.severity.as_str(), d.name),
         severity: miette_severity(d.severity),
-        help: d.help.as_deref(),
-        source: Source { name: None, text },
+        help: d.help.as_deref().map(|h| terminal_safe(h).into_owned()),
+        source: Source {
+            name: None,
+            excerpt,
+        },
         labels,
         related,
     }
@@ -314,7 +413,7 @@ fn write_fix(
         w,
         "  {} {}",
         paint(opts.color, style::GREEN, &format!("fix ({applicability}):")),
-        fix.message
+        terminal_safe(&fix.message)
     )?;
     if opts.show_fixes {
         let (before, after) = fix_diff(file, fix);
@@ -322,14 +421,22 @@ fn write_fix(
             writeln!(
                 w,
                 "    {}",
-                paint(opts.color, style::RED, &format!("- {line}"))
+                paint(
+                    opts.color,
+                    style::RED,
+                    &format!("- {}", terminal_safe(line))
+                )
             )?;
         }
         for line in after.lines() {
             writeln!(
                 w,
                 "    {}",
-                paint(opts.color, style::GREEN, &format!("+ {line}"))
+                paint(
+                    opts.color,
+                    style::GREEN,
+                    &format!("+ {}", terminal_safe(line))
+                )
             )?;
         }
     }
@@ -344,7 +451,7 @@ pub(super) fn write(
     let main_handler = handler(opts, false);
     let note_handler = handler(opts, true);
     for file in report.files {
-        let path = file.display_path();
+        let path = terminal_safe(&file.display_path()).into_owned();
         for d in &file.diagnostics {
             let (start, _) = file.range(d.span);
             writeln!(
@@ -357,7 +464,7 @@ pub(super) fn write(
                     &format!(":{}:{}:", start.line, start.column)
                 ),
                 paint(opts.color, style::severity(d.severity), d.code),
-                super::gnu::one_line(&d.message)
+                terminal_safe(&super::gnu::one_line(&d.message))
             )?;
             let rendered = to_miette(report, file, d);
             let mut out = String::new();
@@ -365,7 +472,7 @@ pub(super) fn write(
                 // miette could not read the snippet: fall back to the plain message and help.
                 out.clear();
                 out.push_str(&format!("  {}\n", rendered.title));
-                if let Some(help) = &d.help {
+                if let Some(help) = &rendered.help {
                     out.push_str(&format!("  help: {help}\n"));
                 }
             }

@@ -22,17 +22,38 @@ use super::{Report, xml_escape};
 use std::io;
 
 pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
+    let errors = report.not_linted.len();
     let tests: usize = report
         .files
         .iter()
         .map(|f| f.diagnostics.len().max(1))
-        .sum();
+        .sum::<usize>()
+        + errors;
     let failures = report.counts().total();
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         w,
-        r#"<testsuites name="wharf" tests="{tests}" failures="{failures}" errors="0">"#
+        r#"<testsuites name="wharf" tests="{tests}" failures="{failures}" errors="{errors}">"#
     )?;
+    // A file that could not be linted is a test that could not run: an `error`.
+    for e in report.not_linted {
+        let path = xml_escape(&super::display_path(&e.path), true);
+        writeln!(
+            w,
+            r#"  <testsuite name="{path}" tests="1" failures="0" errors="1" skipped="0">"#
+        )?;
+        writeln!(
+            w,
+            r#"    <testcase name="wharf" classname="{path}" file="{path}">"#
+        )?;
+        writeln!(
+            w,
+            r#"      <error message="{}" type="not-linted"/>"#,
+            xml_escape(&format!("could not be linted: {}", e.message), true)
+        )?;
+        writeln!(w, "    </testcase>")?;
+        writeln!(w, "  </testsuite>")?;
+    }
     for file in report.files {
         let path = xml_escape(&file.display_path(), true);
         let n = file.diagnostics.len();

@@ -34,6 +34,7 @@ mod junit;
 mod sarif;
 
 use crate::diagnostic::{Diagnostic, Related, Severity};
+pub use crate::engine::FileError;
 use crate::rule::Rule;
 use crate::source::{LineCol, LineIndex, SourceFile, Span};
 use std::collections::HashMap;
@@ -101,11 +102,24 @@ impl LintedFile {
 pub struct Report<'a> {
     pub files: &'a [LintedFile],
     pub rules: &'a [&'static Rule],
+    /// The paths that could not be linted (missing, unreadable, not a regular file, binary,
+    /// too large, an internal fault) and why. Every format says how many there are, so that a
+    /// report with no findings never reads as a clean result when something was not linted.
+    pub not_linted: &'a [FileError],
 }
 
 impl<'a> Report<'a> {
     pub fn new(files: &'a [LintedFile], rules: &'a [&'static Rule]) -> Self {
-        Report { files, rules }
+        Report {
+            files,
+            rules,
+            not_linted: &[],
+        }
+    }
+
+    /// The same report, with the paths that could not be linted.
+    pub fn with_not_linted(self, not_linted: &'a [FileError]) -> Self {
+        Report { not_linted, ..self }
     }
 
     /// Every diagnostic with the file it belongs to, in report order.
@@ -198,9 +212,35 @@ impl Counts {
 pub fn summary(report: &Report<'_>) -> String {
     let c = report.counts();
     let total = c.total();
+    let failed = report.not_linted.len();
+    if failed > 0 {
+        let mut out = if total == 0 {
+            "No problems found in the files linted".to_string()
+        } else {
+            problems(&c)
+        };
+        out.push_str(&format!("; {}.", not_linted_text(failed)));
+        return out;
+    }
     if total == 0 {
         return "All checks passed!".to_string();
     }
+    let mut out = problems(&c);
+    out.push('.');
+    out
+}
+
+/// `1 file could not be linted`, `3 files could not be linted`.
+pub fn not_linted_text(n: usize) -> String {
+    format!(
+        "{n} {} could not be linted",
+        if n == 1 { "file" } else { "files" }
+    )
+}
+
+/// `Found 4 problems (1 error, 2 warnings, 1 info); 1 fixable`.
+fn problems(c: &Counts) -> String {
+    let total = c.total();
     let mut parts = Vec::new();
     let mut part = |n: usize, one: &str, many: &str| {
         if n > 0 {
@@ -219,7 +259,6 @@ pub fn summary(report: &Report<'_>) -> String {
     if c.fixable > 0 {
         out.push_str(&format!("; {} fixable", c.fixable));
     }
-    out.push('.');
     out
 }
 
@@ -367,6 +406,40 @@ pub(crate) fn display_path(path: &Path) -> String {
     s.replace('\\', "/")
 }
 
+/// Whether a character must not reach a terminal as is: C0 and C1 control characters (but tab
+/// and line feed), DEL, and the bidirectional overrides and isolates that can reorder what is
+/// shown ("Trojan Source").
+pub(crate) fn is_unsafe_char(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// How an unsafe character is shown: `\x1b`, `\u{202e}`; a carriage return stays `\r`.
+pub(crate) fn escape_char(c: char, out: &mut String) {
+    match c {
+        '\r' => out.push_str("\\r"),
+        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    }
+}
+
+/// Text from a linted file (or its name) made safe for a terminal: escape sequences, control
+/// characters and bidirectional overrides are shown escaped instead of being interpreted.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            escape_char(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// FNV-1a, 64 bits: a small, stable, dependency-free hash for fingerprints. Parts are
 /// separated by a zero byte so that `("ab", "c")` and `("a", "bc")` differ.
 pub(crate) fn fnv1a64(parts: &[&[u8]]) -> u64 {
@@ -470,6 +543,15 @@ mod tests {
         assert_eq!(fnv1a64(&[b""]), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
         assert_ne!(fnv1a64(&[b"ab", b"c"]), fnv1a64(&[b"a", b"bc"]));
+    }
+
+    #[test]
+    fn terminal_escapes() {
+        assert_eq!(terminal_safe("plain é\tx"), "plain é\tx");
+        assert_eq!(
+            terminal_safe("a\x1b[31mred\u{7}\u{9b}\u{202e}"),
+            "a\\x1b[31mred\\x07\\u{9b}\\u{202e}"
+        );
     }
 
     #[test]

@@ -42,7 +42,25 @@ struct Run {
     tool: Tool,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
+}
+
+/// The run itself: whether every file could be linted, and a notification for each that
+/// could not.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
 }
 
 #[derive(Serialize)]
@@ -467,6 +485,22 @@ pub(super) fn write(
         }
     }
 
+    let notifications: Vec<Notification> = report
+        .not_linted
+        .iter()
+        .map(|e| Notification {
+            level: "error",
+            message: Message::new(format!("could not be linted: {}", e.message)),
+            locations: vec![Location {
+                id: None,
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact(&super::display_path(&e.path)),
+                    region: None,
+                },
+                message: None,
+            }],
+        })
+        .collect();
     let mut base_ids = BTreeMap::new();
     base_ids.insert(SRCROOT, srcroot(opts));
     let log = Log {
@@ -484,6 +518,10 @@ pub(super) fn write(
             },
             original_uri_base_ids: base_ids,
             column_kind: "unicodeCodePoints",
+            invocations: vec![Invocation {
+                execution_successful: notifications.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
             results,
         }],
     };
