@@ -5,39 +5,147 @@ use crate::source::{FileKind, MAX_CONFIG_SIZE, ReadError, describe_file_type, re
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
 
-/// The kind a file name implies, or `None` when the name says nothing.
+/// How a Dockerfile name is recognised, compared ASCII case-insensitively.
+#[derive(Debug, Clone, Copy)]
+pub enum NameRule {
+    /// The whole name (`Dockerfile`).
+    Exact(&'static str),
+    /// The name starts with this (`Dockerfile.`), followed by at least one character.
+    Prefix(&'static str),
+    /// The name ends with this (`.dockerfile`), after at least one character.
+    Suffix(&'static str),
+}
+
+impl NameRule {
+    fn matches(self, lower: &str) -> bool {
+        match self {
+            NameRule::Exact(n) => lower == n,
+            NameRule::Prefix(p) => lower.len() > p.len() && lower.starts_with(p),
+            NameRule::Suffix(x) => lower.len() > x.len() && lower.ends_with(x),
+        }
+    }
+
+    /// The rule as a glob for people (`Dockerfile.*`), in the usual spelling.
+    fn glob(self, spelled: &str) -> String {
+        match self {
+            NameRule::Exact(_) => format!("`{spelled}`"),
+            NameRule::Prefix(_) => format!("`{spelled}*`"),
+            NameRule::Suffix(_) => format!("`*{spelled}`"),
+        }
+    }
+}
+
+/// Names of Dockerfiles (lower case), with their usual spelling for the docs.
+pub const DOCKERFILE_NAMES: [(NameRule, &str); 5] = [
+    (NameRule::Exact("dockerfile"), "Dockerfile"),
+    (NameRule::Prefix("dockerfile."), "Dockerfile."),
+    (NameRule::Suffix(".dockerfile"), ".Dockerfile"),
+    (NameRule::Exact("containerfile"), "Containerfile"),
+    (NameRule::Prefix("containerfile."), "Containerfile."),
+];
+
+/// Compose file names: one of these prefixes (lower case) and a YAML extension.
+pub const COMPOSE_PREFIXES: [&str; 3] = ["compose.", "compose-", "docker-compose"];
+/// The extensions of YAML files.
+pub const YAML_EXTENSIONS: [&str; 2] = [".yml", ".yaml"];
+
+/// Extensions that say a file is something else, or a template to be rendered first: such a
+/// `Dockerfile.*` is passed over in directories (still linted when named on the command line).
+/// Chosen from what real repositories hold next to their Dockerfiles (the corpus has
+/// `Dockerfile.template`, `Dockerfile.windows.tmpl`, `Dockerfile.rego`).
+pub const SKIPPED_EXTENSIONS: [&str; 40] = [
+    // templates
+    ".template",
+    ".tmpl",
+    ".tpl",
+    ".j2",
+    ".jinja",
+    ".jinja2",
+    ".erb",
+    ".mustache",
+    ".hbs",
+    ".in",
+    ".gotmpl",
+    ".ejs", // documents and data
+    ".md",
+    ".txt",
+    ".rst",
+    ".adoc",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".xml",
+    ".lock",
+    // code and policies
+    ".sh",
+    ".ps1",
+    ".bat",
+    ".py",
+    ".rego",
+    ".cue",
+    ".nix",
+    ".dockerignore", // patches and backups
+    ".patch",
+    ".diff",
+    ".rej",
+    ".bak",
+    ".orig",
+    ".old",
+    ".tmp",
+    ".swp",
+    ".swo",
+    ".sig",
+];
+
+/// Whether a lower-case name is a backup, a template or another kind of file by its end.
+fn skipped_name(lower: &str) -> bool {
+    lower.ends_with('~') || SKIPPED_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+}
+
+/// The kind a file name implies, or `None` when the name says nothing (see
+/// [`naming_description`] for the rules in words).
 pub fn kind_from_name(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
-    let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
-    if is_yaml
-        && (lower.starts_with("docker-compose")
-            || lower.starts_with("compose.")
-            || lower.starts_with("compose-"))
+    if YAML_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+        && COMPOSE_PREFIXES.iter().any(|p| lower.starts_with(p))
     {
         return Some(FileKind::Compose);
     }
-    let not_dockerfile = [
-        ".dockerignore",
-        ".md",
-        ".txt",
-        ".json",
-        ".sh",
-        ".yml",
-        ".yaml",
-    ];
-    if not_dockerfile.iter().any(|ext| lower.ends_with(ext)) {
+    if skipped_name(&lower) {
         return None;
     }
-    if lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-        || lower.starts_with("containerfile.")
-    {
-        return Some(FileKind::Dockerfile);
-    }
-    None
+    DOCKERFILE_NAMES
+        .iter()
+        .any(|(rule, _)| rule.matches(&lower))
+        .then_some(FileKind::Dockerfile)
+}
+
+/// The naming rules of discovery in words (Markdown), generated from the constants above;
+/// README.md holds a copy that a test keeps equal.
+pub fn naming_description() -> String {
+    let dockerfiles: Vec<String> = DOCKERFILE_NAMES
+        .iter()
+        .map(|(rule, spelled)| rule.glob(spelled))
+        .collect();
+    let compose: Vec<String> = COMPOSE_PREFIXES.iter().map(|p| format!("`{p}`")).collect();
+    let yaml: Vec<String> = YAML_EXTENSIONS.iter().map(|e| format!("`{e}`")).collect();
+    let skipped: Vec<String> = SKIPPED_EXTENSIONS
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect();
+    format!(
+        "- Dockerfiles: {}.\n\
+         - Compose files: names starting with {} and ending in {}.\n\
+         - Names are compared in any case (`dev.DOCKERFILE` is a Dockerfile).\n\
+         - Passed over in directories, as templates or other kinds of files: names ending in `~` \
+         or in {}.\n",
+        dockerfiles.join(", "),
+        compose.join(", "),
+        yaml.join(" or "),
+        skipped.join(", "),
+    )
 }
 
 /// The kind of a file named explicitly: from its name, else from its content.
@@ -454,6 +562,8 @@ mod tests {
             "x.dockerfile",
             "Containerfile",
             "Containerfile.arm",
+            "dev.DOCKERFILE",
+            "DOCKERFILE.prod",
         ] {
             assert_eq!(
                 kind_from_name(Path::new(n)),
@@ -466,6 +576,9 @@ mod tests {
             "compose.prod.yml",
             "docker-compose.yml",
             "docker-compose.override.yaml",
+            "compose-2.yml",
+            "COMPOSE.YAML",
+            "docker-compose-dev.yml",
         ] {
             assert_eq!(kind_from_name(Path::new(n)), Some(FileKind::Compose), "{n}");
         }
@@ -474,7 +587,25 @@ mod tests {
             "values.yaml",
             "Dockerfile.dockerignore",
             "Dockerfile.md",
-        ] {
+            "Dockerfile.rego",
+            "Dockerfile.template",
+            "Dockerfile.windows.tmpl",
+            "Dockerfile.j2",
+            "Dockerfile.jinja",
+            "Dockerfile.txt",
+            "Dockerfile.sh",
+            "Dockerfile.bak",
+            "Dockerfile.orig",
+            ".Dockerfile.swp",
+            "Dockerfile~",
+            "docker-compose.yml.j2",
+            "Dockerfile",
+            "compose.yaml.bak",
+            "compose.yml.",
+        ]
+        .into_iter()
+        .filter(|n| *n != "Dockerfile")
+        {
             assert_eq!(kind_from_name(Path::new(n)), None, "{n}");
         }
     }

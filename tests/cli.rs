@@ -944,3 +944,77 @@ fn man_pages_and_help_say_what_a_user_needs() {
         "{help}"
     );
 }
+
+#[test]
+fn readme_discovery_list_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- discovery:start -->\n", "<!-- discovery:end -->");
+    let from = readme
+        .find(start)
+        .expect("README has the discovery markers")
+        + start.len();
+    let to = readme[from..].find(end).expect("end marker") + from;
+    let wanted = wharf::discover::naming_description();
+    if std::env::var_os("WHARF_BLESS").is_some_and(|v| v == "1") {
+        fs::write(
+            &path,
+            format!("{}{wanted}{}", &readme[..from], &readme[to..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert_eq!(
+        readme[from..to],
+        wanted,
+        "README's discovery list is stale: run `WHARF_BLESS=1 cargo test --test cli`"
+    );
+}
+
+#[test]
+fn templates_and_other_files_are_passed_over_in_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "Dockerfile.rego",
+        "Dockerfile.template",
+        "Dockerfile.windows.tmpl",
+        "Dockerfile.j2",
+        "Dockerfile.bak",
+        "Dockerfile~",
+    ] {
+        fs::write(dir.path().join(name), "FROM a\nRUNN {{ x }}\n").unwrap();
+    }
+    fs::write(dir.path().join("dev.DOCKERFILE"), "FROM a\nRUNN x\n").unwrap();
+    fs::write(
+        dir.path().join("compose-2.yml"),
+        "services:\n  a:\n    image: x\n    image: y\n",
+    )
+    .unwrap();
+    let out = run(
+        wharf()
+            .args(["check", "-f", "json", "--select", "DF000,DC000"])
+            .arg(dir.path()),
+        1,
+    )
+    .0;
+    let mut files: Vec<String> = json(&out)
+        .iter()
+        .map(|d| {
+            d["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    files.dedup();
+    assert_eq!(files, ["compose-2.yml", "dev.DOCKERFILE"]);
+    // Named on the command line, a template is still linted.
+    wharf()
+        .args(["check", "--select", "DF000"])
+        .arg(dir.path().join("Dockerfile.j2"))
+        .assert()
+        .code(1);
+}
