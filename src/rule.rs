@@ -68,6 +68,45 @@ impl Category {
     }
 }
 
+/// How often a rule's findings are right, in SARIF's words (GitHub code scanning sorts by it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Precision {
+    /// The finding is a fact of the file (a syntax error).
+    VeryHigh,
+    /// Wrong only in unusual setups.
+    High,
+    /// A heuristic: some findings are deliberate or harmless.
+    Medium,
+    /// Often a matter of taste or context.
+    Low,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
+}
+
+impl Category {
+    /// The precision of a category's rules unless a rule states its own: parse errors are
+    /// facts; correctness, security and reliability rules are held to a low false-positive
+    /// rate (docs/accuracy.md); efficiency and style findings are often deliberate; pedantic
+    /// ones are opinions.
+    pub fn default_precision(self) -> Precision {
+        match self {
+            Category::Syntax => Precision::VeryHigh,
+            Category::Correctness | Category::Security | Category::Reliability => Precision::High,
+            Category::Efficiency | Category::Style => Precision::Medium,
+            Category::Pedantic => Precision::Low,
+        }
+    }
+}
+
 /// The function a rule runs, by the kind of file it reads.
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -96,6 +135,8 @@ pub struct Rule {
     /// Overrides the category's default on/off.
     pub enabled: Option<bool>,
     pub fixable: bool,
+    /// Overrides the category's default precision (SARIF `properties.precision`).
+    pub precision: Option<Precision>,
     pub check: Check,
     /// The module that declares the rule (`wharf::rules::dockerfile::dl3002_last_user_is_root`),
     /// filled in by [`declare_rule!`](crate::declare_rule).
@@ -114,9 +155,16 @@ impl Rule {
         severity: None,
         enabled: None,
         fixable: false,
+        precision: None,
         check: Check::Meta,
         module: "",
     };
+
+    /// How often the rule's findings are right.
+    pub fn precision(&self) -> Precision {
+        self.precision
+            .unwrap_or_else(|| self.category.default_precision())
+    }
 
     pub fn default_severity(&self) -> Severity {
         self.severity

@@ -791,3 +791,56 @@ fn human_rendering_is_linear() {
         );
     }
 }
+
+/// Every rule descriptor carries what GitHub code scanning ranks and sorts by.
+#[test]
+fn sarif_rules_have_precision_tags_and_security_severity() {
+    let rules = wharf::registry::all();
+    let report = Report::new(&[], rules);
+    let out = render(Format::Sarif, &report, &OutputOptions::default());
+    validate_sarif(&out);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let descriptors = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    assert_eq!(descriptors.len(), rules.len());
+    let mut security = 0;
+    for (d, rule) in descriptors.iter().zip(rules) {
+        let props = &d["properties"];
+        assert_eq!(
+            props["precision"],
+            rule.precision().as_str(),
+            "{}",
+            rule.code
+        );
+        assert!(
+            ["very-high", "high", "medium", "low"].contains(&props["precision"].as_str().unwrap()),
+            "{}",
+            rule.code
+        );
+        let tags: Vec<&str> = props["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(
+            tags.contains(&rule.category.as_str()),
+            "{}: {tags:?}",
+            rule.code
+        );
+        if rule.category == Category::Security {
+            security += 1;
+            let score: f64 = props["security-severity"]
+                .as_str()
+                .expect("a numeric string")
+                .parse()
+                .expect("numeric");
+            assert!((0.0..=10.0).contains(&score), "{}", rule.code);
+            assert!(tags.contains(&"security"), "{}", rule.code);
+        } else {
+            assert!(props.get("security-severity").is_none(), "{}", rule.code);
+        }
+    }
+    assert!(security > 0, "the catalogue has security rules");
+}

@@ -4,7 +4,9 @@
 //!   not in the list, found in the registry), each with its PascalCase name (SARIF recommends
 //!   identifier-like names; the kebab-case name is kept in `properties.name`), its summary,
 //!   its docs as help (text and markdown), its help URI, its default level, its category and
-//!   tags.
+//!   tags (the category and the kind of file), its `precision` and, for security rules, a
+//!   `security-severity` score derived from the default severity (error 8.0, warning 6.0,
+//!   info 3.5, style 1.0), which GitHub code scanning ranks alerts by.
 //! - Each result has `ruleId`, `ruleIndex`, a level (`error`, `warning`, or `note` for info and
 //!   style), the message (and the help after it), the primary location with a real region
 //!   (columns in Unicode code points, declared by `columnKind`), related locations, fixes, and
@@ -103,6 +105,25 @@ struct RuleProperties {
     category: &'static str,
     tags: Vec<&'static str>,
     fixable: bool,
+    /// `very-high`, `high`, `medium` or `low`: GitHub code scanning sorts by it.
+    precision: &'static str,
+    /// For security rules: a CVSS-like score as a string, which GitHub code scanning ranks
+    /// security alerts by (over 9 critical, 7 to 8.9 high, 4 to 6.9 medium, under 4 low).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
+}
+
+/// The `security-severity` of a security rule, from its default severity.
+fn security_severity(rule: &Rule) -> Option<&'static str> {
+    if rule.category != crate::rule::Category::Security {
+        return None;
+    }
+    Some(match rule.default_severity() {
+        Severity::Error => "8.0",
+        Severity::Warning => "6.0",
+        Severity::Info => "3.5",
+        Severity::Style => "1.0",
+    })
 }
 
 #[derive(Serialize)]
@@ -289,6 +310,8 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
             category: rule.category.as_str(),
             tags,
             fixable: rule.fixable,
+            precision: rule.precision().as_str(),
+            security_severity: security_severity(rule),
         },
     }
 }
