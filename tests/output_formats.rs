@@ -844,3 +844,33 @@ fn sarif_rules_have_precision_tags_and_security_severity() {
     }
     assert!(security > 0, "the catalogue has security rules");
 }
+
+/// The machine formats cost findings + file size, also when the findings sit on one very long
+/// line (a minified compose file): positions and fingerprints do not rescan the line.
+#[test]
+fn positions_on_a_long_line_are_cheap() {
+    let mut text = "x".repeat(5 * 1024 * 1024);
+    let tail = text.len();
+    text.push_str(&" curl".repeat(1000));
+    let diags: Vec<Diagnostic> = (0..1000)
+        .map(|i| {
+            let at = (tail + i * 5 + 1) as u32;
+            diag(&APT_PIN, Span::new(at, at + 4), "pin versions")
+        })
+        .collect();
+    let files = vec![LintedFile::new(
+        SourceFile::new("Dockerfile", text, FileKind::Dockerfile),
+        diags,
+    )];
+    let report = Report::new(&files, RULES);
+    for format in Format::ALL.into_iter().filter(|f| *f != Format::Human) {
+        let started = std::time::Instant::now();
+        let out = render(format, &report, &OutputOptions::default());
+        let took = started.elapsed();
+        assert!(!out.is_empty());
+        assert!(
+            took < std::time::Duration::from_secs(8),
+            "{format} took {took:?}"
+        );
+    }
+}

@@ -465,12 +465,21 @@ pub(crate) fn fnv1a64(parts: &[&[u8]]) -> u64 {
 pub(crate) fn line_fingerprints(file: &LintedFile) -> Vec<(u64, u32)> {
     let path = file.display_path();
     let mut seen: HashMap<u64, u32> = HashMap::new();
+    // Each line is hashed once, however many findings it has: a megabyte-long line with a
+    // thousand findings costs one pass, not a thousand.
+    let mut line_hashes: HashMap<(u32, &str), u64> = HashMap::new();
     file.diagnostics
         .iter()
         .map(|d| {
-            let (start, _) = file.range(d.span);
-            let line = file.line_text(start.line).trim();
-            let hash = fnv1a64(&[d.code.as_bytes(), path.as_bytes(), line.as_bytes()]);
+            let line0 = file
+                .line_index
+                .line_of(d.span.start.min(file.source.text.len() as u32));
+            let hash = *line_hashes
+                .entry((line0 as u32, d.code))
+                .or_insert_with(|| {
+                    let line = file.line_text(line0 as u32 + 1).trim();
+                    fnv1a64(&[d.code.as_bytes(), path.as_bytes(), line.as_bytes()])
+                });
             let n = seen.entry(hash).or_insert(0);
             *n += 1;
             (hash, *n)
