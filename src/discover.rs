@@ -611,6 +611,21 @@ mod tests {
     }
 
     #[test]
+    fn walk_errors_name_the_path_once() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("./root/locked"),
+                err: Box::new(ignore::Error::Io(denied)),
+            }),
+        };
+        let d = walk_error(Path::new("root"), &e);
+        assert_eq!(d.path, PathBuf::from("root/locked"));
+        assert_eq!(d.message, "permission denied");
+    }
+
+    #[test]
     fn content() {
         assert_eq!(
             kind_from_content("# c\nservices:\n  a: {}\n"),

@@ -502,3 +502,45 @@ pub(super) fn write(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileKind, SourceFile};
+
+    fn file(text: &str) -> LintedFile {
+        LintedFile::new(
+            SourceFile::new("Dockerfile", text, FileKind::Dockerfile),
+            vec![],
+        )
+    }
+
+    #[test]
+    fn excerpt_is_a_window_with_escapes_mapped() {
+        let mut text = "# filler\n".repeat(1000);
+        let line = text.len();
+        text.push_str("CMD \x1b[31m curl\nUSER app\n# after\n# far\n");
+        let f = file(&text);
+        let at = (line + text[line..].find("curl").unwrap()) as u32;
+        let e = Excerpt::new(&f, &[Span::new(at, at + 4)]);
+        // One line of context each side, not the whole file.
+        assert_eq!(e.text, "# filler\nCMD \\x1b[31m curl\nUSER app\n");
+        assert_eq!(e.first_line, 999);
+        let s = e.span(Span::new(at, at + 4), &text);
+        assert_eq!(&e.text[s.offset()..s.offset() + s.len()], "curl");
+        // An offset inside nothing special maps one to one; the escape shifts what follows.
+        let esc = (line + 4) as u32;
+        let s = e.span(Span::new(esc, esc + 1), &text);
+        assert_eq!(&e.text[s.offset()..s.offset() + s.len()], "\\x1b");
+    }
+
+    #[test]
+    fn excerpt_drops_the_bom_and_keeps_crlf() {
+        let text = "\u{feff}FROM a\r\nRUN b\r\n";
+        let f = file(text);
+        let e = Excerpt::new(&f, &[Span::new(3, 7)]);
+        assert_eq!(e.text, "FROM a\r\nRUN b\r\n");
+        let s = e.span(Span::new(3, 7), text);
+        assert_eq!((s.offset(), s.len()), (0, 4));
+    }
+}
