@@ -719,7 +719,7 @@ fn control_characters_are_escaped_in_terminal_formats() {
         "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\nCMD echo \x1b[31mred \x1b]0;title\x07 \u{202e}x\n",
     )
     .unwrap();
-    for format in ["human", "concise", "gnu"] {
+    for format in ["human", "concise", "gnu", "github"] {
         let out = run(wharf().args(["check", "-f", format]).arg(&p), 1).0;
         assert!(
             !out.contains('\x1b') && !out.contains('\x07') && !out.contains('\u{202e}'),

@@ -15,6 +15,7 @@ use std::io;
 
 /// Escapes the message part of a workflow command.
 fn escape_data(s: &str) -> String {
+    let s = super::terminal_safe_keep_lines(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -29,6 +30,7 @@ fn escape_data(s: &str) -> String {
 
 /// Escapes a property value of a workflow command.
 fn escape_property(s: &str) -> String {
+    let s = super::terminal_safe_keep_lines(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -89,5 +91,7 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50%\r\na:b,c"), "50%25%0D%0Aa:b,c");
         assert_eq!(escape_property("50%\na:b,c"), "50%25%0Aa%3Ab%2Cc");
+        // The runner prints the commands in the job log: escape sequences are shown escaped.
+        assert_eq!(escape_data("a\x1b[31m"), "a\\x1b[31m");
     }
 }

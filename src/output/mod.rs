@@ -426,18 +426,28 @@ pub(crate) fn escape_char(c: char, out: &mut String) {
 /// Text from a linted file (or its name) made safe for a terminal: escape sequences, control
 /// characters and bidirectional overrides are shown escaped instead of being interpreted.
 pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_unsafe_char) {
+    escape_chars(s, is_unsafe_char)
+}
+
+/// `s` with the characters `unsafe_char` picks escaped ([`escape_char`]).
+fn escape_chars(s: &str, unsafe_char: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(&unsafe_char) {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe_char(c) {
+        if unsafe_char(c) {
             escape_char(c, &mut out);
         } else {
             out.push(c);
         }
     }
     out.into()
+}
+
+/// [`terminal_safe`], but line breaks (`\r`, `\n`) are kept for the format to encode.
+pub(crate) fn terminal_safe_keep_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_chars(s, |c| is_unsafe_char(c) && c != '\r')
 }
 
 /// FNV-1a, 64 bits: a small, stable, dependency-free hash for fingerprints. Parts are
