@@ -332,6 +332,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     let mut settings_of: HashMap<PathBuf, Arc<ResolvedSettings>> = HashMap::new();
     let mut fs_paths = Vec::new();
     let mut stdin_done = false;
+    let mut config_errors: Vec<String> = Vec::new();
     for p in &paths {
         if p.as_os_str() != "-" {
             fs_paths.push(p.clone());
@@ -390,9 +391,27 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         refuse_linted_outputs(&args, &found)?;
         let mut files = Vec::with_capacity(found.len());
         for c in found {
-            let settings = resolver.for_file(&c.path).map_err(config_error)?;
-            settings_of.insert(c.path.clone(), settings);
-            files.push((c.path, c.kind));
+            // A broken configuration sinks only the files it governs: each is reported as not
+            // linted, the error itself once, and the other files are linted.
+            match resolver.for_file(&c.path) {
+                Ok(settings) => {
+                    settings_of.insert(c.path.clone(), settings);
+                    files.push((c.path, c.kind));
+                }
+                Err(e) => {
+                    let shown = e.to_string();
+                    if !config_errors.contains(&shown) {
+                        config_errors.push(shown);
+                    }
+                    errors.push(FileError {
+                        path: c.path,
+                        message: format!(
+                            "not linted: its configuration {} has an error",
+                            e.path.display()
+                        ),
+                    });
+                }
+            }
         }
         let fallback = FileSettings::default();
         let (ok, errs) = engine::lint_files(&files, &|p| {
@@ -403,6 +422,9 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     }
     for note in resolver.warnings() {
         eprintln!("wharf: note: {}", output::terminal_safe(&note));
+    }
+    for e in &config_errors {
+        eprintln!("wharf: error: {}", output::terminal_safe(e));
     }
     errors.sort_by(|a, b| a.path.cmp(&b.path));
 

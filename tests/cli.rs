@@ -1018,3 +1018,17 @@ fn templates_and_other_files_are_passed_over_in_directories() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_broken_configuration_sinks_only_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("bad")).unwrap();
+    fs::create_dir_all(dir.path().join("good")).unwrap();
+    shell_cmd_project(&dir.path().join("bad"));
+    shell_cmd_project(&dir.path().join("good"));
+    fs::write(dir.path().join("bad/wharf.toml"), "selct = []\n").unwrap();
+    let (out, err) = run(wharf().args(["check", "-f", "concise"]).arg(dir.path()), 2);
+    assert!(out.contains("good/Dockerfile:4:5: DL3025"), "{out}");
+    assert!(out.contains("1 file could not be linted"), "{out}");
+    assert_eq!(err.matches("unknown key `selct`").count(), 1, "{err}");
+}
