@@ -16,6 +16,7 @@ pub mod output;
 pub mod registry;
 pub mod rule;
 pub mod settings;
+pub mod shared_data;
 pub mod shell;
 pub mod source;
 pub mod suppress;

@@ -455,15 +455,11 @@ fn fingerprints_survive_moves() {
 
 /// The SARIF log validates against the OASIS schema (draft-04, local refs only: no network).
 fn validate_sarif(out: &str) {
-    let schema_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
-    let Ok(schema) = std::fs::read_to_string(&schema_path) else {
-        println!(
-            "skipping SARIF schema validation: {} is absent",
-            schema_path.display()
-        );
+    let Some(schema_path) = wharf::shared_data::shared_path("schemas/sarif-schema-2.1.0.json")
+    else {
         return;
     };
+    let schema = std::fs::read_to_string(&schema_path).expect("the SARIF schema is readable");
     let schema: serde_json::Value = serde_json::from_str(&schema).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let instance: serde_json::Value = serde_json::from_str(out).expect("SARIF is JSON");
