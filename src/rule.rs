@@ -3,7 +3,7 @@
 use crate::compose::ComposeFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::Dockerfile;
-use crate::settings::RuleSettings;
+use crate::settings::{OptionsDecl, RuleOptions, RuleSettings};
 use crate::source::{SourceFile, Span};
 
 /// What a rule is about. The category sets the default severity and whether the rule is on.
@@ -96,6 +96,9 @@ pub struct Rule {
     /// Overrides the category's default on/off.
     pub enabled: Option<bool>,
     pub fixable: bool,
+    /// The rule's options, declared with [`options`](crate::settings::options) or
+    /// [`options_of`](crate::settings::options_of); `None` when it has none.
+    pub options: Option<OptionsDecl>,
     pub check: Check,
     /// The module that declares the rule (`wharf::rules::dockerfile::dl3002_last_user_is_root`),
     /// filled in by [`declare_rule!`](crate::declare_rule).
@@ -114,6 +117,7 @@ impl Rule {
         severity: None,
         enabled: None,
         fixable: false,
+        options: None,
         check: Check::Meta,
         module: "",
     };
@@ -128,14 +132,35 @@ impl Rule {
             .unwrap_or_else(|| self.category.default_enabled())
     }
 
-    /// The docs with the one leading space of each doc-comment line removed.
+    /// The docs with the one leading space of each doc-comment line removed, and, for a rule
+    /// with options, the option table generated from its options struct at the start of the
+    /// `## Options` section (the section is added when the doc comment has none).
     pub fn docs_text(&self) -> String {
         let mut out = String::new();
+        let generated = self
+            .options
+            .as_ref()
+            .map(|d| crate::settings::options_section(self.code, d));
+        let mut placed = false;
         for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            out.push_str(line);
             out.push('\n');
+            if let Some(g) = &generated
+                && line.trim().eq_ignore_ascii_case("## Options")
+            {
+                out.push('\n');
+                out.push_str(g);
+                out.push('\n');
+                placed = true;
+            }
         }
-        out.trim_end().to_string() + "\n"
+        let mut out = out.trim_end().to_string() + "\n";
+        if let Some(g) = generated.filter(|_| !placed) {
+            out.push_str("\n## Options\n\n");
+            out.push_str(&g);
+        }
+        out
     }
 
     /// The fenced code blocks of one docs section (`## Example`, `## Use instead`).
@@ -253,6 +278,12 @@ impl<'a, F> Context<'a, F> {
         });
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
+    }
+
+    /// The options of type `T` under the configuration of this file (parsed once per
+    /// configuration). The rule declares `T` with `options: options::<T>()`.
+    pub fn options<T: RuleOptions>(&self) -> &'a T {
+        self.settings.get::<T>()
     }
 
     pub fn text(&self, span: Span) -> &'a str {

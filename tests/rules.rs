@@ -73,6 +73,8 @@ fn main() {
     ));
     trials.push(Trial::test("catalogue::readme_table", readme_table));
     trials.push(Trial::test("catalogue::rules_md", rules_md));
+    trials.push(Trial::test("catalogue::options_table", options_table));
+    trials.push(Trial::test("catalogue::options_declared", options_declared));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -410,10 +412,10 @@ fn aliases_unique() -> Result<(), Failed> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for r in wharf::registry::all() {
         for key in [r.code, r.name].iter().chain(r.aliases.iter()) {
-            if let Some(other) = seen.insert(key.to_ascii_lowercase(), r.code) {
-                if other != r.code {
-                    return Err(format!("`{key}` names both {other} and {}", r.code).into());
-                }
+            if let Some(other) = seen.insert(key.to_ascii_lowercase(), r.code)
+                && other != r.code
+            {
+                return Err(format!("`{key}` names both {other} and {}", r.code).into());
             }
         }
     }
@@ -432,14 +434,112 @@ fn retired_codes_unused() -> Result<(), Failed> {
     }
 }
 
+/// Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` of a file with
+/// `generated` under `WHARF_BLESS=1`, or checks that it is current.
+fn generated_block(file: &str, name: &str, generated: &str) -> Result<(), Failed> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let (start, end) = (
+        format!("<!-- {name}:start -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (Some(a), Some(b)) = (text.find(&start), text.find(&end)) else {
+        return Err(format!("{file} lacks the {name} markers").into());
+    };
+    if &text[a + start.len()..b] == generated {
+        return Ok(());
+    }
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        let new = format!("{}{}{}", &text[..a + start.len()], generated, &text[b..]);
+        std::fs::write(&path, new).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    Err(format!(
+        "{file}: the {name} block is out of date: run WHARF_BLESS=1 cargo test --test rules"
+    )
+    .into())
+}
+
+/// `docs/configuration.md`'s option table is generated from the rules' options structs.
+fn options_table() -> Result<(), Failed> {
+    let mut table =
+        String::from("| Table | Option | Type | Default | Meaning |\n|---|---|---|---|---|\n");
+    for r in wharf::registry::all() {
+        let Some(decl) = r.options.as_ref().filter(|d| d.table.is_none()) else {
+            continue;
+        };
+        let readers: Vec<&str> = wharf::registry::all()
+            .iter()
+            .filter(|o| o.code != r.code)
+            .filter(|o| o.options.as_ref().is_some_and(|d| d.table == Some(r.code)))
+            .map(|o| o.code)
+            .collect();
+        for row in wharf::settings::option_rows(decl) {
+            let mut meaning = row[3].clone();
+            if !readers.is_empty() {
+                meaning.push_str(&format!(" Read by {} too.", readers.join(", ")));
+            }
+            table.push_str(&format!(
+                "| `[rules.{}]` | {} | {} | {} | {meaning} |\n",
+                r.code, row[0], row[1], row[2]
+            ));
+        }
+    }
+    generated_block("docs/configuration.md", "options", &table)
+}
+
+/// Options declarations are consistent: a shared declaration names a rule that owns options
+/// of the same type, each options type has one owner, and a rule documents options exactly
+/// when it has some (the `## Options` examples must be accepted by the configuration).
+fn options_declared() -> Result<(), Failed> {
+    let all = wharf::registry::all();
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    for r in all {
+        let Some(decl) = &r.options else {
+            if r.docs.contains("## Options") {
+                return Err(format!("{} documents options it does not declare", r.code).into());
+            }
+            continue;
+        };
+        match decl.table {
+            None => {
+                if let Some(other) = owners.insert(decl.type_name().to_string(), r.code) {
+                    return Err(format!(
+                        "{} and {other} both own {}: share it with options_of",
+                        r.code,
+                        decl.type_name()
+                    )
+                    .into());
+                }
+            }
+            Some(table) => {
+                let owner = wharf::registry::find(table)
+                    .ok_or_else(|| format!("{} reads options of unknown rule {table}", r.code))?;
+                let same = owner
+                    .options
+                    .as_ref()
+                    .is_some_and(|d| d.table.is_none() && d.type_id() == decl.type_id());
+                if !same {
+                    return Err(format!(
+                        "{} reads {} from {table}, which does not own that type",
+                        r.code,
+                        decl.type_name()
+                    )
+                    .into());
+                }
+            }
+        }
+        for example in r.doc_examples("Options") {
+            let path = Path::new("wharf.toml");
+            wharf::config::rule_settings_from_text(path, &example)
+                .map_err(|e| format!("{}: the options example is rejected: {e}", r.code))?;
+        }
+    }
+    Ok(())
+}
+
 /// The README's rule table is generated from the catalogue (`WHARF_BLESS=1` rewrites it).
 fn readme_table() -> Result<(), Failed> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
-        return Err("README.md lacks the rules markers".into());
-    };
     let mut table =
         String::from("| code | name | category | default | summary |\n|---|---|---|---|---|\n");
     for r in wharf::registry::all() {
@@ -463,16 +563,7 @@ fn readme_table() -> Result<(), Failed> {
             r.summary
         ));
     }
-    let current = &readme[a + start.len()..b];
-    if current == table {
-        return Ok(());
-    }
-    if std::env::var_os("WHARF_BLESS").is_some() {
-        let new = format!("{}{}{}", &readme[..a + start.len()], table, &readme[b..]);
-        std::fs::write(&path, new).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    Err("README.md rule table is out of date: run WHARF_BLESS=1 cargo test --test rules".into())
+    generated_block("README.md", "rules", &table)
 }
 
 /// `docs/rules.md` holds every rule's documentation, the page SARIF's `helpUri` points at

@@ -1,6 +1,6 @@
 //! Rules for Dockerfiles.
 
-mod label_values;
+pub mod labels;
 
 crate::register_rules! {
     df000_dockerfile_syntax_error,
