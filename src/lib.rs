@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod dockerfile;
 pub mod engine;
+pub mod fix;
 pub mod knowledge;
 pub mod output;
 pub mod registry;

@@ -15,6 +15,7 @@
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use wharf::diagnostic::Applicability;
 use wharf::engine::{FileSettings, lint_source};
 use wharf::rule::Rule;
 use wharf::source::{FileKind, LineIndex, SourceFile};
@@ -34,19 +35,7 @@ fn main() {
     dirs.sort();
     for dir in dirs {
         let code = dir.file_name().unwrap().to_string_lossy().to_string();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p.file_name().unwrap().to_string_lossy();
-                (n.starts_with("pass") || n.starts_with("fail"))
-                    && !n.ends_with(".golden")
-                    && !n.ends_with(".fixed")
-            })
-            .collect();
-        files.sort();
-        for file in files {
+        for file in cases(&dir) {
             let name = format!(
                 "fixture::{code}::{}",
                 file.file_name().unwrap().to_string_lossy()
@@ -147,6 +136,7 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let source = SourceFile::new(path.file_name().unwrap(), text, kind_of(path));
     let diags = lint_source(&source, &settings_for(rule)?);
+    fixes_declared(&diags)?;
     let index = LineIndex::new(&source.text);
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -196,24 +186,90 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
         &PathBuf::from(format!("{}.golden", path.display())),
         &golden,
     )?;
-    // Where the rule offers fixes, the file with every fix applied is pinned too.
+    // Where the rule offers fixes, the file with every fix applied (safe and unsafe, re-linted
+    // until nothing is left to fix) is pinned too.
     if diags.iter().any(|d| d.fix.is_some()) {
-        let fixed = apply_fixes(&source.text, &diags);
-        check_golden(&PathBuf::from(format!("{}.fixed", path.display())), &fixed)?;
-        // A fix repairs its finding: the fixed text has nothing left to fix.
-        let again = lint_source(
-            &SourceFile::new(source.path.clone(), fixed, source.kind),
-            &settings_for(rule)?,
-        );
-        if let Some(d) = again.iter().find(|d| d.fix.is_some()) {
+        let settings = settings_for(rule)?;
+        let fixed = wharf::fix::fix_to_fixpoint(&source.text, Applicability::Unsafe, |text| {
+            lint_source(
+                &SourceFile::new(source.path.clone(), text, source.kind),
+                &settings,
+            )
+        });
+        if let Some(e) = fixed.error() {
+            return Err(format!("{name}: {e}").into());
+        }
+        check_golden(
+            &PathBuf::from(format!("{}.fixed", path.display())),
+            &fixed.text,
+        )?;
+    }
+    Ok(())
+}
+
+/// A rule whose findings carry fixes declares `fixable: true`.
+fn fixes_declared(diags: &[wharf::diagnostic::Diagnostic]) -> Result<(), Failed> {
+    for d in diags.iter().filter(|d| d.fix.is_some()) {
+        let rule = wharf::registry::find(d.code).ok_or_else(|| format!("no rule {}", d.code))?;
+        if !rule.fixable {
             return Err(format!(
-                "{name}: after applying the fixes, still fixable: {}",
-                d.message
+                "{} emits fixes but does not declare `fixable: true`",
+                d.code
             )
             .into());
         }
     }
     Ok(())
+}
+
+/// The reverse: a fixable rule has a fail fixture whose findings of that rule carry a fix.
+fn fixable_has_fixture(rule: &'static Rule) -> Result<(), Failed> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rule.code);
+    let settings = settings_for(rule)?;
+    for case in cases(&dir)
+        .into_iter()
+        .filter(|p| case_name(p).starts_with("fail"))
+    {
+        let text = std::fs::read_to_string(&case).map_err(|e| e.to_string())?;
+        let source = SourceFile::new(case.file_name().unwrap(), text, kind_of(&case));
+        let diags = lint_source(&source, &settings);
+        if diags.iter().any(|d| d.code == rule.code && d.fix.is_some()) {
+            return Ok(());
+        }
+    }
+    Err(format!(
+        "{} is declared fixable but none of its fail fixtures gets a fix",
+        rule.code
+    )
+    .into())
+}
+
+/// The pass and fail cases of a fixture folder, sorted.
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = case_name(p);
+                    (n.starts_with("pass") || n.starts_with("fail"))
+                        && !n.ends_with(".golden")
+                        && !n.ends_with(".fixed")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn case_name(p: &Path) -> String {
+    p.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string()
 }
 
 /// Compares `got` with a golden file, or rewrites it with `WHARF_BLESS=1`.
@@ -232,32 +288,6 @@ fn check_golden(path: &Path, got: &str) -> Result<(), Failed> {
         .into());
     }
     Ok(())
-}
-
-/// The text with every fix's edits applied, last edit first; an edit overlapping one already
-/// applied is skipped.
-fn apply_fixes(text: &str, diags: &[wharf::diagnostic::Diagnostic]) -> String {
-    let mut edits: Vec<_> = diags
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .flat_map(|f| &f.edits)
-        .collect();
-    edits.sort_by(|a, b| {
-        b.span
-            .start
-            .cmp(&a.span.start)
-            .then(b.span.end.cmp(&a.span.end))
-    });
-    let mut out = text.to_string();
-    let mut floor = u32::MAX;
-    for e in edits {
-        if e.span.end > floor {
-            continue;
-        }
-        out.replace_range(e.span.range(), &e.content);
-        floor = e.span.start;
-    }
-    out
 }
 
 fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
@@ -284,6 +314,7 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     }
     for ex in bad {
         let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
+        fixes_declared(&diags)?;
         if !diags.iter().any(|d| d.code == rule.code) {
             return Err(format!("the bad example does not fire {}:\n{ex}", rule.code).into());
         }
@@ -340,6 +371,9 @@ fn conventions(rule: &'static Rule) -> Result<(), Failed> {
     }
     if rule.fixable && !docs.contains("## Fix safety") {
         return Err(format!("{}: a fixable rule documents its fix safety", rule.code).into());
+    }
+    if rule.fixable {
+        fixable_has_fixture(rule)?;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
