@@ -5,7 +5,15 @@
 //!   messages, and a `.fixed` file the text with every fix applied where the rule has fixes
 //!   (`WHARF_BLESS=1 cargo test --test rules` rewrites them);
 //! - every rule's documentation: the `## Example` blocks must fire the rule and the
-//!   `## Use instead` blocks must produce nothing;
+//!   `## Use instead` blocks must produce nothing, under the configuration of the first TOML
+//!   block of `## Options` when there is one;
+//! - a case is a file or a folder (a build context with its `.dockerignore`, a compose project
+//!   with its Dockerfiles): every Dockerfile and compose file in a folder is linted, its golden
+//!   (`<folder>.golden`) names each file, and `.fixed` goldens sit beside each file inside it;
+//! - a case may carry its own configuration, replacing the folder's `fixtures/<CODE>/wharf.toml`:
+//!   a `wharf.toml` inside a folder case, or leading `# config: <TOML line>` comments, so that
+//!   "quiet when not configured" and "fires when configured" sit side by side;
+//! - goldens pin each finding's help, related labels and fix edits too;
 //! - a fixture folder may hold `also-select.txt`, one code per line (`#` starts a comment):
 //!   those rules run too, on the fixtures and on the docs examples, and their findings count
 //!   like the rule's own (in `# expect:` lines, goldens and "produce nothing"). Rules that
@@ -131,36 +139,137 @@ fn expectations(text: &str) -> BTreeMap<usize, Vec<String>> {
     out
 }
 
-fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
-    let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let source = SourceFile::new(path.file_name().unwrap(), text, kind_of(path));
-    let diags = lint_source(&source, &settings_for(rule)?);
-    fixes_declared(&diags)?;
+/// One fixture case: a file, or a folder of files (a build context with its `.dockerignore`,
+/// a compose project with its Dockerfiles), with the settings it runs under.
+struct Case {
+    name: String,
+    /// A folder case: its goldens name each file.
+    is_dir: bool,
+    /// The files to lint, each with the path it is shown under (relative to the case).
+    files: Vec<(PathBuf, SourceFile)>,
+    settings: FileSettings,
+}
+
+/// The configuration a case carries: the leading `# config: <TOML line>` comments of a file.
+fn header_config(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        let Some(rest) = line.strip_prefix("# config:") else {
+            break;
+        };
+        out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        out.push('\n');
+    }
+    out
+}
+
+/// The files of a folder case, depth first, sorted; goldens and non-lintable files left out.
+fn folder_files(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, PathBuf, FileKind)>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            folder_files(root, &p, out);
+            continue;
+        }
+        let n = case_name(&p);
+        if n.ends_with(".golden") || n.ends_with(".fixed") {
+            continue;
+        }
+        if let Some(kind) = wharf::discover::kind_from_name(&p) {
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+            out.push((rel, p.clone(), kind));
+        }
+    }
+}
+
+fn load_case(rule: &'static Rule, path: &Path) -> Result<Case, Failed> {
+    let mut settings = settings_for(rule)?;
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut files = Vec::new();
+    let is_dir = path.is_dir();
+    if is_dir {
+        let mut found = Vec::new();
+        folder_files(path, path, &mut found);
+        for (rel, p, kind) in found {
+            files.push((rel.clone(), SourceFile::new(rel, read(&p)?, kind)));
+        }
+        let config = path.join("wharf.toml");
+        if config.is_file() {
+            settings.rule_settings =
+                wharf::config::rule_settings_from_file(&config).map_err(|e| e.to_string())?;
+        }
+        if files.is_empty() {
+            return Err(format!(
+                "{}: a folder case needs a Dockerfile or a compose file",
+                path.display()
+            )
+            .into());
+        }
+    } else {
+        let name = PathBuf::from(path.file_name().unwrap_or_default());
+        files.push((
+            name.clone(),
+            SourceFile::new(name, read(path)?, kind_of(path)),
+        ));
+    }
+    let header: String = files.iter().map(|(_, f)| header_config(&f.text)).collect();
+    if !header.is_empty() {
+        settings.rule_settings =
+            wharf::config::rule_settings_from_text(Path::new("wharf.toml"), &header)
+                .map_err(|e| format!("{}: the case's `# config:` lines: {e}", path.display()))?;
+    }
+    Ok(Case {
+        name: case_name(path),
+        is_dir,
+        files,
+        settings,
+    })
+}
+
+/// The golden text of one file's findings: position, code, message and covered text, then
+/// the help, the related labels and the fix edits of each.
+fn render(source: &SourceFile, diags: &[wharf::diagnostic::Diagnostic]) -> String {
     let index = LineIndex::new(&source.text);
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut golden = String::new();
-    for d in &diags {
-        let s = index.line_col(&source.text, d.span.start);
-        let e = index.line_col(&source.text, d.span.end);
-        actual
-            .entry(s.line as usize)
-            .or_default()
-            .push(d.code.to_string());
-        golden.push_str(&format!(
-            "{}:{}-{}:{} {} {} [{}]\n",
-            s.line,
-            s.column,
-            e.line,
-            e.column,
+    let at = |span: wharf::source::Span| {
+        let s = index.line_col(&source.text, span.start);
+        let e = index.line_col(&source.text, span.end);
+        format!("{}:{}-{}:{}", s.line, s.column, e.line, e.column)
+    };
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&format!(
+            "{} {} {} [{}]\n",
+            at(d.span),
             d.code,
             d.message,
             d.span.text(&source.text).replace('\n', "\\n")
         ));
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        for r in &d.related {
+            match &r.file {
+                Some(f) => out.push_str(&format!(
+                    "  related {} {}..{}: {}\n",
+                    f.display(),
+                    r.span.start,
+                    r.span.end,
+                    r.message
+                )),
+                None => out.push_str(&format!(
+                    "  related {}: {} [{}]\n",
+                    at(r.span),
+                    r.message,
+                    r.span.text(&source.text).replace('\n', "\\n")
+                )),
+            }
+        }
         if let Some(fix) = &d.fix {
             for edit in &fix.edits {
-                golden.push_str(&format!(
+                out.push_str(&format!(
                     "  fix ({:?}): {:?} -> {:?}\n",
                     fix.applicability,
                     edit.span.text(&source.text),
@@ -169,40 +278,78 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
             }
         }
     }
+    out
+}
+
+fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
+    let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
+    let case = load_case(rule, path)?;
+    let name = &case.name;
+    let mut golden = String::new();
+    let mut expected_any = false;
+    let mut mismatches = String::new();
+    let mut linted = Vec::new();
+    for (rel, source) in &case.files {
+        let diags = lint_source(source, &case.settings);
+        fixes_declared(&diags)?;
+        let text = render(source, &diags);
+        if case.is_dir && !text.is_empty() {
+            golden.push_str(&format!("== {} ==\n", rel.display()));
+        }
+        golden.push_str(&text);
+        let index = LineIndex::new(&source.text);
+        let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for d in &diags {
+            let line = index.line_col(&source.text, d.span.start).line as usize;
+            actual.entry(line).or_default().push(d.code.to_string());
+        }
+        let expected = expectations(&source.text);
+        expected_any |= !expected.is_empty();
+        if expected != actual {
+            mismatches.push_str(&format!(
+                "{}: expected {expected:?}\n got {actual:?}\n",
+                rel.display()
+            ));
+        }
+        linted.push((rel, source, diags));
+    }
     if name.starts_with("pass") {
-        if !diags.is_empty() {
+        if !golden.is_empty() {
             return Err(format!("{name} should be clean, got:\n{golden}").into());
         }
         return Ok(());
     }
-    let expected = expectations(&source.text);
-    if expected.is_empty() {
+    if !expected_any {
         return Err(format!("{name} has no `# expect:` comment").into());
     }
-    if expected != actual {
-        return Err(format!("{name}: expected {expected:?}\n got {actual:?}\n{golden}").into());
+    if !mismatches.is_empty() {
+        return Err(format!("{name}: {mismatches}{golden}").into());
     }
     check_golden(
         &PathBuf::from(format!("{}.golden", path.display())),
         &golden,
     )?;
     // Where the rule offers fixes, the file with every fix applied (safe and unsafe, re-linted
-    // until nothing is left to fix) is pinned too.
-    if diags.iter().any(|d| d.fix.is_some()) {
-        let settings = settings_for(rule)?;
+    // until nothing is left to fix) is pinned too: beside a file case, inside a folder case.
+    for (rel, source, diags) in linted {
+        if !diags.iter().any(|d| d.fix.is_some()) {
+            continue;
+        }
         let fixed = wharf::fix::fix_to_fixpoint(&source.text, Applicability::Unsafe, |text| {
             lint_source(
                 &SourceFile::new(source.path.clone(), text, source.kind),
-                &settings,
+                &case.settings,
             )
         });
         if let Some(e) = fixed.error() {
-            return Err(format!("{name}: {e}").into());
+            return Err(format!("{name}: {}: {e}", rel.display()).into());
         }
-        check_golden(
-            &PathBuf::from(format!("{}.fixed", path.display())),
-            &fixed.text,
-        )?;
+        let golden_path = if case.is_dir {
+            path.join(format!("{}.fixed", rel.display()))
+        } else {
+            PathBuf::from(format!("{}.fixed", path.display()))
+        };
+        check_golden(&golden_path, &fixed.text)?;
     }
     Ok(())
 }
@@ -227,16 +374,16 @@ fn fixable_has_fixture(rule: &'static Rule) -> Result<(), Failed> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(rule.code);
-    let settings = settings_for(rule)?;
-    for case in cases(&dir)
+    for path in cases(&dir)
         .into_iter()
         .filter(|p| case_name(p).starts_with("fail"))
     {
-        let text = std::fs::read_to_string(&case).map_err(|e| e.to_string())?;
-        let source = SourceFile::new(case.file_name().unwrap(), text, kind_of(&case));
-        let diags = lint_source(&source, &settings);
-        if diags.iter().any(|d| d.code == rule.code && d.fix.is_some()) {
-            return Ok(());
+        let case = load_case(rule, &path)?;
+        for (_, source) in &case.files {
+            let diags = lint_source(source, &case.settings);
+            if diags.iter().any(|d| d.code == rule.code && d.fix.is_some()) {
+                return Ok(());
+            }
         }
     }
     Err(format!(
@@ -302,7 +449,13 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     } else {
         "Dockerfile"
     };
-    let settings = settings_for(rule)?;
+    // The examples run under the configuration the `## Options` section shows, if any.
+    let mut settings = settings_for(rule)?;
+    if let Some(config) = rule.doc_examples("Options").first() {
+        settings.rule_settings =
+            wharf::config::rule_settings_from_text(Path::new("wharf.toml"), config)
+                .map_err(|e| format!("{}: the options example: {e}", rule.code))?;
+    }
     let bad = rule.doc_examples("Example");
     let good = rule.doc_examples("Use instead");
     if bad.is_empty() || good.is_empty() {
