@@ -157,22 +157,73 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
     })
 }
 
-/// Reads and lints a set of files in parallel. `settings_for` picks the settings of each file
-/// (the nearest configuration file may differ per directory). The result is sorted by path.
+/// Where the engine gets the text of a file: the file system for the CLI, open editor buffers
+/// for the language server. The engine never reads files itself.
+pub trait SourceProvider: Sync {
+    /// The file at `path`, its kind from `kind` or else from its name and content.
+    fn source(&self, path: &Path, kind: Option<FileKind>) -> Result<SourceFile, FileError>;
+}
+
+/// Reads files from disk with [`read_source`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileSystem;
+
+impl SourceProvider for FileSystem {
+    fn source(&self, path: &Path, kind: Option<FileKind>) -> Result<SourceFile, FileError> {
+        read_source(path, kind)
+    }
+}
+
+/// Texts held in memory (an editor's unsaved buffers), in front of another provider for the
+/// files that are not open.
+pub struct Buffers<'a> {
+    pub open: HashMap<PathBuf, String>,
+    pub fallback: &'a dyn SourceProvider,
+}
+
+impl SourceProvider for Buffers<'_> {
+    fn source(&self, path: &Path, kind: Option<FileKind>) -> Result<SourceFile, FileError> {
+        match self.open.get(path) {
+            Some(text) => {
+                let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, text));
+                Ok(SourceFile::new(path, text.clone(), kind))
+            }
+            None => self.fallback.source(path, kind),
+        }
+    }
+}
+
+/// Reads one file from disk as a source: the file system's read path.
+pub fn read_source(path: &Path, kind: Option<FileKind>) -> Result<SourceFile, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| FileError {
+        path: path.to_path_buf(),
+        message: crate::discover::io_message(&e),
+    })?;
+    let text = read_text(path, bytes)?;
+    let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
+    Ok(SourceFile::new(path.to_path_buf(), text, kind))
+}
+
+/// Reads (from the file system) and lints a set of files in parallel; see [`lint_files_from`].
 pub fn lint_files<'s>(
+    files: &[(PathBuf, Option<FileKind>)],
+    settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
+) -> (Vec<LintedFile>, Vec<FileError>) {
+    lint_files_from(&FileSystem, files, settings_for)
+}
+
+/// Gets each file from `provider` and lints the set in parallel. `settings_for` picks the
+/// settings of each file (the nearest configuration file may differ per directory). The
+/// result is sorted by path.
+pub fn lint_files_from<'s>(
+    provider: &dyn SourceProvider,
     files: &[(PathBuf, Option<FileKind>)],
     settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
 ) -> (Vec<LintedFile>, Vec<FileError>) {
     let results: Vec<Result<LintedFile, FileError>> = files
         .par_iter()
         .map(|(path, kind)| {
-            let bytes = std::fs::read(path).map_err(|e| FileError {
-                path: path.clone(),
-                message: crate::discover::io_message(&e),
-            })?;
-            let text = read_text(path, bytes)?;
-            let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
-            let source = SourceFile::new(path.clone(), text, kind);
+            let source = provider.source(path, *kind)?;
             let diagnostics = lint_source(&source, settings_for(path));
             Ok(LintedFile {
                 line_index: LineIndex::new(&source.text),
@@ -192,4 +243,36 @@ pub fn lint_files<'s>(
     ok.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     errs.sort_by(|a, b| a.path.cmp(&b.path));
     (ok, errs)
+}
+
+#[cfg(test)]
+mod provider_tests {
+    use super::*;
+
+    #[test]
+    fn open_buffers_win_over_the_file_system() {
+        let dir = std::env::temp_dir().join(format!("wharf-provider-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let on_disk = dir.join("Dockerfile");
+        std::fs::write(&on_disk, "FROM alpine\nUSER app\n").unwrap();
+        let open = dir.join("Dockerfile.dev");
+        let buffers = Buffers {
+            open: HashMap::from([(open.clone(), "FROM alpine\n".to_string())]),
+            fallback: &FileSystem,
+        };
+        let settings = FileSettings {
+            rules: vec![crate::registry::find("DL3002").unwrap()],
+            ..FileSettings::default()
+        };
+        let files = [(on_disk.clone(), None), (open.clone(), None)];
+        let (linted, errors) = lint_files_from(&buffers, &files, &|_| &settings);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(linted.len(), 2);
+        assert_eq!(linted[1].source.text, "FROM alpine\n");
+        assert_eq!(linted[1].source.kind, FileKind::Dockerfile);
+        let missing = [(dir.join("absent"), Some(FileKind::Dockerfile))];
+        let (_, errors) = lint_files_from(&buffers, &missing, &|_| &settings);
+        assert_eq!(errors.len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
