@@ -5,9 +5,9 @@ use crate::compose::{self, ComposeFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{self, Dockerfile};
 use crate::output::LintedFile;
-use crate::rule::{Check, Context, Rule};
+use crate::rule::{Check, Context, ProjectContext, ProjectFile, Rule};
 use crate::settings::RuleSettings;
-use crate::source::{FileKind, LineIndex, SourceFile};
+use crate::source::{FileId, FileKind, LineIndex, SourceFile};
 use crate::suppress::{self, SuppressOptions};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -54,6 +54,72 @@ pub fn lint_parsed(
     parsed: &Parsed,
     settings: &FileSettings,
 ) -> Vec<Diagnostic> {
+    let found = run_file_rules(source, parsed, settings, FileId::default());
+    finish(source, parsed, found, settings, FileId::default())
+}
+
+/// Lints the files of one project together (a compose file and the Dockerfiles it builds):
+/// each file's own rules, then the project rules over all of them. Every finding is routed to
+/// the file it names before that file's suppressions apply. The result has one list per
+/// source, in order; file `i` is `FileId(i)`.
+pub fn lint_project(sources: &[SourceFile], settings: &FileSettings) -> Vec<Vec<Diagnostic>> {
+    let parsed: Vec<Parsed> = sources.iter().map(Parsed::parse).collect();
+    let files: Vec<ProjectFile<'_>> = sources
+        .iter()
+        .zip(&parsed)
+        .enumerate()
+        .map(|(i, (source, parsed))| ProjectFile {
+            id: FileId(i as u32),
+            source,
+            parsed,
+        })
+        .collect();
+    let mut found: Vec<Vec<Diagnostic>> = files
+        .iter()
+        .map(|f| run_file_rules(f.source, f.parsed, settings, f.id))
+        .collect();
+    for &rule in &settings.rules {
+        let Check::Project(check) = rule.check else {
+            continue;
+        };
+        let mut ctx = ProjectContext::new(&files, &settings.rule_settings, rule);
+        check(&mut ctx);
+        for mut d in ctx.into_diagnostics() {
+            // A finding naming no file of the run is kept, in the first file, rather than lost.
+            let at = if (d.file.0 as usize) < found.len() {
+                d.file.0 as usize
+            } else {
+                d.file = FileId(0);
+                0
+            };
+            if let Some(list) = found.get_mut(at) {
+                list.push(d);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .zip(&files)
+        .map(|(mut diags, f)| {
+            for d in &mut diags {
+                for r in &mut d.related {
+                    if r.file_id != d.file {
+                        r.file = sources.get(r.file_id.0 as usize).map(|s| s.path.clone());
+                    }
+                }
+            }
+            finish(f.source, f.parsed, diags, settings, f.id)
+        })
+        .collect()
+}
+
+/// The findings of the per-file rules of one file.
+fn run_file_rules(
+    source: &SourceFile,
+    parsed: &Parsed,
+    settings: &FileSettings,
+    id: FileId,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
@@ -61,24 +127,28 @@ pub fn lint_parsed(
         }
         let found = match (rule.check, parsed) {
             (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
-                let mut ctx = Context::new(df, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
                 f(&mut ctx);
                 ctx.into_diagnostics()
             }
             (Check::Compose(f), Parsed::Compose(cf)) => {
-                let mut ctx = Context::new(cf, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
                 f(&mut ctx);
                 ctx.into_diagnostics()
             }
             (Check::Syntax(_), Parsed::Dockerfile(df)) => {
-                let mut ctx = Context::new(df, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
                 for e in &df.errors {
                     ctx.report(e.span, e.message.clone());
                 }
                 ctx.into_diagnostics()
             }
             (Check::Syntax(_), Parsed::Compose(cf)) => {
-                let mut ctx = Context::new(cf, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
                 for e in &cf.errors {
                     let d = ctx.report(e.span, e.message.clone());
                     if let Some((span, msg)) = &e.related {
@@ -91,6 +161,17 @@ pub fn lint_parsed(
         };
         out.extend(found);
     }
+    out
+}
+
+/// Suppressions, the meta rule's findings, severity overrides and order, for one file.
+fn finish(
+    source: &SourceFile,
+    parsed: &Parsed,
+    out: Vec<Diagnostic>,
+    settings: &FileSettings,
+    id: FileId,
+) -> Vec<Diagnostic> {
     let (mut out, unused) =
         suppress::apply(source, parsed, out, &settings.rules, &settings.suppress);
     let meta = suppress::meta_rule(source.kind);
@@ -98,6 +179,7 @@ pub fn lint_parsed(
         out.extend(unused.into_iter().map(|u| u.into_diagnostic(meta)));
     }
     for d in &mut out {
+        d.file = id;
         if let Some(s) = settings.severity.get(d.code) {
             d.severity = *s;
         }
@@ -274,5 +356,95 @@ mod provider_tests {
         let (_, errors) = lint_files_from(&buffers, &missing, &|_| &settings);
         assert_eq!(errors.len(), 1);
         std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// A project rule for tests only (registered in the catalogue of the crate's own unit tests):
+/// every Dockerfile of a project that has a compose file gets a finding at its first
+/// instruction, with a related label at the compose file's first `build:`.
+#[cfg(test)]
+pub(crate) mod project_tests {
+    use super::*;
+    use crate::rule::Category;
+    use crate::source::Span;
+
+    crate::declare_rule! {
+        /// ## What it does
+        /// Test only: marks the Dockerfiles a compose file builds.
+        pub static RULE = Rule {
+            code: "DX999",
+            name: "test-cross-file",
+            category: Category::Correctness,
+            summary: "a dockerfile built by a compose file (test rule)",
+            check: Check::Project(check),
+        };
+    }
+
+    fn check(ctx: &mut ProjectContext<'_>) {
+        let files = ctx.files;
+        let Some(compose) = files.iter().find(|f| f.source.kind == FileKind::Compose) else {
+            return;
+        };
+        let Some(at) = compose.source.text.find("build:") else {
+            return;
+        };
+        let build = Span::from_range(at..at + "build:".len());
+        for f in files {
+            let Parsed::Dockerfile(df) = f.parsed else {
+                continue;
+            };
+            if let Some(first) = df.instructions.first() {
+                ctx.report(f.id, first.span, "built by a compose file")
+                    .related_in(compose.id, build, "built here");
+            }
+        }
+    }
+
+    fn project(dockerfile: &str) -> Vec<Vec<Diagnostic>> {
+        let sources = [
+            SourceFile::new(
+                "compose.yaml",
+                "services:\n  app:\n    build: ./app\n",
+                FileKind::Compose,
+            ),
+            SourceFile::new("app/Dockerfile", dockerfile, FileKind::Dockerfile),
+        ];
+        let settings = FileSettings {
+            rules: vec![&RULE, crate::registry::find("DF900").unwrap()],
+            ..FileSettings::default()
+        };
+        lint_project(&sources, &settings)
+    }
+
+    #[test]
+    fn cross_file_finding_lands_in_its_file_with_a_related_label_in_the_other() {
+        let out = project("FROM alpine\n");
+        assert!(out[0].is_empty(), "{:?}", out[0]);
+        let [d] = out[1].as_slice() else {
+            panic!("one finding in the Dockerfile: {:?}", out[1]);
+        };
+        assert_eq!(
+            (d.code, d.file, d.span),
+            ("DX999", FileId(1), Span::new(0, 11))
+        );
+        let [r] = d.related.as_slice() else {
+            panic!("one related label");
+        };
+        assert_eq!(r.file_id, FileId(0));
+        assert_eq!(r.file.as_deref(), Some(Path::new("compose.yaml")));
+        assert_eq!(r.span, Span::new(21, 27));
+    }
+
+    #[test]
+    fn inline_suppressions_apply_to_routed_findings() {
+        let out = project("# wharf: ignore=DX999\nFROM alpine\n");
+        assert!(out[1].is_empty(), "{:?}", out[1]);
+        // Not a project rule's file: the single-file engine does not run project rules.
+        let alone = SourceFile::new("Dockerfile", "FROM alpine\n", FileKind::Dockerfile);
+        let settings = FileSettings {
+            rules: vec![&RULE],
+            ..FileSettings::default()
+        };
+        assert!(lint_source(&alone, &settings).is_empty());
     }
 }

@@ -350,6 +350,7 @@ mod tests {
 
     fn diag(code: &'static str, fix: Fix) -> Diagnostic {
         Diagnostic {
+            file: Default::default(),
             code,
             name: "test",
             severity: crate::diagnostic::Severity::Warning,

@@ -4,7 +4,7 @@ use crate::compose::ComposeFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::Dockerfile;
 use crate::settings::{OptionsDecl, RuleOptions, RuleSettings};
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
 
 /// What a rule is about. The category sets the default severity and whether the rule is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,6 +73,9 @@ impl Category {
 pub enum Check {
     Dockerfile(fn(&mut Context<'_, Dockerfile>)),
     Compose(fn(&mut Context<'_, ComposeFile>)),
+    /// A rule over several files of a project (a compose file and the Dockerfiles it builds);
+    /// it can report into any of them.
+    Project(fn(&mut ProjectContext<'_>)),
     /// Reported by the engine itself from parse errors (DF000, DC000).
     Syntax(crate::source::FileKind),
     /// Reported by the engine itself from suppression bookkeeping.
@@ -202,6 +205,8 @@ impl Rule {
             Check::Dockerfile(_) => kind == FileKind::Dockerfile,
             Check::Compose(_) => kind == FileKind::Compose,
             Check::Syntax(k) => k == kind,
+            // Runs once per project, not per file (see `engine::lint_project`).
+            Check::Project(_) => false,
             Check::Meta => true,
         }
     }
@@ -245,6 +250,8 @@ pub struct Context<'a, F> {
     pub source: &'a SourceFile,
     pub settings: &'a RuleSettings,
     pub rule: &'static Rule,
+    /// The identity of the file in this run.
+    pub file_id: FileId,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -260,24 +267,26 @@ impl<'a, F> Context<'a, F> {
             source,
             settings,
             rule,
+            file_id: FileId::default(),
             diagnostics: Vec::new(),
         }
     }
 
+    /// The same context for the file `id` of a run.
+    pub fn with_file_id(mut self, id: FileId) -> Self {
+        self.file_id = id;
+        self
+    }
+
     /// Reports a finding of this rule at `span`. Returns it so help or a fix can be added.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
-            code: self.rule.code,
-            name: self.rule.name,
-            severity: self.rule.default_severity(),
+        push_report(
+            &mut self.diagnostics,
+            self.rule,
+            self.file_id,
             span,
-            message: message.into(),
-            help: None,
-            fix: None,
-            related: Vec::new(),
-        });
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
+            message.into(),
+        )
     }
 
     /// The options of type `T` under the configuration of this file (parsed once per
@@ -288,6 +297,79 @@ impl<'a, F> Context<'a, F> {
 
     pub fn text(&self, span: Span) -> &'a str {
         span.text(&self.source.text)
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+fn push_report<'d>(
+    out: &'d mut Vec<Diagnostic>,
+    rule: &'static Rule,
+    file: FileId,
+    span: Span,
+    message: String,
+) -> &'d mut Diagnostic {
+    out.push(Diagnostic {
+        file,
+        code: rule.code,
+        name: rule.name,
+        severity: rule.default_severity(),
+        span,
+        message,
+        help: None,
+        fix: None,
+        related: Vec::new(),
+    });
+    let last = out.len() - 1;
+    &mut out[last]
+}
+
+/// One file of a project run, parsed.
+pub struct ProjectFile<'a> {
+    pub id: FileId,
+    pub source: &'a SourceFile,
+    pub parsed: &'a crate::engine::Parsed,
+}
+
+/// What a project rule's check function gets: every file of the project, and a place to
+/// report into any of them. The engine routes each finding to its file before that file's
+/// suppression comments apply.
+pub struct ProjectContext<'a> {
+    pub files: &'a [ProjectFile<'a>],
+    pub settings: &'a RuleSettings,
+    pub rule: &'static Rule,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> ProjectContext<'a> {
+    pub fn new(
+        files: &'a [ProjectFile<'a>],
+        settings: &'a RuleSettings,
+        rule: &'static Rule,
+    ) -> Self {
+        ProjectContext {
+            files,
+            settings,
+            rule,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Reports a finding of this rule in file `file` at `span` (a span of that file's text).
+    pub fn report(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        push_report(&mut self.diagnostics, self.rule, file, span, message.into())
+    }
+
+    /// The options of type `T` under the project's configuration.
+    pub fn options<T: RuleOptions>(&self) -> &'a T {
+        self.settings.get::<T>()
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
@@ -306,8 +388,21 @@ impl Diagnostic {
         self
     }
 
+    /// A related label in the diagnostic's own file.
     pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        let file = self.file;
+        self.related_in(file, span, message)
+    }
+
+    /// A related label in file `file` of the run (a project rule's other file).
+    pub fn related_in(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Self {
         self.related.push(crate::diagnostic::Related {
+            file_id: file,
             file: None,
             span,
             message: message.into(),

@@ -60,6 +60,12 @@ impl fmt::Debug for Span {
     }
 }
 
+/// The identity of a file within one lint run: its index in the run's list of files. A file
+/// linted alone is `FileId(0)`. Diagnostics and related labels carry one, so a rule over
+/// several files can report into any of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
 /// What kind of file a path holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {

@@ -118,6 +118,7 @@ impl UnusedSuppression {
             }
         });
         Diagnostic {
+            file: Default::default(),
             code: rule.code,
             name: rule.name,
             severity: rule.default_severity(),

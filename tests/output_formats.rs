@@ -92,6 +92,7 @@ fn span_of(text: &str, needle: &str, nth: usize) -> Span {
 
 fn diag(rule: &'static Rule, span: Span, message: &str) -> Diagnostic {
     Diagnostic {
+        file: Default::default(),
         code: rule.code,
         name: rule.name,
         severity: rule.default_severity(),
@@ -146,6 +147,7 @@ fn files() -> Vec<LintedFile> {
                 "Label `description` has a non-ASCII character",
             );
             d.related.push(Related {
+                file_id: Default::default(),
                 file: None,
                 span: span_of(DOCKERFILE, "café", 0),
                 message: "another one here".to_string(),
@@ -161,11 +163,13 @@ fn files() -> Vec<LintedFile> {
         );
         d.help = Some("Pin a version, or a digest:\n`wharf/web:1.2@sha256:…`".to_string());
         d.related.push(Related {
+            file_id: wharf::source::FileId(1),
             file: Some(PathBuf::from("./app/Dockerfile")),
             span: span_of(DOCKERFILE, "debian:12", 0),
             message: "the image is built from this base".to_string(),
         });
         d.related.push(Related {
+            file_id: wharf::source::FileId(2),
             file: Some(PathBuf::from("other/Dockerfile")),
             span: Span::new(0, 4),
             message: "and from this one, which was not linted".to_string(),

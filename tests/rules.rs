@@ -281,6 +281,31 @@ fn render(source: &SourceFile, diags: &[wharf::diagnostic::Diagnostic]) -> Strin
     out
 }
 
+/// Lints a case: a folder's files together as one project (so project rules see them all),
+/// a single file alone. `replace` swaps in another text for one file (to re-lint a fix).
+fn lint_case(
+    case: &Case,
+    replace: Option<(usize, &str)>,
+) -> Vec<Vec<wharf::diagnostic::Diagnostic>> {
+    let sources: Vec<SourceFile> = case
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| match replace {
+            Some((j, text)) if i == j => SourceFile::new(s.path.clone(), text, s.kind),
+            _ => s.clone(),
+        })
+        .collect();
+    if case.is_dir {
+        wharf::engine::lint_project(&sources, &case.settings)
+    } else {
+        sources
+            .iter()
+            .map(|s| lint_source(s, &case.settings))
+            .collect()
+    }
+}
+
 fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
     let case = load_case(rule, path)?;
@@ -289,8 +314,8 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     let mut expected_any = false;
     let mut mismatches = String::new();
     let mut linted = Vec::new();
-    for (rel, source) in &case.files {
-        let diags = lint_source(source, &case.settings);
+    let all = lint_case(&case, None);
+    for ((rel, source), diags) in case.files.iter().zip(all) {
         fixes_declared(&diags)?;
         let text = render(source, &diags);
         if case.is_dir && !text.is_empty() {
@@ -331,15 +356,12 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
     )?;
     // Where the rule offers fixes, the file with every fix applied (safe and unsafe, re-linted
     // until nothing is left to fix) is pinned too: beside a file case, inside a folder case.
-    for (rel, source, diags) in linted {
+    for (i, (rel, source, diags)) in linted.into_iter().enumerate() {
         if !diags.iter().any(|d| d.fix.is_some()) {
             continue;
         }
         let fixed = wharf::fix::fix_to_fixpoint(&source.text, Applicability::Unsafe, |text| {
-            lint_source(
-                &SourceFile::new(source.path.clone(), text, source.kind),
-                &case.settings,
-            )
+            lint_case(&case, Some((i, text))).swap_remove(i)
         });
         if let Some(e) = fixed.error() {
             return Err(format!("{name}: {}: {e}", rel.display()).into());
@@ -379,8 +401,7 @@ fn fixable_has_fixture(rule: &'static Rule) -> Result<(), Failed> {
         .filter(|p| case_name(p).starts_with("fail"))
     {
         let case = load_case(rule, &path)?;
-        for (_, source) in &case.files {
-            let diags = lint_source(source, &case.settings);
+        for diags in lint_case(&case, None) {
             if diags.iter().any(|d| d.code == rule.code && d.fix.is_some()) {
                 return Ok(());
             }

@@ -490,6 +490,7 @@ fn df900_can_be_silenced_by_naming_it() {
 fn diag(code: &str, at: usize) -> Diagnostic {
     let rule = wharf::registry::find(code).unwrap_or_else(|| panic!("no rule {code}"));
     Diagnostic {
+        file: Default::default(),
         code: rule.code,
         name: rule.name,
         severity: rule.default_severity(),
