@@ -56,6 +56,11 @@ pub enum Applicability {
 /// One text replacement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Edit {
+    /// The file the span indexes; `None` until the fix is attached to a diagnostic
+    /// ([`Diagnostic::fix`]), which gives it the diagnostic's file. A project rule's fix may
+    /// edit other files of its run.
+    #[serde(skip)]
+    pub file: Option<FileId>,
     #[serde(skip)]
     pub span: Span,
     pub content: String,

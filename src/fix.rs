@@ -13,7 +13,7 @@
 //! text.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// How many lint-and-fix passes [`fix_to_fixpoint`] makes before giving up.
 pub const MAX_PASSES: usize = 10;
@@ -49,8 +49,10 @@ pub struct Applied {
     pub skipped: usize,
 }
 
-/// Applies the fixes allowed at `level` under the overlap rule (see the module docs). Edits
-/// whose span lies outside the text, or not on character boundaries, make their fix invalid.
+/// Applies the fixes allowed at `level` under the overlap rule (see the module docs) to the
+/// text of one file; the caller passes that file's fixes ([`fixes_of`] picks them). A fix
+/// whose edits are not all in one file, or whose spans lie outside the text or not on
+/// character boundaries, is refused.
 pub fn apply_fixes<'a>(
     text: &str,
     fixes: impl IntoIterator<Item = (&'a str, &'a Fix)>,
@@ -65,7 +67,11 @@ pub fn apply_fixes<'a>(
     let mut accepted: Vec<&Edit> = Vec::new();
     let (mut applied, mut skipped) = (0, 0);
     for (_, fix) in candidates {
-        let valid = fix.edits.iter().all(|e| text.get(e.span.range()).is_some());
+        let file = fix.edits[0].file;
+        let valid = fix
+            .edits
+            .iter()
+            .all(|e| e.file == file && text.get(e.span.range()).is_some());
         let self_overlap = fix
             .edits
             .iter()
@@ -99,11 +105,15 @@ pub fn apply_fixes<'a>(
     }
 }
 
-/// The fixes of diagnostics, with their rule codes, for [`apply_fixes`].
+/// The fixes of one file's diagnostics, with their rule codes, for [`apply_fixes`]: those
+/// whose edits are all in the diagnostic's own file. A project rule's fix that edits another
+/// file is left out (it belongs to a fixer that holds the whole project).
 pub fn fixes_of(diags: &[Diagnostic]) -> impl Iterator<Item = (&str, &Fix)> {
-    diags
-        .iter()
-        .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
+    diags.iter().filter_map(|d| {
+        let fix = d.fix.as_ref()?;
+        let own = fix.edits.iter().all(|e| e.file.is_none_or(|f| f == d.file));
+        own.then_some((d.code, fix))
+    })
 }
 
 /// What [`fix_to_fixpoint`] reached.
@@ -257,6 +267,15 @@ impl Fix {
         self
     }
 
+    /// The same fix with its edits placed in file `file` of the run (for a project rule
+    /// fixing another file than the one it reports in).
+    pub fn in_file(mut self, file: FileId) -> Fix {
+        for e in &mut self.edits {
+            e.file = Some(file);
+        }
+        self
+    }
+
     /// The same fix with one more edit (applied together, all or nothing).
     pub fn and(mut self, edit: Edit) -> Fix {
         self.edits.push(edit);
@@ -267,6 +286,7 @@ impl Fix {
 impl Edit {
     pub fn replace(span: Span, content: impl Into<String>) -> Edit {
         Edit {
+            file: None,
             span,
             content: content.into(),
         }
@@ -346,6 +366,20 @@ mod tests {
         assert_eq!(out.applied, 0);
         let out = apply("abc", &[fix(&[(0, 2, "x"), (1, 3, "y")], safe)], safe);
         assert_eq!(out.text, "abc");
+    }
+
+    #[test]
+    fn a_fix_spanning_files_is_left_to_the_project_fixer() {
+        let safe = Applicability::Safe;
+        let two_files = fix(&[(0, 1, "A")], safe).and(Edit {
+            file: Some(FileId(1)),
+            ..Edit::replace(Span::new(1, 2), "B")
+        });
+        assert_eq!(apply("ab", &[two_files], safe).applied, 0);
+        let mut d = diag("DX999", fix(&[(0, 1, "A")], safe).in_file(FileId(1)));
+        assert_eq!(fixes_of(std::slice::from_ref(&d)).count(), 0);
+        d.file = FileId(1);
+        assert_eq!(fixes_of(&[d]).count(), 1);
     }
 
     fn diag(code: &'static str, fix: Fix) -> Diagnostic {

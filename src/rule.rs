@@ -383,7 +383,11 @@ impl Diagnostic {
         self
     }
 
-    pub fn fix(&mut self, fix: crate::diagnostic::Fix) -> &mut Self {
+    /// Attaches a fix; its edits without a file are in the diagnostic's file.
+    pub fn fix(&mut self, mut fix: crate::diagnostic::Fix) -> &mut Self {
+        for e in &mut fix.edits {
+            e.file.get_or_insert(self.file);
+        }
         self.fix = Some(fix);
         self
     }

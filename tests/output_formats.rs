@@ -117,6 +117,7 @@ fn files() -> Vec<LintedFile> {
                 message: "Add `--no-install-recommends`".to_string(),
                 applicability: Applicability::Safe,
                 edits: vec![Edit {
+                    file: None,
                     span: Span::empty(after_install),
                     content: "--no-install-recommends ".to_string(),
                 }],
@@ -134,6 +135,7 @@ fn files() -> Vec<LintedFile> {
                 message: "Pin `curl` to the version available today".to_string(),
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit {
+                    file: None,
                     span: span_of(DOCKERFILE, "curl", 0),
                     content: "curl=7.88.1-10".to_string(),
                 }],
@@ -641,14 +643,17 @@ fn odd_spans_do_not_fail() {
                     applicability: Applicability::Safe,
                     edits: vec![
                         Edit {
+                            file: None,
                             span: Span::new(0, 4),
                             content: "A".to_string(),
                         },
                         Edit {
+                            file: None,
                             span: Span::new(2, 6),
                             content: "B".to_string(),
                         },
                         Edit {
+                            file: None,
                             span: Span::new(50, 60),
                             content: "C".to_string(),
                         },
