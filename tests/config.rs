@@ -410,8 +410,8 @@ fn error_unknown_rule_in_select_ignore_and_extend_select() {
 #[test]
 fn error_unknown_rule_in_severity() {
     assert_eq!(
-        toml_error("[severity]\nDL3002 = \"error\"\nDL3003x = \"info\"\n"),
-        "wharf.toml:3:1: unknown rule selector `DL3003x` (did you mean `DL3002`?)"
+        toml_error("[severity]\nDL3002 = \"error\"\nDL3002x = \"info\"\n"),
+        "wharf.toml:3:1: unknown rule selector `DL3002x` (did you mean `DL3002`?)"
     );
 }
 
