@@ -18,6 +18,9 @@ pub fn all() -> &'static [&'static Rule] {
             .flatten()
             .copied()
             .collect();
+        // The engine's test-only project rule, so that suppressions can name it.
+        #[cfg(test)]
+        v.push(&crate::engine::project_tests::RULE);
         v.sort_by_key(|r| r.code);
         v
     })

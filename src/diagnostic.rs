@@ -1,6 +1,6 @@
 //! The diagnostic a rule emits, and the fix it may carry.
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -56,6 +56,11 @@ pub enum Applicability {
 /// One text replacement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Edit {
+    /// The file the span indexes; `None` until the fix is attached to a diagnostic
+    /// ([`Diagnostic::fix`]), which gives it the diagnostic's file. A project rule's fix may
+    /// edit other files of its run.
+    #[serde(skip)]
+    pub file: Option<FileId>,
     #[serde(skip)]
     pub span: Span,
     pub content: String,
@@ -72,7 +77,10 @@ pub struct Fix {
 /// A secondary location, possibly in another file (cross-file rules).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
-    /// `None` means the same file as the diagnostic.
+    /// The file the span indexes.
+    pub file_id: FileId,
+    /// The path of that file when it is not the diagnostic's own (`None`: the same file), for
+    /// the output formats; the engine fills it in when it routes a finding.
     pub file: Option<PathBuf>,
     pub span: Span,
     pub message: String,
@@ -81,6 +89,8 @@ pub struct Related {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The file the finding is in (its `span` indexes that file's text).
+    pub file: FileId,
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,

@@ -5,10 +5,10 @@ use crate::compose::{self, ComposeFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{self, Dockerfile};
 use crate::output::LintedFile;
-use crate::rule::{Check, Context, Rule};
+use crate::rule::{Check, Context, ProjectContext, ProjectFile, Rule};
 use crate::settings::RuleSettings;
 use crate::source::{
-    DEFAULT_MAX_FILE_SIZE, FileKind, LineIndex, ReadError, SourceFile, read_regular_file,
+    DEFAULT_MAX_FILE_SIZE, FileId, FileKind, LineIndex, ReadError, SourceFile, read_regular_file,
 };
 use crate::suppress::{self, SuppressOptions};
 use rayon::prelude::*;
@@ -59,6 +59,72 @@ pub fn lint_parsed(
     parsed: &Parsed,
     settings: &FileSettings,
 ) -> Vec<Diagnostic> {
+    let found = run_file_rules(source, parsed, settings, FileId::default());
+    finish(source, parsed, found, settings, FileId::default())
+}
+
+/// Lints the files of one project together (a compose file and the Dockerfiles it builds):
+/// each file's own rules, then the project rules over all of them. Every finding is routed to
+/// the file it names before that file's suppressions apply. The result has one list per
+/// source, in order; file `i` is `FileId(i)`.
+pub fn lint_project(sources: &[SourceFile], settings: &FileSettings) -> Vec<Vec<Diagnostic>> {
+    let parsed: Vec<Parsed> = sources.iter().map(Parsed::parse).collect();
+    let files: Vec<ProjectFile<'_>> = sources
+        .iter()
+        .zip(&parsed)
+        .enumerate()
+        .map(|(i, (source, parsed))| ProjectFile {
+            id: FileId(i as u32),
+            source,
+            parsed,
+        })
+        .collect();
+    let mut found: Vec<Vec<Diagnostic>> = files
+        .iter()
+        .map(|f| run_file_rules(f.source, f.parsed, settings, f.id))
+        .collect();
+    for &rule in &settings.rules {
+        let Check::Project(check) = rule.check else {
+            continue;
+        };
+        let mut ctx = ProjectContext::new(&files, &settings.rule_settings, rule);
+        check(&mut ctx);
+        for mut d in ctx.into_diagnostics() {
+            // A finding naming no file of the run is kept, in the first file, rather than lost.
+            let at = if (d.file.0 as usize) < found.len() {
+                d.file.0 as usize
+            } else {
+                d.file = FileId(0);
+                0
+            };
+            if let Some(list) = found.get_mut(at) {
+                list.push(d);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .zip(&files)
+        .map(|(mut diags, f)| {
+            for d in &mut diags {
+                for r in &mut d.related {
+                    if r.file_id != d.file {
+                        r.file = sources.get(r.file_id.0 as usize).map(|s| s.path.clone());
+                    }
+                }
+            }
+            finish(f.source, f.parsed, diags, settings, f.id)
+        })
+        .collect()
+}
+
+/// The findings of the per-file rules of one file.
+fn run_file_rules(
+    source: &SourceFile,
+    parsed: &Parsed,
+    settings: &FileSettings,
+    id: FileId,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
@@ -66,24 +132,28 @@ pub fn lint_parsed(
         }
         let found = match (rule.check, parsed) {
             (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
-                let mut ctx = Context::new(df, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
                 f(&mut ctx);
                 ctx.into_diagnostics()
             }
             (Check::Compose(f), Parsed::Compose(cf)) => {
-                let mut ctx = Context::new(cf, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
                 f(&mut ctx);
                 ctx.into_diagnostics()
             }
             (Check::Syntax(_), Parsed::Dockerfile(df)) => {
-                let mut ctx = Context::new(df, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
                 for e in &df.errors {
                     ctx.report(e.span, e.message.clone());
                 }
                 ctx.into_diagnostics()
             }
             (Check::Syntax(_), Parsed::Compose(cf)) => {
-                let mut ctx = Context::new(cf, source, &settings.rule_settings, rule);
+                let mut ctx =
+                    Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
                 for e in &cf.errors {
                     let d = ctx.report(e.span, e.message.clone());
                     if let Some((span, msg)) = &e.related {
@@ -96,6 +166,17 @@ pub fn lint_parsed(
         };
         out.extend(found);
     }
+    out
+}
+
+/// Suppressions, the meta rule's findings, severity overrides and order, for one file.
+fn finish(
+    source: &SourceFile,
+    parsed: &Parsed,
+    out: Vec<Diagnostic>,
+    settings: &FileSettings,
+    id: FileId,
+) -> Vec<Diagnostic> {
     let (mut out, unused) =
         suppress::apply(source, parsed, out, &settings.rules, &settings.suppress);
     let meta = suppress::meta_rule(source.kind);
@@ -103,6 +184,7 @@ pub fn lint_parsed(
         out.extend(unused.into_iter().map(|u| u.into_diagnostic(meta)));
     }
     for d in &mut out {
+        d.file = id;
         if let Some(s) = settings.severity.get(d.code) {
             d.severity = *s;
         }
@@ -179,9 +261,83 @@ pub fn read_linted_file(path: &Path, max_size: Option<u64>) -> Result<Vec<u8>, F
     })
 }
 
-/// Reads and lints a set of files in parallel. `settings_for` picks the settings of each file
-/// (the nearest configuration file may differ per directory). The result is sorted by path.
+/// Where the engine gets the text of a file: the file system for the CLI, open editor buffers
+/// for the language server. The engine never reads files itself.
+pub trait SourceProvider: Sync {
+    /// The file at `path`, its kind from `kind` or else from its name and content, refused
+    /// when larger than `max_size` bytes ([`DEFAULT_MAX_FILE_SIZE`] when `None`).
+    fn source(
+        &self,
+        path: &Path,
+        kind: Option<FileKind>,
+        max_size: Option<u64>,
+    ) -> Result<SourceFile, FileError>;
+}
+
+/// Reads files from disk with [`read_source`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileSystem;
+
+impl SourceProvider for FileSystem {
+    fn source(
+        &self,
+        path: &Path,
+        kind: Option<FileKind>,
+        max_size: Option<u64>,
+    ) -> Result<SourceFile, FileError> {
+        read_source(path, kind, max_size)
+    }
+}
+
+/// Texts held in memory (an editor's unsaved buffers), in front of another provider for the
+/// files that are not open.
+pub struct Buffers<'a> {
+    pub open: HashMap<PathBuf, String>,
+    pub fallback: &'a dyn SourceProvider,
+}
+
+impl SourceProvider for Buffers<'_> {
+    fn source(
+        &self,
+        path: &Path,
+        kind: Option<FileKind>,
+        max_size: Option<u64>,
+    ) -> Result<SourceFile, FileError> {
+        match self.open.get(path) {
+            Some(text) => {
+                let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, text));
+                Ok(SourceFile::new(path, text.clone(), kind))
+            }
+            None => self.fallback.source(path, kind, max_size),
+        }
+    }
+}
+
+/// Reads one file from disk as a source: the file system's read path.
+pub fn read_source(
+    path: &Path,
+    kind: Option<FileKind>,
+    max_size: Option<u64>,
+) -> Result<SourceFile, FileError> {
+    let bytes = read_linted_file(path, max_size)?;
+    let text = read_text(path, bytes)?;
+    let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
+    Ok(SourceFile::new(path.to_path_buf(), text, kind))
+}
+
+/// Reads (from the file system) and lints a set of files in parallel; see [`lint_files_from`].
 pub fn lint_files<'s>(
+    files: &[(PathBuf, Option<FileKind>)],
+    settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
+) -> (Vec<LintedFile>, Vec<FileError>) {
+    lint_files_from(&FileSystem, files, settings_for)
+}
+
+/// Gets each file from `provider` and lints the set in parallel. `settings_for` picks the
+/// settings of each file (the nearest configuration file may differ per directory). The
+/// result is sorted by path.
+pub fn lint_files_from<'s>(
+    provider: &dyn SourceProvider,
     files: &[(PathBuf, Option<FileKind>)],
     settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
 ) -> (Vec<LintedFile>, Vec<FileError>) {
@@ -189,10 +345,7 @@ pub fn lint_files<'s>(
         .par_iter()
         .map(|(path, kind)| {
             let settings = settings_for(path);
-            let bytes = read_linted_file(path, settings.max_file_size)?;
-            let text = read_text(path, bytes)?;
-            let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
-            let source = SourceFile::new(path.clone(), text, kind);
+            let source = provider.source(path, *kind, settings.max_file_size)?;
             let diagnostics = lint_source(&source, settings);
             Ok(LintedFile {
                 line_index: LineIndex::new(&source.text),
@@ -212,4 +365,126 @@ pub fn lint_files<'s>(
     ok.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     errs.sort_by(|a, b| a.path.cmp(&b.path));
     (ok, errs)
+}
+
+#[cfg(test)]
+mod provider_tests {
+    use super::*;
+
+    #[test]
+    fn open_buffers_win_over_the_file_system() {
+        let dir = std::env::temp_dir().join(format!("wharf-provider-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let on_disk = dir.join("Dockerfile");
+        std::fs::write(&on_disk, "FROM alpine\nUSER app\n").unwrap();
+        let open = dir.join("Dockerfile.dev");
+        let buffers = Buffers {
+            open: HashMap::from([(open.clone(), "FROM alpine\n".to_string())]),
+            fallback: &FileSystem,
+        };
+        let settings = FileSettings {
+            rules: vec![crate::registry::find("DL3002").unwrap()],
+            ..FileSettings::default()
+        };
+        let files = [(on_disk.clone(), None), (open.clone(), None)];
+        let (linted, errors) = lint_files_from(&buffers, &files, &|_| &settings);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(linted.len(), 2);
+        assert_eq!(linted[1].source.text, "FROM alpine\n");
+        assert_eq!(linted[1].source.kind, FileKind::Dockerfile);
+        let missing = [(dir.join("absent"), Some(FileKind::Dockerfile))];
+        let (_, errors) = lint_files_from(&buffers, &missing, &|_| &settings);
+        assert_eq!(errors.len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// A project rule for tests only (registered in the catalogue of the crate's own unit tests):
+/// every Dockerfile of a project that has a compose file gets a finding at its first
+/// instruction, with a related label at the compose file's first `build:`.
+#[cfg(test)]
+pub(crate) mod project_tests {
+    use super::*;
+    use crate::rule::Category;
+    use crate::source::Span;
+
+    crate::declare_rule! {
+        /// ## What it does
+        /// Test only: marks the Dockerfiles a compose file builds.
+        pub static RULE = Rule {
+            code: "DX999",
+            name: "test-cross-file",
+            category: Category::Correctness,
+            summary: "a dockerfile built by a compose file (test rule)",
+            check: Check::Project(check),
+        };
+    }
+
+    fn check(ctx: &mut ProjectContext<'_>) {
+        let files = ctx.files;
+        let Some(compose) = files.iter().find(|f| f.source.kind == FileKind::Compose) else {
+            return;
+        };
+        let Some(at) = compose.source.text.find("build:") else {
+            return;
+        };
+        let build = Span::from_range(at..at + "build:".len());
+        for f in files {
+            let Parsed::Dockerfile(df) = f.parsed else {
+                continue;
+            };
+            if let Some(first) = df.instructions.first() {
+                ctx.report(f.id, first.span, "built by a compose file")
+                    .related_in(compose.id, build, "built here");
+            }
+        }
+    }
+
+    fn project(dockerfile: &str) -> Vec<Vec<Diagnostic>> {
+        let sources = [
+            SourceFile::new(
+                "compose.yaml",
+                "services:\n  app:\n    build: ./app\n",
+                FileKind::Compose,
+            ),
+            SourceFile::new("app/Dockerfile", dockerfile, FileKind::Dockerfile),
+        ];
+        let settings = FileSettings {
+            rules: vec![&RULE, crate::registry::find("DF900").unwrap()],
+            ..FileSettings::default()
+        };
+        lint_project(&sources, &settings)
+    }
+
+    #[test]
+    fn cross_file_finding_lands_in_its_file_with_a_related_label_in_the_other() {
+        let out = project("FROM alpine\n");
+        assert!(out[0].is_empty(), "{:?}", out[0]);
+        let [d] = out[1].as_slice() else {
+            panic!("one finding in the Dockerfile: {:?}", out[1]);
+        };
+        assert_eq!(
+            (d.code, d.file, d.span),
+            ("DX999", FileId(1), Span::new(0, 11))
+        );
+        let [r] = d.related.as_slice() else {
+            panic!("one related label");
+        };
+        assert_eq!(r.file_id, FileId(0));
+        assert_eq!(r.file.as_deref(), Some(Path::new("compose.yaml")));
+        assert_eq!(r.span, Span::new(21, 27));
+    }
+
+    #[test]
+    fn inline_suppressions_apply_to_routed_findings() {
+        let out = project("# wharf: ignore=DX999\nFROM alpine\n");
+        assert!(out[1].is_empty(), "{:?}", out[1]);
+        // Not a project rule's file: the single-file engine does not run project rules.
+        let alone = SourceFile::new("Dockerfile", "FROM alpine\n", FileKind::Dockerfile);
+        let settings = FileSettings {
+            rules: vec![&RULE],
+            ..FileSettings::default()
+        };
+        assert!(lint_source(&alone, &settings).is_empty());
+    }
 }

@@ -3,8 +3,8 @@
 use crate::compose::ComposeFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::Dockerfile;
-use crate::settings::RuleSettings;
-use crate::source::{SourceFile, Span};
+use crate::settings::{OptionsDecl, RuleOptions, RuleSettings};
+use crate::source::{FileId, SourceFile, Span};
 
 /// What a rule is about. The category sets the default severity and whether the rule is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,6 +112,9 @@ impl Category {
 pub enum Check {
     Dockerfile(fn(&mut Context<'_, Dockerfile>)),
     Compose(fn(&mut Context<'_, ComposeFile>)),
+    /// A rule over several files of a project (a compose file and the Dockerfiles it builds);
+    /// it can report into any of them.
+    Project(fn(&mut ProjectContext<'_>)),
     /// Reported by the engine itself from parse errors (DF000, DC000).
     Syntax(crate::source::FileKind),
     /// Reported by the engine itself from suppression bookkeeping.
@@ -137,6 +140,9 @@ pub struct Rule {
     pub fixable: bool,
     /// Overrides the category's default precision (SARIF `properties.precision`).
     pub precision: Option<Precision>,
+    /// The rule's options, declared with [`options`](crate::settings::options) or
+    /// [`options_of`](crate::settings::options_of); `None` when it has none.
+    pub options: Option<OptionsDecl>,
     pub check: Check,
     /// The module that declares the rule (`wharf::rules::dockerfile::dl3002_last_user_is_root`),
     /// filled in by [`declare_rule!`](crate::declare_rule).
@@ -156,6 +162,7 @@ impl Rule {
         enabled: None,
         fixable: false,
         precision: None,
+        options: None,
         check: Check::Meta,
         module: "",
     };
@@ -176,14 +183,35 @@ impl Rule {
             .unwrap_or_else(|| self.category.default_enabled())
     }
 
-    /// The docs with the one leading space of each doc-comment line removed.
+    /// The docs with the one leading space of each doc-comment line removed, and, for a rule
+    /// with options, the option table generated from its options struct at the start of the
+    /// `## Options` section (the section is added when the doc comment has none).
     pub fn docs_text(&self) -> String {
         let mut out = String::new();
+        let generated = self
+            .options
+            .as_ref()
+            .map(|d| crate::settings::options_section(self.code, d));
+        let mut placed = false;
         for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            out.push_str(line);
             out.push('\n');
+            if let Some(g) = &generated
+                && line.trim().eq_ignore_ascii_case("## Options")
+            {
+                out.push('\n');
+                out.push_str(g);
+                out.push('\n');
+                placed = true;
+            }
         }
-        out.trim_end().to_string() + "\n"
+        let mut out = out.trim_end().to_string() + "\n";
+        if let Some(g) = generated.filter(|_| !placed) {
+            out.push_str("\n## Options\n\n");
+            out.push_str(&g);
+        }
+        out
     }
 
     /// The fenced code blocks of one docs section (`## Example`, `## Use instead`).
@@ -225,6 +253,8 @@ impl Rule {
             Check::Dockerfile(_) => kind == FileKind::Dockerfile,
             Check::Compose(_) => kind == FileKind::Compose,
             Check::Syntax(k) => k == kind,
+            // Runs once per project, not per file (see `engine::lint_project`).
+            Check::Project(_) => false,
             Check::Meta => true,
         }
     }
@@ -268,6 +298,8 @@ pub struct Context<'a, F> {
     pub source: &'a SourceFile,
     pub settings: &'a RuleSettings,
     pub rule: &'static Rule,
+    /// The identity of the file in this run.
+    pub file_id: FileId,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -283,28 +315,109 @@ impl<'a, F> Context<'a, F> {
             source,
             settings,
             rule,
+            file_id: FileId::default(),
             diagnostics: Vec::new(),
         }
     }
 
+    /// The same context for the file `id` of a run.
+    pub fn with_file_id(mut self, id: FileId) -> Self {
+        self.file_id = id;
+        self
+    }
+
     /// Reports a finding of this rule at `span`. Returns it so help or a fix can be added.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
-            code: self.rule.code,
-            name: self.rule.name,
-            severity: self.rule.default_severity(),
+        push_report(
+            &mut self.diagnostics,
+            self.rule,
+            self.file_id,
             span,
-            message: message.into(),
-            help: None,
-            fix: None,
-            related: Vec::new(),
-        });
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
+            message.into(),
+        )
+    }
+
+    /// The options of type `T` under the configuration of this file (parsed once per
+    /// configuration). The rule declares `T` with `options: options::<T>()`.
+    pub fn options<T: RuleOptions>(&self) -> &'a T {
+        self.settings.get::<T>()
     }
 
     pub fn text(&self, span: Span) -> &'a str {
         span.text(&self.source.text)
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+fn push_report<'d>(
+    out: &'d mut Vec<Diagnostic>,
+    rule: &'static Rule,
+    file: FileId,
+    span: Span,
+    message: String,
+) -> &'d mut Diagnostic {
+    out.push(Diagnostic {
+        file,
+        code: rule.code,
+        name: rule.name,
+        severity: rule.default_severity(),
+        span,
+        message,
+        help: None,
+        fix: None,
+        related: Vec::new(),
+    });
+    let last = out.len() - 1;
+    &mut out[last]
+}
+
+/// One file of a project run, parsed.
+pub struct ProjectFile<'a> {
+    pub id: FileId,
+    pub source: &'a SourceFile,
+    pub parsed: &'a crate::engine::Parsed,
+}
+
+/// What a project rule's check function gets: every file of the project, and a place to
+/// report into any of them. The engine routes each finding to its file before that file's
+/// suppression comments apply.
+pub struct ProjectContext<'a> {
+    pub files: &'a [ProjectFile<'a>],
+    pub settings: &'a RuleSettings,
+    pub rule: &'static Rule,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> ProjectContext<'a> {
+    pub fn new(
+        files: &'a [ProjectFile<'a>],
+        settings: &'a RuleSettings,
+        rule: &'static Rule,
+    ) -> Self {
+        ProjectContext {
+            files,
+            settings,
+            rule,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Reports a finding of this rule in file `file` at `span` (a span of that file's text).
+    pub fn report(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        push_report(&mut self.diagnostics, self.rule, file, span, message.into())
+    }
+
+    /// The options of type `T` under the project's configuration.
+    pub fn options<T: RuleOptions>(&self) -> &'a T {
+        self.settings.get::<T>()
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
@@ -318,13 +431,30 @@ impl Diagnostic {
         self
     }
 
-    pub fn fix(&mut self, fix: crate::diagnostic::Fix) -> &mut Self {
+    /// Attaches a fix; its edits without a file are in the diagnostic's file.
+    pub fn fix(&mut self, mut fix: crate::diagnostic::Fix) -> &mut Self {
+        for e in &mut fix.edits {
+            e.file.get_or_insert(self.file);
+        }
         self.fix = Some(fix);
         self
     }
 
+    /// A related label in the diagnostic's own file.
     pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        let file = self.file;
+        self.related_in(file, span, message)
+    }
+
+    /// A related label in file `file` of the run (a project rule's other file).
+    pub fn related_in(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Self {
         self.related.push(crate::diagnostic::Related {
+            file_id: file,
             file: None,
             span,
             message: message.into(),

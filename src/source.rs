@@ -60,6 +60,12 @@ impl fmt::Debug for Span {
     }
 }
 
+/// The identity of a file within one lint run: its index in the run's list of files. A file
+/// linted alone is `FileId(0)`. Diagnostics and related labels carry one, so a rule over
+/// several files can report into any of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
 /// What kind of file a path holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
@@ -162,27 +168,107 @@ impl LineIndex {
     }
 
     /// The 1-based line and column of a byte offset (clamped to the text, and moved back to a
-    /// character boundary if it falls inside a multi-byte character).
+    /// character boundary if it falls inside a multi-byte character); columns count characters.
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let p = self.position(text, offset, Encoding::Chars);
+        LineCol {
+            line: p.line + 1,
+            column: p.character + 1,
+        }
+    }
+
+    /// Where the columns of a line start: its first byte, or after the byte order mark.
+    fn content_start(&self, line0: usize) -> usize {
+        if line0 == 0 && self.bom {
+            BOM_LEN
+        } else {
+            self.line_starts[line0] as usize
+        }
+    }
+
+    /// The 0-based line and column of a byte offset, the column counted in `encoding` (what
+    /// LSP calls a `Position` with UTF-16, the default of its clients). The offset is clamped
+    /// to the text and moved back to a character boundary.
+    pub fn position(&self, text: &str, offset: u32, encoding: Encoding) -> Position {
         let mut offset = (offset as usize).min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line0 = self.line_of(offset as u32);
-        let mut start = self.line_starts[line0] as usize;
-        if line0 == 0 && self.bom && offset >= BOM_LEN {
-            start = BOM_LEN;
-        }
-        let column = if self.ascii.get(line0).copied().unwrap_or(false) {
-            (offset - start) as u32 + 1
+        let start = self.content_start(line0);
+        let offset = offset.max(start);
+        let character = if self.ascii.get(line0).copied().unwrap_or(false) {
+            (offset - start) as u32
         } else {
-            text[start..offset].chars().count() as u32 + 1
+            encoding.measure(&text[start..offset])
         };
-        LineCol {
-            line: line0 as u32 + 1,
-            column,
+        Position {
+            line: line0 as u32,
+            character,
         }
     }
+
+    /// The byte offset of a 0-based position, the inverse of [`LineIndex::position`]. A line past
+    /// the end gives the end of the text; a column past the end of its line gives the end of the
+    /// line (before its `\n` or `\r\n`); a column inside a character (half of a UTF-16
+    /// surrogate pair, a byte inside a multi-byte character) gives the start of that character.
+    pub fn offset(&self, text: &str, position: Position, encoding: Encoding) -> u32 {
+        let line0 = position.line as usize;
+        if line0 >= self.line_starts.len() {
+            return text.len() as u32;
+        }
+        let start = self.content_start(line0);
+        let end = self
+            .line_starts
+            .get(line0 + 1)
+            .map_or(text.len(), |&n| n as usize - 1);
+        let content = &text[start..end];
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        let mut units = 0u32;
+        for (i, c) in content.char_indices() {
+            let width = encoding.width(c);
+            if units + width > position.character {
+                return (start + i) as u32;
+            }
+            units += width;
+        }
+        (start + content.len()) as u32
+    }
+}
+
+/// How a column is counted: the three conventions wharf meets. Output formats count
+/// characters (SARIF, JSON, the terminal), LSP clients UTF-16 code units by default, and
+/// editors that negotiate it UTF-8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    Chars,
+}
+
+impl Encoding {
+    fn width(self, c: char) -> u32 {
+        match self {
+            Encoding::Utf8 => c.len_utf8() as u32,
+            Encoding::Utf16 => c.len_utf16() as u32,
+            Encoding::Chars => 1,
+        }
+    }
+
+    fn measure(self, s: &str) -> u32 {
+        match self {
+            Encoding::Utf8 => s.len() as u32,
+            Encoding::Utf16 => s.chars().map(char::len_utf16).sum::<usize>() as u32,
+            Encoding::Chars => s.chars().count() as u32,
+        }
+    }
+}
+
+/// A 0-based line and a 0-based column in some [`Encoding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
 }
 
 /// A map from offsets in a derived string (say, an instruction's logical line with its
@@ -507,5 +593,51 @@ mod tests {
             let e = read_regular_file(&fifo, 5).unwrap_err();
             assert_eq!(e.to_string(), "not a regular file (a FIFO)");
         }
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn non_ascii_in_three_encodings() {
+        // `é` is 2 bytes and 1 UTF-16 unit; `😀` is 4 bytes and 2 UTF-16 units.
+        let text = "é😀x\nab";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap() as u32;
+        assert_eq!(idx.position(text, x, Encoding::Utf8), pos(0, 6));
+        assert_eq!(idx.position(text, x, Encoding::Utf16), pos(0, 3));
+        assert_eq!(idx.position(text, x, Encoding::Chars), pos(0, 2));
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+            for offset in text.char_indices().map(|(i, _)| i as u32) {
+                let p = idx.position(text, offset, enc);
+                assert_eq!(idx.offset(text, p, enc), offset, "{enc:?} at {offset}");
+            }
+        }
+        // Inside a character: its start.
+        assert_eq!(idx.position(text, 1, Encoding::Utf16), pos(0, 0));
+        assert_eq!(idx.offset(text, pos(0, 2), Encoding::Utf16), 2);
+        assert_eq!(idx.offset(text, pos(0, 4), Encoding::Utf8), 2);
+        assert_eq!(idx.line_col(text, x), LineCol { line: 1, column: 3 });
+    }
+
+    #[test]
+    fn crlf_and_out_of_range() {
+        let text = "ab\r\ncd\r\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 5, Encoding::Utf16), pos(1, 1));
+        assert_eq!(idx.offset(text, pos(1, 1), Encoding::Utf16), 5);
+        // Past the end of the line: before `\r\n`.
+        assert_eq!(idx.offset(text, pos(0, 99), Encoding::Chars), 2);
+        assert_eq!(idx.offset(text, pos(1, 99), Encoding::Utf8), 6);
+        // The line after the last newline, and past the last line.
+        assert_eq!(idx.offset(text, pos(2, 0), Encoding::Utf16), 8);
+        assert_eq!(idx.offset(text, pos(7, 3), Encoding::Utf16), 8);
+        assert_eq!(idx.position(text, 99, Encoding::Chars), pos(2, 0));
     }
 }

@@ -18,7 +18,7 @@
 //! turns those into DF900/DC900 diagnostics when that rule is selected. See
 //! `docs/suppressions.md` for the user-facing description and the decisions behind it.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::dockerfile::{Dockerfile, Kind};
 use crate::engine::Parsed;
 use crate::registry;
@@ -110,19 +110,15 @@ impl UnusedSuppression {
                 "use `ignore` or `ignore-file`".to_string(),
             ),
         };
-        let fix = self.removal.map(|span| Fix {
-            message: "remove the suppression".to_string(),
-            applicability: if self.syntax == Syntax::Wharf {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            },
-            edits: vec![Edit {
-                span,
-                content: String::new(),
-            }],
+        let fix = self.removal.map(|span| {
+            let fix = Fix::safe_delete(span, "remove the suppression");
+            match self.syntax {
+                Syntax::Wharf => fix,
+                _ => fix.with_applicability(Applicability::Unsafe),
+            }
         });
         Diagnostic {
+            file: Default::default(),
             code: rule.code,
             name: rule.name,
             severity: rule.default_severity(),

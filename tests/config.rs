@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wharf::config::{CliOverrides, ConfigError, ResolvedSettings, Resolver};
 use wharf::diagnostic::Severity;
-use wharf::settings::LabelType;
+use wharf::rules::dockerfile::dl3026_untrusted_registry::TrustedRegistries;
+use wharf::rules::dockerfile::labels::{LabelSchema, LabelType};
 
 /// A temporary project: files are written relative to its root.
 struct Project {
@@ -82,7 +83,13 @@ fn defaults_without_any_config() {
     assert!(s.config_files.is_empty());
     assert_eq!(s.failure_threshold, Severity::Info);
     assert!(!s.no_fail && !s.excluded && !s.disable_ignore_pragma);
-    assert!(s.file.rule_settings.trusted_registries.is_empty());
+    assert!(
+        s.file
+            .rule_settings
+            .get::<TrustedRegistries>()
+            .trusted_registries
+            .is_empty()
+    );
 }
 
 #[test]
@@ -333,14 +340,20 @@ strict-labels = true
 "#,
     );
     let s = p.settings("Dockerfile").unwrap();
-    let rs = &s.file.rule_settings;
+    let (rs, labels) = (
+        s.file.rule_settings.get::<TrustedRegistries>(),
+        s.file.rule_settings.get::<LabelSchema>(),
+    );
     assert_eq!(rs.trusted_registries, ["ghcr.io", "*.corp.example"]);
-    assert_eq!(rs.label_schema.get("maintainer"), Some(&LabelType::Email));
     assert_eq!(
-        rs.label_schema.get("org.opencontainers.image.version"),
+        labels.label_schema.get("maintainer"),
+        Some(&LabelType::Email)
+    );
+    assert_eq!(
+        labels.label_schema.get("org.opencontainers.image.version"),
         Some(&LabelType::Semver)
     );
-    assert!(rs.strict_labels);
+    assert!(labels.strict_labels);
     assert!(s.disable_ignore_pragma);
     assert!(!s.shellcheck.enabled);
     assert_eq!(s.shellcheck.exclude, ["SC2086"]);
@@ -397,8 +410,8 @@ fn error_unknown_rule_in_select_ignore_and_extend_select() {
 #[test]
 fn error_unknown_rule_in_severity() {
     assert_eq!(
-        toml_error("[severity]\nDL3002 = \"error\"\nDL3003x = \"info\"\n"),
-        "wharf.toml:3:1: unknown rule selector `DL3003x` (did you mean `DL3002`?)"
+        toml_error("[severity]\nDL3002 = \"error\"\nDL3002x = \"info\"\n"),
+        "wharf.toml:3:1: unknown rule selector `DL3002x` (did you mean `DL3002`?)"
     );
 }
 
@@ -475,6 +488,23 @@ fn error_rules_tables() {
     assert_eq!(
         toml_error("[rules.DL3026]\ntrusted-registries = [\"my registry\"]\n"),
         "wharf.toml:2:23: invalid registry `my registry`"
+    );
+    // Rules that read DL3049's options point there; a rule without options says so.
+    assert_eq!(
+        toml_error("[rules.DL3050]\nstrict-labels = true\n"),
+        "wharf.toml:2:17: DL3050 has no option `strict-labels`; it belongs under [rules.DL3049]"
+    );
+    assert_eq!(
+        toml_error("[rules.DL3002]\nstrict-label = true\n"),
+        "wharf.toml:2:1: DL3002 has no option `strict-label` (did you mean `strict-labels`?)"
+    );
+    assert_eq!(
+        toml_error("[rules.DL3049]\nlabel-schema = { \" \" = \"text\" }\n"),
+        "wharf.toml:2:18: empty label name"
+    );
+    assert_eq!(
+        toml_error("[rules.DL3049]\nstrict-labels = \"yes\"\n"),
+        "wharf.toml:2:17: invalid type: string \"yes\", expected a boolean"
     );
 }
 
@@ -672,14 +702,20 @@ verbose: false
     // error beats style whatever the order.
     assert_eq!(s.file.severity.get("DL3025"), Some(&Severity::Error));
     assert_eq!(s.file.severity.get("DL3057"), Some(&Severity::Warning));
-    let rs = &s.file.rule_settings;
+    let (rs, labels) = (
+        s.file.rule_settings.get::<TrustedRegistries>(),
+        s.file.rule_settings.get::<LabelSchema>(),
+    );
     assert_eq!(rs.trusted_registries, ["ghcr.io", "*.corp.example"]);
-    assert_eq!(rs.label_schema.get("maintainer"), Some(&LabelType::Email));
     assert_eq!(
-        rs.label_schema.get("org.opencontainers.image.created"),
+        labels.label_schema.get("maintainer"),
+        Some(&LabelType::Email)
+    );
+    assert_eq!(
+        labels.label_schema.get("org.opencontainers.image.created"),
         Some(&LabelType::Rfc3339)
     );
-    assert!(rs.strict_labels);
+    assert!(labels.strict_labels);
     assert_eq!(s.failure_threshold, Severity::Warning);
     assert!(s.disable_ignore_pragma && !s.no_fail);
     assert!(s.file.suppress.disable_hadolint_pragmas);
@@ -769,7 +805,7 @@ fn hadolint_errors() {
     );
     assert_eq!(
         hadolint_error("label-schema:\n  maintainer: mail\n"),
-        ".hadolint.yaml:2:15: unknown label type `mail`, expected one of: text, url, rfc3339, spdx, hash, semver, email (did you mean `email`?)"
+        ".hadolint.yaml:2:15: unknown value `mail` (did you mean `email`?)"
     );
     assert_eq!(
         hadolint_error("strict-labels: yes please\n"),
@@ -834,15 +870,18 @@ fn hadolint_environment_variables() {
     assert_eq!(s.file.severity.get("DL3025"), Some(&Severity::Error));
     assert_eq!(s.file.severity.get("DL3057"), Some(&Severity::Style));
     assert_eq!(s.failure_threshold, Severity::Error);
-    let rs = &s.file.rule_settings;
+    let (rs, labels) = (
+        s.file.rule_settings.get::<TrustedRegistries>(),
+        s.file.rule_settings.get::<LabelSchema>(),
+    );
     // Lists add to the file's, as in hadolint.
     assert_eq!(
         rs.trusted_registries,
         ["ghcr.io", "quay.io", "*.corp.example"]
     );
-    assert_eq!(rs.label_schema.len(), 3);
-    assert_eq!(rs.label_schema.get("version"), Some(&LabelType::Semver));
-    assert!(rs.strict_labels && s.disable_ignore_pragma && s.no_fail);
+    assert_eq!(labels.label_schema.len(), 3);
+    assert_eq!(labels.label_schema.get("version"), Some(&LabelType::Semver));
+    assert!(labels.strict_labels && s.disable_ignore_pragma && s.no_fail);
 }
 
 #[test]
@@ -855,7 +894,7 @@ fn hadolint_environment_falsy_values() {
         .unwrap()
         .for_file(&p.path("Dockerfile"))
         .unwrap();
-    assert!(!s.no_fail && !s.file.rule_settings.strict_labels);
+    assert!(!s.no_fail && !s.file.rule_settings.get::<LabelSchema>().strict_labels);
 }
 
 #[test]
@@ -881,7 +920,7 @@ fn hadolint_environment_errors() {
     );
     assert_eq!(
         err("HADOLINT_REQUIRE_LABELS", "maintainer:e-mail"),
-        "$HADOLINT_REQUIRE_LABELS:1:12: unknown label type `e-mail`, expected one of: text, url, rfc3339, spdx, hash, semver, email (did you mean `email`?)"
+        "$HADOLINT_REQUIRE_LABELS:1:12: unknown value `e-mail` (did you mean `email`?)"
     );
 }
 
@@ -983,7 +1022,10 @@ fn rule_settings_from_file() {
         "[rules.DL3026]\ntrusted-registries = [\"ghcr.io\"]\n",
     );
     let rs = wharf::config::rule_settings_from_file(&p.path("wharf.toml")).unwrap();
-    assert_eq!(rs.trusted_registries, ["ghcr.io"]);
+    assert_eq!(
+        rs.get::<TrustedRegistries>().trusted_registries,
+        ["ghcr.io"]
+    );
 }
 
 // ---------------------------------------------------------------- schema

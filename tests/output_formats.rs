@@ -92,6 +92,7 @@ fn span_of(text: &str, needle: &str, nth: usize) -> Span {
 
 fn diag(rule: &'static Rule, span: Span, message: &str) -> Diagnostic {
     Diagnostic {
+        file: Default::default(),
         code: rule.code,
         name: rule.name,
         severity: rule.default_severity(),
@@ -116,6 +117,7 @@ fn files() -> Vec<LintedFile> {
                 message: "Add `--no-install-recommends`".to_string(),
                 applicability: Applicability::Safe,
                 edits: vec![Edit {
+                    file: None,
                     span: Span::empty(after_install),
                     content: "--no-install-recommends ".to_string(),
                 }],
@@ -133,6 +135,7 @@ fn files() -> Vec<LintedFile> {
                 message: "Pin `curl` to the version available today".to_string(),
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit {
+                    file: None,
                     span: span_of(DOCKERFILE, "curl", 0),
                     content: "curl=7.88.1-10".to_string(),
                 }],
@@ -146,6 +149,7 @@ fn files() -> Vec<LintedFile> {
                 "Label `description` has a non-ASCII character",
             );
             d.related.push(Related {
+                file_id: Default::default(),
                 file: None,
                 span: span_of(DOCKERFILE, "café", 0),
                 message: "another one here".to_string(),
@@ -161,11 +165,13 @@ fn files() -> Vec<LintedFile> {
         );
         d.help = Some("Pin a version, or a digest:\n`wharf/web:1.2@sha256:…`".to_string());
         d.related.push(Related {
+            file_id: wharf::source::FileId(1),
             file: Some(PathBuf::from("./app/Dockerfile")),
             span: span_of(DOCKERFILE, "debian:12", 0),
             message: "the image is built from this base".to_string(),
         });
         d.related.push(Related {
+            file_id: wharf::source::FileId(2),
             file: Some(PathBuf::from("other/Dockerfile")),
             span: Span::new(0, 4),
             message: "and from this one, which was not linted".to_string(),
@@ -455,15 +461,11 @@ fn fingerprints_survive_moves() {
 
 /// The SARIF log validates against the OASIS schema (draft-04, local refs only: no network).
 fn validate_sarif(out: &str) {
-    let schema_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
-    let Ok(schema) = std::fs::read_to_string(&schema_path) else {
-        println!(
-            "skipping SARIF schema validation: {} is absent",
-            schema_path.display()
-        );
+    let Some(schema_path) = wharf::shared_data::shared_path("schemas/sarif-schema-2.1.0.json")
+    else {
         return;
     };
+    let schema = std::fs::read_to_string(&schema_path).expect("the SARIF schema is readable");
     let schema: serde_json::Value = serde_json::from_str(&schema).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let instance: serde_json::Value = serde_json::from_str(out).expect("SARIF is JSON");
@@ -641,14 +643,17 @@ fn odd_spans_do_not_fail() {
                     applicability: Applicability::Safe,
                     edits: vec![
                         Edit {
+                            file: None,
                             span: Span::new(0, 4),
                             content: "A".to_string(),
                         },
                         Edit {
+                            file: None,
                             span: Span::new(2, 6),
                             content: "B".to_string(),
                         },
                         Edit {
+                            file: None,
                             span: Span::new(50, 60),
                             content: "C".to_string(),
                         },

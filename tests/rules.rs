@@ -5,7 +5,15 @@
 //!   messages, and a `.fixed` file the text with every fix applied where the rule has fixes
 //!   (`WHARF_BLESS=1 cargo test --test rules` rewrites them);
 //! - every rule's documentation: the `## Example` blocks must fire the rule and the
-//!   `## Use instead` blocks must produce nothing;
+//!   `## Use instead` blocks must produce nothing, under the configuration of the first TOML
+//!   block of `## Options` when there is one;
+//! - a case is a file or a folder (a build context with its `.dockerignore`, a compose project
+//!   with its Dockerfiles): every Dockerfile and compose file in a folder is linted, its golden
+//!   (`<folder>.golden`) names each file, and `.fixed` goldens sit beside each file inside it;
+//! - a case may carry its own configuration, replacing the folder's `fixtures/<CODE>/wharf.toml`:
+//!   a `wharf.toml` inside a folder case, or leading `# config: <TOML line>` comments, so that
+//!   "quiet when not configured" and "fires when configured" sit side by side;
+//! - goldens pin each finding's help, related labels and fix edits too;
 //! - a fixture folder may hold `also-select.txt`, one code per line (`#` starts a comment):
 //!   those rules run too, on the fixtures and on the docs examples, and their findings count
 //!   like the rule's own (in `# expect:` lines, goldens and "produce nothing"). Rules that
@@ -15,6 +23,7 @@
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use wharf::diagnostic::Applicability;
 use wharf::engine::{FileSettings, lint_source};
 use wharf::rule::Rule;
 use wharf::source::{FileKind, LineIndex, SourceFile};
@@ -34,19 +43,7 @@ fn main() {
     dirs.sort();
     for dir in dirs {
         let code = dir.file_name().unwrap().to_string_lossy().to_string();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p.file_name().unwrap().to_string_lossy();
-                (n.starts_with("pass") || n.starts_with("fail"))
-                    && !n.ends_with(".golden")
-                    && !n.ends_with(".fixed")
-            })
-            .collect();
-        files.sort();
-        for file in files {
+        for file in cases(&dir) {
             let name = format!(
                 "fixture::{code}::{}",
                 file.file_name().unwrap().to_string_lossy()
@@ -73,6 +70,8 @@ fn main() {
     ));
     trials.push(Trial::test("catalogue::readme_table", readme_table));
     trials.push(Trial::test("catalogue::rules_md", rules_md));
+    trials.push(Trial::test("catalogue::options_table", options_table));
+    trials.push(Trial::test("catalogue::options_declared", options_declared));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -140,35 +139,137 @@ fn expectations(text: &str) -> BTreeMap<usize, Vec<String>> {
     out
 }
 
-fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
-    let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let source = SourceFile::new(path.file_name().unwrap(), text, kind_of(path));
-    let diags = lint_source(&source, &settings_for(rule)?);
+/// One fixture case: a file, or a folder of files (a build context with its `.dockerignore`,
+/// a compose project with its Dockerfiles), with the settings it runs under.
+struct Case {
+    name: String,
+    /// A folder case: its goldens name each file.
+    is_dir: bool,
+    /// The files to lint, each with the path it is shown under (relative to the case).
+    files: Vec<(PathBuf, SourceFile)>,
+    settings: FileSettings,
+}
+
+/// The configuration a case carries: the leading `# config: <TOML line>` comments of a file.
+fn header_config(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        let Some(rest) = line.strip_prefix("# config:") else {
+            break;
+        };
+        out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        out.push('\n');
+    }
+    out
+}
+
+/// The files of a folder case, depth first, sorted; goldens and non-lintable files left out.
+fn folder_files(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, PathBuf, FileKind)>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            folder_files(root, &p, out);
+            continue;
+        }
+        let n = case_name(&p);
+        if n.ends_with(".golden") || n.ends_with(".fixed") {
+            continue;
+        }
+        if let Some(kind) = wharf::discover::kind_from_name(&p) {
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+            out.push((rel, p.clone(), kind));
+        }
+    }
+}
+
+fn load_case(rule: &'static Rule, path: &Path) -> Result<Case, Failed> {
+    let mut settings = settings_for(rule)?;
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut files = Vec::new();
+    let is_dir = path.is_dir();
+    if is_dir {
+        let mut found = Vec::new();
+        folder_files(path, path, &mut found);
+        for (rel, p, kind) in found {
+            files.push((rel.clone(), SourceFile::new(rel, read(&p)?, kind)));
+        }
+        let config = path.join("wharf.toml");
+        if config.is_file() {
+            settings.rule_settings =
+                wharf::config::rule_settings_from_file(&config).map_err(|e| e.to_string())?;
+        }
+        if files.is_empty() {
+            return Err(format!(
+                "{}: a folder case needs a Dockerfile or a compose file",
+                path.display()
+            )
+            .into());
+        }
+    } else {
+        let name = PathBuf::from(path.file_name().unwrap_or_default());
+        files.push((
+            name.clone(),
+            SourceFile::new(name, read(path)?, kind_of(path)),
+        ));
+    }
+    let header: String = files.iter().map(|(_, f)| header_config(&f.text)).collect();
+    if !header.is_empty() {
+        settings.rule_settings =
+            wharf::config::rule_settings_from_text(Path::new("wharf.toml"), &header)
+                .map_err(|e| format!("{}: the case's `# config:` lines: {e}", path.display()))?;
+    }
+    Ok(Case {
+        name: case_name(path),
+        is_dir,
+        files,
+        settings,
+    })
+}
+
+/// The golden text of one file's findings: position, code, message and covered text, then
+/// the help, the related labels and the fix edits of each.
+fn render(source: &SourceFile, diags: &[wharf::diagnostic::Diagnostic]) -> String {
     let index = LineIndex::new(&source.text);
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut golden = String::new();
-    for d in &diags {
-        let s = index.line_col(&source.text, d.span.start);
-        let e = index.line_col(&source.text, d.span.end);
-        actual
-            .entry(s.line as usize)
-            .or_default()
-            .push(d.code.to_string());
-        golden.push_str(&format!(
-            "{}:{}-{}:{} {} {} [{}]\n",
-            s.line,
-            s.column,
-            e.line,
-            e.column,
+    let at = |span: wharf::source::Span| {
+        let s = index.line_col(&source.text, span.start);
+        let e = index.line_col(&source.text, span.end);
+        format!("{}:{}-{}:{}", s.line, s.column, e.line, e.column)
+    };
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&format!(
+            "{} {} {} [{}]\n",
+            at(d.span),
             d.code,
             d.message,
             d.span.text(&source.text).replace('\n', "\\n")
         ));
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        for r in &d.related {
+            match &r.file {
+                Some(f) => out.push_str(&format!(
+                    "  related {} {}..{}: {}\n",
+                    f.display(),
+                    r.span.start,
+                    r.span.end,
+                    r.message
+                )),
+                None => out.push_str(&format!(
+                    "  related {}: {} [{}]\n",
+                    at(r.span),
+                    r.message,
+                    r.span.text(&source.text).replace('\n', "\\n")
+                )),
+            }
+        }
         if let Some(fix) = &d.fix {
             for edit in &fix.edits {
-                golden.push_str(&format!(
+                out.push_str(&format!(
                     "  fix ({:?}): {:?} -> {:?}\n",
                     fix.applicability,
                     edit.span.text(&source.text),
@@ -177,41 +278,166 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
             }
         }
     }
+    out
+}
+
+/// Lints a case: a folder's files together as one project (so project rules see them all),
+/// a single file alone. `replace` swaps in another text for one file (to re-lint a fix).
+fn lint_case(
+    case: &Case,
+    replace: Option<(usize, &str)>,
+) -> Vec<Vec<wharf::diagnostic::Diagnostic>> {
+    let sources: Vec<SourceFile> = case
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| match replace {
+            Some((j, text)) if i == j => SourceFile::new(s.path.clone(), text, s.kind),
+            _ => s.clone(),
+        })
+        .collect();
+    if case.is_dir {
+        wharf::engine::lint_project(&sources, &case.settings)
+    } else {
+        sources
+            .iter()
+            .map(|s| lint_source(s, &case.settings))
+            .collect()
+    }
+}
+
+fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
+    let rule = wharf::registry::find(code).ok_or_else(|| format!("no rule {code}"))?;
+    let case = load_case(rule, path)?;
+    let name = &case.name;
+    let mut golden = String::new();
+    let mut expected_any = false;
+    let mut mismatches = String::new();
+    let mut linted = Vec::new();
+    let all = lint_case(&case, None);
+    for ((rel, source), diags) in case.files.iter().zip(all) {
+        fixes_declared(&diags)?;
+        let text = render(source, &diags);
+        if case.is_dir && !text.is_empty() {
+            golden.push_str(&format!("== {} ==\n", rel.display()));
+        }
+        golden.push_str(&text);
+        let index = LineIndex::new(&source.text);
+        let mut actual: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for d in &diags {
+            let line = index.line_col(&source.text, d.span.start).line as usize;
+            actual.entry(line).or_default().push(d.code.to_string());
+        }
+        let expected = expectations(&source.text);
+        expected_any |= !expected.is_empty();
+        if expected != actual {
+            mismatches.push_str(&format!(
+                "{}: expected {expected:?}\n got {actual:?}\n",
+                rel.display()
+            ));
+        }
+        linted.push((rel, source, diags));
+    }
     if name.starts_with("pass") {
-        if !diags.is_empty() {
+        if !golden.is_empty() {
             return Err(format!("{name} should be clean, got:\n{golden}").into());
         }
         return Ok(());
     }
-    let expected = expectations(&source.text);
-    if expected.is_empty() {
+    if !expected_any {
         return Err(format!("{name} has no `# expect:` comment").into());
     }
-    if expected != actual {
-        return Err(format!("{name}: expected {expected:?}\n got {actual:?}\n{golden}").into());
+    if !mismatches.is_empty() {
+        return Err(format!("{name}: {mismatches}{golden}").into());
     }
     check_golden(
         &PathBuf::from(format!("{}.golden", path.display())),
         &golden,
     )?;
-    // Where the rule offers fixes, the file with every fix applied is pinned too.
-    if diags.iter().any(|d| d.fix.is_some()) {
-        let fixed = apply_fixes(&source.text, &diags);
-        check_golden(&PathBuf::from(format!("{}.fixed", path.display())), &fixed)?;
-        // A fix repairs its finding: the fixed text has nothing left to fix.
-        let again = lint_source(
-            &SourceFile::new(source.path.clone(), fixed, source.kind),
-            &settings_for(rule)?,
-        );
-        if let Some(d) = again.iter().find(|d| d.fix.is_some()) {
+    // Where the rule offers fixes, the file with every fix applied (safe and unsafe, re-linted
+    // until nothing is left to fix) is pinned too: beside a file case, inside a folder case.
+    for (i, (rel, source, diags)) in linted.into_iter().enumerate() {
+        if !diags.iter().any(|d| d.fix.is_some()) {
+            continue;
+        }
+        let fixed = wharf::fix::fix_to_fixpoint(&source.text, Applicability::Unsafe, |text| {
+            lint_case(&case, Some((i, text))).swap_remove(i)
+        });
+        if let Some(e) = fixed.error() {
+            return Err(format!("{name}: {}: {e}", rel.display()).into());
+        }
+        let golden_path = if case.is_dir {
+            path.join(format!("{}.fixed", rel.display()))
+        } else {
+            PathBuf::from(format!("{}.fixed", path.display()))
+        };
+        check_golden(&golden_path, &fixed.text)?;
+    }
+    Ok(())
+}
+
+/// A rule whose findings carry fixes declares `fixable: true`.
+fn fixes_declared(diags: &[wharf::diagnostic::Diagnostic]) -> Result<(), Failed> {
+    for d in diags.iter().filter(|d| d.fix.is_some()) {
+        let rule = wharf::registry::find(d.code).ok_or_else(|| format!("no rule {}", d.code))?;
+        if !rule.fixable {
             return Err(format!(
-                "{name}: after applying the fixes, still fixable: {}",
-                d.message
+                "{} emits fixes but does not declare `fixable: true`",
+                d.code
             )
             .into());
         }
     }
     Ok(())
+}
+
+/// The reverse: a fixable rule has a fail fixture whose findings of that rule carry a fix.
+fn fixable_has_fixture(rule: &'static Rule) -> Result<(), Failed> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rule.code);
+    for path in cases(&dir)
+        .into_iter()
+        .filter(|p| case_name(p).starts_with("fail"))
+    {
+        let case = load_case(rule, &path)?;
+        for diags in lint_case(&case, None) {
+            if diags.iter().any(|d| d.code == rule.code && d.fix.is_some()) {
+                return Ok(());
+            }
+        }
+    }
+    Err(format!(
+        "{} is declared fixable but none of its fail fixtures gets a fix",
+        rule.code
+    )
+    .into())
+}
+
+/// The pass and fail cases of a fixture folder, sorted.
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = case_name(p);
+                    (n.starts_with("pass") || n.starts_with("fail"))
+                        && !n.ends_with(".golden")
+                        && !n.ends_with(".fixed")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn case_name(p: &Path) -> String {
+    p.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string()
 }
 
 /// Compares `got` with a golden file, or rewrites it with `WHARF_BLESS=1`.
@@ -232,32 +458,6 @@ fn check_golden(path: &Path, got: &str) -> Result<(), Failed> {
     Ok(())
 }
 
-/// The text with every fix's edits applied, last edit first; an edit overlapping one already
-/// applied is skipped.
-fn apply_fixes(text: &str, diags: &[wharf::diagnostic::Diagnostic]) -> String {
-    let mut edits: Vec<_> = diags
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .flat_map(|f| &f.edits)
-        .collect();
-    edits.sort_by(|a, b| {
-        b.span
-            .start
-            .cmp(&a.span.start)
-            .then(b.span.end.cmp(&a.span.end))
-    });
-    let mut out = text.to_string();
-    let mut floor = u32::MAX;
-    for e in edits {
-        if e.span.end > floor {
-            continue;
-        }
-        out.replace_range(e.span.range(), &e.content);
-        floor = e.span.start;
-    }
-    out
-}
-
 fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     let kind = match rule.check {
         wharf::rule::Check::Compose(_) => FileKind::Compose,
@@ -270,7 +470,13 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     } else {
         "Dockerfile"
     };
-    let settings = settings_for(rule)?;
+    // The examples run under the configuration the `## Options` section shows, if any.
+    let mut settings = settings_for(rule)?;
+    if let Some(config) = rule.doc_examples("Options").first() {
+        settings.rule_settings =
+            wharf::config::rule_settings_from_text(Path::new("wharf.toml"), config)
+                .map_err(|e| format!("{}: the options example: {e}", rule.code))?;
+    }
     let bad = rule.doc_examples("Example");
     let good = rule.doc_examples("Use instead");
     if bad.is_empty() || good.is_empty() {
@@ -282,6 +488,7 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
     }
     for ex in bad {
         let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
+        fixes_declared(&diags)?;
         if !diags.iter().any(|d| d.code == rule.code) {
             return Err(format!("the bad example does not fire {}:\n{ex}", rule.code).into());
         }
@@ -338,6 +545,9 @@ fn conventions(rule: &'static Rule) -> Result<(), Failed> {
     }
     if rule.fixable && !docs.contains("## Fix safety") {
         return Err(format!("{}: a fixable rule documents its fix safety", rule.code).into());
+    }
+    if rule.fixable {
+        fixable_has_fixture(rule)?;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -432,14 +642,112 @@ fn retired_codes_unused() -> Result<(), Failed> {
     }
 }
 
+/// Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` of a file with
+/// `generated` under `WHARF_BLESS=1`, or checks that it is current.
+fn generated_block(file: &str, name: &str, generated: &str) -> Result<(), Failed> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let (start, end) = (
+        format!("<!-- {name}:start -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (Some(a), Some(b)) = (text.find(&start), text.find(&end)) else {
+        return Err(format!("{file} lacks the {name} markers").into());
+    };
+    if &text[a + start.len()..b] == generated {
+        return Ok(());
+    }
+    if std::env::var_os("WHARF_BLESS").is_some() {
+        let new = format!("{}{}{}", &text[..a + start.len()], generated, &text[b..]);
+        std::fs::write(&path, new).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    Err(format!(
+        "{file}: the {name} block is out of date: run WHARF_BLESS=1 cargo test --test rules"
+    )
+    .into())
+}
+
+/// `docs/configuration.md`'s option table is generated from the rules' options structs.
+fn options_table() -> Result<(), Failed> {
+    let mut table =
+        String::from("| Table | Option | Type | Default | Meaning |\n|---|---|---|---|---|\n");
+    for r in wharf::registry::all() {
+        let Some(decl) = r.options.as_ref().filter(|d| d.table.is_none()) else {
+            continue;
+        };
+        let readers: Vec<&str> = wharf::registry::all()
+            .iter()
+            .filter(|o| o.code != r.code)
+            .filter(|o| o.options.as_ref().is_some_and(|d| d.table == Some(r.code)))
+            .map(|o| o.code)
+            .collect();
+        for row in wharf::settings::option_rows(decl) {
+            let mut meaning = row[3].clone();
+            if !readers.is_empty() {
+                meaning.push_str(&format!(" Read by {} too.", readers.join(", ")));
+            }
+            table.push_str(&format!(
+                "| `[rules.{}]` | {} | {} | {} | {meaning} |\n",
+                r.code, row[0], row[1], row[2]
+            ));
+        }
+    }
+    generated_block("docs/configuration.md", "options", &table)
+}
+
+/// Options declarations are consistent: a shared declaration names a rule that owns options
+/// of the same type, each options type has one owner, and a rule documents options exactly
+/// when it has some (the `## Options` examples must be accepted by the configuration).
+fn options_declared() -> Result<(), Failed> {
+    let all = wharf::registry::all();
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    for r in all {
+        let Some(decl) = &r.options else {
+            if r.docs.contains("## Options") {
+                return Err(format!("{} documents options it does not declare", r.code).into());
+            }
+            continue;
+        };
+        match decl.table {
+            None => {
+                if let Some(other) = owners.insert(decl.type_name().to_string(), r.code) {
+                    return Err(format!(
+                        "{} and {other} both own {}: share it with options_of",
+                        r.code,
+                        decl.type_name()
+                    )
+                    .into());
+                }
+            }
+            Some(table) => {
+                let owner = wharf::registry::find(table)
+                    .ok_or_else(|| format!("{} reads options of unknown rule {table}", r.code))?;
+                let same = owner
+                    .options
+                    .as_ref()
+                    .is_some_and(|d| d.table.is_none() && d.type_id() == decl.type_id());
+                if !same {
+                    return Err(format!(
+                        "{} reads {} from {table}, which does not own that type",
+                        r.code,
+                        decl.type_name()
+                    )
+                    .into());
+                }
+            }
+        }
+        for example in r.doc_examples("Options") {
+            let path = Path::new("wharf.toml");
+            wharf::config::rule_settings_from_text(path, &example)
+                .map_err(|e| format!("{}: the options example is rejected: {e}", r.code))?;
+        }
+    }
+    Ok(())
+}
+
 /// The README's rule table is generated from the catalogue (`WHARF_BLESS=1` rewrites it).
 fn readme_table() -> Result<(), Failed> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
-        return Err("README.md lacks the rules markers".into());
-    };
     let mut table =
         String::from("| code | name | category | default | summary |\n|---|---|---|---|---|\n");
     for r in wharf::registry::all() {
@@ -463,16 +771,7 @@ fn readme_table() -> Result<(), Failed> {
             r.summary
         ));
     }
-    let current = &readme[a + start.len()..b];
-    if current == table {
-        return Ok(());
-    }
-    if std::env::var_os("WHARF_BLESS").is_some() {
-        let new = format!("{}{}{}", &readme[..a + start.len()], table, &readme[b..]);
-        std::fs::write(&path, new).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    Err("README.md rule table is out of date: run WHARF_BLESS=1 cargo test --test rules".into())
+    generated_block("README.md", "rules", &table)
 }
 
 /// `docs/rules.md` holds every rule's documentation, the page SARIF's `helpUri` points at

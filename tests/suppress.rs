@@ -2,7 +2,7 @@
 //! (DF900/DC900) with their fixes. Dockerfile cases run real rules through the engine; compose
 //! cases feed made-up diagnostics to `suppress::apply`, since compose rules do not exist yet.
 
-use wharf::diagnostic::Diagnostic;
+use wharf::diagnostic::{Applicability, Diagnostic};
 use wharf::engine::{FileSettings, Parsed, lint_source};
 use wharf::rule::Rule;
 use wharf::source::{FileKind, LineIndex, SourceFile, Span};
@@ -44,23 +44,11 @@ fn check(text: &str, codes: &[&str]) -> Vec<(u32, &'static str)> {
     found(text, &lint(text, codes))
 }
 
-/// Applies every fix (edits must not overlap) and returns the new text.
+/// Applies every fix (which must not overlap) and returns the new text.
 fn fixed(text: &str, diags: &[Diagnostic]) -> String {
-    let mut edits: Vec<(Span, String)> = diags
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .flat_map(|f| f.edits.iter().map(|e| (e.span, e.content.clone())))
-        .collect();
-    edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
-    edits.dedup();
-    let mut out = text.to_string();
-    let mut limit = usize::MAX;
-    for (span, content) in edits {
-        assert!(span.end as usize <= limit, "overlapping edits");
-        out.replace_range(span.range(), &content);
-        limit = span.start as usize;
-    }
-    out
+    let out = wharf::fix::apply_fixes(text, wharf::fix::fixes_of(diags), Applicability::Unsafe);
+    assert_eq!(out.skipped, 0, "overlapping fixes");
+    out.text
 }
 
 // ----- wharf comments in Dockerfiles -----------------------------------------------------------
@@ -502,6 +490,7 @@ fn df900_can_be_silenced_by_naming_it() {
 fn diag(code: &str, at: usize) -> Diagnostic {
     let rule = wharf::registry::find(code).unwrap_or_else(|| panic!("no rule {code}"));
     Diagnostic {
+        file: Default::default(),
         code: rule.code,
         name: rule.name,
         severity: rule.default_severity(),

@@ -1,6 +1,6 @@
 use crate::compose::ComposeFile;
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Fix, Severity};
 use crate::rule::{Category, Check, Context};
 use crate::source::Span;
 
@@ -78,20 +78,16 @@ fn delete_lines(text: &str, span: Span) -> Option<Fix> {
     if !(tail.is_empty() || tail.starts_with('#')) {
         return None;
     }
-    Some(Fix {
-        message: "remove the `version` key".to_string(),
-        applicability: Applicability::Safe,
-        edits: vec![Edit {
-            span: Span::from_range(line_start..line_end),
-            content: String::new(),
-        }],
-    })
+    Some(Fix::safe_delete(
+        Span::from_range(line_start..line_end),
+        "remove the `version` key",
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Diagnostic;
+    use crate::diagnostic::{Applicability, Diagnostic};
     use crate::settings::RuleSettings;
     use crate::source::{FileKind, SourceFile};
 
@@ -105,13 +101,7 @@ mod tests {
     }
 
     fn apply(text: &str, fix: &Fix) -> String {
-        let mut out = text.to_string();
-        let mut edits = fix.edits.clone();
-        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        for e in edits {
-            out.replace_range(e.span.range(), &e.content);
-        }
-        out
+        crate::fix::apply_fixes(text, [(RULE.code, fix)], Applicability::Safe).text
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::diagnostic::Fix;
 use crate::dockerfile::{Body, Command, Dockerfile, Healthcheck, Kind};
 use crate::rule::{Category, Check, Context};
 
@@ -57,14 +57,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             Kind::Healthcheck => "HEALTHCHECK CMD",
             k => k.as_str(),
         };
-        let fix = exec_form(trimmed).map(|json| Fix {
-            message: "rewrite in exec form".into(),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit {
-                span,
-                content: json,
-            }],
-        });
+        let fix = exec_form(trimmed).map(|json| Fix::unsafe_replace(span, json, "rewrite in exec form"));
         let d = ctx
             .report(span, format!("{what} uses the shell form"))
             .help(

@@ -2,7 +2,10 @@ use crate::declare_rule;
 use crate::diagnostic::Severity;
 use crate::dockerfile::{Body, Dockerfile, Kind, Word};
 use crate::rule::{Category, Check, Context};
+use crate::settings::{checked_string, options};
 use crate::source::Span;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
 
 declare_rule! {
     /// ## What it does
@@ -35,17 +38,53 @@ declare_rule! {
     /// [rules.DL3026]
     /// trusted-registries = ["ghcr.io", "*.corp.example"]
     /// ```
-    /// `*` matches any run of characters: `*.corp.example`, `ghcr.io*`, or `*` for any
-    /// registry. Trust `docker.io` to allow images without a registry. hadolint's
-    /// `trustedRegistries` and `HADOLINT_TRUSTED_REGISTRIES` set the same list.
+    /// hadolint's `trustedRegistries` and `HADOLINT_TRUSTED_REGISTRIES` set the same list.
     pub static RULE = Rule {
         code: "DL3026",
         name: "untrusted-registry",
         category: Category::Security,
         severity: Some(Severity::Error),
         summary: "an image comes from a registry that is not trusted",
+        options: options::<TrustedRegistries>(),
         check: Check::Dockerfile(check),
     };
+}
+
+/// Options of DL3026.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TrustedRegistries {
+    /// Registries images may come from. `*` matches any run of characters (`*.corp.example`,
+    /// `ghcr.io*`, `*`). Images without a registry (`alpine:3.20`) come from `docker.io`;
+    /// `docker.io`, `index.docker.io`, `registry-1.docker.io` and `hub.docker.com` are one.
+    /// DL3026 reports nothing while the list is empty.
+    #[serde(deserialize_with = "registries")]
+    pub trusted_registries: Vec<String>,
+}
+
+/// A registry name or pattern: trimmed, lowercased, without spaces.
+struct Registry(String);
+
+impl<'de> Deserialize<'de> for Registry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_string(d, |raw| {
+            let v = raw.trim();
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                return Err(format!("invalid registry `{v}`"));
+            }
+            Ok(Registry(v.to_ascii_lowercase()))
+        })
+    }
+}
+
+fn registries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let mut out: Vec<String> = Vec::new();
+    for Registry(r) in Vec::<Registry>::deserialize(d)? {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 /// The names Docker Hub answers to.
@@ -57,7 +96,7 @@ const DOCKER_HUB: &[&str] = &[
 ];
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let trusted = &ctx.settings.trusted_registries;
+    let trusted = &ctx.options::<TrustedRegistries>().trusted_registries;
     if trusted.is_empty() {
         return;
     }

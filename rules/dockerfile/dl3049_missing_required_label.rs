@@ -2,6 +2,8 @@ use crate::declare_rule;
 use crate::diagnostic::Severity;
 use crate::dockerfile::{Body, Dockerfile, Stage};
 use crate::rule::{Category, Check, Context};
+use crate::settings::options;
+use super::labels::LabelSchema;
 
 declare_rule! {
     /// ## What it does
@@ -30,10 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Options
-    /// The label schema lives here and is shared by the label rules (DL3049-DL3058): each
-    /// label maps to the type its value must have, one of `text`, `url`, `rfc3339`, `spdx`,
-    /// `hash`, `semver` or `email`. `strict-labels` also reports labels outside the schema
-    /// (DL3050).
+    /// The label schema lives here and is shared by the label rules (DL3049-DL3058).
     /// ```toml
     /// [rules.DL3049]
     /// label-schema = { maintainer = "email", "org.opencontainers.image.source" = "url" }
@@ -48,12 +47,13 @@ declare_rule! {
         enabled: Some(true),
         severity: Some(Severity::Info),
         summary: "a stage lacks a label that the label schema requires",
+        options: options::<LabelSchema>(),
         check: Check::Dockerfile(check),
     };
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let settings = ctx.settings;
+    let settings = ctx.options::<LabelSchema>();
     if settings.label_schema.is_empty() {
         return;
     }

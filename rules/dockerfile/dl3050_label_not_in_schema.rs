@@ -2,6 +2,8 @@ use crate::declare_rule;
 use crate::diagnostic::Severity;
 use crate::dockerfile::{Body, Dockerfile};
 use crate::rule::{Category, Check, Context};
+use crate::settings::options_of;
+use super::labels::LabelSchema;
 
 declare_rule! {
     /// ## What it does
@@ -39,12 +41,14 @@ declare_rule! {
         enabled: Some(true),
         severity: Some(Severity::Info),
         summary: "a label is not in the label schema (strict labels)",
+        options: options_of::<LabelSchema>("DL3049"),
         check: Check::Dockerfile(check),
     };
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    if !ctx.settings.strict_labels {
+    let schema = ctx.options::<LabelSchema>();
+    if !schema.strict_labels {
         return;
     }
     for ins in ctx.file.iter() {
@@ -52,7 +56,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             continue;
         };
         for kv in kvs {
-            if !ctx.settings.label_schema.contains_key(&kv.key.value) {
+            if !schema.label_schema.contains_key(&kv.key.value) {
                 ctx.report(
                     kv.key.span,
                     format!("label `{}` is not in the label schema", kv.key.value),

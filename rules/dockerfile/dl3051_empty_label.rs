@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::dockerfile::{Body, Dockerfile};
 use crate::rule::{Category, Check, Context};
+use crate::settings::options_of;
+use super::labels::LabelSchema;
 
 declare_rule! {
     /// ## What it does
@@ -34,12 +36,13 @@ declare_rule! {
         name: "empty-label",
         category: Category::Reliability,
         summary: "a label of the label schema is empty",
+        options: options_of::<LabelSchema>("DL3049"),
         check: Check::Dockerfile(check),
     };
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let schema = &ctx.settings.label_schema;
+    let schema = &ctx.options::<LabelSchema>().label_schema;
     if schema.is_empty() {
         return;
     }

@@ -1,8 +1,8 @@
-use super::label_values::check_label_type;
+use super::labels::{LabelSchema, LabelType, check_label_type};
 use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
-use crate::settings::LabelType;
+use crate::settings::options_of;
 
 declare_rule! {
     /// ## What it does
@@ -38,6 +38,7 @@ declare_rule! {
         name: "label-not-rfc3339",
         category: Category::Reliability,
         summary: "a label of type rfc3339 is not an RFC 3339 timestamp",
+        options: options_of::<LabelSchema>("DL3049"),
         check: Check::Dockerfile(check),
     };
 }

@@ -1,6 +1,6 @@
 //! Rules for Dockerfiles.
 
-mod label_values;
+pub mod labels;
 
 crate::register_rules! {
     df000_dockerfile_syntax_error,
@@ -8,6 +8,7 @@ crate::register_rules! {
     df002_context_copied_before_install,
     df003_run_shell_syntax_error,
     df900_unused_suppression,
+    dl3000_workdir_not_absolute,
     dl3002_last_user_is_root,
     dl3025_shell_form_cmd,
     dl3026_untrusted_registry,

@@ -3,13 +3,52 @@
 
 use super::Layer;
 use super::error::{ConfigError, closest};
+use super::options::{self, raw};
 use super::yaml::{self, Pos, error_at};
 use crate::diagnostic::Severity;
 use crate::registry;
 use crate::rule::Rule;
-use crate::settings::LabelType;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::DeValue;
+
+/// hadolint's rule options and the `[rules.CODE]` table and key each one fills.
+const OPTION_KEYS: &[(&str, &str, &str)] = &[
+    ("trustedRegistries", "DL3026", "trusted-registries"),
+    ("trusted-registries", "DL3026", "trusted-registries"),
+    ("label-schema", "DL3049", "label-schema"),
+    ("strict-labels", "DL3049", "strict-labels"),
+    (
+        "HADOLINT_TRUSTED_REGISTRIES",
+        "DL3026",
+        "trusted-registries",
+    ),
+    ("HADOLINT_REQUIRE_LABELS", "DL3049", "label-schema"),
+    ("HADOLINT_STRICT_LABELS", "DL3049", "strict-labels"),
+];
+
+/// Hands one hadolint option to the rule that owns it, as a one-key table checked by the
+/// rule's options declaration; `text` is what the spans of `value` index (for positions).
+fn set_option(
+    layer: &mut Layer,
+    source: &Path,
+    text: &str,
+    hadolint_key: &str,
+    value: Spanned<DeValue<'_>>,
+) -> Result<(), ConfigError> {
+    let Some(&(_, code, key)) = OPTION_KEYS.iter().find(|(k, _, _)| *k == hadolint_key) else {
+        return Ok(());
+    };
+    let Some(rule) = registry::find(code) else {
+        return Ok(());
+    };
+    let span = value.span();
+    let table = raw::table([(key, span.clone(), value)], span);
+    let checked = options::check_table(rule, table)
+        .map_err(|e| ConfigError::at(source, text, e.span.start, e.message).with_help(e.help))?;
+    options::merge(layer.rule_options.entry(rule.code).or_default(), &checked);
+    Ok(())
+}
 
 /// Every DL code hadolint 2.15 knows (retired ones included), so that a configuration naming a
 /// rule wharf does not have yet is a note, not an error.
@@ -147,16 +186,8 @@ pub(crate) fn load(
                 }
             }
             "trustedRegistries" | "trusted-registries" => {
-                let regs = yaml::string_list(path, key, value)?;
-                let mut out = layer.trusted_registries.take().unwrap_or_default();
-                for (r, at) in regs {
-                    let r = r.trim();
-                    if r.is_empty() || r.contains(char::is_whitespace) {
-                        return Err(error_at(path, at, format!("invalid registry `{r}`")));
-                    }
-                    out.push(r.to_ascii_lowercase());
-                }
-                layer.trusted_registries = Some(out);
+                yaml::string_list(path, key, value)?;
+                set_option(&mut layer, path, text, key, yaml::to_raw(value))?;
             }
             "failure-threshold" => {
                 let Some(s) = value.as_str().filter(|_| !value.is_null()) else {
@@ -177,20 +208,16 @@ pub(crate) fn load(
                 layer.failure_threshold = Some(sev);
             }
             "label-schema" => {
-                let Some(entries) = yaml::optional_mapping(path, "label-schema", value)? else {
-                    continue;
-                };
-                let mut schema = BTreeMap::new();
-                for (name, _, ty) in entries {
-                    let t = ty.as_str().unwrap_or("");
-                    let Some(t) = LabelType::parse(t) else {
-                        return Err(label_type_error(path, ty.at(), &yaml::describe(ty), t));
-                    };
-                    schema.insert(name.to_string(), t);
+                if yaml::optional_mapping(path, "label-schema", value)?.is_some() {
+                    set_option(&mut layer, path, text, key, yaml::to_raw(value))?;
                 }
-                layer.label_schema = Some(schema);
             }
-            "strict-labels" => layer.strict_labels = yaml::boolean(path, key, value)?,
+            "strict-labels" => {
+                if let Some(b) = yaml::boolean(path, key, value)? {
+                    let at = value.at().offset;
+                    set_option(&mut layer, path, text, key, raw::boolean(b, at..at))?;
+                }
+            }
             "disable-ignore-pragma" => {
                 layer.disable_ignore_pragma = yaml::boolean(path, key, value)?
             }
@@ -219,19 +246,6 @@ pub(crate) fn load(
     Ok(layer)
 }
 
-fn label_type_error(path: &Path, at: Pos, shown: &str, raw: &str) -> ConfigError {
-    let names: Vec<&str> = LabelType::ALL.iter().map(|t| t.as_str()).collect();
-    error_at(
-        path,
-        at,
-        format!(
-            "unknown label type {shown}, expected one of: {}",
-            names.join(", ")
-        ),
-    )
-    .with_help(closest(raw, names.iter().copied()))
-}
-
 /// A hadolint override: set the severity and make sure the rule runs (hadolint turns rules
 /// that are off by default on this way).
 fn override_rules(layer: &mut Layer, sev: Severity, rules: &[&'static Rule]) {
@@ -249,13 +263,13 @@ fn truthy(v: &str) -> bool {
     )
 }
 
-/// The comma-separated items of a variable, with their 1-based character column.
+/// The comma-separated items of a variable, trimmed, with their byte offset in it.
 fn items(value: &str) -> impl Iterator<Item = (&str, usize)> {
-    let mut col = 1;
+    let mut offset = 0;
     value.split(',').filter_map(move |raw| {
         let lead = raw.len() - raw.trim_start().len();
-        let at = col + raw[..lead].chars().count();
-        col += raw.chars().count() + 1;
+        let at = offset + lead;
+        offset += raw.len() + 1;
         let t = raw.trim();
         (!t.is_empty()).then_some((t, at))
     })
@@ -269,22 +283,21 @@ pub(crate) fn from_env(
 ) -> Result<Layer, ConfigError> {
     let mut layer = Layer::default();
     let var_path = |name: &str| PathBuf::from(format!("${name}"));
-    let codes = |name: &str,
-                 warnings: &mut Vec<String>|
-     -> Result<Vec<&'static Rule>, ConfigError> {
-        let mut out = Vec::new();
-        if let Some(v) = env(name) {
-            for (c, col) in items(&v) {
-                let p = var_path(name);
-                match code(c, &|| format!("${name}"), warnings) {
-                    Ok(Code::Rule(r)) => out.push(r),
-                    Ok(Code::Skip) => {}
-                    Err((m, h)) => return Err(ConfigError::at_line_col(&p, 1, col, m).with_help(h)),
+    let codes =
+        |name: &str, warnings: &mut Vec<String>| -> Result<Vec<&'static Rule>, ConfigError> {
+            let mut out = Vec::new();
+            if let Some(v) = env(name) {
+                for (c, at) in items(&v) {
+                    let p = var_path(name);
+                    match code(c, &|| format!("${name}"), warnings) {
+                        Ok(Code::Rule(r)) => out.push(r),
+                        Ok(Code::Skip) => {}
+                        Err((m, h)) => return Err(ConfigError::at(&p, &v, at, m).with_help(h)),
+                    }
                 }
             }
-        }
-        Ok(out)
-    };
+            Ok(out)
+        };
     layer.ignore = codes("HADOLINT_IGNORE", warnings)?;
     for (name, sev) in [
         ("HADOLINT_OVERRIDE_STYLE", Severity::Style),
@@ -308,42 +321,50 @@ pub(crate) fn from_env(
         })?;
         layer.failure_threshold = Some(sev);
     }
-    if let Some(v) = env("HADOLINT_TRUSTED_REGISTRIES") {
-        let regs: Vec<String> = items(&v).map(|(r, _)| r.to_ascii_lowercase()).collect();
+    let name = "HADOLINT_TRUSTED_REGISTRIES";
+    if let Some(v) = env(name) {
+        let regs: Vec<_> = items(&v)
+            .map(|(r, at)| raw::string(r, at..at + r.len()))
+            .collect();
         if !regs.is_empty() {
-            layer.trusted_registries = Some(regs);
+            let list = raw::array(regs, 0..v.len());
+            set_option(&mut layer, &var_path(name), &v, name, list)?;
         }
     }
-    if let Some(v) = env("HADOLINT_REQUIRE_LABELS") {
-        let p = var_path("HADOLINT_REQUIRE_LABELS");
-        let mut schema = BTreeMap::new();
-        for (item, col) in items(&v) {
-            let Some((name, ty)) = item.split_once(':') else {
-                return Err(ConfigError::at_line_col(
+    let name = "HADOLINT_REQUIRE_LABELS";
+    if let Some(v) = env(name) {
+        let p = var_path(name);
+        let mut entries = Vec::new();
+        for (item, at) in items(&v) {
+            let Some((label, ty)) = item.split_once(':') else {
+                return Err(ConfigError::at(
                     &p,
-                    1,
-                    col,
+                    &v,
+                    at,
                     format!("expected `name:type`, found `{item}`"),
                 ));
             };
-            let Some(t) = LabelType::parse(ty.trim()) else {
-                let at = col + name.chars().count() + 1;
-                return Err(label_type_error(
-                    &p,
-                    Pos {
-                        line: 1,
-                        column: at,
-                    },
-                    &format!("`{}`", ty.trim()),
-                    ty.trim(),
-                ));
-            };
-            schema.insert(name.trim().to_string(), t);
+            let ty_at = at + label.len() + 1 + (ty.len() - ty.trim_start().len());
+            let ty = ty.trim();
+            entries.push((
+                label.trim(),
+                at..at + label.len(),
+                raw::string(ty, ty_at..ty_at + ty.len()),
+            ));
         }
-        layer.label_schema = Some(schema);
+        set_option(&mut layer, &p, &v, name, raw::table(entries, 0..v.len()))?;
+    }
+    let name = "HADOLINT_STRICT_LABELS";
+    if let Some(v) = env(name) {
+        set_option(
+            &mut layer,
+            &var_path(name),
+            &v,
+            name,
+            raw::boolean(truthy(&v), 0..v.len()),
+        )?;
     }
     let flag = |name: &str| env(name).map(|v| truthy(&v));
-    layer.strict_labels = flag("HADOLINT_STRICT_LABELS");
     layer.disable_ignore_pragma = flag("HADOLINT_DISABLE_IGNORE_PRAGMA");
     layer.no_fail = flag("HADOLINT_NOFAIL");
     Ok(layer)

@@ -12,20 +12,21 @@
 mod dclint;
 mod error;
 mod hadolint;
+mod options;
 mod wharf_toml;
 mod yaml;
 
 pub use error::ConfigError;
-pub use wharf_toml::{RuleOptionsToml, SeverityName, ShellcheckTable, ShellcheckToml, WharfToml};
+pub use wharf_toml::{SeverityName, ShellcheckTable, ShellcheckToml, WharfToml};
 
 use crate::diagnostic::Severity;
 use crate::engine::FileSettings;
 use crate::registry;
 use crate::rule::Rule;
-use crate::settings::{LabelType, RuleSettings};
+use crate::settings::RuleSettings;
 use crate::source::{MAX_CONFIG_SIZE, ReadError};
 use crate::suppress::SuppressOptions;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -126,11 +127,9 @@ pub(crate) struct Layer {
     pub failure_threshold: Option<Severity>,
     pub exclude: Vec<Pattern>,
     pub per_file_ignores: Vec<(Pattern, Vec<&'static Rule>)>,
-    /// Appended to what lower layers gave.
-    pub trusted_registries: Option<Vec<String>>,
-    /// Merged over what lower layers gave.
-    pub label_schema: Option<BTreeMap<String, LabelType>>,
-    pub strict_labels: Option<bool>,
+    /// `[rules.CODE]` tables by owning rule, checked by the rules' declarations; merged
+    /// over what lower layers gave (see [`options::merge`]).
+    pub rule_options: options::OptionTables,
     pub disable_ignore_pragma: Option<bool>,
     pub no_fail: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
@@ -345,25 +344,20 @@ fn load_text(
 pub fn rule_settings_from_file(path: &Path) -> Result<RuleSettings, ConfigError> {
     let base = path.parent().unwrap_or(Path::new("."));
     let layer = load_file(path, base, &mut Vec::new())?;
-    let mut rs = RuleSettings::default();
-    apply_rule_options(&mut rs, &layer);
-    Ok(rs)
+    options::resolve(&layer.rule_options).map_err(|m| ConfigError::file(path, m))
 }
 
-fn apply_rule_options(rs: &mut RuleSettings, layer: &Layer) {
-    if let Some(r) = &layer.trusted_registries {
-        for reg in r {
-            if !rs.trusted_registries.contains(reg) {
-                rs.trusted_registries.push(reg.clone());
-            }
-        }
-    }
-    if let Some(s) = &layer.label_schema {
-        rs.label_schema
-            .extend(s.iter().map(|(k, v)| (k.clone(), *v)));
-    }
-    if let Some(b) = layer.strict_labels {
-        rs.strict_labels = b;
+/// The rule options a configuration text sets (its kind from `path`'s name), over the
+/// defaults. The fixture runner reads a case's own configuration with it.
+pub fn rule_settings_from_text(path: &Path, text: &str) -> Result<RuleSettings, ConfigError> {
+    let base = path.parent().unwrap_or(Path::new("."));
+    let layer = load_text(path, text, base, &mut Vec::new())?;
+    options::resolve(&layer.rule_options).map_err(|m| ConfigError::file(path, m))
+}
+
+fn apply_rule_options(tables: &mut options::OptionTables, layer: &Layer) {
+    for (code, table) in &layer.rule_options {
+        options::merge(tables.entry(code).or_default(), table);
     }
 }
 
@@ -547,7 +541,7 @@ impl Resolver {
         if let Some(r) = state.resolved.get(&key) {
             return Ok(r.clone());
         }
-        let resolved = Arc::new(self.build(&sources, &key.1, excluded));
+        let resolved = Arc::new(self.build(&sources, &key.1, excluded)?);
         state.resolved.insert(key, resolved.clone());
         Ok(resolved)
     }
@@ -625,7 +619,12 @@ impl Resolver {
 
     /// Applies defaults, the file layers, the environment and the command line, then the
     /// per-file ignores selected by `mask`.
-    fn build(&self, sources: &[Arc<Loaded>], mask: &[bool], excluded: bool) -> ResolvedSettings {
+    fn build(
+        &self,
+        sources: &[Arc<Loaded>],
+        mask: &[bool],
+        excluded: bool,
+    ) -> Result<ResolvedSettings, ConfigError> {
         let layers = sources
             .iter()
             .map(|s| &s.layer)
@@ -637,7 +636,7 @@ impl Resolver {
             .collect();
         let mut severity = HashMap::new();
         let mut threshold = Severity::Info;
-        let mut rule_settings = RuleSettings::default();
+        let mut option_tables = options::OptionTables::new();
         let mut disable_ignore_pragma = false;
         let mut no_fail = false;
         let mut shellcheck = ShellcheckSettings::default();
@@ -651,7 +650,7 @@ impl Resolver {
             rules.retain(|r| !layer.ignore.iter().any(|i| i.code == r.code));
             severity.extend(layer.severity.iter().copied());
             threshold = layer.failure_threshold.unwrap_or(threshold);
-            apply_rule_options(&mut rule_settings, layer);
+            apply_rule_options(&mut option_tables, layer);
             disable_ignore_pragma = layer.disable_ignore_pragma.unwrap_or(disable_ignore_pragma);
             no_fail = layer.no_fail.unwrap_or(no_fail);
             if let Some(sc) = &layer.shellcheck {
@@ -666,7 +665,13 @@ impl Resolver {
         }
         rules.sort_by_key(|r| r.code);
         rules.dedup_by_key(|r| r.code);
-        ResolvedSettings {
+        let rule_settings = options::resolve(&option_tables).map_err(|m| {
+            let origin = sources
+                .first()
+                .map_or(Path::new("$HADOLINT_*"), |s| &s.path);
+            ConfigError::file(origin, m)
+        })?;
+        Ok(ResolvedSettings {
             file: FileSettings {
                 rules,
                 severity,
@@ -682,6 +687,6 @@ impl Resolver {
             excluded,
             shellcheck,
             config_files: sources.iter().map(|s| s.path.clone()).collect(),
-        }
+        })
     }
 }

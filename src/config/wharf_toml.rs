@@ -2,10 +2,9 @@
 //! their validation into a [`Layer`].
 
 use super::error::{ConfigError, closest};
-use super::{Layer, Pattern, ShellcheckSettings, resolve_selector};
+use super::{Layer, Pattern, ShellcheckSettings, options, resolve_selector};
 use crate::diagnostic::Severity;
 use crate::registry;
-use crate::settings::LabelType;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -13,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// wharf's configuration file: `wharf.toml` or `.wharf.toml`, found in the nearest ancestor
 /// directory of each linted file.
@@ -87,13 +87,14 @@ impl From<SeverityName> for Severity {
     }
 }
 
-/// `[rules.<CODE>]` tables: the options of one rule each.
+/// `[rules.<CODE>]` tables: the options of one rule each. Only its schema is generated from
+/// here; the tables are read raw (with spans) and each is checked by its rule's declaration.
 #[derive(Debug, Default)]
-pub struct RulesTable(pub BTreeMap<Spanned<String>, RuleOptionsToml>);
+pub struct RulesTable;
 
 impl<'de> Deserialize<'de> for RulesTable {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        BTreeMap::deserialize(d).map(RulesTable)
+        de::IgnoredAny::deserialize(d).map(|_| RulesTable)
     }
 }
 
@@ -105,9 +106,10 @@ impl JsonSchema for RulesTable {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
         for rule in registry::all() {
-            let Some(schema) = options_schema(rule.code, g) else {
+            let Some(decl) = rule.options.as_ref().filter(|d| d.table.is_none()) else {
                 continue;
             };
+            let schema = decl.schema(g);
             for key in [rule.code, rule.name] {
                 props.insert(key.to_string(), schema.clone().into());
             }
@@ -119,48 +121,6 @@ impl JsonSchema for RulesTable {
             "additionalProperties": false,
         })
     }
-}
-
-/// The schema of the options a rule accepts, `None` when it has none.
-fn options_schema(code: &str, g: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
-    match code {
-        "DL3026" => Some(g.subschema_for::<TrustedRegistriesOptions>()),
-        "DL3049" => Some(g.subschema_for::<LabelSchemaOptions>()),
-        _ => None,
-    }
-}
-
-// The schema of DL3026's options; the file itself is read through `RuleOptionsToml`.
-/// Options of DL3026 (untrusted-registry).
-#[derive(JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code)]
-struct TrustedRegistriesOptions {
-    /// Registries images may come from. `*` is a wildcard: `*.corp.example`, `ghcr.io*`, `*`.
-    /// Images without a registry (`ubuntu:24.04`) come from `docker.io`.
-    trusted_registries: Option<Vec<String>>,
-}
-
-/// Options of DL3049 (missing-required-label): the label schema, shared by every label rule
-/// (DL3049-DL3058).
-#[derive(JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code)]
-struct LabelSchemaOptions {
-    /// Labels every stage must have, with the type of their value.
-    label_schema: Option<BTreeMap<String, LabelType>>,
-    /// Also report labels that are not in the schema (DL3050).
-    strict_labels: Option<bool>,
-}
-
-/// Every option any rule accepts; which rule accepts which is checked after reading, so that
-/// a misplaced option gets a precise message.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RuleOptionsToml {
-    pub trusted_registries: Option<Spanned<Vec<Spanned<String>>>>,
-    pub label_schema: Option<Spanned<BTreeMap<Spanned<String>, LabelType>>>,
-    pub strict_labels: Option<Spanned<bool>>,
 }
 
 /// `shellcheck = true | false` or a table.
@@ -209,8 +169,55 @@ pub(crate) fn load(
     base: &Path,
     warnings: &mut Vec<String>,
 ) -> Result<Layer, ConfigError> {
-    let file: WharfToml = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-    to_layer(path, text, base, file, warnings)
+    let mut doc = DeTable::parse(text).map_err(|e| toml_error(path, text, &e))?;
+    // The rule tables are taken out raw and checked by their rules; the rest is typed.
+    let rules = doc.get_mut().remove("rules");
+    let file: WharfToml = WharfToml::deserialize(toml::de::Deserializer::from(doc))
+        .map_err(|e| toml_error(path, text, &e))?;
+    let mut layer = to_layer(path, text, base, file, warnings)?;
+    if let Some(rules) = rules {
+        rule_tables(path, text, rules, &mut layer)?;
+    }
+    Ok(layer)
+}
+
+/// The `[rules.CODE]` tables, each checked by its rule's options declaration.
+fn rule_tables(
+    path: &Path,
+    text: &str,
+    rules: Spanned<DeValue<'_>>,
+    layer: &mut Layer,
+) -> Result<(), ConfigError> {
+    let err =
+        |span: std::ops::Range<usize>, msg: String| ConfigError::at(path, text, span.start, msg);
+    let DeValue::Table(table) = rules.get_ref() else {
+        return Err(err(
+            rules.span(),
+            "`rules` must be a table of rule options".into(),
+        ));
+    };
+    for (key, value) in table.iter() {
+        let Some(rule) = registry::find(key.get_ref()) else {
+            return Err(err(key.span(), format!("unknown rule `{}`", key.get_ref()))
+                .with_help(registry::suggest(key.get_ref())));
+        };
+        if layer.rule_options.contains_key(rule.code) {
+            return Err(err(
+                key.span(),
+                format!("options of {} are given twice", rule.code),
+            ));
+        }
+        if !value.get_ref().is_table() {
+            return Err(err(
+                value.span(),
+                format!("[rules.{}] must be a table of options", key.get_ref()),
+            ));
+        }
+        let checked = options::check_table(rule, value.clone())
+            .map_err(|e| err(e.span, e.message).with_help(e.help))?;
+        layer.rule_options.insert(rule.code, checked);
+    }
+    Ok(())
 }
 
 /// A toml/serde error, with serde's wording turned into ours and a did-you-mean.
@@ -311,23 +318,6 @@ fn to_layer(
         }
         layer.per_file_ignores.push((pattern, rules));
     }
-    if let Some(RulesTable(table)) = &file.rules {
-        let mut seen: Vec<&str> = Vec::new();
-        for (key, opts) in table {
-            let Some(rule) = registry::find(key.get_ref()) else {
-                return Err(err(key.span(), format!("unknown rule `{}`", key.get_ref()))
-                    .with_help(registry::suggest(key.get_ref())));
-            };
-            if seen.contains(&rule.code) {
-                return Err(err(
-                    key.span(),
-                    format!("options of {} are given twice", rule.code),
-                ));
-            }
-            seen.push(rule.code);
-            rule_options(&err, rule.code, opts, &mut layer)?;
-        }
-    }
     if let Some(sc) = &file.shellcheck {
         layer.shellcheck = Some(match sc {
             ShellcheckToml::Enabled(b) => ShellcheckSettings {
@@ -361,61 +351,4 @@ pub(crate) fn is_shellcheck_code(s: &str) -> bool {
     s.len() == 6
         && s.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("SC"))
         && s[2..].chars().all(|c| c.is_ascii_digit())
-}
-
-/// Which rule owns each option.
-const OPTION_OWNERS: &[(&str, &str)] = &[
-    ("trusted-registries", "DL3026"),
-    ("label-schema", "DL3049"),
-    ("strict-labels", "DL3049"),
-];
-
-fn rule_options(
-    err: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
-    code: &str,
-    opts: &RuleOptionsToml,
-    layer: &mut Layer,
-) -> Result<(), ConfigError> {
-    let misplaced = |name: &str, span: std::ops::Range<usize>| -> Result<(), ConfigError> {
-        let owner = OPTION_OWNERS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, o)| *o);
-        if owner == code {
-            return Ok(());
-        }
-        let mut msg = format!("{code} has no option `{name}`");
-        if !owner.is_empty() {
-            msg.push_str(&format!("; it belongs under [rules.{owner}]"));
-        }
-        Err(err(span, msg))
-    };
-    if let Some(list) = &opts.trusted_registries {
-        misplaced("trusted-registries", list.span())?;
-        let mut regs = Vec::new();
-        for r in list.get_ref() {
-            let v = r.get_ref().trim();
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                return Err(err(r.span(), format!("invalid registry `{v}`")));
-            }
-            regs.push(v.to_ascii_lowercase());
-        }
-        layer.trusted_registries = Some(regs);
-    }
-    if let Some(schema) = &opts.label_schema {
-        misplaced("label-schema", schema.span())?;
-        let mut map = BTreeMap::new();
-        for (name, ty) in schema.get_ref() {
-            if name.get_ref().trim().is_empty() {
-                return Err(err(name.span(), "empty label name".into()));
-            }
-            map.insert(name.get_ref().clone(), *ty);
-        }
-        layer.label_schema = Some(map);
-    }
-    if let Some(strict) = &opts.strict_labels {
-        misplaced("strict-labels", strict.span())?;
-        layer.strict_labels = Some(*strict.get_ref());
-    }
-    Ok(())
 }

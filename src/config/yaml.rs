@@ -8,11 +8,12 @@ use crate::compose::yaml::{NodeKind, NodeRef, Tree};
 use crate::source::{LineIndex, Span};
 use std::path::Path;
 
-/// A position: 1-based line and 1-based character column.
+/// A position: 1-based line and 1-based character column, and the byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Pos {
     pub line: usize,
     pub column: usize,
+    pub offset: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +83,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Node, ConfigError> {
         Pos {
             line: lc.line as usize,
             column: lc.column as usize,
+            offset: span.start as usize,
         }
     };
     if let Some(e) = errors.first() {
@@ -98,7 +100,11 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Node, ConfigError> {
         Some(root) => convert(path, root, &pos),
         None => Ok(Node::Map {
             entries: Vec::new(),
-            at: Pos { line: 1, column: 1 },
+            at: Pos {
+                line: 1,
+                column: 1,
+                offset: 0,
+            },
         }),
     }
 }
@@ -223,6 +229,27 @@ pub(crate) fn boolean(path: &Path, key: &str, node: &Node) -> Result<Option<bool
             format!("`{key}` must be true or false, found {}", describe(node)),
         )
     })
+}
+
+/// The node as a raw options value with spans (byte offsets into the file), for a rule's
+/// options declaration to check: plain `true`/`false` are booleans, other scalars strings.
+pub(crate) fn to_raw(node: &Node) -> toml::Spanned<toml::de::DeValue<'_>> {
+    use super::options::raw;
+    let at = node.at().offset;
+    match node {
+        Node::Scalar { value, .. } => match node.as_bool() {
+            Some(b) => raw::boolean(b, at..at + value.len()),
+            None => raw::string(value, at..at + value.len()),
+        },
+        Node::Seq { items, .. } => raw::array(items.iter().map(to_raw), at..at),
+        Node::Map { entries, .. } => raw::table(
+            entries.iter().filter_map(|(k, v)| {
+                let key = k.as_str()?;
+                Some((key, k.at().offset..k.at().offset + key.len(), to_raw(v)))
+            }),
+            at..at,
+        ),
+    }
 }
 
 /// A short description of a value for messages: the scalar itself, or its kind.

@@ -366,39 +366,6 @@ fn handler(opts: &OutputOptions, with_location: bool) -> GraphicalReportHandler 
     }
 }
 
-/// The lines a fix changes, before and after, for `show_fixes`.
-fn fix_diff(file: &LintedFile, fix: &Fix) -> (String, String) {
-    let text = file.source.text.as_str();
-    let mut edits: Vec<_> = fix
-        .edits
-        .iter()
-        .filter(|e| text.get(e.span.range()).is_some())
-        .collect();
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    let (Some(first), Some(last)) = (edits.first(), edits.iter().map(|e| e.span.end).max()) else {
-        return (String::new(), String::new());
-    };
-    let from = file
-        .line_index
-        .line_start(file.line_index.line_of(first.span.start)) as usize;
-    let to = text[last as usize..]
-        .find('\n')
-        .map_or(text.len(), |i| last as usize + i);
-    let mut after = String::new();
-    let mut at = from;
-    for e in edits {
-        let (s, end) = (e.span.start as usize, e.span.end as usize);
-        if s < at {
-            continue; // overlaps the previous edit: skipped, as the fixer would
-        }
-        after.push_str(&text[at..s]);
-        after.push_str(&e.content);
-        at = end;
-    }
-    after.push_str(&text[at..to]);
-    (text[from..to].to_string(), after)
-}
-
 fn write_fix(
     file: &LintedFile,
     fix: &Fix,
@@ -416,7 +383,7 @@ fn write_fix(
         terminal_safe(&fix.message)
     )?;
     if opts.show_fixes {
-        let (before, after) = fix_diff(file, fix);
+        let (before, after) = crate::fix::preview(&file.source.text, fix);
         for line in before.lines() {
             writeln!(
                 w,

@@ -289,6 +289,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         Check::Dockerfile(_) => tags.push("dockerfile"),
         Check::Compose(_) => tags.push("compose"),
         Check::Syntax(kind) => tags.push(kind.as_str()),
+        Check::Project(_) => tags.push("project"),
         Check::Meta => {}
     }
     ReportingDescriptor {

@@ -591,11 +591,9 @@ fn rough_runs(text: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn corpus_runs_parse() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfile");
-    if !root.is_dir() {
-        eprintln!("skipping: no corpus at {}", root.display());
+    let Some(root) = crate::shared_data::shared_path("corpus/dockerfile") else {
         return;
-    }
+    };
     let mut stack = vec![root];
     let mut files = Vec::new();
     while let Some(dir) = stack.pop() {
