@@ -15,6 +15,19 @@ pub struct RuleSettings {
     pub label_schema: BTreeMap<String, LabelType>,
     /// Report labels outside the schema (DL3050).
     pub strict_labels: bool,
+    /// When the final stage needs a HEALTHCHECK (DL3057).
+    pub healthcheck_required: HealthcheckRequired,
+}
+
+/// When DL3057 asks the final stage for a `HEALTHCHECK`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthcheckRequired {
+    /// Only when the final stage chain declares `EXPOSE`: a long-running network service.
+    #[default]
+    Exposed,
+    /// Always, as hadolint does.
+    Always,
 }
 
 /// The type a label of the label schema must have.

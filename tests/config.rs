@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wharf::config::{CliOverrides, ConfigError, ResolvedSettings, Resolver};
 use wharf::diagnostic::Severity;
-use wharf::settings::LabelType;
+use wharf::settings::{HealthcheckRequired, LabelType};
 
 /// A temporary project: files are written relative to its root.
 struct Project {
@@ -347,6 +347,26 @@ strict-labels = true
 
     p.write("other/wharf.toml", "shellcheck = false\n");
     assert!(!p.settings("other/Dockerfile").unwrap().shellcheck.enabled);
+}
+
+#[test]
+fn healthcheck_requirement_option() {
+    let p = Project::new();
+    let required = |p: &Project| {
+        let s = p.settings("Dockerfile").unwrap();
+        s.file.rule_settings.healthcheck_required
+    };
+    assert_eq!(required(&p), HealthcheckRequired::Exposed);
+    p.write(
+        "wharf.toml",
+        "[rules.missing-healthcheck]\nrequire = \"always\"\n",
+    );
+    assert_eq!(required(&p), HealthcheckRequired::Always);
+    p.write("wharf.toml", "[rules.DL3026]\nrequire = \"always\"\n");
+    assert_eq!(
+        p.error("Dockerfile"),
+        "wharf.toml:2:11: DL3026 has no option `require`; it belongs under [rules.DL3057]"
+    );
 }
 
 // ---------------------------------------------------------------- errors

@@ -22,7 +22,7 @@ use crate::diagnostic::Severity;
 use crate::engine::FileSettings;
 use crate::registry;
 use crate::rule::Rule;
-use crate::settings::{LabelType, RuleSettings};
+use crate::settings::{HealthcheckRequired, LabelType, RuleSettings};
 use crate::suppress::SuppressOptions;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -128,6 +128,7 @@ pub(crate) struct Layer {
     /// Merged over what lower layers gave.
     pub label_schema: Option<BTreeMap<String, LabelType>>,
     pub strict_labels: Option<bool>,
+    pub healthcheck_required: Option<HealthcheckRequired>,
     pub disable_ignore_pragma: Option<bool>,
     pub no_fail: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
@@ -317,6 +318,9 @@ fn apply_rule_options(rs: &mut RuleSettings, layer: &Layer) {
     }
     if let Some(b) = layer.strict_labels {
         rs.strict_labels = b;
+    }
+    if let Some(r) = layer.healthcheck_required {
+        rs.healthcheck_required = r;
     }
 }
 

@@ -5,7 +5,7 @@ use super::error::{ConfigError, closest};
 use super::{Layer, Pattern, ShellcheckSettings, resolve_selector};
 use crate::diagnostic::Severity;
 use crate::registry;
-use crate::settings::LabelType;
+use crate::settings::{HealthcheckRequired, LabelType};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -114,6 +114,7 @@ fn options_schema(code: &str, g: &mut schemars::SchemaGenerator) -> Option<schem
     match code {
         "DL3026" => Some(g.subschema_for::<TrustedRegistriesOptions>()),
         "DL3049" => Some(g.subschema_for::<LabelSchemaOptions>()),
+        "DL3057" => Some(g.subschema_for::<HealthcheckOptions>()),
         _ => None,
     }
 }
@@ -141,6 +142,16 @@ struct LabelSchemaOptions {
     strict_labels: Option<bool>,
 }
 
+/// Options of DL3057 (missing-healthcheck).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+struct HealthcheckOptions {
+    /// When the final stage needs a `HEALTHCHECK`: `exposed` (default) when its stage chain
+    /// declares `EXPOSE`, `always` for every Dockerfile, as hadolint does.
+    require: Option<HealthcheckRequired>,
+}
+
 /// Every option any rule accepts; which rule accepts which is checked after reading, so that
 /// a misplaced option gets a precise message.
 #[derive(Debug, Default, Deserialize)]
@@ -149,6 +160,7 @@ pub struct RuleOptionsToml {
     pub trusted_registries: Option<Spanned<Vec<Spanned<String>>>>,
     pub label_schema: Option<Spanned<BTreeMap<Spanned<String>, LabelType>>>,
     pub strict_labels: Option<Spanned<bool>>,
+    pub require: Option<Spanned<HealthcheckRequired>>,
 }
 
 /// `shellcheck = true | false` or a table.
@@ -331,6 +343,7 @@ const OPTION_OWNERS: &[(&str, &str)] = &[
     ("trusted-registries", "DL3026"),
     ("label-schema", "DL3049"),
     ("strict-labels", "DL3049"),
+    ("require", "DL3057"),
 ];
 
 fn rule_options(
@@ -379,6 +392,10 @@ fn rule_options(
     if let Some(strict) = &opts.strict_labels {
         misplaced("strict-labels", strict.span())?;
         layer.strict_labels = Some(*strict.get_ref());
+    }
+    if let Some(require) = &opts.require {
+        misplaced("require", require.span())?;
+        layer.healthcheck_required = Some(*require.get_ref());
     }
     Ok(())
 }
