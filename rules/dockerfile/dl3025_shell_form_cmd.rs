@@ -5,8 +5,13 @@ use crate::rule::{Category, Check, Context};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` written in shell form
-    /// (`CMD node server.js`) instead of the JSON exec form (`CMD ["node", "server.js"]`).
+    /// Reports `CMD` and `ENTRYPOINT` written in shell form (`CMD node server.js`) instead of
+    /// the JSON exec form (`CMD ["node", "server.js"]`).
+    ///
+    /// `HEALTHCHECK CMD` in shell form is not reported, unlike hadolint 2.15: a health probe
+    /// is a short-lived process that Docker itself times out, so the shell in front of it
+    /// costs nothing, and `CMD curl -f http://localhost/ || exit 1` is the form Docker's own
+    /// documentation uses. BuildKit's `JSONArgsRecommended` does not check it either.
     ///
     /// Stays quiet in a stage that sets its own `SHELL`, or builds (`FROM <stage>`) on one
     /// that does: the shell form is then a deliberate choice, as BuildKit's
@@ -15,7 +20,8 @@ declare_rule! {
     ///
     /// An argument that looks like an exec form but is not valid JSON
     /// (`CMD ["C:\app.exe", "run"]`, single quotes, a trailing comma, an unquoted `$PORT`) is
-    /// reported with the reason, at the offending character, even where a `SHELL` is set:
+    /// reported with the reason, at the offending character, in `CMD`, `ENTRYPOINT` and
+    /// `HEALTHCHECK CMD`, even where a `SHELL` is set:
     /// Docker silently runs such a text through the shell, which is never what was meant.
     ///
     /// ## Why is this bad?
@@ -43,7 +49,7 @@ declare_rule! {
         code: "DL3025",
         name: "shell-form-cmd",
         category: Category::Reliability,
-        summary: "CMD, ENTRYPOINT or HEALTHCHECK CMD uses the shell form",
+        summary: "CMD or ENTRYPOINT uses the shell form",
         aliases: &["JSONArgsRecommended"],
         fixable: true,
         check: Check::Dockerfile(check),
@@ -90,7 +96,7 @@ fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_s
         return;
     }
     let trimmed = text.text.trim_end();
-    if trimmed.is_empty() || own_shell {
+    if trimmed.is_empty() || own_shell || ins.kind == Kind::Healthcheck {
         return;
     }
     let span = text.span(0, trimmed.len());
