@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::dockerfile::{Body, Command, Dockerfile, Healthcheck, Instruction, Kind, json_array_error};
+use crate::dockerfile::{
+    Body, Command, Dockerfile, Healthcheck, Instruction, Kind, json_array_error, repair_json_array,
+};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -44,7 +46,10 @@ declare_rule! {
     /// ## Fix safety
     /// The fix rewrites a command made only of plain words into the exec form. It is unsafe:
     /// the command no longer runs through a shell, which is the point, but it changes how the
-    /// process is started. Invalid JSON gets no fix.
+    /// process is started. Invalid JSON is repaired where the intent is plain, also as an
+    /// unsafe fix: backslashes that start no JSON escape are doubled (a Windows path), single
+    /// quotes become double quotes, a trailing comma is dropped; an unquoted `$PORT` gets no
+    /// fix, since the exec form would not expand it.
     pub static RULE = Rule {
         code: "DL3025",
         name: "shell-form-cmd",
@@ -85,14 +90,26 @@ fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_s
         k => k.as_str(),
     };
     if let Some(err) = json_array_error(text) {
-        ctx.report(
-            err.span,
-            format!(
-                "{what} is not valid JSON, so Docker runs it through a shell: {}",
-                err.reason
-            ),
-        )
-        .help("write the exec form as a JSON array of double-quoted strings");
+        let fix = repair_json_array(&text.text).map(|json| Fix {
+            message: "rewrite as valid JSON".into(),
+            applicability: Applicability::Unsafe,
+            edits: vec![Edit {
+                span: text.span(0, text.text.trim_end().len()),
+                content: json,
+            }],
+        });
+        let d = ctx
+            .report(
+                err.span,
+                format!(
+                    "{what} is not valid JSON, so Docker runs it through a shell: {}",
+                    err.reason
+                ),
+            )
+            .help("write the exec form as a JSON array of double-quoted strings");
+        if let Some(f) = fix {
+            d.fix(f);
+        }
         return;
     }
     let trimmed = text.text.trim_end();

@@ -62,6 +62,50 @@ pub fn json_array_error(text: &MappedText) -> Option<JsonError> {
     })
 }
 
+/// The exec form a JSON-looking text was meant to be, when a mechanical repair makes it decode:
+/// literal backslashes doubled (`"C:\app"` -> `"C:\\app"`), single quotes
+/// made double (only when the text has no double quote), and a trailing comma dropped. `None`
+/// when the text already decodes or the repair does not help (an unquoted `$PORT`).
+pub fn repair_json_array(text: &str) -> Option<String> {
+    let t = text.trim();
+    if scan(t).is_ok() {
+        return None;
+    }
+    let quoted = if t.contains('"') {
+        t.to_string()
+    } else {
+        t.replace('\'', "\"")
+    };
+    // Backslashes are either all JSON escapes or all literal (a Windows path): when some start
+    // no JSON escape, all are taken literally, unless the text also escapes a backslash or a
+    // quote (then it is ambiguous).
+    let mut escapes = Vec::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            escapes.push(chars.next().unwrap_or(' '));
+        }
+    }
+    let invalid = escapes.iter().any(|e| !"\"\\/bfnrtu".contains(*e));
+    // `\\` and `\"` show the author knew JSON escapes; `\n` in `C:\new` does not.
+    let json_aware = escapes.iter().any(|e| matches!(e, '\\' | '"'));
+    if invalid && json_aware {
+        return None;
+    }
+    let mut out = if invalid {
+        quoted.replace('\\', "\\\\")
+    } else {
+        quoted
+    };
+    if let Some(body) = out.strip_suffix(']') {
+        let trimmed = body.trim_end();
+        if let Some(without) = trimmed.strip_suffix(',') {
+            out = format!("{without}]");
+        }
+    }
+    scan(&out).is_ok().then_some(out)
+}
+
 /// A decoding failure in the scanned text.
 #[derive(Debug)]
 struct ScanError {
@@ -362,6 +406,31 @@ mod tests {
             "`\\u` must be followed by four hex digits"
         );
         assert_eq!(error("[\"a\tb\"]").unwrap().1, "\t");
+    }
+
+    #[test]
+    fn repairs() {
+        assert_eq!(
+            repair_json_array(r#"["C:\ServiceMonitor.exe", "w3svc"] "#).as_deref(),
+            Some(r#"["C:\\ServiceMonitor.exe", "w3svc"]"#)
+        );
+        assert_eq!(
+            repair_json_array("['node', 'server.js']").as_deref(),
+            Some(r#"["node", "server.js"]"#)
+        );
+        assert_eq!(
+            repair_json_array(r#"["node", "server.js", ]"#).as_deref(),
+            Some(r#"["node", "server.js"]"#)
+        );
+        assert_eq!(
+            repair_json_array(r#"["C:\new\app.exe"]"#).as_deref(),
+            Some(r#"["C:\\new\\app.exe"]"#)
+        );
+        assert_eq!(repair_json_array(r#"["C:\\new\app.exe"]"#), None);
+        assert_eq!(repair_json_array(r#"["C:\\Sub\x"]"#), None);
+        assert_eq!(repair_json_array(r#"["a\nb"]"#), None);
+        assert_eq!(repair_json_array(r#"["serve", $PORT]"#), None);
+        assert_eq!(repair_json_array(r#"["it's", 'x']"#), None);
     }
 
     #[test]
