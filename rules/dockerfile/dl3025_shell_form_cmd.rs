@@ -4,6 +4,7 @@ use crate::dockerfile::{
     Body, Command, Dockerfile, Healthcheck, Instruction, Kind, json_array_error, repair_json_array,
 };
 use crate::rule::{Category, Check, Context};
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -90,14 +91,8 @@ fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_s
         k => k.as_str(),
     };
     if let Some(err) = json_array_error(text) {
-        let fix = repair_json_array(&text.text).map(|json| Fix {
-            message: "rewrite as valid JSON".into(),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit {
-                span: text.span(0, text.text.trim_end().len()),
-                content: json,
-            }],
-        });
+        let whole = text.span(0, text.text.trim_end().len());
+        let fix = repair_json_array(&text.text).map(|json| rewrite("rewrite as valid JSON", whole, json));
         let d = ctx
             .report(
                 err.span,
@@ -117,19 +112,24 @@ fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_s
         return;
     }
     let span = text.span(0, trimmed.len());
-    let fix = exec_form(trimmed).map(|json| Fix {
-        message: "rewrite in exec form".into(),
-        applicability: Applicability::Unsafe,
-        edits: vec![Edit {
-            span,
-            content: json,
-        }],
-    });
+    let fix = exec_form(trimmed).map(|json| rewrite("rewrite in exec form", span, json));
     let d = ctx
         .report(span, format!("{what} uses the shell form"))
         .help("use the JSON exec form so the process receives signals: [\"executable\", \"arg\"]");
     if let Some(f) = fix {
         d.fix(f);
+    }
+}
+
+/// An unsafe fix that replaces the command text with `json`.
+fn rewrite(message: &str, span: Span, json: String) -> Fix {
+    Fix {
+        message: message.into(),
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit {
+            span,
+            content: json,
+        }],
     }
 }
 
