@@ -98,7 +98,16 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                 ("ARG", false) => format!("ARG `{name}` passes a secret as a build argument"),
                 _ => continue,
             };
-            ctx.report(kv.span, message).help(HELP);
+            let help = if what == "ARG" {
+                format!(
+                    "build arguments are recorded in the image history: mount the secret where \
+                     it is used, `RUN --mount=type=secret,id={},env={name} ...`",
+                    name.to_ascii_lowercase()
+                )
+            } else {
+                HELP.to_string()
+            };
+            ctx.report(kv.span, message).help(help);
         }
     }
 }
