@@ -17,6 +17,11 @@ pub struct RuleSettings {
     pub strict_labels: bool,
     /// When the final stage needs a HEALTHCHECK (DL3057).
     pub healthcheck_required: HealthcheckRequired,
+    /// Whole variable names (case-insensitive) that hold a secret, beyond the token rules of
+    /// [`crate::knowledge::secrets`] (DL3064).
+    pub secret_names: Vec<String>,
+    /// Whole variable names (case-insensitive) that hold no secret, whatever their tokens say.
+    pub not_secret_names: Vec<String>,
 }
 
 /// When DL3057 asks the final stage for a `HEALTHCHECK`.

@@ -369,6 +369,23 @@ fn healthcheck_requirement_option() {
     );
 }
 
+#[test]
+fn secret_name_options() {
+    let p = Project::new();
+    p.write(
+        "wharf.toml",
+        "[rules.secret-in-arg-or-env]\nsecret-names = [\"ACME_CRED\"]\nnot-secret-names = [\"X_TOKEN\"]\n",
+    );
+    let s = p.settings("Dockerfile").unwrap();
+    assert_eq!(s.file.rule_settings.secret_names, ["ACME_CRED"]);
+    assert_eq!(s.file.rule_settings.not_secret_names, ["X_TOKEN"]);
+    p.write("wharf.toml", "[rules.DL3064]\nsecret-names = [\"A B\"]\n");
+    assert_eq!(
+        p.error("Dockerfile"),
+        "wharf.toml:2:17: invalid variable name `A B`"
+    );
+}
+
 // ---------------------------------------------------------------- errors
 
 fn toml_error(text: &str) -> String {

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::dockerfile::{Body, Dockerfile, KeyValue};
 use crate::knowledge::secrets::{
-    credential_in_value, is_inert_literal, is_secret_name, is_variable_reference,
+    ExtraNames, credential_in_value, is_inert_literal, is_secret_name_with, is_variable_reference,
 };
 use crate::rule::{Category, Check, Context};
 
@@ -60,6 +60,15 @@ declare_rule! {
     /// RUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \
     ///     git clone https://$GITHUB_TOKEN@github.com/acme/private.git
     /// ```
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.DL3064]
+    /// # whole names, any case, beyond the token rules
+    /// secret-names = ["ACME_CRED"]
+    /// # whole names that hold no secret, whatever their tokens say
+    /// not-secret-names = ["SESSION_TOKEN_TTL_HINT"]
+    /// ```
     pub static RULE = Rule {
         code: "DL3064",
         name: "secret-in-arg-or-env",
@@ -73,6 +82,11 @@ declare_rule! {
 const HELP: &str = "pass secrets with `RUN --mount=type=secret` or at run time, never in the image";
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let settings = ctx.settings;
+    let extra = ExtraNames {
+        secret: &settings.secret_names,
+        not_secret: &settings.not_secret_names,
+    };
     for ins in ctx.file.iter_with_onbuild() {
         let (what, kvs): (&str, &Vec<KeyValue>) = match &ins.body {
             Body::Arg(kvs) => ("ARG", kvs),
@@ -89,7 +103,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                     .help(HELP);
                 continue;
             }
-            if !is_secret_name(name) || value.is_some_and(is_inert_literal) {
+            if !is_secret_name_with(name, extra) || value.is_some_and(is_inert_literal) {
                 continue;
             }
             let literal = value.is_some_and(|v| !v.trim().is_empty() && !is_variable_reference(v));

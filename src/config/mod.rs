@@ -129,6 +129,9 @@ pub(crate) struct Layer {
     pub label_schema: Option<BTreeMap<String, LabelType>>,
     pub strict_labels: Option<bool>,
     pub healthcheck_required: Option<HealthcheckRequired>,
+    /// Appended to what lower layers gave.
+    pub secret_names: Option<Vec<String>>,
+    pub not_secret_names: Option<Vec<String>>,
     pub disable_ignore_pragma: Option<bool>,
     pub no_fail: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
@@ -321,6 +324,16 @@ fn apply_rule_options(rs: &mut RuleSettings, layer: &Layer) {
     }
     if let Some(r) = layer.healthcheck_required {
         rs.healthcheck_required = r;
+    }
+    for (from, to) in [
+        (&layer.secret_names, &mut rs.secret_names),
+        (&layer.not_secret_names, &mut rs.not_secret_names),
+    ] {
+        for name in from.iter().flatten() {
+            if !to.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                to.push(name.clone());
+            }
+        }
     }
 }
 

@@ -115,6 +115,7 @@ fn options_schema(code: &str, g: &mut schemars::SchemaGenerator) -> Option<schem
         "DL3026" => Some(g.subschema_for::<TrustedRegistriesOptions>()),
         "DL3049" => Some(g.subschema_for::<LabelSchemaOptions>()),
         "DL3057" => Some(g.subschema_for::<HealthcheckOptions>()),
+        "DL3064" => Some(g.subschema_for::<SecretNameOptions>()),
         _ => None,
     }
 }
@@ -152,6 +153,18 @@ struct HealthcheckOptions {
     require: Option<HealthcheckRequired>,
 }
 
+/// Options of DL3064 (secret-in-arg-or-env): names to add to or take out of the secret-like
+/// names of the built-in token rules.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+struct SecretNameOptions {
+    /// Whole variable names (any case) that hold a secret, such as `ACME_CRED`.
+    secret_names: Option<Vec<String>>,
+    /// Whole variable names (any case) that hold no secret, whatever their tokens say.
+    not_secret_names: Option<Vec<String>>,
+}
+
 /// Every option any rule accepts; which rule accepts which is checked after reading, so that
 /// a misplaced option gets a precise message.
 #[derive(Debug, Default, Deserialize)]
@@ -161,6 +174,8 @@ pub struct RuleOptionsToml {
     pub label_schema: Option<Spanned<BTreeMap<Spanned<String>, LabelType>>>,
     pub strict_labels: Option<Spanned<bool>>,
     pub require: Option<Spanned<HealthcheckRequired>>,
+    pub secret_names: Option<Spanned<Vec<Spanned<String>>>>,
+    pub not_secret_names: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `shellcheck = true | false` or a table.
@@ -344,6 +359,8 @@ const OPTION_OWNERS: &[(&str, &str)] = &[
     ("label-schema", "DL3049"),
     ("strict-labels", "DL3049"),
     ("require", "DL3057"),
+    ("secret-names", "DL3064"),
+    ("not-secret-names", "DL3064"),
 ];
 
 fn rule_options(
@@ -396,6 +413,26 @@ fn rule_options(
     if let Some(require) = &opts.require {
         misplaced("require", require.span())?;
         layer.healthcheck_required = Some(*require.get_ref());
+    }
+    for (key, list, slot) in [
+        ("secret-names", &opts.secret_names, &mut layer.secret_names),
+        (
+            "not-secret-names",
+            &opts.not_secret_names,
+            &mut layer.not_secret_names,
+        ),
+    ] {
+        let Some(list) = list else { continue };
+        misplaced(key, list.span())?;
+        let mut names = Vec::new();
+        for n in list.get_ref() {
+            let v = n.get_ref().trim();
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                return Err(err(n.span(), format!("invalid variable name `{v}`")));
+            }
+            names.push(v.to_string());
+        }
+        *slot = Some(names);
     }
     Ok(())
 }

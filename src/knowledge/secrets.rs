@@ -18,6 +18,9 @@
 //! 4. and the whole name is not a well-known variable that is no secret ([`NOT_SECRET_NAMES`]:
 //!    `PWD`, `GOOGLE_APPLICATION_CREDENTIALS`, which holds a path).
 //!
+//! The configuration adds whole names either way (`[rules.DL3064] secret-names`,
+//! `not-secret-names`), through [`is_secret_name_with`].
+//!
 //! `USERNAME`, `*_USER`, `*_ID`, `GPG_KEY`, `SWIFT_SIGNING_KEY` and `*_KEYS` are not secrets: user
 //! names and ids are public, and GPG keys in Dockerfiles are fingerprints of public keys used to
 //! verify downloads.
@@ -232,8 +235,27 @@ fn is_secret_token(t: &str) -> bool {
     SECRET_WORDS.contains(&t) || SECRET_ENDINGS.iter().any(|e| t.ends_with(e))
 }
 
+/// Names the configuration adds to the built-in rules: whole names, any case.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtraNames<'a> {
+    pub secret: &'a [String],
+    pub not_secret: &'a [String],
+}
+
 /// True when a variable of this name holds a secret (the rules are in the module docs).
 pub fn is_secret_name(name: &str) -> bool {
+    is_secret_name_with(name, ExtraNames::default())
+}
+
+/// [`is_secret_name`], with the names the configuration adds; its "not a secret" list wins.
+pub fn is_secret_name_with(name: &str, extra: ExtraNames<'_>) -> bool {
+    let listed = |list: &[String]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+    if listed(extra.not_secret) {
+        return false;
+    }
+    if listed(extra.secret) {
+        return true;
+    }
     if NOT_SECRET_NAMES
         .iter()
         .any(|n| n.eq_ignore_ascii_case(name))
@@ -426,6 +448,20 @@ mod tests {
         ] {
             assert!(!is_secret_name(n), "{n} should not be a secret name");
         }
+    }
+
+    #[test]
+    fn configured_names() {
+        let secret = vec!["ACME_CRED".to_string()];
+        let not_secret = vec!["session_token".to_string()];
+        let extra = ExtraNames {
+            secret: &secret,
+            not_secret: &not_secret,
+        };
+        assert!(is_secret_name_with("acme_cred", extra));
+        assert!(!is_secret_name("ACME_CRED"));
+        assert!(!is_secret_name_with("SESSION_TOKEN", extra));
+        assert!(is_secret_name_with("GITHUB_TOKEN", extra));
     }
 
     #[test]
