@@ -8,6 +8,10 @@ use std::sync::Arc;
 use wharf::config::{CliOverrides, ConfigError, ResolvedSettings, Resolver};
 use wharf::diagnostic::Severity;
 use wharf::rules::dockerfile::dl3026_untrusted_registry::TrustedRegistries;
+use wharf::rules::dockerfile::dl3057_missing_healthcheck::{
+    HealthcheckOptions, HealthcheckRequired,
+};
+use wharf::rules::dockerfile::dl3064_secret_in_arg_or_env::SecretNames;
 use wharf::rules::dockerfile::labels::{LabelSchema, LabelType};
 
 /// A temporary project: files are written relative to its root.
@@ -1009,6 +1013,44 @@ fn dclintrc_errors() {
     assert_eq!(
         err("{\"rules\": {\"a\" 1}}"),
         ".dclintrc:1:16: invalid yaml: invalid trailing content after double-quoted scalar"
+    );
+}
+
+#[test]
+fn healthcheck_requirement_option() {
+    let p = Project::new();
+    let required = |p: &Project| {
+        let s = p.settings("Dockerfile").unwrap();
+        s.file.rule_settings.get::<HealthcheckOptions>().require
+    };
+    assert_eq!(required(&p), HealthcheckRequired::Exposed);
+    p.write(
+        "wharf.toml",
+        "[rules.missing-healthcheck]\nrequire = \"always\"\n",
+    );
+    assert_eq!(required(&p), HealthcheckRequired::Always);
+    p.write("wharf.toml", "[rules.DL3026]\nrequire = \"always\"\n");
+    assert_eq!(
+        p.error("Dockerfile"),
+        "wharf.toml:2:11: DL3026 has no option `require`; it belongs under [rules.DL3057]"
+    );
+}
+
+#[test]
+fn secret_name_options() {
+    let p = Project::new();
+    p.write(
+        "wharf.toml",
+        "[rules.secret-in-arg-or-env]\nsecret-names = [\"ACME_CRED\"]\nnot-secret-names = [\"X_TOKEN\"]\n",
+    );
+    let s = p.settings("Dockerfile").unwrap();
+    let names = s.file.rule_settings.get::<SecretNames>();
+    assert_eq!(names.secret_names, ["ACME_CRED"]);
+    assert_eq!(names.not_secret_names, ["X_TOKEN"]);
+    p.write("wharf.toml", "[rules.DL3064]\nsecret-names = [\"A B\"]\n");
+    assert_eq!(
+        p.error("Dockerfile"),
+        "wharf.toml:2:17: invalid variable name `A B`"
     );
 }
 

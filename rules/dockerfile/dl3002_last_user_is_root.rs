@@ -1,11 +1,20 @@
 use crate::declare_rule;
 use crate::dockerfile::{Body, Dockerfile, Kind};
 use crate::rule::{Category, Check, Context};
+use std::path::Path;
 
 declare_rule! {
     /// ## What it does
     /// Reports a stage whose last `USER` instruction switches to root (`root`, `0`,
-    /// `root:group`, `0:0`).
+    /// `root:group`, `0:0`), when that stage is one a container runs: the final stage, or a
+    /// stage that no other stage copies from or builds on (it can be a `--target`).
+    ///
+    /// Unlike hadolint, which reports every stage, a build stage whose files are only copied
+    /// out (`COPY --from=build`) or that a later stage builds on (`FROM build`, where the later
+    /// stage's user counts) is not reported: no container runs it. Dev-environment images are
+    /// not reported either: a Dockerfile under `.devcontainer/` or named `.gitpod.Dockerfile`,
+    /// where the tool connects as the user its own configuration names (`remoteUser`) and root
+    /// in the image is the documented convention.
     ///
     /// ## Why is this bad?
     /// Switching to root for an install step is fine, but the stage should switch back to an
@@ -40,9 +49,24 @@ fn is_root(user: &str) -> bool {
     name == "root" || name == "0"
 }
 
+/// A dev-environment image (VS Code dev containers, Gitpod), judged by its path.
+fn is_dev_environment(path: &Path) -> bool {
+    let dev_dir = path
+        .components()
+        .any(|c| c.as_os_str() == ".devcontainer");
+    dev_dir || path.file_name().is_some_and(|n| n == ".gitpod.Dockerfile")
+}
+
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
+    if is_dev_environment(&ctx.source.path) {
+        return;
+    }
+    let last = df.model.stages.len().saturating_sub(1);
     for stage in &df.model.stages {
+        if stage.index != last && (stage.copied_from || stage.used_as_base) {
+            continue;
+        }
         let last_user = df
             .stage_instructions(stage)
             .filter(|(_, i)| i.kind == Kind::User)
@@ -54,5 +78,19 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             ctx.report(user.span, "the last USER of this stage is root")
                 .help("switch to a non-root user at the end of the stage");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dev_environment;
+    use std::path::Path;
+
+    #[test]
+    fn dev_environments_by_path() {
+        assert!(is_dev_environment(Path::new("repo/.devcontainer/Dockerfile")));
+        assert!(is_dev_environment(Path::new(".gitpod.Dockerfile")));
+        assert!(!is_dev_environment(Path::new("repo/devcontainer.Dockerfile")));
+        assert!(!is_dev_environment(Path::new("repo/Dockerfile")));
     }
 }

@@ -1,12 +1,30 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
-use crate::dockerfile::{Body, Command, Dockerfile, Healthcheck, Kind};
+use crate::dockerfile::{
+    Body, Command, Dockerfile, Healthcheck, Instruction, Kind, json_array_error, repair_json_array,
+};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` written in shell form
-    /// (`CMD node server.js`) instead of the JSON exec form (`CMD ["node", "server.js"]`).
+    /// Reports `CMD` and `ENTRYPOINT` written in shell form (`CMD node server.js`) instead of
+    /// the JSON exec form (`CMD ["node", "server.js"]`).
+    ///
+    /// `HEALTHCHECK CMD` in shell form is not reported, unlike hadolint 2.15: a health probe
+    /// is a short-lived process that Docker itself times out, so the shell in front of it
+    /// costs nothing, and `CMD curl -f http://localhost/ || exit 1` is the form Docker's own
+    /// documentation uses. BuildKit's `JSONArgsRecommended` does not check it either.
+    ///
+    /// Stays quiet in a stage that sets its own `SHELL`, or builds (`FROM <stage>`) on one
+    /// that does: the shell form is then a deliberate choice, as BuildKit's
+    /// `JSONArgsRecommended` also judges. A `SHELL` set in the base image's config is not
+    /// known to wharf.
+    ///
+    /// An argument that looks like an exec form but is not valid JSON
+    /// (`CMD ["C:\app.exe", "run"]`, single quotes, a trailing comma, an unquoted `$PORT`) is
+    /// reported with the reason, at the offending character, in `CMD`, `ENTRYPOINT` and
+    /// `HEALTHCHECK CMD`, even where a `SHELL` is set:
+    /// Docker silently runs such a text through the shell, which is never what was meant.
     ///
     /// ## Why is this bad?
     /// In shell form Docker runs the command through `/bin/sh -c`, so the shell is PID 1 and
@@ -28,12 +46,15 @@ declare_rule! {
     /// ## Fix safety
     /// The fix rewrites a command made only of plain words into the exec form. It is unsafe:
     /// the command no longer runs through a shell, which is the point, but it changes how the
-    /// process is started.
+    /// process is started. Invalid JSON is repaired where the intent is plain, also as an
+    /// unsafe fix: backslashes that start no JSON escape are doubled (a Windows path), single
+    /// quotes become double quotes, a trailing comma is dropped; an unquoted `$PORT` gets no
+    /// fix, since the exec form would not expand it.
     pub static RULE = Rule {
         code: "DL3025",
         name: "shell-form-cmd",
         category: Category::Reliability,
-        summary: "CMD, ENTRYPOINT or HEALTHCHECK CMD uses the shell form",
+        summary: "CMD or ENTRYPOINT uses the shell form",
         aliases: &["JSONArgsRecommended"],
         fixable: true,
         check: Check::Dockerfile(check),
@@ -41,31 +62,61 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for ins in ctx.file.iter_with_onbuild() {
-        let text = match (&ins.body, ins.kind) {
-            (Body::Cmd(Command::Shell(t)), _)
-            | (Body::Entrypoint(Command::Shell(t)), _)
-            | (Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))), Kind::Healthcheck) => t,
-            _ => continue,
+    let df = ctx.file;
+    for (index, outer) in df.instructions.iter().enumerate() {
+        let ins = match &outer.body {
+            Body::Onbuild(Some(inner)) => inner.as_ref(),
+            _ => outer,
         };
-        let trimmed = text.text.trim_end();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let span = text.span(0, trimmed.len());
-        let what = match ins.kind {
-            Kind::Healthcheck => "HEALTHCHECK CMD",
-            k => k.as_str(),
-        };
-        let fix = exec_form(trimmed).map(|json| Fix::unsafe_replace(span, json, "rewrite in exec form"));
+        // A SHELL of this stage, or of a stage it builds on.
+        let own_shell = df
+            .model
+            .state_before
+            .get(index)
+            .is_some_and(|s| s.shell.is_some());
+        check_instruction(ctx, ins, own_shell);
+    }
+}
+
+fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_shell: bool) {
+    let text = match (&ins.body, ins.kind) {
+        (Body::Cmd(Command::Shell(t)), _)
+        | (Body::Entrypoint(Command::Shell(t)), _)
+        | (Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))), Kind::Healthcheck) => t,
+        _ => return,
+    };
+    let what = match ins.kind {
+        Kind::Healthcheck => "HEALTHCHECK CMD",
+        k => k.as_str(),
+    };
+    if let Some(err) = json_array_error(text) {
+        let whole = text.span(0, text.text.trim_end().len());
+        let fix = repair_json_array(&text.text).map(|json| Fix::unsafe_replace(whole, json, "rewrite as valid JSON"));
         let d = ctx
-            .report(span, format!("{what} uses the shell form"))
-            .help(
-                "use the JSON exec form so the process receives signals: [\"executable\", \"arg\"]",
-            );
+            .report(
+                err.span,
+                format!(
+                    "{what} is not valid JSON, so Docker runs it through a shell: {}",
+                    err.reason
+                ),
+            )
+            .help("write the exec form as a JSON array of double-quoted strings");
         if let Some(f) = fix {
             d.fix(f);
         }
+        return;
+    }
+    let trimmed = text.text.trim_end();
+    if trimmed.is_empty() || own_shell || ins.kind == Kind::Healthcheck {
+        return;
+    }
+    let span = text.span(0, trimmed.len());
+    let fix = exec_form(trimmed).map(|json| Fix::unsafe_replace(span, json, "rewrite in exec form"));
+    let d = ctx
+        .report(span, format!("{what} uses the shell form"))
+        .help("use the JSON exec form so the process receives signals: [\"executable\", \"arg\"]");
+    if let Some(f) = fix {
+        d.fix(f);
     }
 }
 

@@ -1,36 +1,81 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, Kind};
 use crate::rule::{Category, Check, Context};
+use crate::settings::options;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that the final stage (or a stage it builds on) declares a `HEALTHCHECK`.
-    /// `HEALTHCHECK NONE` counts: it records that the image deliberately has none.
+    /// Checks that the final stage of a network service declares a `HEALTHCHECK`, in itself
+    /// or in a stage it builds on (`FROM <stage>`). `HEALTHCHECK NONE` counts: it records that
+    /// the image deliberately has none.
+    ///
+    /// By default the rule asks only when the final stage chain declares `EXPOSE`, the mark of
+    /// a long-running network service. Tool images, base images, toolchains and build stages
+    /// have nothing to probe, and a health check would be noise there. `EXPOSE` inherited from
+    /// the base image's config is not known to wharf and does not count. A later version will
+    /// also ask when a compose service that builds the image publishes ports and has no
+    /// `healthcheck:` of its own.
+    ///
+    /// This differs from hadolint, whose DL3057 asks every Dockerfile (and is off by default
+    /// there); `require = "always"` restores that reading.
     ///
     /// ## Why is this bad?
     /// Without a health check, Docker and compose only know whether the process is running,
-    /// not whether it works. `depends_on: condition: service_healthy` and orchestrators'
-    /// restart policies need one.
+    /// not whether it answers. `depends_on: condition: service_healthy`, rolling updates and
+    /// orchestrators' restart policies need one.
     ///
     /// ## Example
     /// ```dockerfile
     /// FROM nginx:1.27
     /// COPY site/ /usr/share/nginx/html/
+    /// EXPOSE 80
     /// ```
     ///
     /// ## Use instead
     /// ```dockerfile
     /// FROM nginx:1.27
     /// COPY site/ /usr/share/nginx/html/
+    /// EXPOSE 80
     /// HEALTHCHECK --interval=30s --timeout=3s CMD ["curl", "-fs", "http://localhost/"]
+    /// ```
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.DL3057]
+    /// # "exposed" (default): only when the final stage chain declares EXPOSE;
+    /// # "always": every Dockerfile, as hadolint does.
+    /// require = "always"
     /// ```
     pub static RULE = Rule {
         code: "DL3057",
         name: "missing-healthcheck",
         category: Category::Reliability,
         summary: "the final stage has no HEALTHCHECK",
+        options: options::<HealthcheckOptions>(),
         check: Check::Dockerfile(check),
     };
+}
+
+/// Options of DL3057.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HealthcheckOptions {
+    /// When the final stage needs a `HEALTHCHECK`: `exposed` when its stage chain declares
+    /// `EXPOSE`, `always` for every Dockerfile, as hadolint does.
+    pub require: HealthcheckRequired,
+}
+
+/// When DL3057 asks the final stage for a `HEALTHCHECK`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthcheckRequired {
+    /// Only when the final stage chain declares `EXPOSE`: a long-running network service.
+    #[default]
+    Exposed,
+    /// Always, as hadolint does.
+    Always,
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
@@ -38,10 +83,54 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let Some((stage, end)) = df.model.final_stage_state() else {
         return;
     };
-    if end.healthcheck.is_none()
-        && let Some(span) = df.from_line_span(stage, &ctx.source.text)
-    {
-        ctx.report(span, "the final stage has no HEALTHCHECK")
-            .help("add `HEALTHCHECK CMD ...`, or `HEALTHCHECK NONE` to record that none is wanted");
+    if end.healthcheck.is_some() {
+        return;
+    }
+    let expose = df
+        .model
+        .ancestry(stage.index)
+        .flat_map(|s| df.stage_instructions(s))
+        .find(|(_, ins)| ins.kind == Kind::Expose)
+        .map(|(_, ins)| ins.first_line_span(&ctx.source.text));
+    if expose.is_none() && ctx.options::<HealthcheckOptions>().require == HealthcheckRequired::Exposed {
+        return;
+    }
+    let Some(span) = df.from_line_span(stage, &ctx.source.text) else {
+        return;
+    };
+    let d = ctx
+        .report(span, "the final stage has no HEALTHCHECK")
+        .help("add `HEALTHCHECK CMD ...`, or `HEALTHCHECK NONE` to record that none is wanted");
+    if let Some(at) = expose {
+        d.related(at, "it serves on a port declared here");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{FileSettings, lint_source};
+    use super::{HealthcheckOptions, HealthcheckRequired};
+    use crate::settings::RuleSettings;
+    use crate::source::{FileKind, SourceFile};
+
+    fn findings(text: &str, required: HealthcheckRequired) -> usize {
+        let mut rule_settings = RuleSettings::default();
+        rule_settings.set(HealthcheckOptions { require: required });
+        let settings = FileSettings {
+            rules: vec![&super::RULE],
+            rule_settings,
+            ..FileSettings::default()
+        };
+        let source = SourceFile::new("Dockerfile", text, FileKind::Dockerfile);
+        lint_source(&source, &settings).len()
+    }
+
+    #[test]
+    fn always_asks_every_final_stage() {
+        let tool = "FROM alpine:3.20\nRUN apk add git\n";
+        assert_eq!(findings(tool, HealthcheckRequired::Exposed), 0);
+        assert_eq!(findings(tool, HealthcheckRequired::Always), 1);
+        let none = "FROM alpine:3.20\nHEALTHCHECK NONE\n";
+        assert_eq!(findings(none, HealthcheckRequired::Always), 0);
     }
 }

@@ -1,35 +1,76 @@
 use crate::declare_rule;
 use crate::dockerfile::{Body, Dockerfile, KeyValue};
+use crate::knowledge::secrets::{
+    ExtraNames, credential_in_value, is_inert_literal, is_secret_name_with, is_variable_reference,
+};
 use crate::rule::{Category, Check, Context};
+use crate::settings::{checked_string, options};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `ARG` or `ENV` that holds a literal secret: a secret-like name
-    /// (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, ...) with a
-    /// non-empty literal value, or any value shaped like a credential (a URL with
-    /// `user:password@`, a `ghp_`/`sk_live_`/`AKIA...` token, a PEM private key).
+    /// Reports a secret passed through `ARG` or stored with `ENV`:
+    /// - an `ARG` with a secret-like name, with or without a default (`ARG GITHUB_TOKEN`);
+    /// - an `ENV` with a secret-like name and a literal value (`ENV DB_PASSWORD=hunter2`);
+    /// - any `ARG` or `ENV` whose value is shaped like a credential, whatever its name: a URL
+    ///   with `user:password@`, a `ghp_`/`glpat-`/`sk_live_`/`xoxb-`/`AKIA...` token, a PEM
+    ///   private key.
     ///
-    /// Not reported: an empty value, a value that only references a variable (`${TOKEN}`),
-    /// `ARG TOKEN` without a default, a path (`/run/secrets/db`), `*_FILE`/`*_PATH`/`*_DIR`/
-    /// `*_URL` keys, which name where a secret lives rather than hold it, and public key
-    /// material (`GPG_KEY`, `*_SIGNING_KEY` fingerprints). Unlike hadolint, names alone do not
-    /// fire.
+    /// Names are split into tokens at `_`, `-`, `.` and camelCase boundaries. A name is
+    /// secret-like when a token is `password`, `passwd`, `passphrase`, `pass`, `pwd`, `pword`,
+    /// `secret`, `token`, `apikey`, `credential(s)` or a compound ending in one of them
+    /// (`LDAP_ROOTPASS`, `ACCESSTOKEN`, but not `BYPASS` or `COMPASS`); when two tokens form a
+    /// secret key (`API_KEY`, `PRIVATE_KEY`, `SECRET_KEY`, `ACCESS_KEY`, `LICENSE_KEY`,
+    /// `APP_KEY`, `SSH_KEY`, `CLIENT_SECRET`, ...); or when the last token is `auth`
+    /// (`NPM_AUTH`). It is not secret-like when a token after the secret one says where the
+    /// secret lives or how it is handled (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL`, `*_HOST`,
+    /// `*_USER`, `*_ID`, `*_NAME`, `*_ALIAS`, `*_VERSION`, `*_MODE`, `*_METHOD`, `*_TYPE`,
+    /// `*_LENGTH`, `*_TTL`, `*_TIMEOUT`, `*_HASH`, `*_PROMPT*`, `*_ENABLED`, `*_REQUIRED`, and
+    /// the like), when a token says the value is public (`NEXT_PUBLIC_API_KEY`), and for `PWD`
+    /// and `GOOGLE_APPLICATION_CREDENTIALS` (a path). `USERNAME`, `GPG_KEY`, `*_SIGNING_KEY`
+    /// and `AUTH_*` namespaces (`GF_AUTH_ANONYMOUS_ENABLED`) are not secrets. The tables live
+    /// in `src/knowledge/secrets.rs`.
+    ///
+    /// Not reported: an `ENV` whose value is empty, only a variable reference (`${TOKEN}`: the
+    /// `ARG` it copies is reported instead), a path (`/run/secrets/db`), a boolean or a number;
+    /// an `ARG` whose default is a path, a boolean or a number.
+    ///
+    /// Unlike BuildKit's `SecretsUsedInArgOrEnv` and hadolint, an `ENV` with a secret-like name
+    /// but no literal value does not fire, and the exceptions go well beyond `_FILE`,
+    /// `_VERSION` and `PUBLIC`, which is where most of BuildKit's noise comes from
+    /// (moby/buildkit#5775). Unlike the earlier reading of this rule, an `ARG` fires without a
+    /// default: its value is supplied with `--build-arg` and recorded all the same.
     ///
     /// ## Why is this bad?
-    /// `ARG` and `ENV` values are stored in the image's history and config: anyone who can
-    /// pull the image can read them with `docker history` or `docker inspect`.
+    /// `ENV` values are stored in the image config: anyone who can pull the image reads them
+    /// with `docker inspect`. Build arguments are recorded in the image history of every `RUN`
+    /// that sees them (`docker history` shows `|1 GITHUB_TOKEN=ghp_... /bin/sh -c ...`), in
+    /// the build cache and in provenance attestations, whether the value came from a default
+    /// or from `--build-arg`.
     ///
     /// ## Example
     /// ```dockerfile
     /// FROM alpine:3.20
-    /// ENV DB_PASSWORD=hunter2
+    /// ARG GITHUB_TOKEN
+    /// RUN git clone https://$GITHUB_TOKEN@github.com/acme/private.git
     /// ```
     ///
     /// ## Use instead
     /// ```dockerfile
     /// # syntax=docker/dockerfile:1
     /// FROM alpine:3.20
-    /// RUN --mount=type=secret,id=db_password,env=DB_PASSWORD ./migrate.sh
+    /// RUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \
+    ///     git clone https://$GITHUB_TOKEN@github.com/acme/private.git
+    /// ```
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.DL3064]
+    /// # whole names, any case, beyond the token rules
+    /// secret-names = ["ACME_CRED"]
+    /// # whole names that hold no secret, whatever their tokens say
+    /// not-secret-names = ["SESSION_TOKEN_TTL_HINT"]
     /// ```
     pub static RULE = Rule {
         code: "DL3064",
@@ -37,184 +78,51 @@ declare_rule! {
         category: Category::Security,
         summary: "a secret is stored in ARG or ENV",
         aliases: &["SecretsUsedInArgOrEnv"],
+        options: options::<SecretNames>(),
         check: Check::Dockerfile(check),
     };
 }
 
-/// Name tokens that mark a secret.
-const SECRET_TOKENS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "secret",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-    "auth",
-    "privatekey",
-    "accesskey",
-    "secretkey",
-];
-/// Adjacent token pairs that mark a secret (`API_KEY`, `PRIVATE_KEY`, ...).
-const SECRET_PAIRS: &[(&str, &str)] = &[
-    ("api", "key"),
-    ("private", "key"),
-    ("access", "key"),
-    ("secret", "key"),
-    ("client", "secret"),
-    ("encryption", "key"),
-];
-/// A last token that says the variable describes a secret rather than holds it.
-const NOT_A_SECRET_SUFFIX: &[&str] = &[
-    "file",
-    "path",
-    "dir",
-    "url",
-    "uri",
-    "host",
-    "endpoint",
-    "version",
-    "name",
-    "user",
-    "username",
-    "id",
-    "type",
-    "method",
-    "mode",
-    "enabled",
-    "enable",
-    "disabled",
-    "length",
-    "ttl",
-    "expiry",
-    "expiration",
-    "timeout",
-    "header",
-    "prefix",
-    "public",
-    "location",
-    "server",
-    "provider",
-    "realm",
-    "issuer",
-    "required",
-    "port",
-    "env",
-    "var",
-    "plugin",
-    "backend",
-    "strategy",
-    "scope",
-    "audience",
-    "algorithm",
-    "role",
-    "config",
-    "helper",
-    "store",
-    "fingerprint",
-    "keyring",
-    "keys",
-];
-/// Tokens anywhere in the name that mark public key material (GPG fingerprints and the like).
-const PUBLIC_KEY_TOKENS: &[&str] = &["gpg", "pgp", "signing", "fingerprint", "public", "pubkey"];
-
-fn tokens(name: &str) -> Vec<String> {
-    name.split(['_', '-', '.'])
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_ascii_lowercase())
-        .collect()
+/// Options of DL3064: whole names to add to, or take out of, the secret-like names the token
+/// rules find.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretNames {
+    /// Whole variable names (any case) that hold a secret, such as `ACME_CRED`.
+    #[serde(deserialize_with = "names")]
+    pub secret_names: Vec<String>,
+    /// Whole variable names (any case) that hold no secret, whatever their tokens say.
+    #[serde(deserialize_with = "names")]
+    pub not_secret_names: Vec<String>,
 }
 
-fn secret_name(name: &str) -> bool {
-    let t = tokens(name);
-    if t.last()
-        .is_some_and(|l| NOT_A_SECRET_SUFFIX.contains(&l.as_str()))
-        || t.iter().any(|x| PUBLIC_KEY_TOKENS.contains(&x.as_str()))
-    {
-        return false;
+/// A variable name: trimmed, without white space.
+struct Name(String);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_string(d, |raw| {
+            let v = raw.trim();
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                return Err(format!("invalid variable name `{v}`"));
+            }
+            Ok(Name(v.to_string()))
+        })
     }
-    t.iter().any(|x| SECRET_TOKENS.contains(&x.as_str()))
-        || t.windows(2)
-            .any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
 }
 
-/// True when a value is only one variable reference, a boolean or a number.
-fn harmless_value(v: &str) -> bool {
-    let v = v.trim();
-    if v.is_empty() {
-        return true;
-    }
-    let is_name =
-        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if let Some(r) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        return is_name(r.split([':', '-', '+', '?']).next().unwrap_or(""));
-    }
-    if let Some(r) = v.strip_prefix('$') {
-        return is_name(r);
-    }
-    // A path names where a secret lives.
-    if (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/"))
-        && !v.contains(char::is_whitespace)
-    {
-        return true;
-    }
-    matches!(
-        v.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null"
-    ) || v.chars().all(|c| c.is_ascii_digit())
+fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<Name>::deserialize(d)?.into_iter().map(|n| n.0).collect())
 }
 
-/// A credential recognisable from the value alone.
-fn credential_shape(v: &str) -> Option<&'static str> {
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
-        return Some("a private key");
-    }
-    if let Some((_, rest)) = v.split_once("://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        if let Some((userinfo, _)) = authority.rsplit_once('@')
-            && let Some((_, pass)) = userinfo.split_once(':')
-            && !pass.is_empty()
-            && !pass.starts_with('$')
-        {
-            return Some("a URL with a password");
-        }
-    }
-    let prefixes: &[(&str, usize, &str)] = &[
-        ("ghp_", 30, "a GitHub token"),
-        ("gho_", 30, "a GitHub token"),
-        ("ghs_", 30, "a GitHub token"),
-        ("ghu_", 30, "a GitHub token"),
-        ("github_pat_", 30, "a GitHub token"),
-        ("glpat-", 20, "a GitLab token"),
-        ("sk_live_", 16, "a Stripe secret key"),
-        ("rk_live_", 16, "a Stripe secret key"),
-        ("xoxb-", 20, "a Slack token"),
-        ("xoxp-", 20, "a Slack token"),
-        ("npm_", 36, "an npm token"),
-    ];
-    for (p, min, what) in prefixes {
-        if let Some(rest) = v.strip_prefix(p)
-            && rest.len() + p.len() >= *min
-            && rest
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Some(what);
-        }
-    }
-    if v.len() == 20
-        && (v.starts_with("AKIA") || v.starts_with("ASIA"))
-        && v.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-    {
-        return Some("an AWS access key id");
-    }
-    None
-}
+const HELP: &str = "pass secrets with `RUN --mount=type=secret` or at run time, never in the image";
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let settings = ctx.options::<SecretNames>();
+    let extra = ExtraNames {
+        secret: &settings.secret_names,
+        not_secret: &settings.not_secret_names,
+    };
     for ins in ctx.file.iter_with_onbuild() {
         let (what, kvs): (&str, &Vec<KeyValue>) = match &ins.body {
             Body::Arg(kvs) => ("ARG", kvs),
@@ -222,62 +130,34 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             _ => continue,
         };
         for kv in kvs {
-            let Some(value) = &kv.value else { continue };
-            let v = value.value.as_str();
-            if let Some(shape) = credential_shape(v) {
-                ctx.report(value.span, format!("{what} `{}` holds {shape}", kv.key.value))
-                    .help("pass secrets with `RUN --mount=type=secret` or at run time, never in the image");
+            let name = &kv.key.value;
+            let value = kv.value.as_ref().map(|w| w.value.as_str());
+            if let Some(w) = &kv.value
+                && let Some(shape) = credential_in_value(&w.value)
+            {
+                ctx.report(w.span, format!("{what} `{name}` holds {shape}"))
+                    .help(HELP);
                 continue;
             }
-            if secret_name(&kv.key.value) && !harmless_value(v) {
-                ctx.report(kv.span, format!("{what} `{}` holds a literal secret", kv.key.value))
-                    .help("pass secrets with `RUN --mount=type=secret` or at run time, never in the image");
+            if !is_secret_name_with(name, extra) || value.is_some_and(is_inert_literal) {
+                continue;
             }
+            let literal = value.is_some_and(|v| !v.trim().is_empty() && !is_variable_reference(v));
+            let message = match (what, literal) {
+                (_, true) => format!("{what} `{name}` holds a literal secret"),
+                ("ARG", false) => format!("ARG `{name}` passes a secret as a build argument"),
+                _ => continue,
+            };
+            let help = if what == "ARG" {
+                format!(
+                    "build arguments are recorded in the image history: mount the secret where \
+                     it is used, `RUN --mount=type=secret,id={},env={name} ...`",
+                    name.to_ascii_lowercase()
+                )
+            } else {
+                HELP.to_string()
+            };
+            ctx.report(kv.span, message).help(help);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        for n in [
-            "DB_PASSWORD",
-            "API_KEY",
-            "GITHUB_TOKEN",
-            "AWS_SECRET_ACCESS_KEY",
-            "apikey",
-            "MYSQL_ROOT_PASSWORD",
-            "SECRET_KEY_BASE",
-            "NPM_AUTH",
-        ] {
-            assert!(secret_name(n), "{n}");
-        }
-        for n in [
-            "PASSWORD_FILE",
-            "SWIFT_SIGNING_KEY",
-            "GPG_KEYS",
-            "TOKEN_URL",
-            "AUTHOR",
-            "KEYBOARD",
-            "PATH",
-            "AUTH_ENABLED",
-            "SECRET_DIR",
-            "PASSENGER_VERSION",
-        ] {
-            assert!(!secret_name(n), "{n}");
-        }
-    }
-
-    #[test]
-    fn shapes() {
-        assert!(credential_shape("postgres://app:s3cret@db/app").is_some());
-        assert!(credential_shape("postgres://app:$PW@db/app").is_none());
-        assert!(credential_shape("https://example.com/a:b@c").is_none());
-        assert!(credential_shape("AKIAIOSFODNN7EXAMPLE").is_some());
-        assert!(credential_shape("ghp_abcdefghijklmnopqrstuvwxyz0123456789").is_some());
-        assert!(credential_shape("hello").is_none());
     }
 }

@@ -11,6 +11,7 @@ mod parser;
 mod scripts;
 mod words;
 
+pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{Base, Model, Stage, StageState};
 pub use parser::parse;
 pub use scripts::RunScript;
