@@ -12,8 +12,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use brush_parser::ast;
 use brush_parser::{ParseError, ParserOptions, SourceSpan, Token, TokenizerError};
 
+use super::depth;
 use super::scan::{self, Substitution};
-use super::{Command, Pipeline, Redirect, Script, ShellError, Word};
+use super::{Command, Pipeline, Redirect, Script, ShellError, ShellErrorKind, Word};
 use crate::source::{MappedText, Span};
 
 /// Substitutions nested deeper than this are left unparsed (and listed in `Script::unparsed`).
@@ -35,6 +36,7 @@ pub fn parse(src: &MappedText) -> Result<Script, ShellError> {
         Err(_) => Err(ShellError {
             message: "the shell parser failed on this script".to_string(),
             span: whole,
+            kind: ShellErrorKind::Syntax,
         }),
     }
 }
@@ -53,6 +55,8 @@ fn parse_unguarded(src: &MappedText) -> Result<Script, ShellError> {
         pipelines: Vec::new(),
         unparsed: Vec::new(),
         depth: 0,
+        nesting: 0,
+        too_deep: None,
     };
     let (program, pipe_tokens) = b.parse_frame(&frame)?;
     let cx = Cx {
@@ -60,7 +64,11 @@ fn parse_unguarded(src: &MappedText) -> Result<Script, ShellError> {
         pipe_tokens: &pipe_tokens,
     };
     b.program(&cx, &program);
-    Ok(b.finish())
+    drop(program);
+    match b.too_deep.take() {
+        Some(e) => Err(e),
+        None => Ok(b.finish()),
+    }
 }
 
 /// Where the bytes of a frame's text come from in the RUN text.
@@ -177,7 +185,12 @@ struct Builder<'s> {
     /// Pipelines with stage ids in discovery order, and their RUN-text start.
     pipelines: Vec<(usize, Pipeline)>,
     unparsed: Vec<Span>,
+    /// How many substitutions deep the walk is.
     depth: usize,
+    /// How many compound commands and substitutions deep the walk is, over all frames.
+    nesting: usize,
+    /// Set when a substitution is nested too deeply: the whole script is then refused.
+    too_deep: Option<ShellError>,
 }
 
 impl Builder<'_> {
@@ -218,13 +231,14 @@ impl Builder<'_> {
 
     /// Tokenizes and parses a frame; also returns the byte ranges of its `|`/`|&` tokens.
     fn parse_frame(&mut self, f: &Frame) -> Result<(ast::Program, Vec<Range<usize>>), ShellError> {
-        if raw_nesting(&f.text) > MAX_NESTING {
+        if self.nesting + depth::expansion_depth(&f.text, MAX_NESTING) > MAX_NESTING {
             return Err(self.too_deep(f));
         }
         if let Some(at) = substitution_in_heredoc_delimiter(&f.text) {
             return Err(ShellError {
                 message: "here-document delimiter with a command substitution".to_string(),
                 span: f.span(self.src, at..f.text.len()),
+                kind: ShellErrorKind::Syntax,
             });
         }
         let opts = options();
@@ -245,46 +259,35 @@ impl Builder<'_> {
     }
 
     /// Refuses token streams that brush cannot handle safely: an fd number that overflows (brush
-    /// would panic) and nesting deep enough to threaten the stack.
-    fn check_tokens(&self, f: &Frame, tokens: &[Token]) -> Result<(), ShellError> {
-        let mut depth = 0usize;
+    /// would panic) and nesting deep enough to threaten the stack. Returns the nesting.
+    fn check_tokens(&self, f: &Frame, tokens: &[Token]) -> Result<usize, ShellError> {
         for (i, t) in tokens.iter().enumerate() {
-            match t {
-                Token::Word(w, loc) => {
-                    if w.bytes().all(|c| c.is_ascii_digit())
-                        && w.parse::<i32>().is_err()
-                        && matches!(tokens.get(i + 1), Some(Token::Operator(op, _)) if op.starts_with(['<', '>']))
-                    {
-                        return Err(ShellError {
-                            message: "file descriptor number too large".to_string(),
-                            span: f.span(self.src, f.bytes(loc)),
-                        });
-                    }
-                    match w.as_str() {
-                        "{" | "if" | "case" | "for" | "while" | "until" | "select" | "[[" => {
-                            depth += 1
-                        }
-                        "}" | "fi" | "esac" | "done" | "]]" => depth = depth.saturating_sub(1),
-                        _ => {}
-                    }
-                }
-                Token::Operator(op, _) => match op.as_str() {
-                    "(" => depth += 1,
-                    ")" => depth = depth.saturating_sub(1),
-                    _ => {}
-                },
-            }
-            if depth > MAX_NESTING {
-                return Err(self.too_deep(f));
+            if let Token::Word(w, loc) = t
+                && w.bytes().all(|c| c.is_ascii_digit())
+                && w.parse::<i32>().is_err()
+                && matches!(tokens.get(i + 1), Some(Token::Operator(op, _)) if op.starts_with(['<', '>']))
+            {
+                return Err(ShellError {
+                    message: "file descriptor number too large".to_string(),
+                    span: f.span(self.src, f.bytes(loc)),
+                    kind: ShellErrorKind::Syntax,
+                });
             }
         }
-        Ok(())
+        let nesting = depth::token_nesting(tokens, MAX_NESTING);
+        if self.nesting + nesting > MAX_NESTING {
+            return Err(self.too_deep(f));
+        }
+        Ok(nesting)
     }
 
     fn too_deep(&self, f: &Frame) -> ShellError {
         ShellError {
-            message: format!("the script is nested more than {MAX_NESTING} levels deep"),
+            message: format!(
+                "too deeply nested to analyse (more than {MAX_NESTING} levels of compound commands or substitutions)"
+            ),
             span: self.whole(f),
+            kind: ShellErrorKind::TooDeep,
         }
     }
 
@@ -321,6 +324,7 @@ impl Builder<'_> {
         ShellError {
             message: message.to_string(),
             span: f.span(self.src, range),
+            kind: ShellErrorKind::Syntax,
         }
     }
 
@@ -339,12 +343,14 @@ impl Builder<'_> {
                 return ShellError {
                     message: format!("shell syntax error near {shown}"),
                     span: f.span(self.src, r),
+                    kind: ShellErrorKind::Syntax,
                 };
             }
         }
         ShellError {
             message: "shell syntax error: the script ends too early".to_string(),
             span: self.whole(f),
+            kind: ShellErrorKind::Syntax,
         }
     }
 
@@ -359,6 +365,10 @@ impl Builder<'_> {
         if child.text.trim().is_empty() {
             return;
         }
+        if self.too_deep.is_some() {
+            return;
+        }
+        self.nesting += 1;
         match self.parse_frame(&child) {
             Ok((program, pipe_tokens)) => {
                 self.depth += 1;
@@ -369,7 +379,16 @@ impl Builder<'_> {
                 self.program(&cx, &program);
                 self.depth -= 1;
             }
+            Err(e) if e.kind == ShellErrorKind::TooDeep => self.too_deep = Some(e),
             Err(_) => self.unparsed.push(outer),
+        }
+        self.nesting -= 1;
+    }
+
+    /// Refuses the script when the scanner gave up on a word nested too deeply.
+    fn check_scan(&mut self, f: &Frame, scanned: &scan::Scanned) {
+        if scanned.too_deep && self.too_deep.is_none() {
+            self.too_deep = Some(self.too_deep(f));
         }
     }
 
@@ -462,12 +481,19 @@ impl Builder<'_> {
     }
 
     fn compound(&mut self, cx: &Cx<'_>, c: &ast::CompoundCommand, sub: bool) {
+        self.nesting += 1;
+        self.compound_inner(cx, c, sub);
+        self.nesting -= 1;
+    }
+
+    fn compound_inner(&mut self, cx: &Cx<'_>, c: &ast::CompoundCommand, sub: bool) {
         use ast::CompoundCommand as C;
         match c {
             C::Arithmetic(a) => {
                 // `(( $(nproc) > 1 ))`: the substitutions inside the expression still run.
                 let r = cx.f.bytes(&a.loc);
                 let scanned = scan::scan_word(cx.f.slice(r.clone()));
+                self.check_scan(cx.f, &scanned);
                 let pending = scanned
                     .substitutions
                     .into_iter()
@@ -514,6 +540,12 @@ impl Builder<'_> {
     }
 
     fn extended_test(&mut self, cx: &Cx<'_>, e: &ast::ExtendedTestExpr) {
+        self.nesting += 1;
+        self.extended_test_inner(cx, e);
+        self.nesting -= 1;
+    }
+
+    fn extended_test_inner(&mut self, cx: &Cx<'_>, e: &ast::ExtendedTestExpr) {
         use ast::ExtendedTestExpr as E;
         match e {
             E::And(a, b) | E::Or(a, b) => {
@@ -553,6 +585,7 @@ impl Builder<'_> {
         let r = cx.f.bytes(w.loc.as_ref()?);
         let raw = cx.f.slice(r.clone());
         let scanned = scan::scan_word(raw);
+        self.check_scan(cx.f, &scanned);
         pending.extend(scanned.substitutions.into_iter().map(|s| (s, r.start)));
         let word = Word {
             text: scanned.text,
@@ -635,11 +668,9 @@ impl Builder<'_> {
         if body != doc.value {
             return;
         }
-        pending.extend(
-            scan::heredoc_substitutions(body)
-                .into_iter()
-                .map(|s| (s, start)),
-        );
+        let scanned = scan::heredoc_substitutions(body);
+        self.check_scan(cx.f, &scanned);
+        pending.extend(scanned.substitutions.into_iter().map(|s| (s, start)));
     }
 
     fn simple(&mut self, cx: &Cx<'_>, s: &ast::SimpleCommand, sub: bool) {
@@ -734,26 +765,6 @@ struct Cx<'f> {
     f: &'f Frame,
     /// Byte ranges of the frame's `|` and `|&` tokens, sorted.
     pipe_tokens: &'f [Range<usize>],
-}
-
-/// A quick upper bound of the bracket nesting of raw text (unescaped parentheses and braces, even
-/// quoted ones), checked before brush's tokenizer, which recurses into `$(...)` and `${...}`.
-fn raw_nesting(text: &str) -> usize {
-    let b = text.as_bytes();
-    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'(' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    max
 }
 
 /// Where a here-document delimiter holding `$(` starts, if any. brush's tokenizer can loop

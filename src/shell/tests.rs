@@ -753,3 +753,124 @@ fn random_fragments_never_panic() {
     assert!(broken.is_empty(), "{broken:?}");
     assert!(start.elapsed().as_secs() < 10);
 }
+
+/// Runs `parse_str` on a thread with the default 2 MiB stack of spawned threads (less than
+/// rayon's workers may get), so that unbounded recursion would overflow it.
+fn parse_on_small_stack(text: String) -> Result<Script, ShellError> {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || parse_str(&text))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .join()
+        .unwrap_or_else(|_| panic!("the parse thread died"))
+}
+
+/// Every construct that nests, `n` deep.
+fn nested_scripts(n: usize) -> Vec<(&'static str, String)> {
+    let wrap =
+        |open: &str, mid: &str, close: &str| format!("{}{mid}{}", open.repeat(n), close.repeat(n));
+    let mut heredocs = String::from("a");
+    for i in 0..n.min(2000) {
+        heredocs = format!("$(cat <<E{i}\n{heredocs}\nE{i}\n)");
+    }
+    let mut backticks = String::from("a");
+    for _ in 0..n / 2 {
+        backticks = format!("`echo $(echo {backticks})`");
+    }
+    vec![
+        (
+            "case",
+            format!(
+                "{}true;; {}esac",
+                "case x in x) ".repeat(n),
+                "esac;; ".repeat(n - 1)
+            ),
+        ),
+        (
+            "if with brace arguments",
+            wrap("if true; then echo }; ", "b", "; fi"),
+        ),
+        ("if", wrap("if a; then ", "b", "; fi")),
+        ("if else", wrap("if a; then b; else ", "c", "; fi")),
+        ("for", wrap("for x in a; do ", "b", "; done")),
+        (
+            "arithmetic for",
+            wrap("for ((i = 0; i < 1; i++)); do ", "b", "; done"),
+        ),
+        ("select", wrap("select x in a; do ", "b", "; done")),
+        ("while", wrap("while a; do ", "b", "; done")),
+        ("until", wrap("until a; do ", "b", "; done")),
+        ("subshell", wrap("(", "a", ")")),
+        ("brace group", wrap("{ ", "a", "; }")),
+        ("function", wrap("f() { ", "a", "; }")),
+        ("function keyword", wrap("function f { ", "a", "; }")),
+        ("time -p", wrap("time -p if a; then ", "b", "; fi")),
+        ("negation", wrap("! if a; then ", "b", "; fi")),
+        ("pipeline", wrap("a | if a; then ", "b", "; fi")),
+        ("command substitution", wrap("$(", "a", ")")),
+        ("nested quotes", wrap("echo \"$(", "a", ")\"")),
+        ("quoted closers", wrap("$(echo ')' ", "a", ")")),
+        ("backticks in substitutions", backticks),
+        ("arithmetic expansion", wrap("echo $((", "1", "))")),
+        (
+            "arithmetic command",
+            format!("(( {} ))", wrap("(", "1", ")")),
+        ),
+        ("parameter expansion", wrap("echo ${x:-", "a", "}")),
+        ("process substitution", wrap("cat <(", "a", ")")),
+        ("test negation", format!("[[ {}a ]]", "! ".repeat(n))),
+        (
+            "test parentheses",
+            format!("[[ {} ]]", wrap("( ", "a", " )")),
+        ),
+        ("test conjunction", format!("[[ a{} ]]", " && a".repeat(n))),
+        ("heredoc in substitution", format!("echo {heredocs}")),
+    ]
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    for (what, text) in nested_scripts(5000) {
+        match parse_on_small_stack(text) {
+            Err(e) if e.kind == ShellErrorKind::TooDeep => {
+                assert!(e.message.contains("too deeply nested"), "{what}: {e}");
+            }
+            // Constructs brush cannot read that deep fail as syntax errors, still without
+            // overflowing.
+            Err(e) if matches!(what, "select" | "backticks in substitutions") => {
+                assert_eq!(e.kind, ShellErrorKind::Syntax, "{what}")
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn shallow_nesting_of_every_construct_parses() {
+    for (what, text) in nested_scripts(20) {
+        let r = parse_on_small_stack(text);
+        // brush reads neither `select` nor backquotes nested without escapes.
+        if matches!(what, "select" | "backticks in substitutions") {
+            continue;
+        }
+        assert!(r.is_ok(), "{what}: {r:?}");
+    }
+}
+
+#[test]
+fn closers_match_their_own_opener() {
+    // Words that look like closers, but are arguments or patterns, close nothing; real closers
+    // of long flat scripts keep the count low.
+    let flat = [
+        "if a; then b; fi; ".repeat(500),
+        "case x in a) b;; (c) d;; esac; ".repeat(500),
+        "{ a; }; ( b ); [[ -n c ]]; for x in y; do z; done; ".repeat(500),
+        "echo } fi done esac ]] \\) then; ".repeat(500),
+        "while a; do b; done; until c; do d; done; ".repeat(500),
+        "echo \"$(a)\" ${b} $((1)) `c`; ".repeat(500),
+    ];
+    for text in flat {
+        let r = parse_on_small_stack(text.clone());
+        assert!(r.is_ok(), "{}: {r:?}", &text[..40]);
+    }
+}
