@@ -88,6 +88,10 @@ pub fn parse(text: &str) -> Dockerfile {
         },
     };
     p.run();
+    // Vectors grown by pushing hold up to twice their length: give the rest back, since the
+    // tree lives as long as the file is linted.
+    p.df.instructions.shrink_to_fit();
+    p.df.comments.shrink_to_fit();
     p.df.model = super::model::build(&p.df);
     p.df.scripts = super::scripts::build(&p.df);
     p.df

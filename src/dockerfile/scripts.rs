@@ -45,9 +45,12 @@ pub(super) fn build(df: &Dockerfile) -> Vec<RunScript> {
         if df.non_posix_shell_at(idx) {
             continue;
         }
-        out.push(script_of(ins));
+        let mut r = script_of(ins);
+        r.scripts.shrink_to_fit();
+        out.push(r);
     }
     out.sort_by_key(|r| r.at);
+    out.shrink_to_fit();
     out
 }
 

@@ -203,7 +203,8 @@ impl Builder<'_> {
             new_index[old] = new;
         }
         let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
-        let commands = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let mut commands: Vec<Command> = Vec::with_capacity(order.len());
+        commands.extend(order.iter().filter_map(|&i| slots[i].take()));
         let mut pipelines = self.pipelines;
         pipelines.sort_by_key(|p| p.0);
         let pipelines = pipelines
@@ -217,11 +218,13 @@ impl Builder<'_> {
             .collect();
         let mut pipes = self.pipes;
         pipes.sort_by_key(|p| p.0);
+        let mut unparsed = self.unparsed;
+        unparsed.shrink_to_fit();
         Script {
             commands,
             pipes: pipes.into_iter().map(|p| p.1).collect(),
             pipelines,
-            unparsed: self.unparsed,
+            unparsed,
         }
     }
 
@@ -419,28 +422,24 @@ impl Builder<'_> {
         if p.seq.len() < 2 {
             return;
         }
-        // Each operator is the last `|` token between the starts of the two stages it joins.
+        // Each operator is the last `|` token between the starts of the two stages it joins
+        // (found by binary search: a pipeline of n stages costs n log n, not n squared).
         let starts: Vec<Option<usize>> = p.seq.iter().map(|c| command_start(cx.f, c)).collect();
         let mut pipes = Vec::new();
-        for i in 1..starts.len() {
-            let Some(next) = starts[i] else { continue };
-            let prev = starts[..i]
-                .iter()
-                .rev()
-                .flatten()
-                .next()
-                .copied()
-                .unwrap_or(0);
-            if let Some(r) = cx
-                .pipe_tokens
-                .iter()
-                .rev()
-                .find(|r| r.start >= prev && r.start < next)
+        let mut prev = starts.first().copied().flatten().unwrap_or(0);
+        for start in starts.iter().skip(1) {
+            let Some(next) = *start else { continue };
+            let before_next = cx.pipe_tokens.partition_point(|r| r.start < next);
+            if let Some(r) = before_next
+                .checked_sub(1)
+                .and_then(|i| cx.pipe_tokens.get(i))
+                .filter(|r| r.start >= prev)
             {
                 let span = cx.f.span(self.src, r.clone());
                 self.pipes.push((cx.f.to_src(r.start), span));
                 pipes.push(span);
             }
+            prev = next;
         }
         let key = starts
             .iter()
@@ -587,8 +586,10 @@ impl Builder<'_> {
         let scanned = scan::scan_word(raw);
         self.check_scan(cx.f, &scanned);
         pending.extend(scanned.substitutions.into_iter().map(|s| (s, r.start)));
+        let mut text = scanned.text;
+        text.shrink_to_fit();
         let word = Word {
-            text: scanned.text,
+            text,
             raw: raw.to_string(),
             span: cx.f.span(self.src, r.clone()),
             has_expansion: scanned.has_expansion,
@@ -741,11 +742,14 @@ impl Builder<'_> {
             }
         }
         let extent = extent.unwrap_or(0..0);
-        let mut words = words.into_iter();
+        let mut args = words.split_off(words.len().min(1));
+        args.shrink_to_fit();
+        assignments.shrink_to_fit();
+        redirects.shrink_to_fit();
         let mut command = Command {
-            name: words.next(),
+            name: words.pop(),
             wrappers: Vec::new(),
-            args: words.collect(),
+            args,
             assignments,
             redirects,
             span: cx.f.span(self.src, extent.clone()),

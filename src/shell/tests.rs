@@ -874,3 +874,21 @@ fn closers_match_their_own_opener() {
         assert!(r.is_ok(), "{}: {r:?}", &text[..40]);
     }
 }
+
+#[test]
+fn long_flat_scripts_parse() {
+    // Each was quadratic once, or could be: all must take seconds, not minutes.
+    let n = 200_000;
+    let s = parse_str(&format!("a{}", " | b".repeat(n))).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.pipelines[0].stages.len(), n + 1);
+    assert_eq!(s.pipes.len(), n);
+    assert_eq!(
+        s.pipes[n - 1],
+        Span::new(4 * n as u32 - 2, 4 * n as u32 - 1)
+    );
+    for sep in [" && ", "; ", " || ", " \\\n  && "] {
+        let text = format!("a{}", format!("{sep}b").repeat(n / 4));
+        let s = parse_str(&text).unwrap_or_else(|e| panic!("{sep:?}: {e}"));
+        assert_eq!(s.commands.len(), n / 4 + 1, "{sep:?}");
+    }
+}
