@@ -9,6 +9,11 @@ declare_rule! {
     /// without `fi`, a stray `)`. Heredoc scripts (`RUN <<EOF`) are checked too. RUNs under a
     /// PowerShell or cmd `SHELL` are not read as POSIX shell and are never reported.
     ///
+    /// A reserved word out of place is reported at the word itself, naming what it lacks
+    /// (`RUN do not`: "`do` without a `for`, `while` or `until`"). A here-document left open
+    /// at the end of the script is not reported: `sh` reads it to the end with a warning (and
+    /// BuildKit does not take `RUN << /x` as a heredoc, since it needs a word).
+    ///
     /// A script that nests compound commands or substitutions more than 64 levels deep is
     /// reported too ("too deeply nested to analyse"): it may be valid, but wharf does not read
     /// it, so that no input can exhaust the parser's stack.

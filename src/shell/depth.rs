@@ -172,6 +172,31 @@ enum Open {
 /// is counted), `surely` towards no (only there does a closer close), so that every doubt raises
 /// the count.
 pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> usize {
+    walk_tokens(tokens, limit).0
+}
+
+/// The first reserved word that stands where a command surely starts but closes or continues
+/// a construct that is not open (`do` with no loop, `fi` with no `if`, `then` in a loop's
+/// condition...): its token index and what it lacks. Only meaningful for a script that brush
+/// rejected.
+pub(super) fn misplaced_reserved_word(tokens: &[Token]) -> Option<(usize, &'static str)> {
+    walk_tokens(tokens, usize::MAX).1
+}
+
+/// What a reserved word needs open on top of the stack, or None when it continues nothing.
+fn expected_opener(word: &str) -> Option<(&'static [Open], &'static str)> {
+    Some(match word {
+        "then" | "elif" | "else" | "fi" => (&[Open::If], "an `if`"),
+        "do" => (&[Open::While, Open::Loop], "a `for`, `while` or `until`"),
+        "done" => (&[Open::Loop], "a `do`"),
+        "esac" => (&[Open::Case(false)], "a `case`"),
+        "}" => (&[Open::Brace], "a `{`"),
+        _ => return None,
+    })
+}
+
+fn walk_tokens(tokens: &[Token], limit: usize) -> (usize, Option<(usize, &'static str)>) {
+    let mut misplaced = None;
     let mut stack: Vec<Open> = Vec::new();
     let mut max = 0usize;
     let (mut maybe, mut surely) = (true, true);
@@ -179,7 +204,7 @@ pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> usize {
     // the value says whether a command may start after it.
     let mut operand_next: Option<bool> = None;
     let mut after_time = false;
-    for t in tokens {
+    for (index, t) in tokens.iter().enumerate() {
         let top = stack.last().copied();
         let in_test = matches!(top, Some(Open::Test | Open::TestOperator))
             || (top == Some(Open::Paren) && stack.contains(&Open::Test));
@@ -240,6 +265,13 @@ pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> usize {
                 } else if maybe || (was_time && w == "-p") {
                     let was_sure = surely;
                     let closes = |o: Open| was_sure && top == Some(o);
+                    if let Some((openers, lacking)) = expected_opener(w)
+                        && was_sure
+                        && misplaced.is_none()
+                        && !top.is_some_and(|t| openers.contains(&t))
+                    {
+                        misplaced = Some((index, lacking));
+                    }
                     (maybe, surely) = (true, true);
                     match w {
                         "if" => stack.push(Open::If),
@@ -282,8 +314,8 @@ pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> usize {
         }
         max = max.max(stack.len());
         if max > limit {
-            return max;
+            return (max, misplaced);
         }
     }
-    max
+    (max, misplaced)
 }

@@ -245,7 +245,34 @@ impl Builder<'_> {
             });
         }
         let opts = options();
-        let tokens = brush_parser::uncached_tokenize_str(&f.text, &opts.tokenizer_options())
+        let tokens =
+            match brush_parser::uncached_tokenize_str(&f.text, &opts.tokenizer_options()) {
+                // sh and bash read a here-document left open at the end of the script up to the
+                // end (with a warning), so `<< /x` with no body is valid: give brush the missing
+                // terminators. Their positions lie past the frame's text, which `Frame::byte`
+                // clamps, so nothing is ever reported there.
+                Err(e @ TokenizerError::UnterminatedHereDocuments(..)) => {
+                    let open = unterminated_heredocs(&f.text);
+                    if open.is_empty() {
+                        Err(e)
+                    } else {
+                        let mut text = f.text.clone();
+                        for tag in open {
+                            text.push('\n');
+                            text.push_str(&tag);
+                        }
+                        text.push('\n');
+                        // The longer text may reach a brush panic the original stopped
+                        // before; then the original error stands.
+                        let tokenizer = opts.tokenizer_options();
+                        catch_unwind(AssertUnwindSafe(|| {
+                            brush_parser::uncached_tokenize_str(&text, &tokenizer)
+                        }))
+                        .unwrap_or(Err(e))
+                    }
+                }
+                other => other,
+            }
             .map_err(|e| self.tokenizer_error(f, &e))?;
         self.check_tokens(f, &tokens)?;
         let program = brush_parser::parse_tokens(&tokens, &opts)
@@ -332,6 +359,22 @@ impl Builder<'_> {
     }
 
     fn parse_error(&self, f: &Frame, tokens: &[Token], e: &ParseError) -> ShellError {
+        // brush points past a misplaced reserved word (`do not` at `not`) or at the end: name
+        // the word itself when it comes no later than where brush gave up.
+        let near = match e {
+            ParseError::ParsingNear(pos) => f.byte(pos.index),
+            _ => f.text.len(),
+        };
+        if let Some((i, lacking)) = depth::misplaced_reserved_word(tokens)
+            && let Some(t) = tokens.get(i)
+            && f.byte(t.location().start.index) <= near
+        {
+            return ShellError {
+                message: format!("shell syntax error: `{}` without {lacking}", t.to_str()),
+                span: f.span(self.src, f.bytes(t.location())),
+                kind: ShellErrorKind::Syntax,
+            };
+        }
         if let ParseError::ParsingNear(pos) = e {
             let at = f.byte(pos.index);
             if let Some(t) = tokens
@@ -769,6 +812,58 @@ struct Cx<'f> {
     f: &'f Frame,
     /// Byte ranges of the frame's `|` and `|&` tokens, sorted.
     pipe_tokens: &'f [Range<usize>],
+}
+
+/// The delimiters (quotes removed) of the here-documents of `text` that no later line ends.
+/// Rough like [`substitution_in_heredoc_delimiter`]: only used once brush found one open.
+fn unterminated_heredocs(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut open = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text.get(from..).and_then(|t| t.find("<<")) {
+        from += p + 2;
+        if b.get(from) == Some(&b'<') {
+            from += 1;
+            continue;
+        }
+        let strip_tabs = b.get(from) == Some(&b'-');
+        let mut i = from + usize::from(strip_tabs);
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len()
+            && !matches!(
+                b[i],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
+            )
+        {
+            i += 1;
+        }
+        // Plain delimiters only: anything odder is left to brush's error.
+        let plain = |r: &&str| {
+            !r.is_empty()
+                && r.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_-./'\"".contains(&c))
+        };
+        let Some(raw) = text.get(start..i).filter(plain) else {
+            return Vec::new();
+        };
+        let delimiter = scan::scan_word(raw).text;
+        let rest = text.get(i..).unwrap_or("");
+        let ended = rest.lines().skip(1).any(|l| {
+            let l = if strip_tabs {
+                l.trim_start_matches('\t')
+            } else {
+                l
+            };
+            l == delimiter
+        });
+        if !ended {
+            open.push(delimiter);
+        }
+    }
+    open
 }
 
 /// Where a here-document delimiter holding `$(` starts, if any. brush's tokenizer can loop

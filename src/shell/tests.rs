@@ -397,7 +397,6 @@ fn errors_have_spans() {
         "case x in",
         "echo ${a",
         "99999999999999999999>x",
-        "cat <<EOF\nno end",
         "for do done",
         "fi",
         "a;;b",
@@ -891,4 +890,46 @@ fn long_flat_scripts_parse() {
         let s = parse_str(&text).unwrap_or_else(|e| panic!("{sep:?}: {e}"));
         assert_eq!(s.commands.len(), n / 4 + 1, "{sep:?}");
     }
+}
+
+#[test]
+fn a_heredoc_left_open_reads_to_the_end() {
+    // sh and bash accept it with a warning; BuildKit does not see a heredoc in `<< /x`.
+    for text in [
+        "<< /no-here",
+        "cat <<EOF",
+        "cat <<'EOF' && echo",
+        "cat <<-EOF\n\tbody",
+    ] {
+        let r = parse_str(text);
+        assert!(r.is_ok(), "{text:?}: {r:?}");
+    }
+    let s = p("cat <<EOF");
+    assert_eq!(s.commands.len(), 1);
+    assert_eq!(s.commands[0].redirects[0].operator, "<<");
+}
+
+#[test]
+fn a_misplaced_reserved_word_is_reported_at_itself() {
+    for (text, word, lacking) in [
+        ("do not", "do", "a `for`, `while` or `until`"),
+        ("a; then echo", "then", "an `if`"),
+        ("fi", "fi", "an `if`"),
+        ("echo ok; done", "done", "a `do`"),
+        ("while a; then b; done", "then", "an `if`"),
+        ("{ a; esac", "esac", "a `case`"),
+        ("echo; }", "}", "a `{`"),
+        ("if a; then b; done", "done", "a `do`"),
+    ] {
+        let e = parse_str(text).err().unwrap_or_else(|| panic!("{text:?} parsed"));
+        let at = text.find(word).unwrap_or(0);
+        assert_eq!(e.span, Span::new(at as u32, (at + word.len()) as u32), "{text:?}");
+        assert_eq!(
+            e.message,
+            format!("shell syntax error: `{word}` without {lacking}"),
+            "{text:?}"
+        );
+    }
+    // Arguments that look like reserved words are not misplaced.
+    assert!(parse_str("echo do fi done; for x in do; do echo then; done").is_ok());
 }
