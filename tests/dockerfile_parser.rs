@@ -397,3 +397,12 @@ fn flags_that_need_a_value_and_boolean_flags() {
         ]
     );
 }
+
+#[test]
+fn template_runs_that_do_not_parse_are_not_shell_errors() {
+    let src = "FROM {{ base }}\nRUN {{InsertTemplate(\"x\",\nRUN echo \"unterminated\n";
+    let df = parse(src);
+    assert!(df.runs().all(|(_, ins)| df.shell_error(ins).is_none()));
+    let df = parse("FROM a\nRUN echo \"unterminated\n");
+    assert!(df.runs().any(|(_, ins)| df.shell_error(ins).is_some()));
+}

@@ -14,6 +14,9 @@ declare_rule! {
     /// at the end of the script is not reported: `sh` reads it to the end with a warning (and
     /// BuildKit does not take `RUN << /x` as a heredoc, since it needs a word).
     ///
+    /// A file holding template placeholders (`{{ ... }}`, `{% ... %}`) is a template, not a
+    /// Dockerfile: its RUNs are only shell once rendered, so none of them is reported.
+    ///
     /// A script that nests compound commands or substitutions more than 64 levels deep is
     /// reported too ("too deeply nested to analyse"): it may be valid, but wharf does not read
     /// it, so that no input can exhaust the parser's stack.

@@ -921,9 +921,15 @@ fn a_misplaced_reserved_word_is_reported_at_itself() {
         ("echo; }", "}", "a `{`"),
         ("if a; then b; done", "done", "a `do`"),
     ] {
-        let e = parse_str(text).err().unwrap_or_else(|| panic!("{text:?} parsed"));
+        let e = parse_str(text)
+            .err()
+            .unwrap_or_else(|| panic!("{text:?} parsed"));
         let at = text.find(word).unwrap_or(0);
-        assert_eq!(e.span, Span::new(at as u32, (at + word.len()) as u32), "{text:?}");
+        assert_eq!(
+            e.span,
+            Span::new(at as u32, (at + word.len()) as u32),
+            "{text:?}"
+        );
         assert_eq!(
             e.message,
             format!("shell syntax error: `{word}` without {lacking}"),
