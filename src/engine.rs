@@ -280,36 +280,50 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
     })
 }
 
+/// The stack size of the threads that lint files.
+const WORKER_STACK: usize = 8 << 20;
+
 /// Reads and lints a set of files in parallel. `settings_for` picks the settings of each file
 /// (the nearest configuration file may differ per directory). The result is sorted by path.
 pub fn lint_files<'s>(
     files: &[(PathBuf, Option<FileKind>)],
     settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
 ) -> (Vec<LintedFile>, Vec<FileError>) {
-    let results: Vec<(Option<LintedFile>, Vec<FileError>)> = files
-        .par_iter()
-        .map(|(path, kind)| {
-            let text = std::fs::read(path)
-                .map_err(|e| FileError {
-                    path: path.clone(),
-                    message: crate::discover::io_message(&e),
-                })
-                .and_then(|bytes| read_text(path, bytes));
-            let text = match text {
-                Ok(t) => t,
-                Err(e) => return (None, vec![e]),
-            };
-            let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
-            let source = SourceFile::new(path.clone(), text, kind);
-            let linted = lint_isolated(&source, settings_for(path));
-            let file = (!linted.parse_failed).then(|| LintedFile {
-                line_index: LineIndex::new(&source.text),
-                source,
-                diagnostics: linted.diagnostics,
-            });
-            (file, linted.internal_errors)
-        })
-        .collect();
+    // Workers with a roomy stack, as a second line of defence: the parsers bound their own
+    // recursion so that 2 MiB suffice (see `shell::depth`).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build();
+    let lint_all = || -> Vec<(Option<LintedFile>, Vec<FileError>)> {
+        files
+            .par_iter()
+            .map(|(path, kind)| {
+                let text = std::fs::read(path)
+                    .map_err(|e| FileError {
+                        path: path.clone(),
+                        message: crate::discover::io_message(&e),
+                    })
+                    .and_then(|bytes| read_text(path, bytes));
+                let text = match text {
+                    Ok(t) => t,
+                    Err(e) => return (None, vec![e]),
+                };
+                let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
+                let source = SourceFile::new(path.clone(), text, kind);
+                let linted = lint_isolated(&source, settings_for(path));
+                let file = (!linted.parse_failed).then(|| LintedFile {
+                    line_index: LineIndex::new(&source.text),
+                    source,
+                    diagnostics: linted.diagnostics,
+                });
+                (file, linted.internal_errors)
+            })
+            .collect()
+    };
+    let results = match pool {
+        Ok(pool) => pool.install(lint_all),
+        Err(_) => lint_all(),
+    };
     let mut ok = Vec::new();
     let mut errs = Vec::new();
     for (file, file_errs) in results {
