@@ -373,13 +373,16 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         };
         let kind = crate::discover::kind_of(&name, &text);
         let source = SourceFile::new(name.clone(), text, kind);
-        let diagnostics = engine::lint_source(&source, &settings.file);
+        let result = engine::lint_isolated(&source, &settings.file);
         settings_of.insert(name, settings);
-        linted.push(LintedFile {
-            line_index: LineIndex::new(&source.text),
-            source,
-            diagnostics,
-        });
+        errors.extend(result.internal_errors);
+        if !result.parse_failed {
+            linted.push(LintedFile {
+                line_index: LineIndex::new(&source.text),
+                source,
+                diagnostics: result.diagnostics,
+            });
+        }
     }
     if !fs_paths.is_empty() {
         let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);

@@ -12,8 +12,11 @@ use crate::source::{
 };
 use crate::suppress::{self, SuppressOptions};
 use rayon::prelude::*;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 /// What the engine needs to lint one file.
 #[derive(Debug, Clone, Default)]
@@ -48,19 +51,84 @@ impl Parsed {
 }
 
 /// Lints one source text: parse it, run the rules, sort the findings.
+///
+/// For callers that treat an internal error as a bug to surface at once (tests, benches): a
+/// panic in the parser or a rule is raised again, with the rule named. The CLI uses
+/// [`lint_isolated`], which reports it for the file and carries on.
 pub fn lint_source(source: &SourceFile, settings: &FileSettings) -> Vec<Diagnostic> {
-    let parsed = Parsed::parse(source);
-    lint_parsed(source, &parsed, settings)
+    let linted = lint_isolated(source, settings);
+    if let Some(e) = linted.internal_errors.first() {
+        panic!("{e}");
+    }
+    linted.diagnostics
 }
 
-/// Runs the rules over an already parsed file.
+/// The findings of one file, and the internal errors met while linting it.
+#[derive(Debug, Default)]
+pub struct Linted {
+    /// The findings of the rules that completed, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A panic in the parser or in a rule, as a message naming where it happened. The findings
+    /// of the other rules are kept; after a parser failure there are none.
+    pub internal_errors: Vec<FileError>,
+    /// The file could not be parsed at all.
+    pub parse_failed: bool,
+}
+
+/// Lints one source text so that a panic (a bug in wharf) in its parser or in one rule becomes
+/// an internal error of this file: the other rules still run, and the caller goes on with
+/// the other files.
+pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
+    let mut linted = Linted::default();
+    let internal = |what: String, message: String| FileError {
+        path: source.path.clone(),
+        message: format!("internal error in {what}: {message}; this is a bug in wharf"),
+    };
+    let parser = match source.kind {
+        FileKind::Dockerfile => "the Dockerfile parser",
+        FileKind::Compose => "the compose parser",
+    };
+    let parsed = match isolate(|| Parsed::parse(source)) {
+        Ok(p) => p,
+        Err(message) => {
+            linted
+                .internal_errors
+                .push(internal(parser.to_string(), message));
+            linted.parse_failed = true;
+            return linted;
+        }
+    };
+    let mut failed = Vec::new();
+    let id = FileId::default();
+    let result = isolate(|| {
+        let found = run_file_rules(source, &parsed, settings, id, &mut |rule, message| {
+            failed.push(internal(format!("rule {}", rule.code), message));
+        });
+        finish(source, &parsed, found, settings, id)
+    });
+    linted.internal_errors = failed;
+    match result {
+        Ok(d) => linted.diagnostics = d,
+        Err(message) => linted
+            .internal_errors
+            .push(internal("the engine".to_string(), message)),
+    }
+    linted
+}
+
+/// Runs the rules over an already parsed file; a panic in a rule is raised again.
 pub fn lint_parsed(
     source: &SourceFile,
     parsed: &Parsed,
     settings: &FileSettings,
 ) -> Vec<Diagnostic> {
-    let found = run_file_rules(source, parsed, settings, FileId::default());
+    let found = run_file_rules(source, parsed, settings, FileId::default(), &mut raise);
     finish(source, parsed, found, settings, FileId::default())
+}
+
+/// Raises a rule's internal error again, for callers that surface bugs at once.
+fn raise(rule: &'static Rule, message: String) {
+    panic!("internal error in rule {}: {message}", rule.code)
 }
 
 /// Lints the files of one project together (a compose file and the Dockerfiles it builds):
@@ -81,7 +149,7 @@ pub fn lint_project(sources: &[SourceFile], settings: &FileSettings) -> Vec<Vec<
         .collect();
     let mut found: Vec<Vec<Diagnostic>> = files
         .iter()
-        .map(|f| run_file_rules(f.source, f.parsed, settings, f.id))
+        .map(|f| run_file_rules(f.source, f.parsed, settings, f.id, &mut raise))
         .collect();
     for &rule in &settings.rules {
         let Check::Project(check) = rule.check else {
@@ -118,55 +186,66 @@ pub fn lint_project(sources: &[SourceFile], settings: &FileSettings) -> Vec<Vec<
         .collect()
 }
 
-/// The findings of the per-file rules of one file.
+/// The findings of the per-file rules of one file, each rule isolated: a rule that panics is
+/// passed to `failed` with its message, and its findings are dropped.
 fn run_file_rules(
     source: &SourceFile,
     parsed: &Parsed,
     settings: &FileSettings,
     id: FileId,
+    failed: &mut dyn FnMut(&'static Rule, String),
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
             continue;
         }
-        let found = match (rule.check, parsed) {
-            (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
-                let mut ctx =
-                    Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
-                f(&mut ctx);
-                ctx.into_diagnostics()
-            }
-            (Check::Compose(f), Parsed::Compose(cf)) => {
-                let mut ctx =
-                    Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
-                f(&mut ctx);
-                ctx.into_diagnostics()
-            }
-            (Check::Syntax(_), Parsed::Dockerfile(df)) => {
-                let mut ctx =
-                    Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
-                for e in &df.errors {
-                    ctx.report(e.span, e.message.clone());
-                }
-                ctx.into_diagnostics()
-            }
-            (Check::Syntax(_), Parsed::Compose(cf)) => {
-                let mut ctx =
-                    Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
-                for e in &cf.errors {
-                    let d = ctx.report(e.span, e.message.clone());
-                    if let Some((span, msg)) = &e.related {
-                        d.related(*span, msg.clone());
-                    }
-                }
-                ctx.into_diagnostics()
-            }
-            _ => Vec::new(),
-        };
-        out.extend(found);
+        match isolate(|| run_rule(rule, source, parsed, settings, id)) {
+            Ok(found) => out.extend(found),
+            Err(message) => failed(rule, message),
+        }
     }
     out
+}
+
+/// One rule's findings on one file.
+fn run_rule(
+    rule: &'static Rule,
+    source: &SourceFile,
+    parsed: &Parsed,
+    settings: &FileSettings,
+    id: FileId,
+) -> Vec<Diagnostic> {
+    match (rule.check, parsed) {
+        (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
+            let mut ctx = Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
+            f(&mut ctx);
+            ctx.into_diagnostics()
+        }
+        (Check::Compose(f), Parsed::Compose(cf)) => {
+            let mut ctx = Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
+            f(&mut ctx);
+            ctx.into_diagnostics()
+        }
+        (Check::Syntax(_), Parsed::Dockerfile(df)) => {
+            let mut ctx = Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
+            for e in &df.errors {
+                ctx.report(e.span, e.message.clone());
+            }
+            ctx.into_diagnostics()
+        }
+        (Check::Syntax(_), Parsed::Compose(cf)) => {
+            let mut ctx = Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
+            for e in &cf.errors {
+                let d = ctx.report(e.span, e.message.clone());
+                if let Some((span, msg)) = &e.related {
+                    d.related(*span, msg.clone());
+                }
+            }
+            ctx.into_diagnostics()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Suppressions, the meta rule's findings, severity overrides and order, for one file.
@@ -191,6 +270,43 @@ fn finish(
     }
     sort(&mut out);
     out
+}
+
+thread_local! {
+    /// How many [`isolate`] calls are running on this thread: their panics are not printed.
+    static ISOLATED: Cell<usize> = const { Cell::new(0) };
+    /// Where the last silenced panic happened.
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, turning a panic into its message (with its location) instead of printing it.
+fn isolate<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ISOLATED.with(Cell::get) > 0 {
+                let at = info.location().map(|l| l.to_string());
+                PANIC_LOCATION.with(|l| *l.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    ISOLATED.with(|n| n.set(n.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    ISOLATED.with(|n| n.set(n.get() - 1));
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        match PANIC_LOCATION.with(|l| l.borrow_mut().take()) {
+            Some(at) => format!("{message} (at {at})"),
+            None => message,
+        }
+    })
 }
 
 /// Sorts diagnostics by start (so line and column), then code, then end and message; drops
@@ -325,6 +441,9 @@ pub fn read_source(
     Ok(SourceFile::new(path.to_path_buf(), text, kind))
 }
 
+/// The stack size of the threads that lint files.
+const WORKER_STACK: usize = 8 << 20;
+
 /// Reads (from the file system) and lints a set of files in parallel; see [`lint_files_from`].
 pub fn lint_files<'s>(
     files: &[(PathBuf, Option<FileKind>)],
@@ -341,26 +460,39 @@ pub fn lint_files_from<'s>(
     files: &[(PathBuf, Option<FileKind>)],
     settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
 ) -> (Vec<LintedFile>, Vec<FileError>) {
-    let results: Vec<Result<LintedFile, FileError>> = files
-        .par_iter()
-        .map(|(path, kind)| {
-            let settings = settings_for(path);
-            let source = provider.source(path, *kind, settings.max_file_size)?;
-            let diagnostics = lint_source(&source, settings);
-            Ok(LintedFile {
-                line_index: LineIndex::new(&source.text),
-                source,
-                diagnostics,
+    // Workers with a roomy stack, as a second line of defence: the parsers bound their own
+    // recursion so that 2 MiB suffice (see `shell::depth`).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build();
+    let lint_all = || -> Vec<(Option<LintedFile>, Vec<FileError>)> {
+        files
+            .par_iter()
+            .map(|(path, kind)| {
+                let settings = settings_for(path);
+                let source = match provider.source(path, *kind, settings.max_file_size) {
+                    Ok(s) => s,
+                    Err(e) => return (None, vec![e]),
+                };
+                let linted = lint_isolated(&source, settings);
+                let file = (!linted.parse_failed).then(|| LintedFile {
+                    line_index: LineIndex::new(&source.text),
+                    source,
+                    diagnostics: linted.diagnostics,
+                });
+                (file, linted.internal_errors)
             })
-        })
-        .collect();
+            .collect()
+    };
+    let results = match pool {
+        Ok(pool) => pool.install(lint_all),
+        Err(_) => lint_all(),
+    };
     let mut ok = Vec::new();
     let mut errs = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => ok.push(f),
-            Err(e) => errs.push(e),
-        }
+    for (file, file_errs) in results {
+        ok.extend(file);
+        errs.extend(file_errs);
     }
     ok.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     errs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -486,5 +618,87 @@ pub(crate) mod project_tests {
             ..FileSettings::default()
         };
         assert!(lint_source(&alone, &settings).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule that exists only in these tests: it panics on files whose path holds `bad`.
+    static PANICS: Rule = Rule {
+        code: "DF999",
+        name: "test-only-panic",
+        check: Check::Dockerfile(panic_on_bad),
+        ..Rule::DEFAULT
+    };
+
+    fn panic_on_bad(ctx: &mut Context<'_, Dockerfile>) {
+        if ctx.source.path.to_string_lossy().contains("bad") {
+            panic!("boom");
+        }
+    }
+
+    fn settings() -> FileSettings {
+        let real = crate::registry::find("DF003").unwrap_or_else(|| panic!("DF003 exists"));
+        FileSettings {
+            rules: vec![&PANICS, real],
+            ..FileSettings::default()
+        }
+    }
+
+    const TEXT: &str = "FROM alpine:3.20\nRUN echo \"unterminated\n";
+
+    #[test]
+    fn a_panicking_rule_is_an_internal_error_and_the_others_still_report() {
+        let source = SourceFile::new("bad/Dockerfile", TEXT, FileKind::Dockerfile);
+        let linted = lint_isolated(&source, &settings());
+        let codes: Vec<&str> = linted.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["DF003"]);
+        assert!(!linted.parse_failed);
+        let [e] = linted.internal_errors.as_slice() else {
+            panic!("one internal error expected: {:?}", linted.internal_errors);
+        };
+        assert_eq!(e.path, PathBuf::from("bad/Dockerfile"));
+        assert!(
+            e.message
+                .starts_with("internal error in rule DF999: boom (at src/engine.rs:")
+                && e.message.ends_with("; this is a bug in wharf"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn lint_source_raises_internal_errors_again() {
+        let source = SourceFile::new("bad", TEXT, FileKind::Dockerfile);
+        let settings = settings();
+        let raised = catch_unwind(AssertUnwindSafe(|| lint_source(&source, &settings)));
+        assert!(raised.is_err());
+        let good = SourceFile::new("good", TEXT, FileKind::Dockerfile);
+        assert_eq!(lint_source(&good, &settings).len(), 1);
+    }
+
+    #[test]
+    fn one_file_failing_leaves_the_others_whole() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut files = Vec::new();
+        for name in ["a", "bad", "c"] {
+            let path = dir.path().join(name).join("Dockerfile");
+            std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&path, TEXT).unwrap_or_else(|e| panic!("{e}"));
+            files.push((path, Some(FileKind::Dockerfile)));
+        }
+        let settings = settings();
+        let (ok, errs) = lint_files(&files, &|_| &settings);
+        // Every file keeps its DF003 finding, the failing one included.
+        assert_eq!(ok.len(), 3);
+        assert!(ok.iter().all(|f| f.diagnostics.len() == 1));
+        let [e] = errs.as_slice() else {
+            panic!("one error expected: {errs:?}");
+        };
+        assert!(e.path.ends_with("bad/Dockerfile"));
+        assert!(e.message.contains("internal error in rule DF999"));
     }
 }

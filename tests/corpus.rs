@@ -33,16 +33,40 @@ const KNOWN_INVALID: &[(&str, &str)] = &[
         "BuildKit's negative test: nested JSON arrays",
     ),
     (
-        "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles/escapes/Dockerfile",
-        "parser-only test: an unterminated quote leaves ADD with one argument, rejected at build time",
-    ),
-    (
         "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles/flags/Dockerfile",
         "parser-only test: made-up flags `--user`/`--doit`, rejected at build time",
     ),
     (
         "dockerfile/moby__buildkit/frontend/dockerfile/parser/testfiles/health/Dockerfile",
         "parser-only test: bare HEALTHCHECK and `HEALTHCHECK CONNECT`, rejected at build time",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/add-checksum/Containerfile.bad",
+        "buildah's negative test: a flag without its `=value`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/add-chmod/Dockerfile.bad",
+        "buildah's negative test: a flag without its `=value`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/add-chown/Dockerfile.bad",
+        "buildah's negative test: a flag without its `=value`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/copy-chmod/Dockerfile.bad",
+        "buildah's negative test: a flag without its `=value`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/copy-chown/Dockerfile.bad",
+        "buildah's negative test: a flag without its `=value`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/copy-from/Dockerfile.bad",
+        "buildah's negative test: a flag without its `=value`",
+    ),
+    (
+        "dockerfile/containers__buildah/tests/bud/copy-multistage-paths/Dockerfile.invalid_from",
+        "buildah's negative test: a flag without its `=value`",
     ),
 ];
 

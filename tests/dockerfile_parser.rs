@@ -320,3 +320,88 @@ fn mutated_corpus_never_panics() {
         }
     }
 }
+
+/// The DF000 messages of a Dockerfile, with the text each points at.
+fn errors(src: &str) -> Vec<(String, &str)> {
+    parse(src)
+        .errors
+        .iter()
+        .map(|e| (e.message.clone(), t(src, e.span)))
+        .collect()
+}
+
+#[test]
+fn copy_and_add_arguments_split_at_whitespace_like_buildkit() {
+    // BuildKit's testfiles/escapes: two arguments, whatever the odd quote says.
+    let src = "FROM ubuntu:14.04\nADD \\conf\\\\\" /.znc\nCOPY a\"b c\n";
+    assert_eq!(errors(src), []);
+    let df = parse(src);
+    let Body::Copy { sources, dest, .. } = &df.instructions[1].body else {
+        panic!()
+    };
+    assert_eq!(t(src, sources[0].span), "\\conf\\\\\"");
+    assert_eq!(dest.as_ref().map(|d| t(src, d.span)), Some("/.znc"));
+    // Quoted arguments still read as one word each, and one argument is still an error.
+    assert_eq!(errors("FROM a\nCOPY \"a b\" /c\n"), []);
+    assert_eq!(
+        errors("FROM a\nCOPY onlyone\n"),
+        [(
+            "COPY requires at least two arguments: a source and a destination".to_string(),
+            "onlyone"
+        )]
+    );
+}
+
+#[test]
+fn a_line_holding_only_the_escape_continues_an_empty_line() {
+    // BuildKit trims the logical line: the instruction is `RUN b`.
+    let src = "FROM alpine\n\t\\\n\tRUN b\n  \\\n\n";
+    assert_eq!(errors(src), []);
+    let df = parse(src);
+    assert_eq!(df.instructions.len(), 2);
+    assert_eq!(df.instructions[1].kind, Kind::Run);
+    assert_eq!(t(src, df.instructions[1].keyword), "RUN");
+    // An unknown keyword after such a line is reported at the keyword itself.
+    assert_eq!(
+        errors("FROM a\n\t\\\n\tRUM b\n"),
+        [(
+            "unknown instruction `RUM` (did you mean `RUN`?)".to_string(),
+            "RUM"
+        )]
+    );
+}
+
+#[test]
+fn flags_that_need_a_value_and_boolean_flags() {
+    let src = "FROM --platform alpine\nCOPY --chmod 777 a b\nCOPY --link --parents=TRUE a b\nADD --link=maybe a b\nRUN --network echo\n";
+    assert_eq!(
+        errors(src),
+        [
+            (
+                "flag `--platform` is missing its value (`--platform=...`)".to_string(),
+                "--platform"
+            ),
+            (
+                "flag `--chmod` is missing its value (`--chmod=...`)".to_string(),
+                "--chmod"
+            ),
+            (
+                "flag `--link` expects a boolean (`true` or `false`), not `maybe`".to_string(),
+                "--link=maybe"
+            ),
+            (
+                "flag `--network` is missing its value (`--network=...`)".to_string(),
+                "--network"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn template_runs_that_do_not_parse_are_not_shell_errors() {
+    let src = "FROM {{ base }}\nRUN {{InsertTemplate(\"x\",\nRUN echo \"unterminated\n";
+    let df = parse(src);
+    assert!(df.runs().all(|(_, ins)| df.shell_error(ins).is_none()));
+    let df = parse("FROM a\nRUN echo \"unterminated\n");
+    assert!(df.runs().any(|(_, ins)| df.shell_error(ins).is_some()));
+}

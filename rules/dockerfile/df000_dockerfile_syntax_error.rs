@@ -5,8 +5,12 @@ use crate::source::FileKind;
 declare_rule! {
     /// ## What it does
     /// Reports a Dockerfile that BuildKit cannot read: an unknown instruction, a flag an
-    /// instruction does not take, `ENV` without `=`, a `FROM` with the wrong number of
+    /// instruction does not take, a flag without its `=value` (`COPY --chmod 777 a b`) or a
+    /// boolean flag with another value, `ENV` without `=`, a `FROM` with the wrong number of
     /// arguments, an unterminated heredoc, a JSON array with non-string elements.
+    ///
+    /// Arguments are counted as BuildKit's parser counts them: COPY and ADD split at
+    /// whitespace, so an odd quote inside an argument does not merge it with the next.
     ///
     /// ## Why is this bad?
     /// `docker build` stops at the first such line. wharf reports every one it finds, with its

@@ -1,12 +1,25 @@
 use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
+use crate::shell::ShellErrorKind;
 
 declare_rule! {
     /// ## What it does
     /// Reports a `RUN` whose shell script does not parse: an unterminated quote, an `if`
     /// without `fi`, a stray `)`. Heredoc scripts (`RUN <<EOF`) are checked too. RUNs under a
     /// PowerShell or cmd `SHELL` are not read as POSIX shell and are never reported.
+    ///
+    /// A reserved word out of place is reported at the word itself, naming what it lacks
+    /// (`RUN do not`: "`do` without a `for`, `while` or `until`"). A here-document left open
+    /// at the end of the script is not reported: `sh` reads it to the end with a warning (and
+    /// BuildKit does not take `RUN << /x` as a heredoc, since it needs a word).
+    ///
+    /// A file holding template placeholders (`{{ ... }}`, `{% ... %}`) is a template, not a
+    /// Dockerfile: its RUNs are only shell once rendered, so none of them is reported.
+    ///
+    /// A script that nests compound commands or substitutions more than 64 levels deep is
+    /// reported too ("too deeply nested to analyse"): it may be valid, but wharf does not read
+    /// it, so that no input can exhaust the parser's stack.
     ///
     /// The shell rules (package pinning, cache cleanup, ...) skip a RUN that does not parse,
     /// so this finding is the only one it gets.
@@ -38,10 +51,12 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     for (_, ins) in df.runs() {
         if let Some(err) = df.shell_error(ins) {
-            let message = if err.message.starts_with("shell syntax error") {
-                err.message.clone()
-            } else {
-                format!("shell syntax error: {}", err.message)
+            let message = match err.kind {
+                ShellErrorKind::TooDeep => err.message.clone(),
+                ShellErrorKind::Syntax if err.message.starts_with("shell syntax error") => {
+                    err.message.clone()
+                }
+                ShellErrorKind::Syntax => format!("shell syntax error: {}", err.message),
             };
             ctx.report(err.span, message);
         }

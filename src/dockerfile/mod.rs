@@ -209,6 +209,16 @@ impl Kind {
             _ => &[],
         }
     }
+
+    /// The flags of [`Self::allowed_flags`] that are booleans: bare (`--link`) or
+    /// `=true`/`=false`. Every other flag needs `=value`.
+    pub fn boolean_flags(self) -> &'static [&'static str] {
+        match self {
+            Kind::Copy => &["link", "parents"],
+            Kind::Add => &["link", "keep-git-dir", "unpack"],
+            _ => &[],
+        }
+    }
 }
 
 /// One instruction, possibly spanning several physical lines and heredoc bodies.

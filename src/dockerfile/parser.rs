@@ -88,8 +88,12 @@ pub fn parse(text: &str) -> Dockerfile {
         },
     };
     p.run();
+    // Vectors grown by pushing hold up to twice their length: give the rest back, since the
+    // tree lives as long as the file is linted.
+    p.df.instructions.shrink_to_fit();
+    p.df.comments.shrink_to_fit();
     p.df.model = super::model::build(&p.df);
-    p.df.scripts = super::scripts::build(&p.df);
+    p.df.scripts = super::scripts::build(&p.df, text);
     p.df
 }
 
@@ -247,6 +251,11 @@ impl<'a> Parser<'a> {
         mut end: usize,
         logical: MappedText,
     ) -> usize {
+        // A line holding only the escape continues an empty line: BuildKit trims the logical
+        // line, so what follows is the instruction, and nothing at all is no instruction.
+        if logical.text.trim().is_empty() {
+            return next;
+        }
         let mut ins = self.parse_instruction(&logical, start);
         // Heredoc bodies follow the instruction's logical line.
         let carrier = match &ins.body {
@@ -348,9 +357,12 @@ impl<'a> Parser<'a> {
     fn parse_instruction(&mut self, logical: &MappedText, start: usize) -> Instruction {
         let escape = self.df.escape;
         let t = &logical.text;
-        let kw_end = t.find(|c: char| c.is_whitespace()).unwrap_or(t.len());
-        let keyword_text = t[..kw_end].to_string();
-        let keyword = logical.span(0, kw_end);
+        let kw_start = leading_ws_all(t);
+        let kw_end = t[kw_start..]
+            .find(|c: char| c.is_whitespace())
+            .map_or(t.len(), |e| kw_start + e);
+        let keyword_text = t[kw_start..kw_end].to_string();
+        let keyword = logical.span(kw_start, kw_end);
         let kind = Kind::from_keyword(&keyword_text);
         let mut ins = Instruction {
             kind,
@@ -391,13 +403,28 @@ impl<'a> Parser<'a> {
             }
             rest_start += leading_ws_all(&t[rest_start..]);
             for f in &ins.flags {
-                if !kind.allowed_flags().contains(&f.name.as_str()) {
-                    let msg = format!("unknown flag `--{}` for {}", f.name, kind.as_str());
-                    self.df.errors.push(SyntaxError {
-                        span: f.span,
-                        message: msg,
-                    });
-                }
+                let name = f.name.as_str();
+                let boolean = kind.boolean_flags().contains(&name);
+                let msg = if !kind.allowed_flags().contains(&name) {
+                    format!("unknown flag `--{name}` for {}", kind.as_str())
+                } else if let Some(v) = f.value.as_ref().filter(|_| boolean) {
+                    if v.value.eq_ignore_ascii_case("true") || v.value.eq_ignore_ascii_case("false")
+                    {
+                        continue;
+                    }
+                    format!(
+                        "flag `--{name}` expects a boolean (`true` or `false`), not `{}`",
+                        v.raw
+                    )
+                } else if f.value.is_none() && !boolean {
+                    format!("flag `--{name}` is missing its value (`--{name}=...`)")
+                } else {
+                    continue;
+                };
+                self.df.errors.push(SyntaxError {
+                    span: f.span,
+                    message: msg,
+                });
             }
         }
         ins.rest = sub_text(logical, rest_start, t.len());
@@ -494,7 +521,7 @@ impl<'a> Parser<'a> {
                         );
                         return Body::Error;
                     }
-                    JsonForm::NotJson => (mapped_words(rest, escape), false),
+                    JsonForm::NotJson => (copy_words(rest, escape), false),
                 };
                 if words.is_empty() {
                     return needs_args(self);
@@ -681,6 +708,38 @@ fn json_words(rest: &MappedText, items: Vec<(std::ops::Range<usize>, String)>) -
 
 fn leading_ws_all(s: &str) -> usize {
     s.len() - s.trim_start().len()
+}
+
+/// The shell-form arguments of COPY and ADD. BuildKit splits them at whitespace only (quotes
+/// and escapes are read later, one argument at a time), so an odd quote never joins two
+/// arguments: when the quote-aware split gives fewer than two words but whitespace gives more,
+/// the whitespace split is taken.
+fn copy_words(rest: &MappedText, escape: char) -> Vec<Word> {
+    let words = mapped_words(rest, escape);
+    if words.len() >= 2 {
+        return words;
+    }
+    let t = &rest.text;
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for (i, c) in t.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                ranges.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    ranges.extend(start.map(|s| s..t.len()));
+    if ranges.len() <= words.len() {
+        return words;
+    }
+    ranges
+        .into_iter()
+        .map(|r| word_at(rest, r, escape))
+        .collect()
 }
 
 /// A slice of a mapped text, keeping the map (an empty slice still knows where it starts).

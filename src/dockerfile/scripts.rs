@@ -39,15 +39,34 @@ fn body_is_shell(body: &str) -> bool {
     }
 }
 
-pub(super) fn build(df: &Dockerfile) -> Vec<RunScript> {
+/// Whether the file looks like a template (Go `{{ }}` or Jinja `{% %}` placeholders): a RUN
+/// of a template that does not parse is most likely broken by a placeholder, and its real
+/// shell is only known once rendered, so its parse error is dropped (and the shell rules still
+/// skip it).
+fn looks_like_template(text: &str) -> bool {
+    let pair = |open: &str, close: &str| {
+        text.find(open)
+            .is_some_and(|i| text[i + open.len()..].contains(close))
+    };
+    pair("{{", "}}") || pair("{%", "%}")
+}
+
+pub(super) fn build(df: &Dockerfile, text: &str) -> Vec<RunScript> {
+    let template = looks_like_template(text);
     let mut out = Vec::new();
     for (idx, ins) in df.runs() {
         if df.non_posix_shell_at(idx) {
             continue;
         }
-        out.push(script_of(ins));
+        let mut r = script_of(ins);
+        if template {
+            r.error = None;
+        }
+        r.scripts.shrink_to_fit();
+        out.push(r);
     }
     out.sort_by_key(|r| r.at);
+    out.shrink_to_fit();
     out
 }
 

@@ -34,13 +34,20 @@
 //!   here-document bodies are.
 //! - A substitution whose content does not parse leaves the script valid; its span is listed in
 //!   [`Script::unparsed`].
-//! - Inputs that would break brush (nesting deeper than 64 levels, an fd number that overflows, a
-//!   here-document delimiter holding `$(`) are refused with an error rather than parsed.
+//! - Inputs that would break brush (an fd number that overflows, a here-document delimiter
+//!   holding `$(`) are refused with an error rather than parsed.
+//! - A script nested more than 64 levels deep (compound commands, `( )`, `{ }`, `[[ ]]`
+//!   operators, `$(`, `${`, `$((`, substitutions inside substitutions) is refused with a
+//!   [`ShellErrorKind::TooDeep`] error: brush and our walk of its tree recurse once per level,
+//!   and a stack overflow aborts the process. The depth is measured beforehand without
+//!   recursion (see `depth.rs`), erring upwards: a closer only closes the construct it belongs
+//!   to, so arguments such as `echo }` or a `case` pattern's `)` do not hide nesting.
 //!
 //! Differences from hadolint, on purpose: each command appears once (hadolint lists each twice);
 //! a wrapped command's arguments start after the real name (hadolint keeps the real name among
 //! them); the end-of-options marker `--` is not returned as an argument.
 
+mod depth;
 mod parse;
 mod scan;
 
@@ -57,6 +64,17 @@ pub struct ShellError {
     pub message: String,
     /// Where: the offending token when known, else the whole shell text.
     pub span: Span,
+    /// Whether the script is wrong, or only beyond what wharf analyses.
+    pub kind: ShellErrorKind,
+}
+
+/// What kind of failure a [`ShellError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellErrorKind {
+    /// The script does not parse.
+    Syntax,
+    /// The script nests compound commands or substitutions deeper than wharf analyses.
+    TooDeep,
 }
 
 impl fmt::Display for ShellError {

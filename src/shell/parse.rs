@@ -12,8 +12,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use brush_parser::ast;
 use brush_parser::{ParseError, ParserOptions, SourceSpan, Token, TokenizerError};
 
+use super::depth;
 use super::scan::{self, Substitution};
-use super::{Command, Pipeline, Redirect, Script, ShellError, Word};
+use super::{Command, Pipeline, Redirect, Script, ShellError, ShellErrorKind, Word};
 use crate::source::{MappedText, Span};
 
 /// Substitutions nested deeper than this are left unparsed (and listed in `Script::unparsed`).
@@ -35,6 +36,7 @@ pub fn parse(src: &MappedText) -> Result<Script, ShellError> {
         Err(_) => Err(ShellError {
             message: "the shell parser failed on this script".to_string(),
             span: whole,
+            kind: ShellErrorKind::Syntax,
         }),
     }
 }
@@ -53,6 +55,8 @@ fn parse_unguarded(src: &MappedText) -> Result<Script, ShellError> {
         pipelines: Vec::new(),
         unparsed: Vec::new(),
         depth: 0,
+        nesting: 0,
+        too_deep: None,
     };
     let (program, pipe_tokens) = b.parse_frame(&frame)?;
     let cx = Cx {
@@ -60,7 +64,11 @@ fn parse_unguarded(src: &MappedText) -> Result<Script, ShellError> {
         pipe_tokens: &pipe_tokens,
     };
     b.program(&cx, &program);
-    Ok(b.finish())
+    drop(program);
+    match b.too_deep.take() {
+        Some(e) => Err(e),
+        None => Ok(b.finish()),
+    }
 }
 
 /// Where the bytes of a frame's text come from in the RUN text.
@@ -177,7 +185,12 @@ struct Builder<'s> {
     /// Pipelines with stage ids in discovery order, and their RUN-text start.
     pipelines: Vec<(usize, Pipeline)>,
     unparsed: Vec<Span>,
+    /// How many substitutions deep the walk is.
     depth: usize,
+    /// How many compound commands and substitutions deep the walk is, over all frames.
+    nesting: usize,
+    /// Set when a substitution is nested too deeply: the whole script is then refused.
+    too_deep: Option<ShellError>,
 }
 
 impl Builder<'_> {
@@ -190,7 +203,8 @@ impl Builder<'_> {
             new_index[old] = new;
         }
         let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
-        let commands = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let mut commands: Vec<Command> = Vec::with_capacity(order.len());
+        commands.extend(order.iter().filter_map(|&i| slots[i].take()));
         let mut pipelines = self.pipelines;
         pipelines.sort_by_key(|p| p.0);
         let pipelines = pipelines
@@ -204,11 +218,13 @@ impl Builder<'_> {
             .collect();
         let mut pipes = self.pipes;
         pipes.sort_by_key(|p| p.0);
+        let mut unparsed = self.unparsed;
+        unparsed.shrink_to_fit();
         Script {
             commands,
             pipes: pipes.into_iter().map(|p| p.1).collect(),
             pipelines,
-            unparsed: self.unparsed,
+            unparsed,
         }
     }
 
@@ -218,17 +234,45 @@ impl Builder<'_> {
 
     /// Tokenizes and parses a frame; also returns the byte ranges of its `|`/`|&` tokens.
     fn parse_frame(&mut self, f: &Frame) -> Result<(ast::Program, Vec<Range<usize>>), ShellError> {
-        if raw_nesting(&f.text) > MAX_NESTING {
+        if self.nesting + depth::expansion_depth(&f.text, MAX_NESTING) > MAX_NESTING {
             return Err(self.too_deep(f));
         }
         if let Some(at) = substitution_in_heredoc_delimiter(&f.text) {
             return Err(ShellError {
                 message: "here-document delimiter with a command substitution".to_string(),
                 span: f.span(self.src, at..f.text.len()),
+                kind: ShellErrorKind::Syntax,
             });
         }
         let opts = options();
-        let tokens = brush_parser::uncached_tokenize_str(&f.text, &opts.tokenizer_options())
+        let tokens =
+            match brush_parser::uncached_tokenize_str(&f.text, &opts.tokenizer_options()) {
+                // sh and bash read a here-document left open at the end of the script up to the
+                // end (with a warning), so `<< /x` with no body is valid: give brush the missing
+                // terminators. Their positions lie past the frame's text, which `Frame::byte`
+                // clamps, so nothing is ever reported there.
+                Err(e @ TokenizerError::UnterminatedHereDocuments(..)) => {
+                    let open = unterminated_heredocs(&f.text);
+                    if open.is_empty() {
+                        Err(e)
+                    } else {
+                        let mut text = f.text.clone();
+                        for tag in open {
+                            text.push('\n');
+                            text.push_str(&tag);
+                        }
+                        text.push('\n');
+                        // The longer text may reach a brush panic the original stopped
+                        // before; then the original error stands.
+                        let tokenizer = opts.tokenizer_options();
+                        catch_unwind(AssertUnwindSafe(|| {
+                            brush_parser::uncached_tokenize_str(&text, &tokenizer)
+                        }))
+                        .unwrap_or(Err(e))
+                    }
+                }
+                other => other,
+            }
             .map_err(|e| self.tokenizer_error(f, &e))?;
         self.check_tokens(f, &tokens)?;
         let program = brush_parser::parse_tokens(&tokens, &opts)
@@ -245,46 +289,35 @@ impl Builder<'_> {
     }
 
     /// Refuses token streams that brush cannot handle safely: an fd number that overflows (brush
-    /// would panic) and nesting deep enough to threaten the stack.
-    fn check_tokens(&self, f: &Frame, tokens: &[Token]) -> Result<(), ShellError> {
-        let mut depth = 0usize;
+    /// would panic) and nesting deep enough to threaten the stack. Returns the nesting.
+    fn check_tokens(&self, f: &Frame, tokens: &[Token]) -> Result<usize, ShellError> {
         for (i, t) in tokens.iter().enumerate() {
-            match t {
-                Token::Word(w, loc) => {
-                    if w.bytes().all(|c| c.is_ascii_digit())
-                        && w.parse::<i32>().is_err()
-                        && matches!(tokens.get(i + 1), Some(Token::Operator(op, _)) if op.starts_with(['<', '>']))
-                    {
-                        return Err(ShellError {
-                            message: "file descriptor number too large".to_string(),
-                            span: f.span(self.src, f.bytes(loc)),
-                        });
-                    }
-                    match w.as_str() {
-                        "{" | "if" | "case" | "for" | "while" | "until" | "select" | "[[" => {
-                            depth += 1
-                        }
-                        "}" | "fi" | "esac" | "done" | "]]" => depth = depth.saturating_sub(1),
-                        _ => {}
-                    }
-                }
-                Token::Operator(op, _) => match op.as_str() {
-                    "(" => depth += 1,
-                    ")" => depth = depth.saturating_sub(1),
-                    _ => {}
-                },
-            }
-            if depth > MAX_NESTING {
-                return Err(self.too_deep(f));
+            if let Token::Word(w, loc) = t
+                && w.bytes().all(|c| c.is_ascii_digit())
+                && w.parse::<i32>().is_err()
+                && matches!(tokens.get(i + 1), Some(Token::Operator(op, _)) if op.starts_with(['<', '>']))
+            {
+                return Err(ShellError {
+                    message: "file descriptor number too large".to_string(),
+                    span: f.span(self.src, f.bytes(loc)),
+                    kind: ShellErrorKind::Syntax,
+                });
             }
         }
-        Ok(())
+        let nesting = depth::token_nesting(tokens, MAX_NESTING);
+        if self.nesting + nesting > MAX_NESTING {
+            return Err(self.too_deep(f));
+        }
+        Ok(nesting)
     }
 
     fn too_deep(&self, f: &Frame) -> ShellError {
         ShellError {
-            message: format!("the script is nested more than {MAX_NESTING} levels deep"),
+            message: format!(
+                "too deeply nested to analyse (more than {MAX_NESTING} levels of compound commands or substitutions)"
+            ),
             span: self.whole(f),
+            kind: ShellErrorKind::TooDeep,
         }
     }
 
@@ -321,10 +354,27 @@ impl Builder<'_> {
         ShellError {
             message: message.to_string(),
             span: f.span(self.src, range),
+            kind: ShellErrorKind::Syntax,
         }
     }
 
     fn parse_error(&self, f: &Frame, tokens: &[Token], e: &ParseError) -> ShellError {
+        // brush points past a misplaced reserved word (`do not` at `not`) or at the end: name
+        // the word itself when it comes no later than where brush gave up.
+        let near = match e {
+            ParseError::ParsingNear(pos) => f.byte(pos.index),
+            _ => f.text.len(),
+        };
+        if let Some((i, lacking)) = depth::misplaced_reserved_word(tokens)
+            && let Some(t) = tokens.get(i)
+            && f.byte(t.location().start.index) <= near
+        {
+            return ShellError {
+                message: format!("shell syntax error: `{}` without {lacking}", t.to_str()),
+                span: f.span(self.src, f.bytes(t.location())),
+                kind: ShellErrorKind::Syntax,
+            };
+        }
         if let ParseError::ParsingNear(pos) = e {
             let at = f.byte(pos.index);
             if let Some(t) = tokens
@@ -339,12 +389,14 @@ impl Builder<'_> {
                 return ShellError {
                     message: format!("shell syntax error near {shown}"),
                     span: f.span(self.src, r),
+                    kind: ShellErrorKind::Syntax,
                 };
             }
         }
         ShellError {
             message: "shell syntax error: the script ends too early".to_string(),
             span: self.whole(f),
+            kind: ShellErrorKind::Syntax,
         }
     }
 
@@ -359,6 +411,10 @@ impl Builder<'_> {
         if child.text.trim().is_empty() {
             return;
         }
+        if self.too_deep.is_some() {
+            return;
+        }
+        self.nesting += 1;
         match self.parse_frame(&child) {
             Ok((program, pipe_tokens)) => {
                 self.depth += 1;
@@ -369,7 +425,16 @@ impl Builder<'_> {
                 self.program(&cx, &program);
                 self.depth -= 1;
             }
+            Err(e) if e.kind == ShellErrorKind::TooDeep => self.too_deep = Some(e),
             Err(_) => self.unparsed.push(outer),
+        }
+        self.nesting -= 1;
+    }
+
+    /// Refuses the script when the scanner gave up on a word nested too deeply.
+    fn check_scan(&mut self, f: &Frame, scanned: &scan::Scanned) {
+        if scanned.too_deep && self.too_deep.is_none() {
+            self.too_deep = Some(self.too_deep(f));
         }
     }
 
@@ -400,28 +465,24 @@ impl Builder<'_> {
         if p.seq.len() < 2 {
             return;
         }
-        // Each operator is the last `|` token between the starts of the two stages it joins.
+        // Each operator is the last `|` token between the starts of the two stages it joins
+        // (found by binary search: a pipeline of n stages costs n log n, not n squared).
         let starts: Vec<Option<usize>> = p.seq.iter().map(|c| command_start(cx.f, c)).collect();
         let mut pipes = Vec::new();
-        for i in 1..starts.len() {
-            let Some(next) = starts[i] else { continue };
-            let prev = starts[..i]
-                .iter()
-                .rev()
-                .flatten()
-                .next()
-                .copied()
-                .unwrap_or(0);
-            if let Some(r) = cx
-                .pipe_tokens
-                .iter()
-                .rev()
-                .find(|r| r.start >= prev && r.start < next)
+        let mut prev = starts.first().copied().flatten().unwrap_or(0);
+        for start in starts.iter().skip(1) {
+            let Some(next) = *start else { continue };
+            let before_next = cx.pipe_tokens.partition_point(|r| r.start < next);
+            if let Some(r) = before_next
+                .checked_sub(1)
+                .and_then(|i| cx.pipe_tokens.get(i))
+                .filter(|r| r.start >= prev)
             {
                 let span = cx.f.span(self.src, r.clone());
                 self.pipes.push((cx.f.to_src(r.start), span));
                 pipes.push(span);
             }
+            prev = next;
         }
         let key = starts
             .iter()
@@ -462,12 +523,19 @@ impl Builder<'_> {
     }
 
     fn compound(&mut self, cx: &Cx<'_>, c: &ast::CompoundCommand, sub: bool) {
+        self.nesting += 1;
+        self.compound_inner(cx, c, sub);
+        self.nesting -= 1;
+    }
+
+    fn compound_inner(&mut self, cx: &Cx<'_>, c: &ast::CompoundCommand, sub: bool) {
         use ast::CompoundCommand as C;
         match c {
             C::Arithmetic(a) => {
                 // `(( $(nproc) > 1 ))`: the substitutions inside the expression still run.
                 let r = cx.f.bytes(&a.loc);
                 let scanned = scan::scan_word(cx.f.slice(r.clone()));
+                self.check_scan(cx.f, &scanned);
                 let pending = scanned
                     .substitutions
                     .into_iter()
@@ -514,6 +582,12 @@ impl Builder<'_> {
     }
 
     fn extended_test(&mut self, cx: &Cx<'_>, e: &ast::ExtendedTestExpr) {
+        self.nesting += 1;
+        self.extended_test_inner(cx, e);
+        self.nesting -= 1;
+    }
+
+    fn extended_test_inner(&mut self, cx: &Cx<'_>, e: &ast::ExtendedTestExpr) {
         use ast::ExtendedTestExpr as E;
         match e {
             E::And(a, b) | E::Or(a, b) => {
@@ -553,9 +627,12 @@ impl Builder<'_> {
         let r = cx.f.bytes(w.loc.as_ref()?);
         let raw = cx.f.slice(r.clone());
         let scanned = scan::scan_word(raw);
+        self.check_scan(cx.f, &scanned);
         pending.extend(scanned.substitutions.into_iter().map(|s| (s, r.start)));
+        let mut text = scanned.text;
+        text.shrink_to_fit();
         let word = Word {
-            text: scanned.text,
+            text,
             raw: raw.to_string(),
             span: cx.f.span(self.src, r.clone()),
             has_expansion: scanned.has_expansion,
@@ -635,11 +712,9 @@ impl Builder<'_> {
         if body != doc.value {
             return;
         }
-        pending.extend(
-            scan::heredoc_substitutions(body)
-                .into_iter()
-                .map(|s| (s, start)),
-        );
+        let scanned = scan::heredoc_substitutions(body);
+        self.check_scan(cx.f, &scanned);
+        pending.extend(scanned.substitutions.into_iter().map(|s| (s, start)));
     }
 
     fn simple(&mut self, cx: &Cx<'_>, s: &ast::SimpleCommand, sub: bool) {
@@ -710,11 +785,14 @@ impl Builder<'_> {
             }
         }
         let extent = extent.unwrap_or(0..0);
-        let mut words = words.into_iter();
+        let mut args = words.split_off(words.len().min(1));
+        args.shrink_to_fit();
+        assignments.shrink_to_fit();
+        redirects.shrink_to_fit();
         let mut command = Command {
-            name: words.next(),
+            name: words.pop(),
             wrappers: Vec::new(),
-            args: words.collect(),
+            args,
             assignments,
             redirects,
             span: cx.f.span(self.src, extent.clone()),
@@ -736,24 +814,56 @@ struct Cx<'f> {
     pipe_tokens: &'f [Range<usize>],
 }
 
-/// A quick upper bound of the bracket nesting of raw text (unescaped parentheses and braces, even
-/// quoted ones), checked before brush's tokenizer, which recurses into `$(...)` and `${...}`.
-fn raw_nesting(text: &str) -> usize {
+/// The delimiters (quotes removed) of the here-documents of `text` that no later line ends.
+/// Rough like [`substitution_in_heredoc_delimiter`]: only used once brush found one open.
+fn unterminated_heredocs(text: &str) -> Vec<String> {
     let b = text.as_bytes();
-    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'(' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+    let mut open = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text.get(from..).and_then(|t| t.find("<<")) {
+        from += p + 2;
+        if b.get(from) == Some(&b'<') {
+            from += 1;
+            continue;
         }
-        i += 1;
+        let strip_tabs = b.get(from) == Some(&b'-');
+        let mut i = from + usize::from(strip_tabs);
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len()
+            && !matches!(
+                b[i],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
+            )
+        {
+            i += 1;
+        }
+        // Plain delimiters only: anything odder is left to brush's error.
+        let plain = |r: &&str| {
+            !r.is_empty()
+                && r.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_-./'\"".contains(&c))
+        };
+        let Some(raw) = text.get(start..i).filter(plain) else {
+            return Vec::new();
+        };
+        let delimiter = scan::scan_word(raw).text;
+        let rest = text.get(i..).unwrap_or("");
+        let ended = rest.lines().skip(1).any(|l| {
+            let l = if strip_tabs {
+                l.trim_start_matches('\t')
+            } else {
+                l
+            };
+            l == delimiter
+        });
+        if !ended {
+            open.push(delimiter);
+        }
     }
-    max
+    open
 }
 
 /// Where a here-document delimiter holding `$(` starts, if any. brush's tokenizer can loop

@@ -32,7 +32,12 @@ pub(super) struct Scanned {
     pub quoted: bool,
     /// The command substitutions to parse recursively, in order.
     pub substitutions: Vec<Substitution>,
+    /// The word nests quotes and expansions deeper than [`MAX_DEPTH`]; the scan stopped there.
+    pub too_deep: bool,
 }
+
+/// How deep the scanner recurses into nested quotes and expansions before giving up.
+pub(super) const MAX_DEPTH: usize = 128;
 
 /// Scans a word in ordinary (command line) context.
 pub(super) fn scan_word(raw: &str) -> Scanned {
@@ -42,8 +47,8 @@ pub(super) fn scan_word(raw: &str) -> Scanned {
 }
 
 /// Scans the body of a here-document whose delimiter was unquoted: quotes are literal text, but
-/// expansions and substitutions happen. Only the substitutions are of interest.
-pub(super) fn heredoc_substitutions(body: &str) -> Vec<Substitution> {
+/// expansions and substitutions happen. Only the substitutions (and `too_deep`) are of interest.
+pub(super) fn heredoc_substitutions(body: &str) -> Scanned {
     let mut s = Scanner::new(body);
     let mut i = 0;
     while i < s.b.len() {
@@ -54,7 +59,7 @@ pub(super) fn heredoc_substitutions(body: &str) -> Vec<Substitution> {
             _ => i + 1,
         };
     }
-    s.out.substitutions
+    s.out
 }
 
 /// Undoes the backslash escapes that are special inside backticks (`\\`, `` \` ``, `\$`), giving
@@ -85,6 +90,8 @@ struct Scanner<'a> {
     raw: &'a str,
     b: &'a [u8],
     out: Scanned,
+    /// The current recursion depth.
+    depth: usize,
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -101,6 +108,7 @@ impl<'a> Scanner<'a> {
             raw,
             b: raw.as_bytes(),
             out: Scanned::default(),
+            depth: 0,
         }
     }
 
@@ -289,6 +297,22 @@ impl<'a> Scanner<'a> {
     /// The end of an expansion that starts with `$` at `i` (`i + 1` when the `$` is literal).
     /// Command substitutions met here (directly, or inside `${...}` or `$((...))`) are recorded.
     fn dollar(&mut self, i: usize) -> usize {
+        self.guarded(|s| s.dollar_inner(i))
+    }
+
+    /// Runs one level of recursion, or gives up (at the end of the text) past [`MAX_DEPTH`].
+    fn guarded(&mut self, f: impl FnOnce(&mut Self) -> usize) -> usize {
+        if self.depth >= MAX_DEPTH {
+            self.out.too_deep = true;
+            return self.b.len();
+        }
+        self.depth += 1;
+        let end = f(self);
+        self.depth -= 1;
+        end
+    }
+
+    fn dollar_inner(&mut self, i: usize) -> usize {
         match self.b.get(i + 1) {
             Some(b'(') if self.b.get(i + 2) == Some(&b'(') => self.arithmetic(i + 3),
             Some(b'(') => self.command_substitution(i + 2, true),
@@ -367,6 +391,13 @@ impl<'a> Scanner<'a> {
 
     /// When a quote, escape, or expansion starts at `i`, skips it and returns the index after it.
     fn skip_quoted_or_expansion(&mut self, i: usize, record: bool) -> Option<usize> {
+        if !matches!(self.b[i], b'\\' | b'\'' | b'"' | b'`' | b'$') {
+            return None;
+        }
+        Some(self.guarded(|s| s.skip_quoted_or_expansion_inner(i, record).unwrap_or(i + 1)))
+    }
+
+    fn skip_quoted_or_expansion_inner(&mut self, i: usize, record: bool) -> Option<usize> {
         match self.b[i] {
             b'\\' => Some(i + 2),
             b'\'' => Some(self.find_byte(i + 1, b'\'') + 1),
@@ -549,7 +580,7 @@ mod tests {
     #[test]
     fn heredoc_body() {
         let body = "it's \"$(date)\" and `id`\n";
-        let subs = heredoc_substitutions(body);
+        let subs = heredoc_substitutions(body).substitutions;
         let inner: Vec<&str> = subs.iter().map(|x| &body[x.inner.clone()]).collect();
         assert_eq!(inner, ["date", "id"]);
     }
@@ -562,5 +593,21 @@ mod tests {
             let _ = scan_word(raw);
             let _ = heredoc_substitutions(raw);
         }
+    }
+
+    #[test]
+    fn deep_nesting_stops_the_scan() {
+        for (open, close) in [("$(", ")"), ("${x:-", "}"), ("\"$(", ")\""), ("$((", "))")] {
+            let raw = format!("{}a{}", open.repeat(50_000), close.repeat(50_000));
+            let run = move || scan_word(&raw).too_deep;
+            let deep = std::thread::Builder::new()
+                .stack_size(256 << 10)
+                .spawn(run)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .join()
+                .unwrap_or_else(|_| panic!("scanner died on {open}"));
+            assert!(deep, "{open}");
+        }
+        assert!(!scan_word("$(a \"$(b ${c:-$((1))})\")").too_deep);
     }
 }

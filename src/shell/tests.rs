@@ -397,7 +397,6 @@ fn errors_have_spans() {
         "case x in",
         "echo ${a",
         "99999999999999999999>x",
-        "cat <<EOF\nno end",
         "for do done",
         "fi",
         "a;;b",
@@ -750,4 +749,191 @@ fn random_fragments_never_panic() {
     }
     assert!(broken.is_empty(), "{broken:?}");
     assert!(start.elapsed().as_secs() < 10);
+}
+
+/// Runs `parse_str` on a thread with the default 2 MiB stack of spawned threads (less than
+/// rayon's workers may get), so that unbounded recursion would overflow it.
+fn parse_on_small_stack(text: String) -> Result<Script, ShellError> {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || parse_str(&text))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .join()
+        .unwrap_or_else(|_| panic!("the parse thread died"))
+}
+
+/// Every construct that nests, `n` deep.
+fn nested_scripts(n: usize) -> Vec<(&'static str, String)> {
+    let wrap =
+        |open: &str, mid: &str, close: &str| format!("{}{mid}{}", open.repeat(n), close.repeat(n));
+    let mut heredocs = String::from("a");
+    for i in 0..n.min(2000) {
+        heredocs = format!("$(cat <<E{i}\n{heredocs}\nE{i}\n)");
+    }
+    let mut backticks = String::from("a");
+    for _ in 0..n / 2 {
+        backticks = format!("`echo $(echo {backticks})`");
+    }
+    vec![
+        (
+            "case",
+            format!(
+                "{}true;; {}esac",
+                "case x in x) ".repeat(n),
+                "esac;; ".repeat(n - 1)
+            ),
+        ),
+        (
+            "if with brace arguments",
+            wrap("if true; then echo }; ", "b", "; fi"),
+        ),
+        ("if", wrap("if a; then ", "b", "; fi")),
+        ("if else", wrap("if a; then b; else ", "c", "; fi")),
+        ("for", wrap("for x in a; do ", "b", "; done")),
+        (
+            "arithmetic for",
+            wrap("for ((i = 0; i < 1; i++)); do ", "b", "; done"),
+        ),
+        ("select", wrap("select x in a; do ", "b", "; done")),
+        ("while", wrap("while a; do ", "b", "; done")),
+        ("until", wrap("until a; do ", "b", "; done")),
+        ("subshell", wrap("(", "a", ")")),
+        ("brace group", wrap("{ ", "a", "; }")),
+        ("function", wrap("f() { ", "a", "; }")),
+        ("function keyword", wrap("function f { ", "a", "; }")),
+        ("time -p", wrap("time -p if a; then ", "b", "; fi")),
+        ("negation", wrap("! if a; then ", "b", "; fi")),
+        ("pipeline", wrap("a | if a; then ", "b", "; fi")),
+        ("command substitution", wrap("$(", "a", ")")),
+        ("nested quotes", wrap("echo \"$(", "a", ")\"")),
+        ("quoted closers", wrap("$(echo ')' ", "a", ")")),
+        ("backticks in substitutions", backticks),
+        ("arithmetic expansion", wrap("echo $((", "1", "))")),
+        (
+            "arithmetic command",
+            format!("(( {} ))", wrap("(", "1", ")")),
+        ),
+        ("parameter expansion", wrap("echo ${x:-", "a", "}")),
+        ("process substitution", wrap("cat <(", "a", ")")),
+        ("test negation", format!("[[ {}a ]]", "! ".repeat(n))),
+        (
+            "test parentheses",
+            format!("[[ {} ]]", wrap("( ", "a", " )")),
+        ),
+        ("test conjunction", format!("[[ a{} ]]", " && a".repeat(n))),
+        ("heredoc in substitution", format!("echo {heredocs}")),
+    ]
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    for (what, text) in nested_scripts(5000) {
+        match parse_on_small_stack(text) {
+            Err(e) if e.kind == ShellErrorKind::TooDeep => {
+                assert!(e.message.contains("too deeply nested"), "{what}: {e}");
+            }
+            // Constructs brush cannot read that deep fail as syntax errors, still without
+            // overflowing.
+            Err(e) if matches!(what, "select" | "backticks in substitutions") => {
+                assert_eq!(e.kind, ShellErrorKind::Syntax, "{what}")
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn shallow_nesting_of_every_construct_parses() {
+    for (what, text) in nested_scripts(20) {
+        let r = parse_on_small_stack(text);
+        // brush reads neither `select` nor backquotes nested without escapes.
+        if matches!(what, "select" | "backticks in substitutions") {
+            continue;
+        }
+        assert!(r.is_ok(), "{what}: {r:?}");
+    }
+}
+
+#[test]
+fn closers_match_their_own_opener() {
+    // Words that look like closers, but are arguments or patterns, close nothing; real closers
+    // of long flat scripts keep the count low.
+    let flat = [
+        "if a; then b; fi; ".repeat(500),
+        "case x in a) b;; (c) d;; esac; ".repeat(500),
+        "{ a; }; ( b ); [[ -n c ]]; for x in y; do z; done; ".repeat(500),
+        "echo } fi done esac ]] \\) then; ".repeat(500),
+        "while a; do b; done; until c; do d; done; ".repeat(500),
+        "echo \"$(a)\" ${b} $((1)) `c`; ".repeat(500),
+    ];
+    for text in flat {
+        let r = parse_on_small_stack(text.clone());
+        assert!(r.is_ok(), "{}: {r:?}", &text[..40]);
+    }
+}
+
+#[test]
+fn long_flat_scripts_parse() {
+    // Each was quadratic once, or could be: all must take seconds, not minutes.
+    let n = 200_000;
+    let s = parse_str(&format!("a{}", " | b".repeat(n))).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.pipelines[0].stages.len(), n + 1);
+    assert_eq!(s.pipes.len(), n);
+    assert_eq!(
+        s.pipes[n - 1],
+        Span::new(4 * n as u32 - 2, 4 * n as u32 - 1)
+    );
+    for sep in [" && ", "; ", " || ", " \\\n  && "] {
+        let text = format!("a{}", format!("{sep}b").repeat(n / 4));
+        let s = parse_str(&text).unwrap_or_else(|e| panic!("{sep:?}: {e}"));
+        assert_eq!(s.commands.len(), n / 4 + 1, "{sep:?}");
+    }
+}
+
+#[test]
+fn a_heredoc_left_open_reads_to_the_end() {
+    // sh and bash accept it with a warning; BuildKit does not see a heredoc in `<< /x`.
+    for text in [
+        "<< /no-here",
+        "cat <<EOF",
+        "cat <<'EOF' && echo",
+        "cat <<-EOF\n\tbody",
+    ] {
+        let r = parse_str(text);
+        assert!(r.is_ok(), "{text:?}: {r:?}");
+    }
+    let s = p("cat <<EOF");
+    assert_eq!(s.commands.len(), 1);
+    assert_eq!(s.commands[0].redirects[0].operator, "<<");
+}
+
+#[test]
+fn a_misplaced_reserved_word_is_reported_at_itself() {
+    for (text, word, lacking) in [
+        ("do not", "do", "a `for`, `while` or `until`"),
+        ("a; then echo", "then", "an `if`"),
+        ("fi", "fi", "an `if`"),
+        ("echo ok; done", "done", "a `do`"),
+        ("while a; then b; done", "then", "an `if`"),
+        ("{ a; esac", "esac", "a `case`"),
+        ("echo; }", "}", "a `{`"),
+        ("if a; then b; done", "done", "a `do`"),
+    ] {
+        let e = parse_str(text)
+            .err()
+            .unwrap_or_else(|| panic!("{text:?} parsed"));
+        let at = text.find(word).unwrap_or(0);
+        assert_eq!(
+            e.span,
+            Span::new(at as u32, (at + word.len()) as u32),
+            "{text:?}"
+        );
+        assert_eq!(
+            e.message,
+            format!("shell syntax error: `{word}` without {lacking}"),
+            "{text:?}"
+        );
+    }
+    // Arguments that look like reserved words are not misplaced.
+    assert!(parse_str("echo do fi done; for x in do; do echo then; done").is_ok());
 }
