@@ -15,6 +15,9 @@ pub struct RuleSettings {
     pub label_schema: BTreeMap<String, LabelType>,
     /// Report labels outside the schema (DL3050).
     pub strict_labels: bool,
+    /// Images that run as a non-root user by default, beyond wharf's own list (DF001):
+    /// familiar names with `*` wildcards, optionally with a tag (`myorg/base*`, `acme/app:*-safe`).
+    pub non_root_images: Vec<String>,
 }
 
 /// The type a label of the label schema must have.

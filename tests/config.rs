@@ -330,11 +330,15 @@ trusted-registries = ["GHCR.io", "*.corp.example"]
 [rules.DL3049]
 label-schema = { maintainer = "email", "org.opencontainers.image.version" = "semver" }
 strict-labels = true
+
+[rules.DF001]
+non-root-images = ["MyOrg/base*"]
 "#,
     );
     let s = p.settings("Dockerfile").unwrap();
     let rs = &s.file.rule_settings;
     assert_eq!(rs.trusted_registries, ["ghcr.io", "*.corp.example"]);
+    assert_eq!(rs.non_root_images, ["myorg/base*"]);
     assert_eq!(rs.label_schema.get("maintainer"), Some(&LabelType::Email));
     assert_eq!(
         rs.label_schema.get("org.opencontainers.image.version"),

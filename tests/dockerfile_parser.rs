@@ -206,7 +206,95 @@ fn stages_and_model() {
     // USER inherited through FROM base.
     assert_eq!(m.stage_end[1].user, Some(2));
     assert_eq!(m.stage_end[2].user, None);
-    assert!(df.vars_at(5).contains(&"V"));
+    // A global ARG is not visible in a stage that does not re-declare it.
+    assert!(df.model.var_at(5, "V").is_none());
+    assert_eq!(
+        df.model.var_at(1, "V").and_then(|v| v.value.as_deref()),
+        Some("1")
+    );
+}
+
+#[test]
+fn arg_and_env_scopes() {
+    use wharf::dockerfile::VarKind;
+    let src = "\
+ARG BASE=alpine:3.20
+ARG TAG
+ARG V=1
+FROM $BASE AS one
+ARG V
+ARG W=${V}-w
+ENV E=e1
+ARG E=shadowed
+ENV F=$E$V
+ARG NOVAL
+RUN true
+FROM one AS two
+ENV V=env
+RUN true
+FROM scratch
+RUN true
+";
+    let df = parse(src);
+    let m = &df.model;
+    let val = |i: usize, n: &str| m.var_at(i, n).and_then(|v| v.value.clone());
+    assert_eq!(m.stages[0].reference.text, "alpine:3.20");
+    // Re-declared without a value: takes the global default.
+    assert_eq!(val(5, "V").as_deref(), Some("1"));
+    assert_eq!(m.var_at(5, "V").map(|v| v.kind), Some(VarKind::Arg));
+    // Visible only after its declaration.
+    assert!(m.var_at(4, "V").is_none());
+    assert_eq!(val(6, "W").as_deref(), Some("1-w"));
+    // ENV wins over a later ARG of the same name.
+    assert_eq!(val(8, "E").as_deref(), Some("e1"));
+    assert_eq!(val(9, "F").as_deref(), Some("e11"));
+    // Declared without a value is not undefined.
+    let noval = m.var_at(10, "NOVAL").expect("declared");
+    assert_eq!(noval.value, None);
+    assert!(m.var_at(10, "UNDECLARED").is_none());
+    // Globals re-declared nowhere: TAG is global only.
+    assert!(m.var_at(5, "TAG").is_none());
+    assert!(m.var_at(3, "TAG").is_some_and(|v| v.value.is_none()));
+    // ARG and ENV pass down through FROM <stage>.
+    assert_eq!(val(12, "W").as_deref(), Some("1-w"));
+    assert_eq!(val(12, "E").as_deref(), Some("e1"));
+    assert_eq!(val(13, "V").as_deref(), Some("env"));
+    // Not into an unrelated stage.
+    assert!(m.var_at(15, "E").is_none());
+    // Automatic platform ARGs exist in the global scope, with an unknown value.
+    assert!(m.var_at(3, "TARGETARCH").is_some_and(|v| v.value.is_none()));
+}
+
+#[test]
+fn from_resolves_global_args() {
+    let src = "\
+ARG REG=gcr.io
+ARG BASE=${REG}/distroless/static:nonroot
+ARG STAGE=build
+ARG UNSET
+FROM golang:1.23 AS build
+FROM $BASE
+FROM ${STAGE}
+FROM ${UNSET:-debian}:bookworm
+FROM \"${BASE}\"
+";
+    let df = parse(src);
+    let s = &df.model.stages;
+    let r = &s[1].reference;
+    assert_eq!(r.text, "gcr.io/distroless/static:nonroot");
+    assert_eq!(r.domain(), "gcr.io");
+    assert_eq!(r.tag.as_deref(), Some("nonroot"));
+    assert!(!r.unresolved);
+    // The parts of an expanded reference point at the whole word.
+    assert_eq!(t(src, r.tag_span.unwrap()), "$BASE");
+    // A variable can name a stage.
+    assert_eq!(s[2].base, wharf::dockerfile::Base::Stage(0));
+    assert_eq!(s[3].reference.text, "debian:bookworm");
+    assert!(s[3].reference.unresolved);
+    assert_eq!(s[4].reference.text, "gcr.io/distroless/static:nonroot");
+    // A literal reference has exact spans for its parts.
+    assert_eq!(t(src, s[0].reference.tag_span.unwrap()), "1.23");
+    assert_eq!(s[0].reference.familiar_name(), "golang");
 }
 
 #[test]

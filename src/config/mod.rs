@@ -128,6 +128,8 @@ pub(crate) struct Layer {
     /// Merged over what lower layers gave.
     pub label_schema: Option<BTreeMap<String, LabelType>>,
     pub strict_labels: Option<bool>,
+    /// Appended to what lower layers gave.
+    pub non_root_images: Option<Vec<String>>,
     pub disable_ignore_pragma: Option<bool>,
     pub no_fail: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
@@ -317,6 +319,11 @@ fn apply_rule_options(rs: &mut RuleSettings, layer: &Layer) {
     }
     if let Some(b) = layer.strict_labels {
         rs.strict_labels = b;
+    }
+    for image in layer.non_root_images.iter().flatten() {
+        if !rs.non_root_images.contains(image) {
+            rs.non_root_images.push(image.clone());
+        }
     }
 }
 

@@ -114,6 +114,7 @@ fn options_schema(code: &str, g: &mut schemars::SchemaGenerator) -> Option<schem
     match code {
         "DL3026" => Some(g.subschema_for::<TrustedRegistriesOptions>()),
         "DL3049" => Some(g.subschema_for::<LabelSchemaOptions>()),
+        "DF001" => Some(g.subschema_for::<NonRootImagesOptions>()),
         _ => None,
     }
 }
@@ -127,6 +128,17 @@ struct TrustedRegistriesOptions {
     /// Registries images may come from. `*` is a wildcard: `*.corp.example`, `ghcr.io*`, `*`.
     /// Images without a registry (`ubuntu:24.04`) come from `docker.io`.
     trusted_registries: Option<Vec<String>>,
+}
+
+/// Options of DF001 (final-stage-runs-as-root).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+struct NonRootImagesOptions {
+    /// Base images that already run as a non-root user, beyond wharf's own list: names as
+    /// Docker Hub shortens them (`myorg/base`, `ghcr.io/acme/app`), `*` as a wildcard, with an
+    /// optional tag (`acme/app:*-safe`).
+    non_root_images: Option<Vec<String>>,
 }
 
 /// Options of DL3049 (missing-required-label): the label schema, shared by every label rule
@@ -149,6 +161,7 @@ pub struct RuleOptionsToml {
     pub trusted_registries: Option<Spanned<Vec<Spanned<String>>>>,
     pub label_schema: Option<Spanned<BTreeMap<Spanned<String>, LabelType>>>,
     pub strict_labels: Option<Spanned<bool>>,
+    pub non_root_images: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `shellcheck = true | false` or a table.
@@ -331,6 +344,7 @@ const OPTION_OWNERS: &[(&str, &str)] = &[
     ("trusted-registries", "DL3026"),
     ("label-schema", "DL3049"),
     ("strict-labels", "DL3049"),
+    ("non-root-images", "DF001"),
 ];
 
 fn rule_options(
@@ -355,15 +369,7 @@ fn rule_options(
     };
     if let Some(list) = &opts.trusted_registries {
         misplaced("trusted-registries", list.span())?;
-        let mut regs = Vec::new();
-        for r in list.get_ref() {
-            let v = r.get_ref().trim();
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                return Err(err(r.span(), format!("invalid registry `{v}`")));
-            }
-            regs.push(v.to_ascii_lowercase());
-        }
-        layer.trusted_registries = Some(regs);
+        layer.trusted_registries = Some(word_list(err, list, "registry")?);
     }
     if let Some(schema) = &opts.label_schema {
         misplaced("label-schema", schema.span())?;
@@ -380,5 +386,27 @@ fn rule_options(
         misplaced("strict-labels", strict.span())?;
         layer.strict_labels = Some(*strict.get_ref());
     }
+    if let Some(list) = &opts.non_root_images {
+        misplaced("non-root-images", list.span())?;
+        layer.non_root_images = Some(word_list(err, list, "image pattern")?);
+    }
     Ok(())
+}
+
+/// A list of single words (registries, image patterns), trimmed and lower-cased; an empty
+/// entry or one holding whitespace is an error at that entry.
+fn word_list(
+    err: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+    list: &Spanned<Vec<Spanned<String>>>,
+    what: &str,
+) -> Result<Vec<String>, ConfigError> {
+    let mut out = Vec::new();
+    for r in list.get_ref() {
+        let v = r.get_ref().trim();
+        if v.is_empty() || v.contains(char::is_whitespace) {
+            return Err(err(r.span(), format!("invalid {what} `{v}`")));
+        }
+        out.push(v.to_ascii_lowercase());
+    }
+    Ok(out)
 }

@@ -5,18 +5,20 @@
 //! logical line across continuations, a quoted word) is kept as [`MappedText`] or [`Word`], so a
 //! rule can always point at the exact bytes a finding is about.
 
+mod image;
 mod json;
 mod model;
 mod parser;
 mod scripts;
 mod words;
 
-pub use model::{Base, Model, Stage, StageState};
+pub use image::ImageRef;
+pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
 pub use scripts::RunScript;
-pub use words::{split_words, unquote};
+pub use words::{Expansion, VarValue, expand, split_words, unquote};
 
-use crate::source::{MappedText, Span};
+use crate::source::{MappedText, OffsetMap, Span};
 
 /// A parsed Dockerfile.
 #[derive(Debug, Default)]
@@ -52,27 +54,50 @@ impl Dockerfile {
     /// Instructions with ONBUILD triggers included right after their ONBUILD (for rules that
     /// hadolint also applies to `ONBUILD RUN ...`).
     pub fn iter_with_onbuild(&self) -> impl Iterator<Item = &Instruction> {
-        self.instructions.iter().flat_map(|i| {
-            let inner = match &i.body {
-                Body::Onbuild(Some(inner)) => Some(inner.as_ref()),
-                _ => None,
-            };
-            std::iter::once(i).chain(inner)
-        })
+        self.instructions
+            .iter()
+            .flat_map(|i| std::iter::once(i).chain(i.trigger()))
     }
 
     /// All RUN instructions (and ONBUILD RUN triggers) with their index in `instructions`.
     pub fn runs(&self) -> impl Iterator<Item = (usize, &Instruction)> {
         self.instructions.iter().enumerate().flat_map(|(idx, i)| {
-            let inner = match &i.body {
-                Body::Onbuild(Some(inner)) => Some(inner.as_ref()),
-                _ => None,
-            };
             std::iter::once(i)
-                .chain(inner)
+                .chain(i.trigger())
                 .filter(|i| i.kind == Kind::Run)
                 .map(move |i| (idx, i))
         })
+    }
+
+    /// The RUNs (and ONBUILD RUN triggers) whose shell was parsed without error, with their
+    /// index and scripts: what every shell rule reads. A RUN whose script does not parse is
+    /// DF003's alone; a RUN under a non-POSIX shell is not there.
+    pub fn parsed_runs(&self) -> impl Iterator<Item = ParsedRun<'_>> {
+        self.runs().filter_map(|(index, ins)| {
+            let r = self.run_script(ins)?;
+            r.error.is_none().then_some(ParsedRun {
+                index,
+                ins,
+                scripts: &r.scripts,
+            })
+        })
+    }
+}
+
+/// A RUN whose shell parsed: see [`Dockerfile::parsed_runs`].
+#[derive(Debug, Clone, Copy)]
+pub struct ParsedRun<'a> {
+    /// The index of the RUN (of the ONBUILD, for a trigger) in `instructions`.
+    pub index: usize,
+    pub ins: &'a Instruction,
+    /// The RUN line's script, then its heredoc scripts, in the order they run.
+    pub scripts: &'a [crate::shell::Script],
+}
+
+impl<'a> ParsedRun<'a> {
+    /// Every simple command, across the RUN's scripts, in the order they run.
+    pub fn commands(&self) -> impl Iterator<Item = &'a crate::shell::Command> + 'a {
+        self.scripts.iter().flat_map(|s| s.commands.iter())
     }
 }
 
@@ -229,6 +254,14 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// The trigger of an ONBUILD (`RUN x` in `ONBUILD RUN x`).
+    pub fn trigger(&self) -> Option<&Instruction> {
+        match &self.body {
+            Body::Onbuild(Some(inner)) => Some(inner),
+            _ => None,
+        }
+    }
+
     /// The first flag with this name (`--from`, without dashes).
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
@@ -297,6 +330,9 @@ pub struct Word {
     pub raw: String,
     /// The text with quotes and escapes removed; variables are not expanded.
     pub value: String,
+    /// Where each byte of `value` sits in the file: ask [`Word::sub_span`] for the span of a
+    /// part of the value (a tag, a `--mount` key), never add offsets to `span.start`.
+    pub map: OffsetMap,
 }
 
 /// A RUN/CMD/ENTRYPOINT/SHELL command.

@@ -131,7 +131,7 @@ fn script_of(ins: &Instruction) -> RunScript {
 }
 
 impl Dockerfile {
-    fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
+    pub(super) fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
         if ins.kind != Kind::Run {
             return None;
         }
@@ -149,9 +149,14 @@ impl Dockerfile {
             .unwrap_or(&[])
     }
 
-    /// Every simple command of a RUN, heredoc scripts included.
+    /// Every simple command of a RUN, heredoc scripts included; nothing when any of its
+    /// scripts failed to parse (that RUN is DF003's alone).
     pub fn commands<'a>(&'a self, ins: &Instruction) -> impl Iterator<Item = &'a Command> + 'a {
-        self.scripts(ins).iter().flat_map(|s| s.commands.iter())
+        let parsed = self.shell_error(ins).is_none();
+        self.scripts(ins)
+            .iter()
+            .filter(move |_| parsed)
+            .flat_map(|s| s.commands.iter())
     }
 
     /// The shell parse error of a RUN, if its text did not parse.
