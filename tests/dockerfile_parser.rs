@@ -88,6 +88,9 @@ fn flags_and_mounts() {
     assert_eq!(m[0].kind(), "cache");
     assert_eq!(m[0].get("dst"), Some("/root/.cache"));
     assert_eq!(run.flag_value("network"), Some("none"));
+    let target = m[0].part("target").unwrap();
+    assert_eq!(t(src, target.value_span), "/root/.cache");
+    assert_eq!(t(src, target.key_span), "target");
     let copy = &df.instructions[2];
     assert!(copy.flag("link").is_some_and(|f| f.value.is_none()));
     let Body::Copy {
@@ -212,6 +215,21 @@ fn stages_and_model() {
         df.model.var_at(1, "V").and_then(|v| v.value.as_deref()),
         Some("1")
     );
+}
+
+#[test]
+fn mount_parts_map_across_continuations_and_quotes() {
+    let src =
+        "FROM a\nRUN --mount=type=cache,target=/x,\\\nfrom=quay.io/a/b:1,\"src\"=\"/s\" true\n";
+    let df = parse(src);
+    let m: Vec<_> = df.instructions[1].mounts().collect();
+    let from = m[0].part("from").unwrap();
+    assert_eq!(from.value, "quay.io/a/b:1");
+    assert_eq!(t(src, from.value_span), "quay.io/a/b:1");
+    assert_eq!(t(src, from.span), "from=quay.io/a/b:1");
+    let source = m[0].part("source").unwrap();
+    assert_eq!(source.value, "/s");
+    assert_eq!(t(src, source.value_span), "/s");
 }
 
 #[test]

@@ -427,22 +427,50 @@ pub enum Body {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mount {
     pub span: Span,
-    /// `(key, value)` pairs in order; a bare key (`ro`) has an empty value.
-    pub parts: Vec<(String, String)>,
+    /// The parts in order; a bare key (`ro`) has an empty value.
+    pub parts: Vec<MountPart>,
+}
+
+/// One `key=value` part of a `--mount`, with its exact spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountPart {
+    /// Lower-cased.
+    pub key: String,
+    /// Surrounding `"` removed; variables not expanded.
+    pub value: String,
+    /// The whole part.
+    pub span: Span,
+    pub key_span: Span,
+    /// The value without its quotes (empty at the end of the key for a bare key).
+    pub value_span: Span,
 }
 
 impl Mount {
     fn parse(word: &Word) -> Mount {
         let parts = word
-            .value
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (
-                    k.trim().to_ascii_lowercase(),
-                    v.trim().trim_matches('"').to_string(),
-                ),
-                None => (p.trim().to_ascii_lowercase(), String::new()),
+            .split_value(',')
+            .filter(|(_, p)| !p.trim().is_empty())
+            .map(|(r, p)| {
+                let lead = p.len() - p.trim_start().len();
+                let p = p.trim();
+                let start = r.start + lead;
+                let (key, value_at, value) = match p.split_once('=') {
+                    Some((k, v)) => {
+                        let v_lead = v.len() - v.trim_start().len();
+                        let raw_v = v.trim();
+                        let unq = raw_v.trim_matches('"');
+                        let q = raw_v.find(unq).unwrap_or(0);
+                        (k.trim_end(), start + k.len() + 1 + v_lead + q, unq)
+                    }
+                    None => (p, start + p.len(), ""),
+                };
+                MountPart {
+                    key: key.to_ascii_lowercase(),
+                    value: value.to_string(),
+                    span: word.sub_span(start, start + p.len()),
+                    key_span: word.sub_span(start, start + key.len()),
+                    value_span: word.sub_span(value_at, value_at + value.len()),
+                }
             })
             .collect();
         Mount {
@@ -451,8 +479,8 @@ impl Mount {
         }
     }
 
-    /// The value of a key; `source`/`src`, `target`/`dst`/`destination` are synonyms.
-    pub fn get(&self, key: &str) -> Option<&str> {
+    /// The part with this key; `source`/`src`, `target`/`dst`/`destination` are synonyms.
+    pub fn part(&self, key: &str) -> Option<&MountPart> {
         let synonyms: &[&str] = match key {
             "target" | "dst" | "destination" => &["target", "dst", "destination"],
             "source" | "src" => &["source", "src"],
@@ -460,8 +488,12 @@ impl Mount {
         };
         self.parts
             .iter()
-            .find(|(k, _)| synonyms.contains(&k.as_str()))
-            .map(|(_, v)| v.as_str())
+            .find(|p| synonyms.contains(&p.key.as_str()))
+    }
+
+    /// The value of a key (see [`Mount::part`] for synonyms).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.part(key).map(|p| p.value.as_str())
     }
 
     /// The mount type (`bind` when not given).
