@@ -427,3 +427,40 @@ fn mutated_corpus_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_run_that_does_not_parse_gives_no_commands() {
+    // The first heredoc parses, the second does not: the RUN is DF003's alone.
+    let src =
+        "FROM a\nRUN <<A <<B\napt-get install x\nA\necho \"bad\nB\nRUN apt-get install -y y\n";
+    let df = parse(src);
+    let bad = &df.instructions[1];
+    assert!(df.shell_error(bad).is_some());
+    assert!(!df.scripts(bad).is_empty());
+    assert_eq!(df.commands(bad).count(), 0);
+    assert!(df.parsed_run(bad).is_none());
+    let runs: Vec<_> = df.parsed_runs().collect();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].index, 2);
+    let install = runs[0]
+        .packages
+        .installs(wharf::shell::packages::Manager::AptGet)
+        .next()
+        .expect("apt-get install");
+    assert!(install.yes);
+    assert_eq!(install.packages[0].name, "y");
+}
+
+#[test]
+fn stage_instructions_with_and_without_triggers() {
+    let src = "FROM a\nONBUILD RUN make\nLABEL x=1\n";
+    let df = parse(src);
+    let stage = &df.model.stages[0];
+    let plain: Vec<_> = df.stage_instructions(stage).map(|(_, i)| i.kind).collect();
+    assert_eq!(plain, [Kind::Onbuild, Kind::Label]);
+    let with: Vec<_> = df
+        .stage_instructions_with_onbuild(stage)
+        .map(|(i, ins)| (i, ins.kind))
+        .collect();
+    assert_eq!(with, [(1, Kind::Onbuild), (1, Kind::Run), (2, Kind::Label)]);
+}

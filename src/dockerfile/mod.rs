@@ -73,13 +73,27 @@ impl Dockerfile {
     /// index and scripts: what every shell rule reads. A RUN whose script does not parse is
     /// DF003's alone; a RUN under a non-POSIX shell is not there.
     pub fn parsed_runs(&self) -> impl Iterator<Item = ParsedRun<'_>> {
-        self.runs().filter_map(|(index, ins)| {
-            let r = self.run_script(ins)?;
-            r.error.is_none().then_some(ParsedRun {
-                index,
-                ins,
-                scripts: &r.scripts,
-            })
+        self.runs()
+            .filter_map(|(index, ins)| self.parsed_run_at(index, ins))
+    }
+
+    /// The parsed RUN of an instruction, if it is a RUN whose shell parsed (see
+    /// [`Self::parsed_runs`]).
+    pub fn parsed_run<'a>(&'a self, ins: &'a Instruction) -> Option<ParsedRun<'a>> {
+        let index = self
+            .instructions
+            .partition_point(|i| i.span.start <= ins.span.start)
+            .saturating_sub(1);
+        self.parsed_run_at(index, ins)
+    }
+
+    fn parsed_run_at<'a>(&'a self, index: usize, ins: &'a Instruction) -> Option<ParsedRun<'a>> {
+        let r = self.run_script(ins)?;
+        r.error.is_none().then_some(ParsedRun {
+            index,
+            ins,
+            scripts: &r.scripts,
+            packages: &r.packages,
         })
     }
 }
@@ -92,6 +106,8 @@ pub struct ParsedRun<'a> {
     pub ins: &'a Instruction,
     /// The RUN line's script, then its heredoc scripts, in the order they run.
     pub scripts: &'a [crate::shell::Script],
+    /// The package-manager facts of the RUN, computed once when the file was parsed.
+    pub packages: &'a crate::shell::packages::Packages,
 }
 
 impl<'a> ParsedRun<'a> {

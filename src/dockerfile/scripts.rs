@@ -2,6 +2,7 @@
 //! that run as scripts (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`).
 
 use super::{Command as DfCommand, Dockerfile, Instruction, Kind};
+use crate::shell::packages::Packages;
 use crate::shell::{self, Command, Script, ShellError, Word};
 
 /// The parsed scripts of one RUN.
@@ -12,6 +13,8 @@ pub struct RunScript {
     pub scripts: Vec<Script>,
     /// The first parse failure, if any; the parts that did parse are still in `scripts`.
     pub error: Option<ShellError>,
+    /// The package-manager facts of the RUN (empty when it did not parse).
+    pub packages: Packages,
 }
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
@@ -45,7 +48,11 @@ pub(super) fn build(df: &Dockerfile) -> Vec<RunScript> {
         if df.non_posix_shell_at(idx) {
             continue;
         }
-        out.push(script_of(ins));
+        let mut r = script_of(ins);
+        if r.error.is_none() {
+            r.packages = Packages::of(&r.scripts, ins.mounts());
+        }
+        out.push(r);
     }
     out.sort_by_key(|r| r.at);
     out

@@ -41,6 +41,7 @@
 //! a wrapped command's arguments start after the real name (hadolint keeps the real name among
 //! them); the end-of-options marker `--` is not returned as an argument.
 
+pub mod packages;
 mod parse;
 mod scan;
 
