@@ -279,6 +279,13 @@ RUN true
     assert_eq!(val(13, "V").as_deref(), Some("env"));
     // Not into an unrelated stage.
     assert!(m.var_at(15, "E").is_none());
+    // A global re-declared later: each instruction sees the declaration before it.
+    let df2 = parse("ARG A=1\nARG B=$A\nARG A=2\nFROM x:$A$B\n");
+    assert_eq!(
+        df2.model.var_at(1, "A").and_then(|v| v.value.as_deref()),
+        Some("1")
+    );
+    assert_eq!(df2.model.stages[0].reference.text, "x:21");
     // Automatic platform ARGs exist in the global scope, with an unknown value.
     assert!(m.var_at(3, "TARGETARCH").is_some_and(|v| v.value.is_none()));
 }

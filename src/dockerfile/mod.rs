@@ -4,6 +4,26 @@
 //! Every node carries a byte [`Span`] into the file. Text that BuildKit joins or unquotes (a
 //! logical line across continuations, a quoted word) is kept as [`MappedText`] or [`Word`], so a
 //! rule can always point at the exact bytes a finding is about.
+//!
+//! # Which instructions a rule looks at
+//!
+//! One choice per kind of rule, so that rules agree:
+//!
+//! - What a stage's image *is* (its user, labels, healthcheck, what it runs):
+//!   [`Dockerfile::stage_instructions`], ONBUILD triggers not expanded (they run in a later
+//!   build, not in this image), and [`Model::ancestry`] for what a stage inherits.
+//! - How an instruction is *written* (shell form, secrets in ENV, package pinning): the triggers
+//!   too, [`Dockerfile::iter_with_onbuild`] or [`Dockerfile::stage_instructions_with_onbuild`],
+//!   as hadolint applies its rules to `ONBUILD RUN`.
+//! - The shell of a RUN: [`Dockerfile::parsed_runs`] (or [`Dockerfile::parsed_run`] for one
+//!   instruction): RUNs and ONBUILD RUNs whose script parsed, with their package-manager facts.
+//!   A RUN whose script does not parse is DF003's alone; a RUN under a non-POSIX shell is none.
+//!
+//! # Values
+//!
+//! [`Model::var_at`] gives the ARG or ENV visible at an instruction, [`Model::expand_at`]
+//! expands a word there as BuildKit would, and [`Stage::reference`] is the image a FROM pulls,
+//! resolved through the global ARG defaults. A rule never reads a raw image string.
 
 mod image;
 mod json;

@@ -196,11 +196,11 @@ impl Model {
         let stage = self.stage_of.get(index).copied().flatten();
         let stage = stage.filter(|&s| self.stages[s].from != index);
         let Some(s) = stage else {
-            return self
-                .globals
-                .get(name)
-                .map(|&l| self.var(l))
-                .filter(|v| v.at.is_some_and(|at| at < index))
+            let first_from = self.stages.first().map_or(self.decls.len(), |s| s.from);
+            let end = index.min(first_from).min(self.decls.len());
+            return (0..end)
+                .rev()
+                .find_map(|i| self.decls[i].iter().rev().find(|v| v.name == name))
                 .or_else(|| self.automatic.iter().find(|v| v.name == name));
         };
         let start = self.stages[s].body.start;

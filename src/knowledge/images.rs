@@ -211,7 +211,7 @@ pub const WINDOWS_IMAGES: &[&str] = &[
 
 /// Words that mark a Windows image anywhere in its name or tag (`stefanscherer/node-windows`,
 /// `dotnet/sdk:8.0-nanoserver-1809`, `servercore:ltsc2022`).
-const WINDOWS_WORDS: &[&str] = &["windows", "nanoserver", "servercore"];
+pub const WINDOWS_WORDS: &[&str] = &["windows", "nanoserver", "servercore"];
 
 /// True when an image is a Windows image: a known Windows family, or a name or tag holding
 /// one of [`WINDOWS_WORDS`].

@@ -590,6 +590,15 @@ pub fn installs_from_manifest(cmd: &Command) -> bool {
 
 /// The manager a command calls, how, and the command with the manager as its name.
 fn recognise(cmd: &Command) -> Option<(Manager, Via, Command)> {
+    // Most commands are none of ours: decide on the name before copying anything.
+    let first = cmd.name_str()?;
+    let first = first.rsplit('/').next().unwrap_or(first);
+    let candidate = matches!(first, "sudo" | "env" | "uv")
+        || first.starts_with("python")
+        || Manager::from_name(first).is_some();
+    if !candidate {
+        return None;
+    }
     let mut via = Via::Name;
     let mut cmd = cmd.clone();
     for _ in 0..4 {
