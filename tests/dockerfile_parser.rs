@@ -471,3 +471,21 @@ fn stage_instructions_with_and_without_triggers() {
         .collect();
     assert_eq!(with, [(1, Kind::Onbuild), (1, Kind::Run), (2, Kind::Label)]);
 }
+
+#[test]
+fn values_built_from_values_stay_bounded() {
+    // Each ENV doubles the previous value: without a bound this needs 2^200 bytes.
+    let mut src = String::from("FROM a\nENV V0=x\n");
+    for i in 1..200 {
+        src.push_str(&format!("ENV V{i}=${{V{}}}${{V{}}}\n", i - 1, i - 1));
+    }
+    src.push_str("RUN true\n");
+    let df = parse(&src);
+    let last = df.instructions.len() - 1;
+    let v = df.model.var_at(last, "V199").expect("declared");
+    // Past the bound the value is unknown (and what builds on it is unresolved).
+    assert!(v.unresolved);
+    assert!(v.value.as_deref().is_none_or(|s| s.len() <= 4096));
+    let short = df.model.var_at(last, "V3").and_then(|v| v.value.clone());
+    assert_eq!(short.as_deref(), Some("xxxxxxxx"));
+}

@@ -112,6 +112,12 @@ pub const AUTOMATIC_ARGS: &[&str] = &[
     "BUILDVARIANT",
 ];
 
+/// The longest expanded value kept (a value written out in full is always kept).
+const MAX_VALUE_LEN: usize = 4096;
+
+/// How many bytes expansion may add to the values of a whole file, beyond the file's own size.
+const EXPANSION_BUDGET: usize = 1 << 20;
+
 /// A variable's declaration: (instruction index, position among that instruction's vars).
 type VarLoc = (usize, usize);
 
@@ -258,6 +264,8 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     // The variables in scope in the current stage, and at the end of each finished stage.
     let mut scope: HashMap<String, VarLoc> = HashMap::new();
     let mut scope_end: Vec<HashMap<String, VarLoc>> = Vec::new();
+    let text_len = df.instructions.last().map_or(0, |i| i.span.end as usize);
+    let budget = std::cell::Cell::new(EXPANSION_BUDGET + text_len);
     for (i, ins) in df.instructions.iter().enumerate() {
         if ins.kind == Kind::From {
             if let Some(c) = current {
@@ -311,8 +319,8 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         }
         m.stage_of[i] = current;
         m.state_before[i] = state;
-        if let Body::Arg(kvs) | Body::Env(kvs) = &ins.body {
-            m.decls[i] = m.declare(i, ins.kind, kvs, current.is_none(), &scope, df.escape);
+        if matches!(ins.body, Body::Arg(_) | Body::Env(_)) {
+            m.decls[i] = m.declare(i, ins, current.is_none(), &scope, df.escape, &budget);
             for (k, v) in m.decls[i].iter().enumerate() {
                 if current.is_none() {
                     m.globals.insert(v.name.clone(), (i, k));
@@ -367,12 +375,16 @@ impl Model {
     fn declare(
         &self,
         index: usize,
-        kind: Kind,
-        kvs: &[super::KeyValue],
+        ins: &Instruction,
         global: bool,
         scope: &HashMap<String, VarLoc>,
         escape: char,
+        budget: &std::cell::Cell<usize>,
     ) -> Vec<Var> {
+        let kind = ins.kind;
+        let (Body::Arg(kvs) | Body::Env(kvs)) = &ins.body else {
+            return Vec::new();
+        };
         let lookup = |name: &str| -> VarValue<'_> {
             if global {
                 return match self.globals.get(name) {
@@ -398,7 +410,16 @@ impl Model {
                 let (value, unresolved) = match &kv.value {
                     Some(w) => {
                         let e = expand(&w.raw, escape, &lookup);
-                        (Some(e.value), e.unresolved)
+                        // Values built from values can grow with every declaration; past a
+                        // bound a value is not kept (it becomes unknown), so that memory stays
+                        // linear in the file whatever it holds.
+                        let grown = e.value.len().saturating_sub(w.raw.len());
+                        if grown > 0 && (e.value.len() > MAX_VALUE_LEN || grown > budget.get()) {
+                            (None, true)
+                        } else {
+                            budget.set(budget.get() - grown);
+                            (Some(e.value), e.unresolved)
+                        }
                     }
                     // `ARG NAME` in a stage takes the global default.
                     None if !global && kind == Kind::Arg => {
