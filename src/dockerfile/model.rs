@@ -135,6 +135,8 @@ pub struct Model {
     decls: Vec<Vec<Var>>,
     /// The global ARGs (by name, the last declaration).
     globals: HashMap<String, VarLoc>,
+    /// Every declaration of each name, in file order.
+    by_name: HashMap<String, Vec<VarLoc>>,
     /// For each stage, the variables it inherits through `FROM <stage>`.
     inherited: Vec<HashMap<String, VarLoc>>,
     /// One [`Var`] per automatic ARG.
@@ -201,23 +203,28 @@ impl Model {
     pub fn var_at(&self, index: usize, name: &str) -> Option<&Var> {
         let stage = self.stage_of.get(index).copied().flatten();
         let stage = stage.filter(|&s| self.stages[s].from != index);
+        // The declarations of `name` in `start..end`, latest first.
+        let declared = |start: usize, end: usize| {
+            let locs = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            let upto = locs.partition_point(|l| l.0 < end);
+            locs[..upto]
+                .iter()
+                .rev()
+                .take_while(move |l| l.0 >= start)
+                .map(|&l| self.var(l))
+        };
         let Some(s) = stage else {
             let first_from = self.stages.first().map_or(self.decls.len(), |s| s.from);
-            let end = index.min(first_from).min(self.decls.len());
-            return (0..end)
-                .rev()
-                .find_map(|i| self.decls[i].iter().rev().find(|v| v.name == name))
+            return declared(0, index.min(first_from))
+                .next()
                 .or_else(|| self.automatic.iter().find(|v| v.name == name));
         };
-        let start = self.stages[s].body.start;
         let mut arg: Option<&Var> = None;
-        for i in (start..index.min(self.decls.len())).rev() {
-            if let Some(v) = self.decls[i].iter().rev().find(|v| v.name == name) {
-                if v.kind == VarKind::Env {
-                    return Some(v);
-                }
-                arg = arg.or(Some(v));
+        for v in declared(self.stages[s].body.start, index) {
+            if v.kind == VarKind::Env {
+                return Some(v);
             }
+            arg = arg.or(Some(v));
         }
         let inherited = self.inherited[s].get(name).map(|&l| self.var(l));
         match (arg, inherited) {
@@ -247,6 +254,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         stage_end: Vec::new(),
         decls: vec![Vec::new(); n],
         globals: HashMap::new(),
+        by_name: HashMap::new(),
         inherited: Vec::new(),
         automatic: AUTOMATIC_ARGS
             .iter()
@@ -322,6 +330,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         if matches!(ins.body, Body::Arg(_) | Body::Env(_)) {
             m.decls[i] = m.declare(i, ins, current.is_none(), &scope, df.escape, &budget);
             for (k, v) in m.decls[i].iter().enumerate() {
+                m.by_name.entry(v.name.clone()).or_default().push((i, k));
                 if current.is_none() {
                     m.globals.insert(v.name.clone(), (i, k));
                     continue;
