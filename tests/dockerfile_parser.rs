@@ -314,6 +314,9 @@ FROM \"${BASE}\"
     assert_eq!(t(src, r.tag_span.unwrap()), "$BASE");
     // A variable can name a stage.
     assert_eq!(s[2].base, wharf::dockerfile::Base::Stage(0));
+    let df2 =
+        parse("FROM a AS build\nFROM b\nARG FROM_STAGE=build\nCOPY --from=$FROM_STAGE /x /x\n");
+    assert!(df2.model.stages[0].copied_from);
     assert_eq!(s[3].reference.text, "debian:bookworm");
     assert!(s[3].reference.unresolved);
     assert_eq!(s[4].reference.text, "gcr.io/distroless/static:nonroot");

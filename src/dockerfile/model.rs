@@ -350,7 +350,15 @@ pub(super) fn build(df: &Dockerfile) -> Model {
             Kind::Shell => state.shell = Some(i),
             Kind::Healthcheck => state.healthcheck = Some(i),
             Kind::Copy => {
-                if let Some(from) = ins.flag_value("from") {
+                if let Some(word) = ins.flag("from").and_then(|f| f.value.as_ref()) {
+                    // BuildKit expands the flag in the stage's scope before naming a stage.
+                    let expanded;
+                    let from = if word.raw.contains('$') {
+                        expanded = m.expand_at(i, &word.raw, df.escape).value;
+                        expanded.as_str()
+                    } else {
+                        word.value.as_str()
+                    };
                     let target = match from.parse::<usize>() {
                         Ok(idx) if idx < m.stages.len() => Some(idx),
                         _ => m.stage_named(from, i).map(|s| s.index),
