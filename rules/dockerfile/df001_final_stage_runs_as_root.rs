@@ -60,7 +60,7 @@ declare_rule! {
         code: "DF001",
         name: "final-stage-runs-as-root",
         category: Category::Security,
-        summary: "the final stage never sets a non-root USER",
+        summary: "the final image runs as root (no USER, and a base image that runs as root)",
         check: Check::Dockerfile(check),
     };
 }
