@@ -459,6 +459,8 @@ fn a_run_that_does_not_parse_gives_no_commands() {
         .expect("apt-get install");
     assert!(install.yes);
     assert_eq!(install.packages[0].name, "y");
+    let cmd = runs[0].command_at(install.order).expect("the command");
+    assert_eq!(t(src, cmd.span), "apt-get install -y y");
 }
 
 #[test]

@@ -135,6 +135,15 @@ impl<'a> ParsedRun<'a> {
     pub fn commands(&self) -> impl Iterator<Item = &'a crate::shell::Command> + 'a {
         self.scripts.iter().flat_map(|s| s.commands.iter())
     }
+
+    /// The simple command at an [`Order`](crate::shell::packages::Order) (as written, before
+    /// `sudo`/`env` are looked through).
+    pub fn command_at(
+        &self,
+        order: crate::shell::packages::Order,
+    ) -> Option<&'a crate::shell::Command> {
+        self.scripts.get(order.0)?.commands.get(order.1)
+    }
 }
 
 /// A parser directive such as `# syntax=docker/dockerfile:1`.
