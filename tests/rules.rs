@@ -410,10 +410,10 @@ fn aliases_unique() -> Result<(), Failed> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for r in wharf::registry::all() {
         for key in [r.code, r.name].iter().chain(r.aliases.iter()) {
-            if let Some(other) = seen.insert(key.to_ascii_lowercase(), r.code) {
-                if other != r.code {
-                    return Err(format!("`{key}` names both {other} and {}", r.code).into());
-                }
+            if let Some(other) = seen.insert(key.to_ascii_lowercase(), r.code)
+                && other != r.code
+            {
+                return Err(format!("`{key}` names both {other} and {}", r.code).into());
             }
         }
     }
