@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wharf::config::{CliOverrides, ConfigError, ResolvedSettings, Resolver};
 use wharf::diagnostic::Severity;
+use wharf::rules::dockerfile::df001_final_stage_runs_as_root::NonRootImages;
 use wharf::rules::dockerfile::dl3026_untrusted_registry::TrustedRegistries;
 use wharf::rules::dockerfile::dl3057_missing_healthcheck::{
     HealthcheckOptions, HealthcheckRequired,
@@ -341,6 +342,9 @@ trusted-registries = ["GHCR.io", "*.corp.example"]
 [rules.DL3049]
 label-schema = { maintainer = "email", "org.opencontainers.image.version" = "semver" }
 strict-labels = true
+
+[rules.DF001]
+non-root-images = ["MyOrg/base*"]
 "#,
     );
     let s = p.settings("Dockerfile").unwrap();
@@ -349,6 +353,10 @@ strict-labels = true
         s.file.rule_settings.get::<LabelSchema>(),
     );
     assert_eq!(rs.trusted_registries, ["ghcr.io", "*.corp.example"]);
+    assert_eq!(
+        s.file.rule_settings.get::<NonRootImages>().non_root_images,
+        ["myorg/base*"]
+    );
     assert_eq!(
         labels.label_schema.get("maintainer"),
         Some(&LabelType::Email)

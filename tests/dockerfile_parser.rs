@@ -88,6 +88,9 @@ fn flags_and_mounts() {
     assert_eq!(m[0].kind(), "cache");
     assert_eq!(m[0].get("dst"), Some("/root/.cache"));
     assert_eq!(run.flag_value("network"), Some("none"));
+    let target = m[0].part("target").unwrap();
+    assert_eq!(t(src, target.value_span), "/root/.cache");
+    assert_eq!(t(src, target.key_span), "target");
     let copy = &df.instructions[2];
     assert!(copy.flag("link").is_some_and(|f| f.value.is_none()));
     let Body::Copy {
@@ -206,7 +209,120 @@ fn stages_and_model() {
     // USER inherited through FROM base.
     assert_eq!(m.stage_end[1].user, Some(2));
     assert_eq!(m.stage_end[2].user, None);
-    assert!(df.vars_at(5).contains(&"V"));
+    // A global ARG is not visible in a stage that does not re-declare it.
+    assert!(df.model.var_at(5, "V").is_none());
+    assert_eq!(
+        df.model.var_at(1, "V").and_then(|v| v.value.as_deref()),
+        Some("1")
+    );
+}
+
+#[test]
+fn mount_parts_map_across_continuations_and_quotes() {
+    let src =
+        "FROM a\nRUN --mount=type=cache,target=/x,\\\nfrom=quay.io/a/b:1,\"src\"=\"/s\" true\n";
+    let df = parse(src);
+    let m: Vec<_> = df.instructions[1].mounts().collect();
+    let from = m[0].part("from").unwrap();
+    assert_eq!(from.value, "quay.io/a/b:1");
+    assert_eq!(t(src, from.value_span), "quay.io/a/b:1");
+    assert_eq!(t(src, from.span), "from=quay.io/a/b:1");
+    let source = m[0].part("source").unwrap();
+    assert_eq!(source.value, "/s");
+    assert_eq!(t(src, source.value_span), "/s");
+}
+
+#[test]
+fn arg_and_env_scopes() {
+    use wharf::dockerfile::VarKind;
+    let src = "\
+ARG BASE=alpine:3.20
+ARG TAG
+ARG V=1
+FROM $BASE AS one
+ARG V
+ARG W=${V}-w
+ENV E=e1
+ARG E=shadowed
+ENV F=$E$V
+ARG NOVAL
+RUN true
+FROM one AS two
+ENV V=env
+RUN true
+FROM scratch
+RUN true
+";
+    let df = parse(src);
+    let m = &df.model;
+    let val = |i: usize, n: &str| m.var_at(i, n).and_then(|v| v.value.clone());
+    assert_eq!(m.stages[0].reference.text, "alpine:3.20");
+    // Re-declared without a value: takes the global default.
+    assert_eq!(val(5, "V").as_deref(), Some("1"));
+    assert_eq!(m.var_at(5, "V").map(|v| v.kind), Some(VarKind::Arg));
+    // Visible only after its declaration.
+    assert!(m.var_at(4, "V").is_none());
+    assert_eq!(val(6, "W").as_deref(), Some("1-w"));
+    // ENV wins over a later ARG of the same name.
+    assert_eq!(val(8, "E").as_deref(), Some("e1"));
+    assert_eq!(val(9, "F").as_deref(), Some("e11"));
+    // Declared without a value is not undefined.
+    let noval = m.var_at(10, "NOVAL").expect("declared");
+    assert_eq!(noval.value, None);
+    assert!(m.var_at(10, "UNDECLARED").is_none());
+    // Globals re-declared nowhere: TAG is global only.
+    assert!(m.var_at(5, "TAG").is_none());
+    assert!(m.var_at(3, "TAG").is_some_and(|v| v.value.is_none()));
+    // ARG and ENV pass down through FROM <stage>.
+    assert_eq!(val(12, "W").as_deref(), Some("1-w"));
+    assert_eq!(val(12, "E").as_deref(), Some("e1"));
+    assert_eq!(val(13, "V").as_deref(), Some("env"));
+    // Not into an unrelated stage.
+    assert!(m.var_at(15, "E").is_none());
+    // A global re-declared later: each instruction sees the declaration before it.
+    let df2 = parse("ARG A=1\nARG B=$A\nARG A=2\nFROM x:$A$B\n");
+    assert_eq!(
+        df2.model.var_at(1, "A").and_then(|v| v.value.as_deref()),
+        Some("1")
+    );
+    assert_eq!(df2.model.stages[0].reference.text, "x:21");
+    // Automatic platform ARGs exist in the global scope, with an unknown value.
+    assert!(m.var_at(3, "TARGETARCH").is_some_and(|v| v.value.is_none()));
+}
+
+#[test]
+fn from_resolves_global_args() {
+    let src = "\
+ARG REG=gcr.io
+ARG BASE=${REG}/distroless/static:nonroot
+ARG STAGE=build
+ARG UNSET
+FROM golang:1.23 AS build
+FROM $BASE
+FROM ${STAGE}
+FROM ${UNSET:-debian}:bookworm
+FROM \"${BASE}\"
+";
+    let df = parse(src);
+    let s = &df.model.stages;
+    let r = &s[1].reference;
+    assert_eq!(r.text, "gcr.io/distroless/static:nonroot");
+    assert_eq!(r.domain(), "gcr.io");
+    assert_eq!(r.tag.as_deref(), Some("nonroot"));
+    assert!(!r.unresolved);
+    // The parts of an expanded reference point at the whole word.
+    assert_eq!(t(src, r.tag_span.unwrap()), "$BASE");
+    // A variable can name a stage.
+    assert_eq!(s[2].base, wharf::dockerfile::Base::Stage(0));
+    let df2 =
+        parse("FROM a AS build\nFROM b\nARG FROM_STAGE=build\nCOPY --from=$FROM_STAGE /x /x\n");
+    assert!(df2.model.stages[0].copied_from);
+    assert_eq!(s[3].reference.text, "debian:bookworm");
+    assert!(s[3].reference.unresolved);
+    assert_eq!(s[4].reference.text, "gcr.io/distroless/static:nonroot");
+    // A literal reference has exact spans for its parts.
+    assert_eq!(t(src, s[0].reference.tag_span.unwrap()), "1.23");
+    assert_eq!(s[0].reference.familiar_name(), "golang");
 }
 
 #[test]
@@ -404,4 +520,61 @@ fn template_runs_that_do_not_parse_are_not_shell_errors() {
     assert!(df.runs().all(|(_, ins)| df.shell_error(ins).is_none()));
     let df = parse("FROM a\nRUN echo \"unterminated\n");
     assert!(df.runs().any(|(_, ins)| df.shell_error(ins).is_some()));
+}
+
+#[test]
+fn a_run_that_does_not_parse_gives_no_commands() {
+    // The first heredoc parses, the second does not: the RUN is DF003's alone.
+    let src =
+        "FROM a\nRUN <<A <<B\napt-get install x\nA\necho \"bad\nB\nRUN apt-get install -y y\n";
+    let df = parse(src);
+    let bad = &df.instructions[1];
+    assert!(df.shell_error(bad).is_some());
+    assert!(!df.scripts(bad).is_empty());
+    assert_eq!(df.commands(bad).count(), 0);
+    assert!(df.parsed_run(bad).is_none());
+    let runs: Vec<_> = df.parsed_runs().collect();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].index, 2);
+    let install = runs[0]
+        .packages
+        .installs(wharf::shell::packages::Manager::AptGet)
+        .next()
+        .expect("apt-get install");
+    assert!(install.yes);
+    assert_eq!(install.packages[0].name, "y");
+    let cmd = runs[0].command_at(install.order).expect("the command");
+    assert_eq!(t(src, cmd.span), "apt-get install -y y");
+}
+
+#[test]
+fn stage_instructions_with_and_without_triggers() {
+    let src = "FROM a\nONBUILD RUN make\nLABEL x=1\n";
+    let df = parse(src);
+    let stage = &df.model.stages[0];
+    let plain: Vec<_> = df.stage_instructions(stage).map(|(_, i)| i.kind).collect();
+    assert_eq!(plain, [Kind::Onbuild, Kind::Label]);
+    let with: Vec<_> = df
+        .stage_instructions_with_onbuild(stage)
+        .map(|(i, ins)| (i, ins.kind))
+        .collect();
+    assert_eq!(with, [(1, Kind::Onbuild), (1, Kind::Run), (2, Kind::Label)]);
+}
+
+#[test]
+fn values_built_from_values_stay_bounded() {
+    // Each ENV doubles the previous value: without a bound this needs 2^200 bytes.
+    let mut src = String::from("FROM a\nENV V0=x\n");
+    for i in 1..200 {
+        src.push_str(&format!("ENV V{i}=${{V{}}}${{V{}}}\n", i - 1, i - 1));
+    }
+    src.push_str("RUN true\n");
+    let df = parse(&src);
+    let last = df.instructions.len() - 1;
+    let v = df.model.var_at(last, "V199").expect("declared");
+    // Past the bound the value is unknown (and what builds on it is unresolved).
+    assert!(v.unresolved);
+    assert!(v.value.as_deref().is_none_or(|s| s.len() <= 4096));
+    let short = df.model.var_at(last, "V3").and_then(|v| v.value.clone());
+    assert_eq!(short.as_deref(), Some("xxxxxxxx"));
 }

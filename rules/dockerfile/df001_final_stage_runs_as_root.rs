@@ -1,17 +1,38 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Base, Dockerfile, Kind};
+use crate::knowledge::images;
 use crate::rule::{Category, Check, Context};
+use crate::settings::{checked_string, options};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
 
 declare_rule! {
     /// ## What it does
     /// Checks that the final stage of a Dockerfile, or a stage it builds on through
-    /// `FROM <earlier stage>`, sets a `USER`.
+    /// `FROM <earlier stage>`, sets a `USER`, unless its base image already runs as a
+    /// non-root user.
+    ///
+    /// Not reported:
+    /// - a final stage built on a base image that runs as a non-root user by default. The
+    ///   image is resolved through the global `ARG` defaults (`ARG BASE=...` + `FROM $BASE`
+    ///   counts as the image it names). wharf knows distroless `:nonroot` and
+    ///   `:debug-nonroot`, .NET `-chiseled` and Azure Linux `-distroless` images, Chainguard
+    ///   (`cgr.dev/chainguard/*`), `nginxinc/nginx-unprivileged`, `grafana/grafana`, Bitnami
+    ///   images (not `bitnami/minideb`), Windows Nano Server (its `ContainerUser` is not an
+    ///   administrator), Red Hat's OpenJDK images, `mcr.microsoft.com/mssql/server`,
+    ///   Elasticsearch and `jenkins/jenkins`, and any name or tag holding `nonroot`,
+    ///   `non-root`, `rootless` or `unprivileged`.
+    /// - an export-only image: a final stage built on `scratch` with no `CMD` or `ENTRYPOINT`
+    ///   anywhere in its chain runs nothing (it is a set of files for `--output` or
+    ///   `COPY --from`).
+    ///
+    /// Unlike hadolint's DL3002, this rule looks at the final image only, and at what its
+    /// base image does.
     ///
     /// ## Why is this bad?
     /// Without a `USER` instruction the container runs as root. A process that escapes the
     /// container, or a bug in the application, then has root's rights over the container's
-    /// files and any mounted volume. Base images tagged `nonroot` or `rootless` already switch
-    /// user and are not reported.
+    /// files and any mounted volume.
     ///
     /// ## Example
     /// ```dockerfile
@@ -28,13 +49,54 @@ declare_rule! {
     /// USER app
     /// CMD ["python", "/app/app.py"]
     /// ```
+    ///
+    /// ## Options
+    /// Base images of your own that already run as a non-root user, added to wharf's list:
+    /// ```toml
+    /// [rules.DF001]
+    /// non-root-images = ["myorg/base*", "ghcr.io/acme/app:*-nonroot"]
+    /// ```
+    /// Names are written as Docker Hub shortens them (`myorg/base`, not
+    /// `docker.io/myorg/base`); `*` matches any run of characters; a `:tag` part narrows the
+    /// match to those tags.
     pub static RULE = Rule {
         code: "DF001",
         name: "final-stage-runs-as-root",
         category: Category::Security,
-        summary: "the final stage never sets a non-root USER",
+        summary: "the final image runs as root (no USER, and a base image that runs as root)",
+        options: options::<NonRootImages>(),
         check: Check::Dockerfile(check),
     };
+}
+
+/// Options of DF001.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NonRootImages {
+    /// Base images that already run as a non-root user, beyond wharf's own list: names as
+    /// Docker Hub shortens them (`myorg/base`, `ghcr.io/acme/app`), `*` as a wildcard, with an
+    /// optional tag (`acme/app:*-safe`).
+    #[serde(deserialize_with = "patterns")]
+    pub non_root_images: Vec<String>,
+}
+
+/// An image pattern: trimmed, lowercased, without white space.
+struct Pattern(String);
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_string(d, |raw| {
+            let v = raw.trim();
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                return Err(format!("invalid image pattern `{v}`"));
+            }
+            Ok(Pattern(v.to_ascii_lowercase()))
+        })
+    }
+}
+
+fn patterns<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<Pattern>::deserialize(d)?.into_iter().map(|p| p.0).collect())
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
@@ -45,15 +107,23 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     if end.user.is_some() {
         return;
     }
-    let root_image = df
-        .model
-        .root_of(stage.index)
-        .map(|s| s.image.to_ascii_lowercase())
-        .unwrap_or_default();
-    if ["nonroot", "non-root", "rootless"]
-        .iter()
-        .any(|t| root_image.contains(t))
-    {
+    let Some(root) = df.model.root_of(stage.index) else {
+        return;
+    };
+    let runs_something = || {
+        df.model.ancestry(stage.index).any(|s| {
+            df.stage_instructions(s)
+                .any(|(_, i)| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
+        })
+    };
+    let non_root = match root.base {
+        Base::Scratch => !runs_something(),
+        _ => {
+            images::runs_as_non_root(&root.reference, &ctx.options::<NonRootImages>().non_root_images)
+                || (root.reference.unresolved && images::says_non_root(&root.image))
+        }
+    };
+    if non_root {
         return;
     }
     if let Some(span) = df.from_line_span(stage, &ctx.source.text) {

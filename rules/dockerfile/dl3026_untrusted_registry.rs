@@ -1,9 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::Severity;
-use crate::dockerfile::{Body, Dockerfile, Kind, Word};
+use crate::dockerfile::{Base, Dockerfile, ImageRef, Kind};
+use crate::knowledge::images;
 use crate::rule::{Category, Check, Context};
 use crate::settings::{checked_string, options};
-use crate::source::Span;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -87,152 +87,75 @@ fn registries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
     Ok(out)
 }
 
-/// The names Docker Hub answers to.
-const DOCKER_HUB: &[&str] = &[
-    "docker.io",
-    "index.docker.io",
-    "registry-1.docker.io",
-    "hub.docker.com",
-];
-
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let trusted = &ctx.options::<TrustedRegistries>().trusted_registries;
     if trusted.is_empty() {
         return;
     }
     let df = ctx.file;
-    let mut findings: Vec<(Span, String, &str)> = Vec::new();
+    let mut findings: Vec<(ImageRef, &str)> = Vec::new();
+    for stage in &df.model.stages {
+        let r = &stage.reference;
+        // A registry that comes from an unknown variable cannot be judged.
+        let written_registry = stage.image.split('/').next().unwrap_or("");
+        if stage.base == Base::Image && !(r.unresolved && written_registry.contains('$')) {
+            findings.push((r.clone(), "FROM"));
+        }
+    }
     for (idx, ins) in df.instructions.iter().enumerate() {
-        match (&ins.body, ins.kind) {
-            (Body::From(from), _) => {
-                let image = &from.image;
-                let is_stage = df.model.stage_named(&image.value, idx).is_some();
-                if !is_stage && !image.value.eq_ignore_ascii_case("scratch") {
-                    findings.push((image.span, image.value.clone(), "FROM"));
+        let expand = |raw: &str| df.model.expand_at(idx, raw, df.escape);
+        match ins.kind {
+            Kind::Copy => {
+                if let Some(w) = ins.flag("from").and_then(|f| f.value.as_ref()) {
+                    let e = expand(&w.raw);
+                    if !e.unresolved && !names_stage(df, &e.value, idx) {
+                        findings.push((ImageRef::from_word(w, &e.value, false), "COPY --from"));
+                    }
                 }
             }
-            (_, Kind::Copy) => {
-                if let Some(w) = ins.flag("from").and_then(|f| f.value.as_ref())
-                    && !names_stage(df, &w.value)
-                {
-                    findings.push((w.span, w.value.clone(), "COPY --from"));
-                }
-            }
-            (_, Kind::Run) => {
-                for flag in ins.flags.iter().filter(|f| f.name == "mount") {
-                    let Some(word) = &flag.value else { continue };
-                    if let Some((span, image)) = mount_from(word)
-                        && !names_stage(df, &image)
-                    {
-                        findings.push((span, image, "RUN --mount"));
+            Kind::Run => {
+                for mount in ins.mounts() {
+                    let Some(from) = mount.part("from").filter(|p| !p.value.is_empty()) else {
+                        continue;
+                    };
+                    let e = expand(&from.value);
+                    if !e.unresolved && !names_stage(df, &e.value, idx) {
+                        findings.push((ImageRef::parse(&e.value, from.value_span), "RUN --mount"));
                     }
                 }
             }
             _ => {}
         }
     }
-    for (span, image, what) in findings {
-        let Some(registry) = registry_of(&image) else {
-            continue;
-        };
+    for (image, what) in findings {
+        let registry = image.domain();
         if is_trusted(&registry, trusted) {
             continue;
         }
         ctx.report(
-            span,
+            image.span,
             format!("{what} uses registry `{registry}`, which is not trusted"),
         )
         .help(format!("trusted registries: {}", trusted.join(", ")));
     }
 }
 
-/// True when a `--from` value names a stage (by name or index) rather than an image.
-fn names_stage(df: &Dockerfile, from: &str) -> bool {
-    from.parse::<usize>().is_ok()
-        || df.model.stages.iter().any(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(from))
-        })
-}
-
-/// The `from=` value of a `--mount` flag and its span (the whole flag value when quoting
-/// makes the exact place unknown).
-fn mount_from(word: &Word) -> Option<(Span, String)> {
-    let mut offset = 0;
-    for part in word.value.split(',') {
-        let start = offset;
-        offset += part.len() + 1;
-        let Some((key, value)) = part.split_once('=') else {
-            continue;
-        };
-        if !key.trim().eq_ignore_ascii_case("from") {
-            continue;
-        }
-        let value = value.trim().trim_matches('"');
-        if value.is_empty() {
-            return None;
-        }
-        let span = if word.raw == word.value {
-            let at = start + part.find(value).unwrap_or(0);
-            Span::from_range(
-                word.span.start as usize + at..word.span.start as usize + at + value.len(),
-            )
-        } else {
-            word.span
-        };
-        return Some((span, value.to_string()));
-    }
-    None
-}
-
-/// The registry an image reference pulls from, lowercased; `None` when a variable makes it
-/// unknowable.
-fn registry_of(image: &str) -> Option<String> {
-    let first = match image.split_once('/') {
-        Some((first, _)) => first,
-        None => return (!image.starts_with('$')).then(|| "docker.io".to_string()),
-    };
-    if first.contains('$') {
-        return None;
-    }
-    if first.contains('.') || first.contains(':') || first == "localhost" {
-        Some(first.to_ascii_lowercase())
-    } else {
-        Some("docker.io".to_string())
-    }
+/// True when a `--from` value names a stage defined before instruction `at` (by name or
+/// index) rather than an image.
+fn names_stage(df: &Dockerfile, from: &str, at: usize) -> bool {
+    from.parse::<usize>().is_ok() || df.model.stage_named(from, at).is_some()
 }
 
 fn is_trusted(registry: &str, trusted: &[String]) -> bool {
-    let candidates: &[&str] = if DOCKER_HUB.contains(&registry) {
-        DOCKER_HUB
+    let candidates: &[&str] = if images::is_docker_hub_alias(registry) {
+        images::DOCKER_HUB_ALIASES
     } else {
         std::slice::from_ref(&registry)
     };
     trusted.iter().any(|pattern| {
         let p = pattern.to_ascii_lowercase();
-        candidates.iter().any(|c| wildcard_match(&p, c))
+        candidates.iter().any(|c| images::name_matches(&p, c))
     })
-}
-
-/// `*` matches any run of characters; everything else matches itself.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for mid in &parts[1..parts.len() - 1] {
-        match rest.find(mid) {
-            Some(i) => rest = &rest[i + mid.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 #[cfg(test)]
@@ -240,29 +163,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn registries() {
-        assert_eq!(registry_of("alpine").as_deref(), Some("docker.io"));
-        assert_eq!(
-            registry_of("library/alpine:3").as_deref(),
-            Some("docker.io")
-        );
-        assert_eq!(registry_of("ghcr.io/a/b:1").as_deref(), Some("ghcr.io"));
-        assert_eq!(
-            registry_of("localhost:5000/a").as_deref(),
-            Some("localhost:5000")
-        );
-        assert_eq!(registry_of("${REG}/a"), None);
-        assert_eq!(registry_of("$IMAGE"), None);
-    }
-
-    #[test]
     fn wildcards() {
-        assert!(wildcard_match("*", "quay.io"));
-        assert!(wildcard_match("*.corp.example", "registry.corp.example"));
-        assert!(!wildcard_match("*.corp.example", "corp.example"));
-        assert!(wildcard_match("ghcr.io*", "ghcr.io"));
-        assert!(wildcard_match("a*b*c", "axxbyyc"));
-        assert!(!wildcard_match("a*b*c", "ac"));
+        assert!(is_trusted("quay.io", &["*".into()]));
+        assert!(is_trusted("registry.corp.example", &["*.corp.example".into()]));
+        assert!(!is_trusted("corp.example", &["*.corp.example".into()]));
+        assert!(is_trusted("ghcr.io", &["ghcr.io*".into()]));
         assert!(is_trusted("docker.io", &["hub.docker.com".into()]));
     }
 }

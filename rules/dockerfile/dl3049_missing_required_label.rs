@@ -9,7 +9,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a stage that lacks a label of the configured label schema, once per missing
     /// label, at the stage's `FROM`. A stage inherits the labels of the stage it builds on
-    /// (`FROM <earlier stage>`), and stages that are only copied from (`COPY --from=<stage>`)
+    /// (`FROM <earlier stage>`, also when a global `ARG` names that stage), and stages that are only copied from (`COPY --from=<stage>`)
     /// are not reported: they never become an image. The rule does nothing until a label
     /// schema is configured.
     ///

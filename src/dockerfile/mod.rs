@@ -4,20 +4,42 @@
 //! Every node carries a byte [`Span`] into the file. Text that BuildKit joins or unquotes (a
 //! logical line across continuations, a quoted word) is kept as [`MappedText`] or [`Word`], so a
 //! rule can always point at the exact bytes a finding is about.
+//!
+//! # Which instructions a rule looks at
+//!
+//! One choice per kind of rule, so that rules agree:
+//!
+//! - What a stage's image *is* (its user, labels, healthcheck, what it runs):
+//!   [`Dockerfile::stage_instructions`], ONBUILD triggers not expanded (they run in a later
+//!   build, not in this image), and [`Model::ancestry`] for what a stage inherits.
+//! - How an instruction is *written* (shell form, secrets in ENV, package pinning): the triggers
+//!   too, [`Dockerfile::iter_with_onbuild`] or [`Dockerfile::stage_instructions_with_onbuild`],
+//!   as hadolint applies its rules to `ONBUILD RUN`.
+//! - The shell of a RUN: [`Dockerfile::parsed_runs`] (or [`Dockerfile::parsed_run`] for one
+//!   instruction): RUNs and ONBUILD RUNs whose script parsed, with their package-manager facts.
+//!   A RUN whose script does not parse is DF003's alone; a RUN under a non-POSIX shell is none.
+//!
+//! # Values
+//!
+//! [`Model::var_at`] gives the ARG or ENV visible at an instruction, [`Model::expand_at`]
+//! expands a word there as BuildKit would, and [`Stage::reference`] is the image a FROM pulls,
+//! resolved through the global ARG defaults. A rule never reads a raw image string.
 
+mod image;
 mod json;
 mod model;
 mod parser;
 mod scripts;
 mod words;
 
+pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
-pub use model::{Base, Model, Stage, StageState};
+pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
 pub use scripts::RunScript;
-pub use words::{split_words, unquote};
+pub use words::{Expansion, VarValue, expand, split_words, unquote};
 
-use crate::source::{MappedText, Span};
+use crate::source::{MappedText, OffsetMap, Span};
 
 /// A parsed Dockerfile.
 #[derive(Debug, Default)]
@@ -53,27 +75,75 @@ impl Dockerfile {
     /// Instructions with ONBUILD triggers included right after their ONBUILD (for rules that
     /// hadolint also applies to `ONBUILD RUN ...`).
     pub fn iter_with_onbuild(&self) -> impl Iterator<Item = &Instruction> {
-        self.instructions.iter().flat_map(|i| {
-            let inner = match &i.body {
-                Body::Onbuild(Some(inner)) => Some(inner.as_ref()),
-                _ => None,
-            };
-            std::iter::once(i).chain(inner)
-        })
+        self.instructions
+            .iter()
+            .flat_map(|i| std::iter::once(i).chain(i.trigger()))
     }
 
     /// All RUN instructions (and ONBUILD RUN triggers) with their index in `instructions`.
     pub fn runs(&self) -> impl Iterator<Item = (usize, &Instruction)> {
         self.instructions.iter().enumerate().flat_map(|(idx, i)| {
-            let inner = match &i.body {
-                Body::Onbuild(Some(inner)) => Some(inner.as_ref()),
-                _ => None,
-            };
             std::iter::once(i)
-                .chain(inner)
+                .chain(i.trigger())
                 .filter(|i| i.kind == Kind::Run)
                 .map(move |i| (idx, i))
         })
+    }
+
+    /// The RUNs (and ONBUILD RUN triggers) whose shell was parsed without error, with their
+    /// index and scripts: what every shell rule reads. A RUN whose script does not parse is
+    /// DF003's alone; a RUN under a non-POSIX shell is not there.
+    pub fn parsed_runs(&self) -> impl Iterator<Item = ParsedRun<'_>> {
+        self.runs()
+            .filter_map(|(index, ins)| self.parsed_run_at(index, ins))
+    }
+
+    /// The parsed RUN of an instruction, if it is a RUN whose shell parsed (see
+    /// [`Self::parsed_runs`]).
+    pub fn parsed_run<'a>(&'a self, ins: &'a Instruction) -> Option<ParsedRun<'a>> {
+        let index = self
+            .instructions
+            .partition_point(|i| i.span.start <= ins.span.start)
+            .saturating_sub(1);
+        self.parsed_run_at(index, ins)
+    }
+
+    fn parsed_run_at<'a>(&'a self, index: usize, ins: &'a Instruction) -> Option<ParsedRun<'a>> {
+        let r = self.run_script(ins)?;
+        r.error.is_none().then_some(ParsedRun {
+            index,
+            ins,
+            scripts: &r.scripts,
+            packages: &r.packages,
+        })
+    }
+}
+
+/// A RUN whose shell parsed: see [`Dockerfile::parsed_runs`].
+#[derive(Debug, Clone, Copy)]
+pub struct ParsedRun<'a> {
+    /// The index of the RUN (of the ONBUILD, for a trigger) in `instructions`.
+    pub index: usize,
+    pub ins: &'a Instruction,
+    /// The RUN line's script, then its heredoc scripts, in the order they run.
+    pub scripts: &'a [crate::shell::Script],
+    /// The package-manager facts of the RUN, computed once when the file was parsed.
+    pub packages: &'a crate::shell::packages::Packages,
+}
+
+impl<'a> ParsedRun<'a> {
+    /// Every simple command, across the RUN's scripts, in the order they run.
+    pub fn commands(&self) -> impl Iterator<Item = &'a crate::shell::Command> + 'a {
+        self.scripts.iter().flat_map(|s| s.commands.iter())
+    }
+
+    /// The simple command at an [`Order`](crate::shell::packages::Order) (as written, before
+    /// `sudo`/`env` are looked through).
+    pub fn command_at(
+        &self,
+        order: crate::shell::packages::Order,
+    ) -> Option<&'a crate::shell::Command> {
+        self.scripts.get(order.0)?.commands.get(order.1)
     }
 }
 
@@ -240,6 +310,14 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// The trigger of an ONBUILD (`RUN x` in `ONBUILD RUN x`).
+    pub fn trigger(&self) -> Option<&Instruction> {
+        match &self.body {
+            Body::Onbuild(Some(inner)) => Some(inner),
+            _ => None,
+        }
+    }
+
     /// The first flag with this name (`--from`, without dashes).
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
@@ -308,6 +386,9 @@ pub struct Word {
     pub raw: String,
     /// The text with quotes and escapes removed; variables are not expanded.
     pub value: String,
+    /// Where each byte of `value` sits in the file: ask [`Word::sub_span`] for the span of a
+    /// part of the value (a tag, a `--mount` key), never add offsets to `span.start`.
+    pub map: OffsetMap,
 }
 
 /// A RUN/CMD/ENTRYPOINT/SHELL command.
@@ -402,22 +483,50 @@ pub enum Body {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mount {
     pub span: Span,
-    /// `(key, value)` pairs in order; a bare key (`ro`) has an empty value.
-    pub parts: Vec<(String, String)>,
+    /// The parts in order; a bare key (`ro`) has an empty value.
+    pub parts: Vec<MountPart>,
+}
+
+/// One `key=value` part of a `--mount`, with its exact spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountPart {
+    /// Lower-cased.
+    pub key: String,
+    /// Surrounding `"` removed; variables not expanded.
+    pub value: String,
+    /// The whole part.
+    pub span: Span,
+    pub key_span: Span,
+    /// The value without its quotes (empty at the end of the key for a bare key).
+    pub value_span: Span,
 }
 
 impl Mount {
     fn parse(word: &Word) -> Mount {
         let parts = word
-            .value
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (
-                    k.trim().to_ascii_lowercase(),
-                    v.trim().trim_matches('"').to_string(),
-                ),
-                None => (p.trim().to_ascii_lowercase(), String::new()),
+            .split_value(',')
+            .filter(|(_, p)| !p.trim().is_empty())
+            .map(|(r, p)| {
+                let lead = p.len() - p.trim_start().len();
+                let p = p.trim();
+                let start = r.start + lead;
+                let (key, value_at, value) = match p.split_once('=') {
+                    Some((k, v)) => {
+                        let v_lead = v.len() - v.trim_start().len();
+                        let raw_v = v.trim();
+                        let unq = raw_v.trim_matches('"');
+                        let q = raw_v.find(unq).unwrap_or(0);
+                        (k.trim_end(), start + k.len() + 1 + v_lead + q, unq)
+                    }
+                    None => (p, start + p.len(), ""),
+                };
+                MountPart {
+                    key: key.to_ascii_lowercase(),
+                    value: value.to_string(),
+                    span: word.sub_span(start, start + p.len()),
+                    key_span: word.sub_span(start, start + key.len()),
+                    value_span: word.sub_span(value_at, value_at + value.len()),
+                }
             })
             .collect();
         Mount {
@@ -426,8 +535,8 @@ impl Mount {
         }
     }
 
-    /// The value of a key; `source`/`src`, `target`/`dst`/`destination` are synonyms.
-    pub fn get(&self, key: &str) -> Option<&str> {
+    /// The part with this key; `source`/`src`, `target`/`dst`/`destination` are synonyms.
+    pub fn part(&self, key: &str) -> Option<&MountPart> {
         let synonyms: &[&str] = match key {
             "target" | "dst" | "destination" => &["target", "dst", "destination"],
             "source" | "src" => &["source", "src"],
@@ -435,8 +544,12 @@ impl Mount {
         };
         self.parts
             .iter()
-            .find(|(k, _)| synonyms.contains(&k.as_str()))
-            .map(|(_, v)| v.as_str())
+            .find(|p| synonyms.contains(&p.key.as_str()))
+    }
+
+    /// The value of a key (see [`Mount::part`] for synonyms).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.part(key).map(|p| p.value.as_str())
     }
 
     /// The mount type (`bind` when not given).

@@ -1,8 +1,24 @@
-//! The semantic model: stages, what each stage builds on, and the effective USER, WORKDIR,
-//! SHELL and HEALTHCHECK at each instruction, following `FROM <earlier stage>` chains.
+//! The semantic model: stages, what each stage builds on (the image reference resolved with
+//! the global ARG defaults), the ARG and ENV in scope with their values, and the effective USER,
+//! WORKDIR, SHELL and HEALTHCHECK at each instruction, following `FROM <earlier stage>` chains.
+//!
+//! # Scopes, as BuildKit has them
+//!
+//! - ARGs before the first FROM are *global*: they are visible in FROM lines, and inside a
+//!   stage only when the stage re-declares them (`ARG NAME`, which takes the global default
+//!   unless it gives its own).
+//! - An ARG or ENV is visible from the instruction after its declaration to the end of its
+//!   stage, and in the stages built on it through `FROM <stage>` (BuildKit passes both down).
+//! - ENV wins over an ARG of the same name, whichever comes first.
+//! - All references in one instruction see the values from before it (`ENV a=x b=$a` uses the
+//!   old `a`).
+//! - `TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT` and their `BUILD*` twins are
+//!   automatic globals: known to exist, with a value that depends on the build.
 
-use super::{Body, Command, Dockerfile, Instruction, Kind};
+use super::words::{Expansion, VarValue, expand};
+use super::{Body, Command, Dockerfile, ImageRef, Instruction, Kind, Word};
 use crate::source::Span;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// What a stage builds on.
@@ -25,8 +41,11 @@ pub struct Stage {
     /// The stage name, lowercased as BuildKit does.
     pub name: Option<String>,
     pub name_span: Option<Span>,
-    /// The image reference as written (unquoted).
+    /// The image reference as written (unquoted, variables not expanded).
     pub image: String,
+    /// The reference with the global ARG defaults expanded (for every base; for an earlier
+    /// stage or `scratch` it holds that name).
+    pub reference: ImageRef,
     pub base: Base,
     /// Indices of the instructions after the FROM, up to the next FROM.
     pub body: Range<usize>,
@@ -46,6 +65,62 @@ pub struct StageState {
     pub healthcheck: Option<usize>,
 }
 
+/// Where a variable comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    /// An ARG before the first FROM.
+    GlobalArg,
+    /// An ARG inside a stage.
+    Arg,
+    Env,
+    /// An automatic platform ARG (`TARGETARCH`...) used without a declaration.
+    Automatic,
+}
+
+/// A declared variable and its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Var {
+    pub name: String,
+    pub kind: VarKind,
+    /// The value with variables expanded; `None` when declared without one (`ARG NAME` with no
+    /// default of its own or global), so that only the build can tell.
+    pub value: Option<String>,
+    /// The value depends on a variable whose value is unknown.
+    pub unresolved: bool,
+    /// The declaring instruction (`None` for automatic ARGs).
+    pub at: Option<usize>,
+}
+
+impl Var {
+    fn as_value(&self) -> VarValue<'_> {
+        match &self.value {
+            Some(v) => VarValue::Known(v, self.unresolved),
+            None => VarValue::Unknown,
+        }
+    }
+}
+
+/// The automatic global ARGs.
+pub const AUTOMATIC_ARGS: &[&str] = &[
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
+/// The longest expanded value kept (a value written out in full is always kept).
+const MAX_VALUE_LEN: usize = 4096;
+
+/// How many bytes expansion may add to the values of a whole file, beyond the file's own size.
+const EXPANSION_BUDGET: usize = 1 << 20;
+
+/// A variable's declaration: (instruction index, position among that instruction's vars).
+type VarLoc = (usize, usize);
+
 /// Stages and per-instruction state.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -56,6 +131,16 @@ pub struct Model {
     pub state_before: Vec<StageState>,
     /// For each stage, the state at its end.
     pub stage_end: Vec<StageState>,
+    /// For each instruction, the variables it declares (ARG/ENV), values expanded.
+    decls: Vec<Vec<Var>>,
+    /// The global ARGs (by name, the last declaration).
+    globals: HashMap<String, VarLoc>,
+    /// Every declaration of each name, in file order.
+    by_name: HashMap<String, Vec<VarLoc>>,
+    /// For each stage, the variables it inherits through `FROM <stage>`.
+    inherited: Vec<HashMap<String, VarLoc>>,
+    /// One [`Var`] per automatic ARG.
+    automatic: Vec<Var>,
 }
 
 impl Model {
@@ -102,6 +187,62 @@ impl Model {
     pub fn root_of(&self, stage: usize) -> Option<&Stage> {
         self.ancestry(stage).last()
     }
+
+    /// The variables an ARG or ENV instruction declares, with their values.
+    pub fn declared_by(&self, index: usize) -> &[Var] {
+        self.decls.get(index).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn var(&self, loc: VarLoc) -> &Var {
+        &self.decls[loc.0][loc.1]
+    }
+
+    /// The variable `name` as the instruction at `index` sees it (before its own effect):
+    /// `None` when it is not defined there. A FROM line and the instructions before the first
+    /// FROM see the global ARGs.
+    pub fn var_at(&self, index: usize, name: &str) -> Option<&Var> {
+        let stage = self.stage_of.get(index).copied().flatten();
+        let stage = stage.filter(|&s| self.stages[s].from != index);
+        // The declarations of `name` in `start..end`, latest first.
+        let declared = |start: usize, end: usize| {
+            let locs = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            let upto = locs.partition_point(|l| l.0 < end);
+            locs[..upto]
+                .iter()
+                .rev()
+                .take_while(move |l| l.0 >= start)
+                .map(|&l| self.var(l))
+        };
+        let Some(s) = stage else {
+            let first_from = self.stages.first().map_or(self.decls.len(), |s| s.from);
+            return declared(0, index.min(first_from))
+                .next()
+                .or_else(|| self.automatic.iter().find(|v| v.name == name));
+        };
+        let mut arg: Option<&Var> = None;
+        for v in declared(self.stages[s].body.start, index) {
+            if v.kind == VarKind::Env {
+                return Some(v);
+            }
+            arg = arg.or(Some(v));
+        }
+        let inherited = self.inherited[s].get(name).map(|&l| self.var(l));
+        match (arg, inherited) {
+            (Some(a), Some(i)) if i.kind != VarKind::Env => Some(a),
+            (Some(_), Some(i)) => Some(i),
+            (a, i) => a.or(i),
+        }
+    }
+
+    /// Expands a word as BuildKit does for the instruction at `index` (COPY, ENV, LABEL, USER,
+    /// WORKDIR, flag values...). A variable not declared in the file may come from the base
+    /// image's ENV, so it counts as unknown.
+    pub fn expand_at(&self, index: usize, raw: &str, escape: char) -> Expansion {
+        expand(raw, escape, &|name| match self.var_at(index, name) {
+            Some(v) => v.as_value(),
+            None => VarValue::Unknown,
+        })
+    }
 }
 
 pub(super) fn build(df: &Dockerfile) -> Model {
@@ -111,44 +252,69 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         stage_of: vec![None; n],
         state_before: vec![StageState::default(); n],
         stage_end: Vec::new(),
+        decls: vec![Vec::new(); n],
+        globals: HashMap::new(),
+        by_name: HashMap::new(),
+        inherited: Vec::new(),
+        automatic: AUTOMATIC_ARGS
+            .iter()
+            .map(|name| Var {
+                name: name.to_string(),
+                kind: VarKind::Automatic,
+                value: None,
+                unresolved: true,
+                at: None,
+            })
+            .collect(),
     };
     let mut state = StageState::default();
     let mut current: Option<usize> = None;
+    // The variables in scope in the current stage, and at the end of each finished stage.
+    let mut scope: HashMap<String, VarLoc> = HashMap::new();
+    let mut scope_end: Vec<HashMap<String, VarLoc>> = Vec::new();
+    let text_len = df.instructions.last().map_or(0, |i| i.span.end as usize);
+    let budget = std::cell::Cell::new(EXPANSION_BUDGET + text_len);
     for (i, ins) in df.instructions.iter().enumerate() {
         if ins.kind == Kind::From {
             if let Some(c) = current {
                 m.stages[c].body.end = i;
                 m.stage_end.push(state);
+                scope_end.push(std::mem::take(&mut scope));
             }
-            let (image, name, name_span) = match &ins.body {
+            let (word, name, name_span) = match &ins.body {
                 Body::From(f) => (
-                    f.image.value.clone(),
+                    f.image.clone(),
                     f.alias.as_ref().map(|(_, w)| w.value.to_ascii_lowercase()),
                     f.alias.as_ref().map(|(_, w)| w.span),
                 ),
-                _ => (String::new(), None, None),
+                _ => (Word::default(), None, None),
             };
+            let expanded = m.expand_global(i, &word.raw, df.escape);
+            let reference = ImageRef::from_word(&word, &expanded.value, expanded.unresolved);
+            let resolved = expanded.value.as_str();
             let index = m.stages.len();
-            let base = if image.eq_ignore_ascii_case("scratch") {
+            let base = if resolved.eq_ignore_ascii_case("scratch") {
                 Base::Scratch
-            } else if let Some(p) = m.stage_named(&image, i).map(|s| s.index) {
+            } else if let Some(p) = m.stage_named(resolved, i).map(|s| s.index) {
                 Base::Stage(p)
             } else {
                 Base::Image
             };
-            state = match base {
+            (state, scope) = match base {
                 Base::Stage(p) => {
                     m.stages[p].used_as_base = true;
-                    m.stage_end[p]
+                    (m.stage_end[p], scope_end[p].clone())
                 }
-                _ => StageState::default(),
+                _ => (StageState::default(), HashMap::new()),
             };
+            m.inherited.push(scope.clone());
             m.stages.push(Stage {
                 index,
                 from: i,
                 name,
                 name_span,
-                image,
+                image: word.value,
+                reference,
                 base,
                 body: i + 1..n,
                 used_as_base: false,
@@ -161,13 +327,38 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         }
         m.stage_of[i] = current;
         m.state_before[i] = state;
+        if matches!(ins.body, Body::Arg(_) | Body::Env(_)) {
+            m.decls[i] = m.declare(i, ins, current.is_none(), &scope, df.escape, &budget);
+            for (k, v) in m.decls[i].iter().enumerate() {
+                m.by_name.entry(v.name.clone()).or_default().push((i, k));
+                if current.is_none() {
+                    m.globals.insert(v.name.clone(), (i, k));
+                    continue;
+                }
+                let env_wins = v.kind == VarKind::Arg
+                    && scope
+                        .get(&v.name)
+                        .is_some_and(|&(a, b)| m.decls[a][b].kind == VarKind::Env);
+                if !env_wins {
+                    scope.insert(v.name.clone(), (i, k));
+                }
+            }
+        }
         match ins.kind {
             Kind::User => state.user = Some(i),
             Kind::Workdir => state.workdir = Some(i),
             Kind::Shell => state.shell = Some(i),
             Kind::Healthcheck => state.healthcheck = Some(i),
             Kind::Copy => {
-                if let Some(from) = ins.flag_value("from") {
+                if let Some(word) = ins.flag("from").and_then(|f| f.value.as_ref()) {
+                    // BuildKit expands the flag in the stage's scope before naming a stage.
+                    let expanded;
+                    let from = if word.raw.contains('$') {
+                        expanded = m.expand_at(i, &word.raw, df.escape).value;
+                        expanded.as_str()
+                    } else {
+                        word.value.as_str()
+                    };
                     let target = match from.parse::<usize>() {
                         Ok(idx) if idx < m.stages.len() => Some(idx),
                         _ => m.stage_named(from, i).map(|s| s.index),
@@ -186,6 +377,88 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     m
 }
 
+impl Model {
+    /// Expands a word with the global ARGs declared before instruction `index` (FROM lines and
+    /// global ARG defaults). An undeclared name expands to nothing, as in BuildKit.
+    fn expand_global(&self, index: usize, raw: &str, escape: char) -> Expansion {
+        expand(raw, escape, &|name| match self.var_at(index, name) {
+            Some(v) => v.as_value(),
+            None => VarValue::Undefined,
+        })
+    }
+
+    /// The variables of one ARG/ENV instruction, each value expanded with the scope from
+    /// before the instruction.
+    fn declare(
+        &self,
+        index: usize,
+        ins: &Instruction,
+        global: bool,
+        scope: &HashMap<String, VarLoc>,
+        escape: char,
+        budget: &std::cell::Cell<usize>,
+    ) -> Vec<Var> {
+        let kind = ins.kind;
+        let (Body::Arg(kvs) | Body::Env(kvs)) = &ins.body else {
+            return Vec::new();
+        };
+        let lookup = |name: &str| -> VarValue<'_> {
+            if global {
+                return match self.globals.get(name) {
+                    Some(&l) => self.var(l).as_value(),
+                    None if AUTOMATIC_ARGS.contains(&name) => VarValue::Unknown,
+                    None => VarValue::Undefined,
+                };
+            }
+            match scope.get(name) {
+                Some(&l) => self.var(l).as_value(),
+                // Maybe an ENV of the base image.
+                None => VarValue::Unknown,
+            }
+        };
+        kvs.iter()
+            .map(|kv| {
+                let name = kv.key.value.clone();
+                let var_kind = match (kind, global) {
+                    (Kind::Env, _) => VarKind::Env,
+                    (_, true) => VarKind::GlobalArg,
+                    _ => VarKind::Arg,
+                };
+                let (value, unresolved) = match &kv.value {
+                    Some(w) => {
+                        let e = expand(&w.raw, escape, &lookup);
+                        // Values built from values can grow with every declaration; past a
+                        // bound a value is not kept (it becomes unknown), so that memory stays
+                        // linear in the file whatever it holds.
+                        let grown = e.value.len().saturating_sub(w.raw.len());
+                        if grown > 0 && (e.value.len() > MAX_VALUE_LEN || grown > budget.get()) {
+                            (None, true)
+                        } else {
+                            budget.set(budget.get() - grown);
+                            (Some(e.value), e.unresolved)
+                        }
+                    }
+                    // `ARG NAME` in a stage takes the global default.
+                    None if !global && kind == Kind::Arg => {
+                        match self.globals.get(&name).map(|&l| self.var(l)) {
+                            Some(g) => (g.value.clone(), g.unresolved),
+                            None => (None, false),
+                        }
+                    }
+                    None => (None, false),
+                };
+                Var {
+                    name,
+                    kind: var_kind,
+                    value,
+                    unresolved,
+                    at: Some(index),
+                }
+            })
+            .collect()
+    }
+}
+
 impl Dockerfile {
     /// The instruction at an index.
     pub fn get(&self, index: usize) -> Option<&Instruction> {
@@ -197,7 +470,9 @@ impl Dockerfile {
         Some(self.get(stage.from)?.first_line_span(text))
     }
 
-    /// The instructions of a stage, FROM excluded.
+    /// The instructions of a stage with their indices, FROM excluded, ONBUILD triggers not
+    /// expanded (an `ONBUILD LABEL` is an ONBUILD here). Rules about what the stage's own
+    /// image holds use this.
     pub fn stage_instructions(
         &self,
         stage: &super::Stage,
@@ -207,6 +482,17 @@ impl Dockerfile {
             .iter()
             .enumerate()
             .map(move |(k, ins)| (r.start + k, ins))
+    }
+
+    /// [`Self::stage_instructions`] with each ONBUILD trigger right after its ONBUILD, under
+    /// the ONBUILD's index. Rules about how an instruction is written (hadolint applies its
+    /// RUN rules to `ONBUILD RUN`) use this.
+    pub fn stage_instructions_with_onbuild(
+        &self,
+        stage: &super::Stage,
+    ) -> impl Iterator<Item = (usize, &Instruction)> {
+        self.stage_instructions(stage)
+            .flat_map(|(i, ins)| std::iter::once((i, ins)).chain(ins.trigger().map(|t| (i, t))))
     }
 
     /// The SHELL in force at an instruction, as its exec-form words; `None` means the default
@@ -242,37 +528,15 @@ impl Dockerfile {
             return false;
         };
         self.model.root_of(*stage).is_some_and(|root| {
-            let image = root.image.to_ascii_lowercase();
-            ["windows", "nanoserver", "servercore", "windowsservercore"]
-                .iter()
-                .any(|w| image.contains(w))
+            // With a variable left unknown, the name as written is all there is to go by
+            // (`FROM ${NanoServerRepo}:1809`).
+            let written = root.reference.unresolved
+                && crate::knowledge::images::is_windows(&ImageRef::parse(
+                    &root.image.to_ascii_lowercase(),
+                    root.reference.span,
+                ));
+            root.base == Base::Image
+                && (crate::knowledge::images::is_windows(&root.reference) || written)
         })
-    }
-
-    /// Names declared by ARG or ENV that are visible at an instruction: those of its stage and
-    /// its ancestors, declared before it, plus global ARGs.
-    pub fn vars_at(&self, index: usize) -> Vec<&str> {
-        let mut names = Vec::new();
-        fn push_decls<'a>(ins: &'a Instruction, names: &mut Vec<&'a str>) {
-            if let Body::Arg(kvs) | Body::Env(kvs) = &ins.body {
-                names.extend(kvs.iter().map(|kv| kv.key.value.as_str()));
-            }
-        }
-        for ins in self
-            .instructions
-            .iter()
-            .take_while(|i| i.kind != Kind::From)
-        {
-            push_decls(ins, &mut names);
-        }
-        if let Some(Some(stage)) = self.model.stage_of.get(index) {
-            for s in self.model.ancestry(*stage) {
-                let end = if s.index == *stage { index } else { s.body.end };
-                for ins in &self.instructions[s.body.start.min(end)..end] {
-                    push_decls(ins, &mut names);
-                }
-            }
-        }
-        names
     }
 }

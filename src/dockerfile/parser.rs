@@ -451,11 +451,7 @@ impl<'a> Parser<'a> {
         let escape = self.df.escape;
         let rest = &ins.rest;
         let empty = rest.text.trim().is_empty();
-        let whole = || Word {
-            span: rest.span(0, rest.text.trim_end().len()),
-            raw: rest.text.trim_end().to_string(),
-            value: super::words::unquote(rest.text.trim_end(), escape),
-        };
+        let whole = || word_at(rest, 0..rest.text.trim_end().len(), escape);
         let needs_args = |p: &mut Self| {
             p.error(
                 ins.keyword,
@@ -698,11 +694,7 @@ impl<'a> Parser<'a> {
 fn json_words(rest: &MappedText, items: Vec<(std::ops::Range<usize>, String)>) -> Vec<Word> {
     items
         .into_iter()
-        .map(|(r, value)| Word {
-            span: rest.span(r.start, r.end),
-            raw: rest.text[r].to_string(),
-            value,
-        })
+        .map(|(r, value)| super::words::json_word(rest, r, value))
         .collect()
 }
 

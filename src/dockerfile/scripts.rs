@@ -2,6 +2,7 @@
 //! that run as scripts (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`).
 
 use super::{Command as DfCommand, Dockerfile, Instruction, Kind};
+use crate::shell::packages::Packages;
 use crate::shell::{self, Command, Script, ShellError, Word};
 
 /// The parsed scripts of one RUN.
@@ -12,6 +13,8 @@ pub struct RunScript {
     pub scripts: Vec<Script>,
     /// The first parse failure, if any; the parts that did parse are still in `scripts`.
     pub error: Option<ShellError>,
+    /// The package-manager facts of the RUN (empty when it did not parse).
+    pub packages: Packages,
 }
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
@@ -63,6 +66,9 @@ pub(super) fn build(df: &Dockerfile, text: &str) -> Vec<RunScript> {
             r.error = None;
         }
         r.scripts.shrink_to_fit();
+        if r.error.is_none() {
+            r.packages = Packages::of(&r.scripts, ins.mounts());
+        }
         out.push(r);
     }
     out.sort_by_key(|r| r.at);
@@ -150,7 +156,7 @@ fn script_of(ins: &Instruction) -> RunScript {
 }
 
 impl Dockerfile {
-    fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
+    pub(super) fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
         if ins.kind != Kind::Run {
             return None;
         }
@@ -168,9 +174,14 @@ impl Dockerfile {
             .unwrap_or(&[])
     }
 
-    /// Every simple command of a RUN, heredoc scripts included.
+    /// Every simple command of a RUN, heredoc scripts included; nothing when any of its
+    /// scripts failed to parse (that RUN is DF003's alone).
     pub fn commands<'a>(&'a self, ins: &Instruction) -> impl Iterator<Item = &'a Command> + 'a {
-        self.scripts(ins).iter().flat_map(|s| s.commands.iter())
+        let parsed = self.shell_error(ins).is_none();
+        self.scripts(ins)
+            .iter()
+            .filter(move |_| parsed)
+            .flat_map(|s| s.commands.iter())
     }
 
     /// The shell parse error of a RUN, if its text did not parse.

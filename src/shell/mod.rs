@@ -48,6 +48,7 @@
 //! them); the end-of-options marker `--` is not returned as an argument.
 
 mod depth;
+pub mod packages;
 mod parse;
 mod scan;
 
