@@ -703,3 +703,16 @@ fn no_panics_on_odd_comments() {
         }
     }
 }
+
+#[test]
+fn foreign_codes_in_wharf_comments_are_not_unknown() {
+    // DL3008 (hadolint) and SC2086 (ShellCheck) are codes wharf does not implement.
+    let text = "FROM node:22\n# wharf: ignore=DL3008,SC2086\nCMD node server.js\n";
+    assert_eq!(check(text, &["DL3025", "DF900"]), [(3, "DL3025")]);
+    // A made-up code still is.
+    let text = "FROM node:22\n# wharf: ignore=DL9999\nCMD node server.js\n";
+    assert_eq!(
+        check(text, &["DL3025", "DF900"]),
+        [(2, "DF900"), (3, "DL3025")]
+    );
+}
