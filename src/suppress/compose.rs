@@ -1,9 +1,16 @@
-//! Where suppression comments apply in a compose file, found by a line scanner.
+//! Where suppression comments apply in a compose file, read off the YAML tree the file was
+//! parsed into.
+//!
+//! The tree says what is text: a `#` inside a scalar (quoted, block or a key) is never a
+//! comment, any other `#` at the start of a line or after a blank is one. It also says what a
+//! comment above a line covers: the mapping entry or sequence item that starts first on that
+//! line, from its key to the end of its value, whatever the value's style. So a comment above
+//! `web: {image: a,` covers the whole flow mapping, however its lines are indented.
 
 use super::comment::{self, CommentPragma, whole_line};
 use super::dclint::DclintKind;
 use super::{Scope, Suppressions, Syntax, blanket, foreign_target, items, wharf};
-use crate::compose::ComposeFile;
+use crate::compose::{ComposeFile, NodeKind, Tree};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,224 +20,122 @@ enum LineKind {
     Comment,
     /// YAML content, maybe followed by a comment.
     Content,
-    /// A line of a block scalar (`|` or `>`): text, never a comment.
-    Scalar,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct YamlLine {
+struct Line {
     start: usize,
     /// Excludes the line break and a CR before it.
     end: usize,
-    indent: usize,
     kind: LineKind,
     /// The `#` of the comment on this line.
     hash: Option<usize>,
-    /// The line starts with a sequence dash (`- `).
-    dash: bool,
 }
 
-/// Where the comment of a content line starts, scanning from `quote` state; returns the
-/// position of `#` (if any) and the quote state at the end of the line.
-fn scan_content(line: &str, mut quote: Option<u8>) -> (Option<usize>, Option<u8>) {
-    let b = line.as_bytes();
-    let mut prev: Option<u8> = None; // previous non-blank byte
-    let mut token_first: Option<u8> = None; // first byte of the current token
-    let mut prev_token_first: Option<u8> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(b'"') => {
-                if c == b'\\' {
-                    i += 2;
-                    continue;
-                }
-                if c == b'"' {
-                    quote = None;
-                    prev = Some(c);
-                }
-            }
-            Some(_) => {
-                if c == b'\'' {
-                    if b.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    quote = None;
-                    prev = Some(c);
-                }
-            }
-            None => {
-                let after_blank = i == 0 || matches!(b[i - 1], b' ' | b'\t');
-                if c == b'#' && after_blank {
-                    return (Some(i), None);
-                }
-                let token_start = after_blank || matches!(b[i - 1], b'[' | b'{' | b',');
-                if token_start && c != b' ' && c != b'\t' {
-                    prev_token_first = token_first;
-                    token_first = Some(c);
-                }
-                if (c == b'"' || c == b'\'') && token_start {
-                    let opens = match prev {
-                        None => true,
-                        Some(p) => {
-                            matches!(p, b':' | b'-' | b'[' | b'{' | b',' | b'?')
-                                || matches!(prev_token_first, Some(b'&' | b'!'))
-                        }
-                    };
-                    if opens {
-                        quote = Some(c);
-                    }
-                }
-                if c != b' ' && c != b'\t' {
-                    prev = Some(c);
-                }
-            }
-        }
-        i += 1;
-    }
-    (None, quote)
+/// What the tree tells about the text: where scalars are, and where each entry or item starts
+/// and ends.
+struct Layout {
+    /// Scalar spans (keys included), sorted by start; scalars never overlap.
+    scalars: Vec<Span>,
+    /// Mapping entries (key start to value end) and sequence items, sorted by start, the
+    /// widest first among equal starts.
+    nodes: Vec<Span>,
 }
 
-/// The column that a block scalar starting on this line must be indented past, when the line
-/// ends with a block scalar indicator (`key: |`, `- >-`).
-fn block_scalar_owner(line: &str, indent: usize, content_end: usize) -> Option<usize> {
-    let content = line.get(..content_end)?.trim_end();
-    let token_at = content.rfind([' ', '\t']).map_or(0, |i| i + 1);
-    let token = &content[token_at..];
-    let mut chars = token.chars();
-    if !matches!(chars.next(), Some('|' | '>'))
-        || token.len() > 3
-        || !chars.all(|c| c.is_ascii_digit() || c == '+' || c == '-')
-    {
-        return None;
-    }
-    let before = content[..token_at].trim_end();
-    let prev_token = before.rsplit([' ', '\t']).next().unwrap_or("");
-    if !(before.is_empty()
-        || before.ends_with(':')
-        || before.ends_with('-')
-        || prev_token.starts_with(['&', '!']))
-    {
-        return None;
-    }
-    // Skip sequence dashes: the key after them owns the block, or the last dash when the
-    // indicator follows it directly.
-    let mut col = indent;
-    let mut owner = indent;
-    let bytes = line.as_bytes();
-    while bytes.get(col) == Some(&b'-') && matches!(bytes.get(col + 1), Some(b' ' | b'\t')) {
-        owner = col;
-        col += 1;
-        while matches!(bytes.get(col), Some(b' ' | b'\t')) {
-            col += 1;
-        }
-    }
-    if col < token_at {
-        owner = col;
-    }
-    Some(owner)
-}
-
-fn yaml_lines(text: &str) -> Vec<YamlLine> {
-    let mut out = Vec::new();
-    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut quote: Option<u8> = None;
-    let mut block: Option<usize> = None;
-    while start < text.len() {
-        let (mut end, next) = match text[start..].find('\n') {
-            Some(i) => (start + i, start + i + 1),
-            None => (text.len(), text.len()),
-        };
-        if end > start && text.as_bytes()[end - 1] == b'\r' {
-            end -= 1;
-        }
-        let line = &text[start..end];
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let blank = indent == line.len();
-        let mut y = YamlLine {
-            start,
-            end,
-            indent,
-            kind: LineKind::Blank,
-            hash: None,
-            dash: false,
-        };
-        if let Some(owner) = block {
-            if blank || indent > owner {
-                y.kind = if blank {
-                    LineKind::Blank
-                } else {
-                    LineKind::Scalar
-                };
-                out.push(y);
-                start = next;
-                continue;
+impl Layout {
+    fn new(tree: &Tree) -> Layout {
+        let mut scalars = Vec::new();
+        let mut nodes = Vec::new();
+        for node in tree.nodes() {
+            match &node.kind {
+                NodeKind::Scalar { .. } if !node.span.is_empty() => scalars.push(node.span),
+                NodeKind::Mapping(entries) => nodes.extend(entries.iter().map(|e| {
+                    let key = tree.node(e.key).span();
+                    let value = tree.node(e.value).span();
+                    Span::new(key.start, key.end.max(value.end))
+                })),
+                NodeKind::Sequence(items) => {
+                    nodes.extend(items.iter().map(|&i| tree.node(i).span()));
+                }
+                _ => {}
             }
-            block = None;
         }
-        if quote.is_none() && blank {
-            out.push(y);
+        scalars.sort_unstable();
+        nodes.sort_unstable_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        Layout { scalars, nodes }
+    }
+
+    /// Whether `offset` is inside a scalar's text.
+    fn in_scalar(&self, offset: usize) -> bool {
+        let offset = offset as u32;
+        let i = self.scalars.partition_point(|s| s.start <= offset);
+        i > 0 && self.scalars[i - 1].contains(offset)
+    }
+
+    /// The entry or item that starts first in `start..end` (the widest of those that start
+    /// there).
+    fn first_in(&self, start: usize, end: usize) -> Option<Span> {
+        let i = self.nodes.partition_point(|s| (s.start as usize) < start);
+        self.nodes
+            .get(i)
+            .filter(|s| (s.start as usize) < end)
+            .copied()
+    }
+
+    /// Splits the text into lines and finds the comment of each.
+    fn lines(&self, text: &str) -> Vec<Line> {
+        let mut out = Vec::new();
+        let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        while start < text.len() {
+            let (mut end, next) = match text[start..].find('\n') {
+                Some(i) => (start + i, start + i + 1),
+                None => (text.len(), text.len()),
+            };
+            if end > start && text.as_bytes()[end - 1] == b'\r' {
+                end -= 1;
+            }
+            let line = &text[start..end];
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let hash = line
+                .match_indices('#')
+                .map(|(i, _)| i)
+                .find(|&i| {
+                    (i == 0 || matches!(line.as_bytes()[i - 1], b' ' | b'\t'))
+                        && !self.in_scalar(start + i)
+                })
+                .map(|i| start + i);
+            let kind = if indent == line.len() {
+                LineKind::Blank
+            } else if hash == Some(start + indent) {
+                LineKind::Comment
+            } else {
+                LineKind::Content
+            };
+            out.push(Line {
+                start,
+                end,
+                kind,
+                hash,
+            });
             start = next;
-            continue;
         }
-        if quote.is_none() && line[indent..].starts_with('#') {
-            y.kind = LineKind::Comment;
-            y.hash = Some(start + indent);
-            out.push(y);
-            start = next;
-            continue;
-        }
-        y.kind = LineKind::Content;
-        let rest = &line[indent..];
-        y.dash = rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t");
-        let was_quoted = quote.is_some();
-        let (hash, q) = scan_content(line, quote);
-        quote = q;
-        y.hash = hash.map(|h| start + h);
-        if !was_quoted && quote.is_none() {
-            block = block_scalar_owner(line, indent, hash.unwrap_or(line.len()));
-        }
-        out.push(y);
-        start = next;
+        out
     }
-    out
 }
 
-/// The last line of the block a content line opens: following lines indented deeper (and,
-/// under a key, sequence items at the key's own indentation).
-fn block_end(lines: &[YamlLine], m: usize) -> usize {
-    let head = lines[m];
-    let mut last = m;
-    for (k, l) in lines.iter().enumerate().skip(m + 1) {
-        match l.kind {
-            LineKind::Blank | LineKind::Comment => {}
-            LineKind::Scalar => last = k,
-            LineKind::Content => {
-                if l.indent > head.indent || (l.indent == head.indent && l.dash && !head.dash) {
-                    last = k;
-                } else {
-                    break;
-                }
-            }
-        }
-    }
-    last
-}
-
-pub(super) fn pragmas(text: &str, _file: &ComposeFile, set: &mut Suppressions) {
+pub(super) fn pragmas(text: &str, file: &ComposeFile, set: &mut Suppressions) {
     if !text.contains('#') {
         return;
     }
-    let lines = yaml_lines(text);
+    let layout = Layout::new(&file.tree);
+    let lines = layout.lines(text);
     // For each comment line: the content line below its comment stack, and the stack's top.
     let mut below: Vec<Option<usize>> = vec![None; lines.len()];
     let mut next: Option<usize> = None;
     for (k, l) in lines.iter().enumerate().rev() {
         match l.kind {
             LineKind::Content => next = Some(k),
-            LineKind::Blank | LineKind::Scalar => next = None,
+            LineKind::Blank => next = None,
             LineKind::Comment => below[k] = next,
         }
     }
@@ -245,6 +150,13 @@ pub(super) fn pragmas(text: &str, _file: &ComposeFile, set: &mut Suppressions) {
         .iter()
         .position(|l| l.kind != LineKind::Blank && text[l.start..l.end].trim() != "---");
     let line_scope = |k: usize| Scope::through(lines[k].start as u32, lines[k].end as u32);
+    // A comment above line `m` covers the node that starts first on it, else that line.
+    let node_scope = |k: usize, m: usize| {
+        let end = layout
+            .first_in(lines[m].start, lines[m].end)
+            .map_or(lines[m].end as u32, |s| s.end.max(lines[m].start as u32));
+        Scope::through(lines[top[k]].start as u32, end)
+    };
 
     for (k, l) in lines.iter().enumerate() {
         let Some(hash) = l.hash else { continue };
@@ -270,10 +182,7 @@ pub(super) fn pragmas(text: &str, _file: &ComposeFile, set: &mut Suppressions) {
                 } else if !own_line {
                     line_scope(k)
                 } else if let Some(m) = below[k] {
-                    Scope::through(
-                        lines[top[k]].start as u32,
-                        lines[block_end(&lines, m)].end as u32,
-                    )
+                    node_scope(k, m)
                 } else {
                     Scope::NOWHERE
                 };
@@ -323,32 +232,61 @@ pub(super) fn pragmas(text: &str, _file: &ComposeFile, set: &mut Suppressions) {
 mod tests {
     use super::*;
 
+    fn layout(text: &str) -> (Layout, Vec<Line>) {
+        let file = crate::compose::parse(text);
+        let layout = Layout::new(&file.tree);
+        let lines = layout.lines(text);
+        (layout, lines)
+    }
+
+    fn hashes(text: &str) -> Vec<Option<usize>> {
+        let (_, lines) = layout(text);
+        lines.iter().map(|l| l.hash.map(|h| h - l.start)).collect()
+    }
+
     #[test]
-    fn scanner_finds_trailing_comments_outside_quotes() {
-        assert_eq!(scan_content("image: nginx # c", None).0, Some(13));
-        assert_eq!(scan_content("image: \"a # b\"", None).0, None);
-        assert_eq!(scan_content("image: 'it''s # x'", None).0, None);
-        assert_eq!(scan_content("cmd: echo it's # c", None).0, Some(15));
-        assert_eq!(scan_content("url: a#b", None).0, None);
-        assert_eq!(scan_content("x: [\"a # b\", 'c'] # d", None).0, Some(18));
-        assert_eq!(scan_content("x: &anchor \"a # b\"", None).0, None);
-        assert_eq!(scan_content("x: \"open # still", None), (None, Some(b'"')));
+    fn trailing_comments_outside_scalars() {
+        assert_eq!(hashes("image: nginx # c\n"), [Some(13)]);
+        assert_eq!(hashes("image: \"a # b\"\n"), [None]);
+        assert_eq!(hashes("image: 'it''s # x'\n"), [None]);
+        assert_eq!(hashes("cmd: echo it's # c\n"), [Some(15)]);
+        assert_eq!(hashes("url: a#b\n"), [None]);
+        assert_eq!(hashes("x: [\"a # b\", 'c'] # d\n"), [Some(18)]);
+        assert_eq!(hashes("x: &anchor \"a # b\"\n"), [None]);
+        assert_eq!(hashes("\"a # b\": 1 # c\n"), [Some(11)]);
+        // A quoted string over two lines.
+        assert_eq!(hashes("x: \"open\n  # still\"\n"), [None, None]);
     }
 
     #[test]
     fn block_scalars_hide_hashes() {
         let text = "a:\n  cmd: |\n    # not a comment\n  b: 1 # comment\n";
-        let lines = yaml_lines(text);
+        let (_, lines) = layout(text);
         let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
         assert_eq!(
             kinds,
             [
                 LineKind::Content,
                 LineKind::Content,
-                LineKind::Scalar,
+                LineKind::Content,
                 LineKind::Content
             ]
         );
+        assert!(lines[2].hash.is_none());
         assert!(lines[3].hash.is_some());
+    }
+
+    #[test]
+    fn the_first_node_of_a_line_is_the_widest_that_starts_there() {
+        let text = "a:\n- k: 1\n  j: 2\nb: {x: 1,\ny: [2]}\n";
+        let (layout, lines) = layout(text);
+        let at = |m: usize| {
+            layout
+                .first_in(lines[m].start, lines[m].end)
+                .map(|s| s.text(text))
+        };
+        assert_eq!(at(0), Some("a:\n- k: 1\n  j: 2"));
+        assert_eq!(at(1), Some("k: 1\n  j: 2"));
+        assert_eq!(at(3), Some("b: {x: 1,\ny: [2]}"));
     }
 }
