@@ -1,5 +1,6 @@
-//! Compose files: a span-keeping YAML tree ([`yaml`]), the typed view of the Compose
-//! Specification ([`model`]), and `${VAR}` interpolation ([`interpolate`]).
+//! Compose files: a span-keeping YAML tree ([`yaml`]), the Compose Specification as a table
+//! ([`spec`]), the typed view of a file ([`model`]), and `${VAR}` interpolation
+//! ([`interpolate`]).
 //!
 //! [`parse`] is the entry point. It never fails and never panics: YAML syntax errors,
 //! duplicate keys and a top level that is not a mapping end up in [`ComposeFile::errors`]
@@ -7,12 +8,12 @@
 
 pub mod interpolate;
 pub mod model;
+pub mod spec;
 pub mod yaml;
 
 pub use model::{
-    BUILD_KEYS, Build, Command, Dependency, Deploy, EnvVar, Extends, Healthcheck, NetworkRef, Port,
-    Resources, SERVICE_KEYS, Service, Str, TOP_LEVEL_KEYS, TopLevelItem, Version, Volume,
-    VolumeKind,
+    Build, Command, Dependency, Deploy, EnvVar, Extends, Healthcheck, NetworkRef, Port, Resources,
+    Service, Str, TopLevelItem, Version, Volume, VolumeKind,
 };
 pub use yaml::{
     Document, Entry, EntryRef, NodeId, NodeKind, NodeRef, ScalarStyle, SyntaxError, Tree, get,

@@ -781,37 +781,6 @@ secrets:
 // ----- conformance and corpus --------------------------------------------------------------
 
 #[test]
-fn key_lists_match_the_schema() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/compose-spec.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("skipped: {} not found", path.display());
-        return;
-    };
-    let schema: serde_json::Value = serde_json::from_str(&text).expect("valid JSON schema");
-    let keys_of = |v: &serde_json::Value| -> Vec<String> {
-        let mut k: Vec<String> = v["properties"]
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        k.sort();
-        k
-    };
-    let sorted = |list: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-        v.sort();
-        v
-    };
-    assert_eq!(keys_of(&schema), sorted(TOP_LEVEL_KEYS), "top-level keys");
-    let service = &schema["definitions"]["service"];
-    assert_eq!(keys_of(service), sorted(SERVICE_KEYS), "service keys");
-    let build = service["properties"]["build"]["oneOf"]
-        .as_array()
-        .and_then(|a| a.iter().find(|v| v["type"] == "object"))
-        .expect("build object form");
-    assert_eq!(keys_of(build), sorted(BUILD_KEYS), "build keys");
-}
-
-#[test]
 fn corpus_parses_without_false_errors() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/compose");
     if !dir.is_dir() {
