@@ -141,19 +141,17 @@ impl<'a> Checker<'a> {
                 Type::Number => {
                     native.insert("number");
                 }
+                // A count of bytes: whole, or any number where the schema says so.
                 Type::ByteSize => {
                     strings = true;
-                    let n = if want.scalars.contains("integer") {
-                        "integer"
-                    } else if want.scalars.contains("number") {
+                    let n = if want.scalars.contains("number") {
                         "number"
                     } else {
-                        ""
+                        "integer"
                     };
-                    if !n.is_empty() {
-                        native.insert(n);
-                    }
+                    native.insert(n);
                 }
+                Type::ByteString => strings = true,
                 Type::Null => {
                     native.insert("null");
                 }

@@ -1,6 +1,6 @@
 //! Compose files: a span-keeping YAML tree ([`yaml`]), the Compose Specification as a table
 //! ([`spec`]), the typed view of a file ([`model`]), and `${VAR}` interpolation
-//! ([`interpolate`]).
+//! ([`interpolate`]), and one validator of a file against the table ([`validate`]).
 //!
 //! [`parse`] is the entry point. It never fails and never panics: YAML syntax errors,
 //! duplicate keys and a top level that is not a mapping end up in [`ComposeFile::errors`]
@@ -9,6 +9,7 @@
 pub mod interpolate;
 pub mod model;
 pub mod spec;
+pub mod validate;
 pub mod yaml;
 
 pub use model::{

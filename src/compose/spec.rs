@@ -27,6 +27,8 @@ pub enum Type {
     Duration,
     /// A byte count, or a string with a unit: `512m`, `1gb`, `100k`.
     ByteSize,
+    /// A byte size written as a string only (`deploy.resources.limits.memory`).
+    ByteString,
     /// One of these strings.
     Enum(&'static [&'static str]),
     /// An empty value (`key:`, `~`, `null`).
@@ -421,14 +423,14 @@ pub static RESOURCES: Table = table(
 
 pub static LIMITS: Table = table(
     "service.deploy.resources.limits",
-    &[f("cpus", Number), f("memory", ByteSize), f("pids", Int)],
+    &[f("cpus", Number), f("memory", ByteString), f("pids", Int)],
 );
 
 pub static RESERVATIONS: Table = table(
     "service.deploy.resources.reservations",
     &[
         f("cpus", Number),
-        f("memory", ByteSize),
+        f("memory", ByteString),
         f("generic_resources", List(&Table(&GENERIC_RESOURCE))),
         f("devices", List(&Table(&DEVICE_REQUEST))),
     ],
