@@ -17,7 +17,7 @@
 //! Required keys, deprecated keys and mutually exclusive keys are left to the rules.
 
 use super::ComposeFile;
-use super::interpolate::{self, Part};
+use super::interpolate;
 use super::spec::{self, Table, Type};
 use super::yaml::{NodeKind, NodeRef, ScalarStyle};
 use crate::source::Span;
@@ -349,7 +349,7 @@ fn fit(ok: bool) -> Fit {
 /// Resolves a scalar as compose's YAML reader does (YAML 1.2 core schema), then interpolates
 /// strings with their defaults.
 fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> Scalar {
-    let as_string = || Scalar::Str(interpolated(value));
+    let as_string = || Scalar::Str(interpolate::with_defaults(value));
     match tag {
         Some("!!str") => return as_string(),
         Some("!!int") => return Scalar::Int,
@@ -368,32 +368,6 @@ fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> Scalar 
         _ if is_yaml_float(value) => Scalar::Float,
         _ => as_string(),
     }
-}
-
-/// The string with every variable replaced by its default; `None` when a variable has none
-/// (or the interpolation is invalid, which DC018 reports).
-fn interpolated(s: &str) -> Option<String> {
-    if !s.contains('$') {
-        return Some(s.to_string());
-    }
-    let parts = interpolate::parse(s).ok()?;
-    let mut out = String::new();
-    substitute(s, &parts, &mut out).then_some(out)
-}
-
-fn substitute(s: &str, parts: &[Part], out: &mut String) -> bool {
-    for p in parts {
-        match p {
-            Part::Literal { range } => out.push_str(&s[range.clone()]),
-            Part::Escaped { .. } => out.push('$'),
-            Part::Var(v) => {
-                if !(v.op.is_some_and(|op| op.is_default()) && substitute(s, &v.arg, out)) {
-                    return false;
-                }
-            }
-        }
-    }
-    true
 }
 
 fn digits(s: &str, radix: u32) -> bool {
@@ -668,8 +642,9 @@ mod tests {
         for s in ["", "12xb", "m", "1..5m", "-1m"] {
             assert!(!is_byte_size(s), "{s}");
         }
-        assert_eq!(interpolated("a${X:-${Y:-b}}c").as_deref(), Some("abc"));
-        assert_eq!(interpolated("${X}"), None);
-        assert_eq!(interpolated("$$X").as_deref(), Some("$X"));
+        let d = interpolate::with_defaults;
+        assert_eq!(d("a${X:-${Y:-b}}c").as_deref(), Some("abc"));
+        assert_eq!(d("${X}"), None);
+        assert_eq!(d("$$X").as_deref(), Some("$X"));
     }
 }
