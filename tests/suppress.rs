@@ -744,3 +744,18 @@ fn foreign_codes_in_wharf_comments_are_not_unknown() {
         [(2, "DF900"), (3, "DL3025")]
     );
 }
+
+#[test]
+fn dc900_does_not_remove_a_comment_above_a_flow_document() {
+    // DC001 fires on the second line of the flow mapping the comment sits above.
+    let text = "# wharf: ignore=DC001\n{services: {},\nversion: '3'}\n";
+    let settings = FileSettings {
+        rules: rules(&["DC001", "DC900"]),
+        ..FileSettings::default()
+    };
+    let diags = lint_source(
+        &SourceFile::new("compose.yaml", text, FileKind::Compose),
+        &settings,
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+}

@@ -37,8 +37,8 @@ struct Line {
 struct Layout {
     /// Scalar spans (keys included), sorted by start; scalars never overlap.
     scalars: Vec<Span>,
-    /// Mapping entries (key start to value end) and sequence items, sorted by start, the
-    /// widest first among equal starts.
+    /// Mapping entries (key start to value end), sequence items and flow documents, sorted by
+    /// start, the widest first among equal starts.
     nodes: Vec<Span>,
 }
 
@@ -60,6 +60,8 @@ impl Layout {
                 _ => {}
             }
         }
+        // A document written as one flow collection: a comment above its `{` covers it all.
+        nodes.extend(tree.roots().filter(|r| r.node().flow).map(|r| r.span()));
         scalars.sort_unstable();
         nodes.sort_unstable_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         Layout { scalars, nodes }
