@@ -774,3 +774,68 @@ pub static EXTERNAL_NAME_OPEN: Table = open(
     "external",
     &[f("name", Str).deprecated(EXTERNAL_NAME_DEPRECATED)],
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(table: &Table, key: &str) -> &'static Field {
+        table
+            .field(key)
+            .unwrap_or_else(|| panic!("no {key} in {}", table.name))
+    }
+
+    #[test]
+    fn merge_behaviour_follows_the_spec() {
+        assert_eq!(field(&SERVICE, "image").merge(), Merge::Replace);
+        assert_eq!(field(&SERVICE, "command").merge(), Merge::Replace);
+        assert_eq!(field(&SERVICE, "cap_add").merge(), Merge::Append);
+        assert_eq!(field(&SERVICE, "environment").merge(), Merge::Deep);
+        assert_eq!(field(&SERVICE, "build").merge(), Merge::Deep);
+        assert_eq!(field(&SERVICE, "volumes").merge(), Merge::Unique("target"));
+        assert_eq!(field(&HEALTHCHECK, "test").merge(), Merge::Replace);
+    }
+
+    #[test]
+    fn deprecations_and_required_keys() {
+        assert!(field(&TOP_LEVEL, "version").deprecated.is_some());
+        assert!(field(&SERVICE, "links").deprecated.is_some());
+        assert!(field(&EXTERNAL_NAME, "name").deprecated.is_some());
+        assert!(field(&SERVICE, "image").deprecated.is_none());
+        assert!(field(&DEPENDENCY, "condition").required);
+        assert!(!field(&DEPENDENCY, "restart").required);
+    }
+
+    #[test]
+    fn every_table_is_reachable_and_keys_are_unique() {
+        fn walk(ty: &Type, seen: &mut Vec<&'static str>) {
+            match ty {
+                Type::List(t) | Type::Map(t) => walk(t, seen),
+                Type::OneOf(alts) => alts.iter().for_each(|t| walk(t, seen)),
+                Type::Table(t) => {
+                    let mut names: Vec<&str> = t.fields.iter().map(|f| f.name).collect();
+                    names.sort_unstable();
+                    let n = names.len();
+                    names.dedup();
+                    assert_eq!(n, names.len(), "duplicate key in {}", t.name);
+                    if !seen.contains(&t.name) {
+                        seen.push(t.name);
+                        t.fields.iter().for_each(|f| walk(&f.ty, seen));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut seen = Vec::new();
+        walk(&Type::Table(&TOP_LEVEL), &mut seen);
+        for name in [
+            "service",
+            "service.build",
+            "service.deploy.resources.limits",
+            "network.ipam.config",
+        ] {
+            assert!(seen.contains(&name), "{name}");
+        }
+        assert!(seen.len() > 45, "{}", seen.len());
+    }
+}
