@@ -19,10 +19,10 @@
 //! `docs/suppressions.md` for the user-facing description and the decisions behind it.
 //!
 //! Layout: this file holds the results and the matching of diagnostics against suppressions;
-//! [`comment`] reads one comment and hands it to the grammar of its tool ([`wharf`],
-//! [`hadolint`], [`buildkit`], [`dclint`]); [`dockerfile`] and [`compose`] decide where each
-//! comment applies in files of their kind. Nothing here depends on the engine: the engine hands
-//! the parsed file in as an [`Input`].
+//! `comment.rs` reads one comment and hands it to the grammar of its tool (`wharf.rs`,
+//! `hadolint.rs`, `buildkit.rs`, `dclint.rs`); `dockerfile.rs` and `compose.rs` decide where
+//! each comment applies in files of their kind. Nothing here depends on the engine: the engine
+//! hands the parsed file in as an [`Input`].
 
 mod buildkit;
 mod comment;
