@@ -56,9 +56,10 @@ pub enum Merge {
     Deep,
     /// Sequences are concatenated, duplicates dropped.
     Append,
-    /// Sequence items are merged by identity (`target` of a volume or secret, the
-    /// published port of a port): a later item replaces an earlier one with the same identity.
-    Unique(&'static str),
+    /// Sequence items are merged by identity, the values of these keys of their long form
+    /// (`target` of a volume or secret; host IP, target, published port and protocol of a
+    /// port): items with the same identity are merged, others appended.
+    Unique(&'static [&'static str]),
 }
 
 /// One key of a table.
@@ -181,6 +182,7 @@ const HOOKS: Type = List(&Table(&HOOK));
 const BLKIO_LIMITS: Type = List(&Table(&BLKIO_LIMIT));
 const EXTERNAL: Type = OneOf(&[Bool, Table(&EXTERNAL_NAME)]);
 const EXTERNAL_OPEN: Type = OneOf(&[Bool, Table(&EXTERNAL_NAME_OPEN)]);
+const PORT_IDENTITY: Merge = Merge::Unique(&["host_ip", "target", "published", "protocol"]);
 const EXTERNAL_NAME_DEPRECATED: &str =
     "`external.name` is deprecated: set `name` and `external: true`";
 
@@ -224,7 +226,7 @@ pub static SERVICE: Table = table(
         f("cgroup", Enum(&["host", "private"])),
         f("cgroup_parent", Str),
         f("command", COMMAND).merge_as(Merge::Replace),
-        f("configs", FILE_REFS).merge_as(Merge::Unique("target")),
+        f("configs", FILE_REFS).merge_as(Merge::Unique(&["target"])),
         f("container_name", Str),
         f("cpu_count", Int),
         f("cpu_percent", Int),
@@ -241,7 +243,7 @@ pub static SERVICE: Table = table(
             OneOf(&[LIST_OF_STRINGS, Map(&Table(&DEPENDENCY))]),
         ),
         f("device_cgroup_rules", LIST_OF_STRINGS),
-        f("devices", List(&OneOf(&[Str, Table(&DEVICE)]))).merge_as(Merge::Unique("target")),
+        f("devices", List(&OneOf(&[Str, Table(&DEVICE)]))),
         f("dns", STRING_OR_LIST),
         f("dns_opt", LIST_OF_STRINGS),
         f("dns_search", STRING_OR_LIST),
@@ -293,7 +295,12 @@ pub static SERVICE: Table = table(
         f("pid", OneOf(&[Str, Null])),
         f("pids_limit", Number),
         f("platform", Str),
-        f("ports", List(&OneOf(&[Number, Str, Table(&PORT)]))).merge_as(Merge::Unique("published")),
+        f("ports", List(&OneOf(&[Number, Str, Table(&PORT)]))).merge_as(Merge::Unique(&[
+            "host_ip",
+            "target",
+            "published",
+            "protocol",
+        ])),
         f("post_start", HOOKS),
         f("pre_stop", HOOKS),
         f("privileged", Bool),
@@ -306,7 +313,7 @@ pub static SERVICE: Table = table(
         f("scale", Int).deprecated("`scale` is deprecated: use `deploy.replicas`"),
         f("security_opt", LIST_OF_STRINGS),
         f("shm_size", ByteSize),
-        f("secrets", FILE_REFS).merge_as(Merge::Unique("target")),
+        f("secrets", FILE_REFS).merge_as(Merge::Unique(&["target"])),
         f("sysctls", ListOrMap),
         f("stdin_open", Bool),
         f("stop_grace_period", Duration),
@@ -320,7 +327,7 @@ pub static SERVICE: Table = table(
         f("uts", Str),
         f("userns_mode", Str),
         f("volumes", List(&OneOf(&[Str, Table(&SERVICE_VOLUME)])))
-            .merge_as(Merge::Unique("target")),
+            .merge_as(Merge::Unique(&["target"])),
         f("volumes_from", LIST_OF_STRINGS),
         f("working_dir", Str),
     ],
@@ -349,7 +356,7 @@ pub static BUILD: Table = table(
         f("extra_hosts", EXTRA_HOSTS),
         f("isolation", Str),
         f("privileged", Bool),
-        f("secrets", FILE_REFS).merge_as(Merge::Unique("target")),
+        f("secrets", FILE_REFS).merge_as(Merge::Unique(&["target"])),
         f("tags", LIST_OF_STRINGS),
         f("ulimits", ULIMITS),
         f("platforms", LIST_OF_STRINGS),
@@ -792,7 +799,10 @@ mod tests {
         assert_eq!(field(&SERVICE, "cap_add").merge(), Merge::Append);
         assert_eq!(field(&SERVICE, "environment").merge(), Merge::Deep);
         assert_eq!(field(&SERVICE, "build").merge(), Merge::Deep);
-        assert_eq!(field(&SERVICE, "volumes").merge(), Merge::Unique("target"));
+        assert_eq!(
+            field(&SERVICE, "volumes").merge(),
+            Merge::Unique(&["target"])
+        );
         assert_eq!(field(&HEALTHCHECK, "test").merge(), Merge::Replace);
     }
 
