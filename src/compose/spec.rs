@@ -295,12 +295,7 @@ pub static SERVICE: Table = table(
         f("pid", OneOf(&[Str, Null])),
         f("pids_limit", Number),
         f("platform", Str),
-        f("ports", List(&OneOf(&[Number, Str, Table(&PORT)]))).merge_as(Merge::Unique(&[
-            "host_ip",
-            "target",
-            "published",
-            "protocol",
-        ])),
+        f("ports", List(&OneOf(&[Number, Str, Table(&PORT)]))).merge_as(PORT_IDENTITY),
         f("post_start", HOOKS),
         f("pre_stop", HOOKS),
         f("privileged", Bool),
