@@ -50,6 +50,15 @@ impl Parsed {
     }
 }
 
+impl<'a> From<&'a Parsed> for suppress::Input<'a> {
+    fn from(parsed: &'a Parsed) -> Self {
+        match parsed {
+            Parsed::Dockerfile(df) => suppress::Input::Dockerfile(df),
+            Parsed::Compose(cf) => suppress::Input::Compose(cf),
+        }
+    }
+}
+
 /// Lints one source text: parse it, run the rules, sort the findings.
 ///
 /// For callers that treat an internal error as a bug to surface at once (tests, benches): a

@@ -545,20 +545,20 @@ fn compose_comment_above_covers_the_key_and_its_block() {
     let text = "services:\n\
                 \x20 # wharf: ignore=DL3025 -- legacy service\n\
                 \x20 # more words\n\
-                \x20 web:@\n\
+                \x20 web: # @\n\
                 \x20   image: nginx@\n\
                 \x20   ports:\n\
-                \x20   - \"80:80\"@\n\
+                \x20   - \"80:80@\"\n\
                 \n\
                 \x20   command: |\n\
                 \x20     echo @\n\
-                \x20 db:@\n";
+                \x20 db: # @\n";
     assert_eq!(compose(text, "DL3025"), (vec![11], vec![]));
 }
 
 #[test]
 fn compose_sequence_at_key_indentation_is_in_the_block() {
-    let text = "x:\n# wharf: ignore=DL3025\nports:\n- \"80:80\"@\n- 443@\nother: 1@\n";
+    let text = "x:\n# wharf: ignore=DL3025\nports:\n- \"80:80@\"\n- 443@\nother: 1@\n";
     assert_eq!(compose(text, "DL3025"), (vec![6], vec![]));
 }
 
@@ -575,7 +575,7 @@ fn compose_blank_line_breaks_and_unused_is_reported() {
 fn compose_hashes_in_quotes_and_block_scalars_are_not_comments() {
     let text = "services:\n\
                 \x20 web:\n\
-                \x20   command: \"echo # wharf: ignore=DL3025\"@\n\
+                \x20   command: \"echo # wharf: ignore=DL3025@\"\n\
                 \x20   entrypoint: |\n\
                 \x20     # wharf: ignore=DL3025\n\
                 \x20   user: root@\n";
@@ -691,4 +691,60 @@ fn no_panics_on_odd_comments() {
             lint_source(&SourceFile::new("f", text, kind), &settings);
         }
     }
+}
+
+#[test]
+fn compose_comment_above_a_key_covers_its_flow_value_on_later_lines() {
+    // The flow mapping goes on at the key's own indentation: only the tree knows that the
+    // second line still belongs to `web`, so the comment must not be reported unused.
+    for text in [
+        "# wharf: ignore=DL3025\nweb: {image: a,\nports: [80]}@\nother: 1@\n",
+        "services:\n  # wharf: ignore=DL3025\n  web: {image: a,\n  ports: [80]}@\n  db: {}@\n",
+        "# wharf: ignore=DL3025\nweb: [a,\n80]@\nother: 1@\n",
+    ] {
+        let last = text.lines().count() as u32;
+        assert_eq!(compose(text, "DL3025"), (vec![last], vec![]), "{text}");
+    }
+}
+
+#[test]
+fn dc900_keeps_a_compose_comment_that_covers_a_flow_value() {
+    let text = "services:\n  # wharf: ignore=DL3025\n  web: {image: a,\n  ports: [80]}@\n";
+    let (kept, problems) = compose(text, "DL3025");
+    assert!(kept.is_empty());
+    assert!(problems.is_empty(), "{problems:?}");
+    // Without a finding under it, the same comment is unused and DC900 may remove it.
+    let quiet = text.replace('@', "");
+    assert_eq!(
+        compose(&quiet, "DL3025"),
+        (vec![], vec![(2, Problem::Unused)])
+    );
+}
+
+#[test]
+fn foreign_codes_in_wharf_comments_are_not_unknown() {
+    // DL3008 (hadolint) and SC2086 (ShellCheck) are codes wharf does not implement.
+    let text = "FROM node:22\n# wharf: ignore=DL3008,SC2086\nCMD node server.js\n";
+    assert_eq!(check(text, &["DL3025", "DF900"]), [(3, "DL3025")]);
+    // A made-up code still is.
+    let text = "FROM node:22\n# wharf: ignore=DL9999\nCMD node server.js\n";
+    assert_eq!(
+        check(text, &["DL3025", "DF900"]),
+        [(2, "DF900"), (3, "DL3025")]
+    );
+}
+
+#[test]
+fn dc900_does_not_remove_a_comment_above_a_flow_document() {
+    // DC001 fires on the second line of the flow mapping the comment sits above.
+    let text = "# wharf: ignore=DC001\n{services: {},\nversion: '3'}\n";
+    let settings = FileSettings {
+        rules: rules(&["DC001", "DC900"]),
+        ..FileSettings::default()
+    };
+    let diags = lint_source(
+        &SourceFile::new("compose.yaml", text, FileKind::Compose),
+        &settings,
+    );
+    assert!(diags.is_empty(), "{diags:?}");
 }

@@ -47,11 +47,7 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
-    let file = ctx.file;
-    for root in file.roots() {
-        let Some(entry) = root.raw_entries().find(|e| e.key_str() == Some("version")) else {
-            continue;
-        };
+    for entry in ctx.file.version_entries() {
         let span = entry.span();
         let fix = delete_lines(&ctx.source.text, span);
         let diagnostic = ctx

@@ -153,6 +153,32 @@ pub fn variables(s: &str) -> Result<Vec<VarRef>, Error> {
     Ok(out)
 }
 
+/// The string as compose reads it when no variable is set: each reference replaced by its
+/// default (`${PORT:-80}` is `80`, nested defaults too) and `$$` by `$`. `None` when a
+/// reference has no default, so the value depends on the environment, or the string is not a
+/// valid interpolation.
+pub fn with_defaults(s: &str) -> Option<String> {
+    fn go(s: &str, parts: &[Part], out: &mut String) -> bool {
+        parts.iter().all(|p| match p {
+            Part::Literal { range } => {
+                out.push_str(&s[range.clone()]);
+                true
+            }
+            Part::Escaped { .. } => {
+                out.push('$');
+                true
+            }
+            Part::Var(v) => v.op.is_some_and(Op::is_default) && go(s, &v.arg, out),
+        })
+    }
+    if !s.contains('$') {
+        return Some(s.to_string());
+    }
+    let parts = parse(s).ok()?;
+    let mut out = String::new();
+    go(s, &parts, &mut out).then_some(out)
+}
+
 fn collect(parts: &[Part], out: &mut Vec<VarRef>) {
     for part in parts {
         if let Part::Var(v) = part {

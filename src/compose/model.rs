@@ -1,280 +1,643 @@
-//! The typed view of a compose file: services and top-level resources with spans.
+//! Typed accessors over a compose file's tree: services and top-level resources, read when a
+//! rule asks for them.
 //!
-//! The view is read from the [`Tree`](super::yaml::Tree) through merge-aware lookups, so
-//! `<<: *defaults` is honoured; a value reached through an alias or a merge has the span of the
-//! anchored text. It is a view, not a validator: a value of the wrong shape is simply absent
-//! (`image: [a]` gives no image), and rules that care about shapes read the tree. Every typed
-//! item keeps the id of its node so rules can reach anything the view does not model.
+//! Nothing is copied out of the tree at parse time: [`ComposeFile::services`] yields
+//! [`Service`] handles, and each accessor (`ports()`, `healthcheck()`, `str("restart")`) reads
+//! its node when called. Lookups are merge-aware, so `<<: *defaults` is honoured; a value reached
+//! through an alias or a merge has the span of the anchored text. The accessors are a view, not
+//! a validator ([`super::validate`] is): a value of the wrong shape is simply absent
+//! (`image: [a]` gives no image).
+//!
+//! Scalars come as [`Str`]: the text, its span, its node and its file. A value that holds
+//! `${VAR}` is marked interpolated, and typed reads ([`Str::as_bool`], [`Str::as_int`]) judge it by
+//! its default. Short syntaxes (`"${HOST_PORT:-8080}:80"`, `"${DATA:-./data}:/data:ro"`) split
+//! only on separators outside `${...}`.
 
-use super::yaml::{EntryRef, NodeId, NodeRef, ScalarStyle};
+use super::interpolate;
+use super::yaml::{EntryRef, NodeRef, ScalarStyle};
+use super::{ComposeFile, FileIndex};
 use crate::source::Span;
+use std::borrow::Cow;
+use std::ops::Range;
 
-/// Every key a service may have, per the Compose Specification (`x-` extensions aside).
-pub const SERVICE_KEYS: &[&str] = &[
-    "annotations",
-    "attach",
-    "blkio_config",
-    "build",
-    "cap_add",
-    "cap_drop",
-    "cgroup",
-    "cgroup_parent",
-    "command",
-    "configs",
-    "container_name",
-    "cpu_count",
-    "cpu_percent",
-    "cpu_period",
-    "cpu_quota",
-    "cpu_rt_period",
-    "cpu_rt_runtime",
-    "cpu_shares",
-    "cpus",
-    "cpuset",
-    "credential_spec",
-    "depends_on",
-    "deploy",
-    "develop",
-    "device_cgroup_rules",
-    "devices",
-    "dns",
-    "dns_opt",
-    "dns_search",
-    "domainname",
-    "entrypoint",
-    "env_file",
-    "environment",
-    "expose",
-    "extends",
-    "external_links",
-    "extra_hosts",
-    "gpus",
-    "group_add",
-    "healthcheck",
-    "hostname",
-    "image",
-    "init",
-    "ipc",
-    "isolation",
-    "label_file",
-    "labels",
-    "links",
-    "logging",
-    "mac_address",
-    "mem_limit",
-    "mem_reservation",
-    "mem_swappiness",
-    "memswap_limit",
-    "models",
-    "network_mode",
-    "networks",
-    "oom_kill_disable",
-    "oom_score_adj",
-    "pid",
-    "pids_limit",
-    "platform",
-    "ports",
-    "post_start",
-    "pre_stop",
-    "privileged",
-    "profiles",
-    "provider",
-    "pull_policy",
-    "pull_refresh_after",
-    "read_only",
-    "restart",
-    "runtime",
-    "scale",
-    "secrets",
-    "security_opt",
-    "shm_size",
-    "stdin_open",
-    "stop_grace_period",
-    "stop_signal",
-    "storage_opt",
-    "sysctls",
-    "tmpfs",
-    "tty",
-    "ulimits",
-    "use_api_socket",
-    "user",
-    "userns_mode",
-    "uts",
-    "volumes",
-    "volumes_from",
-    "working_dir",
-];
-
-/// Every top-level key of a compose file (`x-` extensions aside). `version` is obsolete but
-/// still accepted.
-pub const TOP_LEVEL_KEYS: &[&str] = &[
-    "configs", "include", "models", "name", "networks", "secrets", "services", "version", "volumes",
-];
-
-/// Every key of the long form of `build`.
-pub const BUILD_KEYS: &[&str] = &[
-    "additional_contexts",
-    "args",
-    "cache_from",
-    "cache_to",
-    "context",
-    "dockerfile",
-    "dockerfile_inline",
-    "entitlements",
-    "extra_hosts",
-    "isolation",
-    "labels",
-    "network",
-    "no_cache",
-    "platforms",
-    "privileged",
-    "provenance",
-    "pull",
-    "sbom",
-    "secrets",
-    "shm_size",
-    "ssh",
-    "tags",
-    "target",
-    "ulimits",
-];
-
-/// A scalar value with where it is written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Str {
+/// A scalar value, or a part of one, with where it is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Str<'a> {
     /// The value (quotes removed); for a part of a scalar (`KEY=value`), just that part.
-    pub value: String,
+    pub value: &'a str,
     /// Where the value is: the scalar with its quotes, or the part inside it.
     pub span: Span,
     /// The scalar node the value comes from.
-    pub node: NodeId,
+    pub node: NodeRef<'a>,
+    /// The file the value is written in.
+    pub file: FileIndex,
 }
 
-impl Str {
-    /// The value.
-    pub fn as_str(&self) -> &str {
-        &self.value
+impl<'a> Str<'a> {
+    /// The value as written (before interpolation).
+    pub fn as_str(&self) -> &'a str {
+        self.value
     }
 
-    /// The value as a YAML boolean (`true`/`false` in any of the core-schema spellings).
+    /// Whether compose would substitute variables in the value.
+    pub fn is_interpolated(&self) -> bool {
+        interpolate::has_interpolation(self.value)
+    }
+
+    /// The value with every variable replaced by its default (`${PORT:-80}` is `80`, `$$` is
+    /// `$`); `None` when a variable has no default, so the value depends on the environment.
+    pub fn resolved(&self) -> Option<Cow<'a, str>> {
+        if !self.value.contains('$') {
+            return Some(Cow::Borrowed(self.value));
+        }
+        interpolate::with_defaults(self.value).map(Cow::Owned)
+    }
+
+    /// The value as a boolean, as compose converts it (`true`, `yes`, `on`, ... in any case).
     pub fn as_bool(&self) -> Option<bool> {
-        match self.value.as_str() {
-            "true" | "True" | "TRUE" => Some(true),
-            "false" | "False" | "FALSE" => Some(false),
+        match self.resolved()?.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "y" | "1" | "t" => Some(true),
+            "false" | "no" | "off" | "n" | "0" | "f" => Some(false),
             _ => None,
+        }
+    }
+
+    /// The value as a whole number.
+    pub fn as_int(&self) -> Option<i64> {
+        self.resolved()?.parse().ok()
+    }
+
+    /// The value as a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.resolved()?.parse().ok()
+    }
+
+    /// A part of this value (`range` is relative to [`Str::value`]), with a span inside the
+    /// scalar when the scalar is written without escapes or folding (else the scalar's span).
+    fn part(&self, range: Range<usize>) -> Str<'a> {
+        let value = self.value.get(range.clone()).unwrap_or_default();
+        let whole = self.node.span();
+        let quotes = match self.node.as_scalar().map(|(_, s)| s) {
+            Some(ScalarStyle::Plain) => Some(0),
+            Some(ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) => Some(1),
+            _ => None,
+        };
+        // Escapes and folding only ever shorten the text, so equal lengths mean every byte of
+        // the value sits at the same offset in the file.
+        let span = match quotes {
+            Some(q)
+                if self.span == whole
+                    && whole.len() as usize == self.value.len() + 2 * q as usize =>
+            {
+                let start = whole.start + q + range.start as u32;
+                Span::new(start, start + value.len() as u32)
+            }
+            _ if self.span != whole => {
+                let start = self.span.start + range.start as u32;
+                Span::new(start, start + value.len() as u32)
+            }
+            _ => whole,
+        };
+        Str {
+            value,
+            span,
+            node: self.node,
+            file: self.file,
         }
     }
 }
 
-/// The obsolete top-level `version` entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Version {
-    /// The `version` key.
-    pub key_span: Span,
-    /// Its value, when it is a scalar.
-    pub value: Option<Str>,
-    /// From the key to the end of the value.
-    pub span: Span,
+/// The byte offsets of `sep` in `s` outside `${...}` references and `$$` escapes.
+fn separators(s: &str, sep: u8) -> Vec<usize> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'$' if b.get(i + 1) == Some(&b'$') => i += 2,
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                let mut depth = 0;
+                while i < b.len() {
+                    match b[i] {
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            c => {
+                if c == sep {
+                    out.push(i);
+                }
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
-/// A named item under `volumes`, `networks`, `secrets`, `configs` or `models`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TopLevelItem {
-    /// The item's name (its key).
-    pub name: String,
-    /// The key's span.
-    pub span: Span,
-    /// The item's definition (often null).
-    pub node: NodeId,
+/// A handle on the file's values: what every accessor needs.
+#[derive(Clone, Copy, Debug)]
+struct Reader {
+    file: FileIndex,
 }
 
-/// `build:`, short (`build: ./dir`) or long.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Build {
-    /// The whole `build` value.
-    pub span: Span,
-    /// The `build` value node.
-    pub node: NodeId,
-    /// `build: ./dir`.
-    pub short_form: bool,
-    /// The build context (the short form's string).
-    pub context: Option<Str>,
-    /// `dockerfile`.
-    pub dockerfile: Option<Str>,
-    /// `dockerfile_inline`.
-    pub dockerfile_inline: Option<Str>,
-    /// `target`.
-    pub target: Option<Str>,
-    /// `args`, list or map form.
-    pub args: Vec<EnvVar>,
+impl Reader {
+    /// A scalar value that is not null.
+    fn str<'a>(self, n: NodeRef<'a>) -> Option<Str<'a>> {
+        let r = n.resolve();
+        r.as_str().map(|value| Str {
+            value,
+            span: r.span(),
+            node: r,
+            file: self.file,
+        })
+    }
+
+    fn field<'a>(self, map: NodeRef<'a>, key: &str) -> Option<Str<'a>> {
+        map.get(key).and_then(|v| self.str(v))
+    }
+
+    /// A list of strings; a lone string counts as a list of one.
+    fn str_list<'a>(self, n: Option<NodeRef<'a>>) -> Vec<Str<'a>> {
+        match n {
+            Some(n) if n.is_sequence() => n.items().filter_map(|i| self.str(i)).collect(),
+            Some(n) => self.str(n).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// `KEY=value` items or `KEY: value` entries.
+    fn key_values<'a>(self, n: Option<NodeRef<'a>>) -> Vec<EnvVar<'a>> {
+        let Some(n) = n else { return Vec::new() };
+        if n.is_mapping() {
+            return n
+                .entries()
+                .filter_map(|e| {
+                    let key = e.key_str()?;
+                    Some(EnvVar {
+                        key,
+                        key_span: e.key.resolve().span(),
+                        value: self.str(e.value),
+                        span: e.span(),
+                        list_form: false,
+                    })
+                })
+                .collect();
+        }
+        n.items()
+            .filter_map(|item| {
+                let s = self.str(item)?;
+                // Names are never interpolated, so the first `=` ends the name.
+                let (key, value) = match s.value.find('=') {
+                    Some(eq) => (s.part(0..eq), Some(s.part(eq + 1..s.value.len()))),
+                    None => (s, None),
+                };
+                Some(EnvVar {
+                    key: key.value,
+                    key_span: key.span,
+                    value,
+                    span: s.span,
+                    list_form: true,
+                })
+            })
+            .collect()
+    }
+
+    fn command<'a>(self, n: Option<NodeRef<'a>>) -> Option<Command<'a>> {
+        let r = n?.resolve();
+        if r.is_sequence() {
+            Some(Command {
+                span: r.span(),
+                node: r,
+                exec: true,
+                args: r.items().filter_map(|i| self.str(i)).collect(),
+            })
+        } else {
+            let s = self.str(r)?;
+            Some(Command {
+                span: s.span,
+                node: r,
+                exec: false,
+                args: vec![s],
+            })
+        }
+    }
+
+    /// Named references given short (`- name`) or long (`- {key: name}`).
+    fn refs<'a>(self, n: Option<NodeRef<'a>>, key: &str) -> Vec<Str<'a>> {
+        let Some(n) = n else { return Vec::new() };
+        n.items()
+            .filter_map(|i| {
+                if i.is_mapping() {
+                    self.field(i.resolve(), key)
+                } else {
+                    self.str(i)
+                }
+            })
+            .collect()
+    }
+
+    /// Names given as a list or as the keys of a mapping.
+    fn names<'a>(self, n: Option<NodeRef<'a>>) -> Vec<Named<'a>> {
+        let Some(n) = n else { return Vec::new() };
+        if n.is_mapping() {
+            return n
+                .entries()
+                .filter_map(|e| {
+                    Some(Named {
+                        name: e.key_str()?,
+                        span: e.key.resolve().span(),
+                        node: e.value.resolve(),
+                        long_form: true,
+                    })
+                })
+                .collect();
+        }
+        n.items()
+            .filter_map(|i| {
+                let s = self.str(i)?;
+                Some(Named {
+                    name: s.value,
+                    span: s.span,
+                    node: s.node,
+                    long_form: false,
+                })
+            })
+            .collect()
+    }
 }
 
-/// One entry of `depends_on`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Dependency {
-    /// The service depended on.
-    pub name: String,
-    /// Where the name is.
+impl ComposeFile {
+    fn reader(&self) -> Reader {
+        Reader { file: self.file }
+    }
+
+    /// The entries of a top-level key across all documents, in file order.
+    fn top_level_entries<'a>(&'a self, key: &'a str) -> impl Iterator<Item = EntryRef<'a>> + 'a {
+        self.roots()
+            .filter_map(move |r| r.get(key))
+            .flat_map(|v| v.entries())
+    }
+
+    /// The services of all documents, in file order (a name may repeat across documents).
+    pub fn services(&self) -> impl Iterator<Item = Service<'_>> + '_ {
+        let reader = self.reader();
+        self.top_level_entries("services").filter_map(move |e| {
+            Some(Service {
+                name: e.key_str()?,
+                key: e.key,
+                node: e.value.resolve(),
+                reader,
+            })
+        })
+    }
+
+    /// The first service with this name.
+    pub fn service(&self, name: &str) -> Option<Service<'_>> {
+        self.services().find(|s| s.name == name)
+    }
+
+    /// The top-level `version` entry of each document that has one.
+    pub fn version_entries(&self) -> impl Iterator<Item = EntryRef<'_>> + '_ {
+        self.roots()
+            .filter_map(|r| r.raw_entries().find(|e| e.key_str() == Some("version")))
+    }
+
+    /// The top-level `name` (project name) of the first document that has one.
+    pub fn name(&self) -> Option<Str<'_>> {
+        let reader = self.reader();
+        self.roots().find_map(|r| reader.field(r, "name"))
+    }
+
+    /// The named items of a top-level section: `volumes`, `networks`, `secrets`, `configs` or
+    /// `models`.
+    pub fn resources<'a>(&'a self, section: &'a str) -> impl Iterator<Item = Named<'a>> + 'a {
+        self.top_level_entries(section).filter_map(|e| {
+            Some(Named {
+                name: e.key_str()?,
+                span: e.key.span(),
+                node: e.value.resolve(),
+                long_form: true,
+            })
+        })
+    }
+
+    /// The paths of `include` entries (short form, or long form `path`).
+    pub fn include(&self) -> Vec<Str<'_>> {
+        let reader = self.reader();
+        self.roots()
+            .filter_map(|r| r.get("include"))
+            .flat_map(|n| n.items())
+            .flat_map(|i| {
+                if i.is_mapping() {
+                    reader.str_list(i.get("path"))
+                } else {
+                    reader.str(i).into_iter().collect()
+                }
+            })
+            .collect()
+    }
+}
+
+/// A name with where it is written: a top-level resource, a network of a service.
+#[derive(Clone, Copy, Debug)]
+pub struct Named<'a> {
+    pub name: &'a str,
+    /// The name's span (the key, or the list item).
     pub span: Span,
-    /// The list item (short form) or the value node (long form).
-    pub node: NodeId,
-    /// `condition` (long form).
-    pub condition: Option<Str>,
-    /// `required` (long form).
-    pub required: Option<Str>,
-    /// `restart` (long form).
-    pub restart: Option<Str>,
+    /// The definition (long form), else the list item.
+    pub node: NodeRef<'a>,
     /// Written as a mapping entry rather than a list item.
     pub long_form: bool,
 }
 
+/// A service: its name and node, and accessors that read its keys on demand.
+#[derive(Clone, Copy, Debug)]
+pub struct Service<'a> {
+    pub name: &'a str,
+    /// The name's key node.
+    pub key: NodeRef<'a>,
+    /// The service's mapping (aliases resolved).
+    pub node: NodeRef<'a>,
+    reader: Reader,
+}
+
+impl<'a> Service<'a> {
+    /// Where the name is written.
+    pub fn name_span(&self) -> Span {
+        self.key.span()
+    }
+
+    /// The file the service is written in.
+    pub fn file(&self) -> FileIndex {
+        self.reader.file
+    }
+
+    /// The value of a key, merge keys applied.
+    pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.node.get(key)
+    }
+
+    /// A scalar key (`image`, `restart`, `privileged`, `mem_limit`, ...); typed reads on the
+    /// result (`as_bool`, `as_int`) judge interpolated values by their default.
+    pub fn str(&self, key: &str) -> Option<Str<'a>> {
+        self.reader.field(self.node, key)
+    }
+
+    /// A list of strings (`cap_add`, `profiles`, `dns`, ...); a lone string is a list of one.
+    pub fn list(&self, key: &str) -> Vec<Str<'a>> {
+        self.reader.str_list(self.get(key))
+    }
+
+    /// `image`.
+    pub fn image(&self) -> Option<Str<'a>> {
+        self.str("image")
+    }
+
+    /// `build`, short (`build: ./dir`) or long.
+    pub fn build(&self) -> Option<Build<'a>> {
+        let r = self.get("build")?.resolve();
+        let reader = self.reader;
+        if let Some(context) = reader.str(r) {
+            return Some(Build {
+                node: r,
+                short_form: true,
+                context: Some(context),
+                reader,
+            });
+        }
+        r.is_mapping().then(|| Build {
+            node: r,
+            short_form: false,
+            context: reader.field(r, "context"),
+            reader,
+        })
+    }
+
+    /// `depends_on`, short (a list of names) or long (a mapping).
+    pub fn depends_on(&self) -> Vec<Dependency<'a>> {
+        let reader = self.reader;
+        reader
+            .names(self.get("depends_on"))
+            .into_iter()
+            .map(|n| Dependency {
+                name: n.name,
+                span: n.span,
+                node: n.node,
+                long_form: n.long_form,
+                condition: n
+                    .long_form
+                    .then(|| reader.field(n.node, "condition"))
+                    .flatten(),
+                required: n
+                    .long_form
+                    .then(|| reader.field(n.node, "required"))
+                    .flatten(),
+                restart: n
+                    .long_form
+                    .then(|| reader.field(n.node, "restart"))
+                    .flatten(),
+            })
+            .collect()
+    }
+
+    /// `healthcheck`.
+    pub fn healthcheck(&self) -> Option<Healthcheck<'a>> {
+        let r = self.get("healthcheck")?.resolve();
+        r.is_mapping().then_some(Healthcheck {
+            node: r,
+            reader: self.reader,
+        })
+    }
+
+    /// `environment`, list or map form.
+    pub fn environment(&self) -> Vec<EnvVar<'a>> {
+        self.reader.key_values(self.get("environment"))
+    }
+
+    /// `labels`, list or map form.
+    pub fn labels(&self) -> Vec<EnvVar<'a>> {
+        self.reader.key_values(self.get("labels"))
+    }
+
+    /// The paths of `env_file` (a string, a list, or long-form items with `path`).
+    pub fn env_files(&self) -> Vec<Str<'a>> {
+        match self.get("env_file") {
+            Some(n) if n.is_sequence() => self.reader.refs(Some(n), "path"),
+            n => self.reader.str_list(n),
+        }
+    }
+
+    /// `ports`.
+    pub fn ports(&self) -> Vec<Port<'a>> {
+        self.items("ports", |reader, item| reader.port(item))
+    }
+
+    /// `volumes`.
+    pub fn volumes(&self) -> Vec<Volume<'a>> {
+        self.items("volumes", |reader, item| reader.volume(item))
+    }
+
+    fn items<T>(&self, key: &str, read: fn(Reader, NodeRef<'a>) -> Option<T>) -> Vec<T> {
+        let reader = self.reader;
+        self.get(key)
+            .map(|v| v.items().filter_map(|i| read(reader, i)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The networks the service joins (list, or mapping with per-network settings).
+    pub fn networks(&self) -> Vec<Named<'a>> {
+        self.reader.names(self.get("networks"))
+    }
+
+    /// `command`.
+    pub fn command(&self) -> Option<Command<'a>> {
+        self.reader.command(self.get("command"))
+    }
+
+    /// `entrypoint`.
+    pub fn entrypoint(&self) -> Option<Command<'a>> {
+        self.reader.command(self.get("entrypoint"))
+    }
+
+    /// The names of the `secrets` the service uses (short form, or long form `source`).
+    pub fn secrets(&self) -> Vec<Str<'a>> {
+        self.reader.refs(self.get("secrets"), "source")
+    }
+
+    /// The names of the `configs` the service uses.
+    pub fn configs(&self) -> Vec<Str<'a>> {
+        self.reader.refs(self.get("configs"), "source")
+    }
+
+    /// `extends`, short (`extends: base`) or long.
+    pub fn extends(&self) -> Option<Extends<'a>> {
+        let r = self.get("extends")?.resolve();
+        if let Some(s) = self.reader.str(r) {
+            return Some(Extends {
+                span: s.span,
+                service: Some(s),
+                file: None,
+            });
+        }
+        r.is_mapping().then(|| Extends {
+            span: r.span(),
+            service: self.reader.field(r, "service"),
+            file: self.reader.field(r, "file"),
+        })
+    }
+
+    /// `deploy`.
+    pub fn deploy(&self) -> Option<Deploy<'a>> {
+        let r = self.get("deploy")?.resolve();
+        r.is_mapping().then_some(Deploy {
+            node: r,
+            reader: self.reader,
+        })
+    }
+}
+
+/// `build:`, short (`build: ./dir`) or long.
+#[derive(Clone, Copy, Debug)]
+pub struct Build<'a> {
+    /// The `build` value.
+    pub node: NodeRef<'a>,
+    /// `build: ./dir`.
+    pub short_form: bool,
+    /// The build context (the short form's string, or `context`).
+    pub context: Option<Str<'a>>,
+    reader: Reader,
+}
+
+impl<'a> Build<'a> {
+    /// A scalar key of the long form (`dockerfile`, `dockerfile_inline`, `target`, ...).
+    pub fn str(&self, key: &str) -> Option<Str<'a>> {
+        (!self.short_form)
+            .then(|| self.reader.field(self.node, key))
+            .flatten()
+    }
+
+    /// `args`, list or map form.
+    pub fn args(&self) -> Vec<EnvVar<'a>> {
+        if self.short_form {
+            return Vec::new();
+        }
+        self.reader.key_values(self.node.get("args"))
+    }
+}
+
+/// One entry of `depends_on`.
+#[derive(Clone, Copy, Debug)]
+pub struct Dependency<'a> {
+    /// The service depended on.
+    pub name: &'a str,
+    /// Where the name is.
+    pub span: Span,
+    /// The list item (short form) or the value node (long form).
+    pub node: NodeRef<'a>,
+    /// Written as a mapping entry rather than a list item.
+    pub long_form: bool,
+    /// `condition` (long form).
+    pub condition: Option<Str<'a>>,
+    /// `required` (long form).
+    pub required: Option<Str<'a>>,
+    /// `restart` (long form).
+    pub restart: Option<Str<'a>>,
+}
+
 /// A command: a string (run by a shell for `command`-like keys) or a list (exec form).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Command {
+#[derive(Clone, Debug)]
+pub struct Command<'a> {
     /// The whole value.
     pub span: Span,
     /// The value node.
-    pub node: NodeId,
+    pub node: NodeRef<'a>,
     /// A list rather than a string.
     pub exec: bool,
     /// The list's items, or the one string.
-    pub args: Vec<Str>,
+    pub args: Vec<Str<'a>>,
 }
 
 /// `healthcheck:`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Healthcheck {
-    /// The whole `healthcheck` value.
-    pub span: Span,
+#[derive(Clone, Copy, Debug)]
+pub struct Healthcheck<'a> {
     /// The value node.
-    pub node: NodeId,
+    pub node: NodeRef<'a>,
+    reader: Reader,
+}
+
+impl<'a> Healthcheck<'a> {
     /// `test`, string or list (`["CMD", ...]`, `["CMD-SHELL", "..."]`, `["NONE"]`).
-    pub test: Option<Command>,
-    /// `interval`.
-    pub interval: Option<Str>,
-    /// `timeout`.
-    pub timeout: Option<Str>,
-    /// `start_period`.
-    pub start_period: Option<Str>,
-    /// `start_interval`.
-    pub start_interval: Option<Str>,
-    /// `retries`.
-    pub retries: Option<Str>,
+    pub fn test(&self) -> Option<Command<'a>> {
+        self.reader.command(self.node.get("test"))
+    }
+
+    /// A scalar key: `interval`, `timeout`, `start_period`, `start_interval`, `retries`,
     /// `disable`.
-    pub disable: Option<Str>,
+    pub fn str(&self, key: &str) -> Option<Str<'a>> {
+        self.reader.field(self.node, key)
+    }
 }
 
 /// One variable of `environment`, `build.args` or `labels`: `KEY=value` in a list, or
 /// `KEY: value` in a mapping.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnvVar {
+#[derive(Clone, Copy, Debug)]
+pub struct EnvVar<'a> {
     /// The name.
-    pub key: String,
+    pub key: &'a str,
     /// Where the name is.
     pub key_span: Span,
     /// The value; `None` for `KEY` in a list or `KEY:` with a null value (Compose then takes
     /// the value from its own environment).
-    pub value: Option<Str>,
+    pub value: Option<Str<'a>>,
     /// The whole list item or mapping entry.
     pub span: Span,
     /// Written as a list item.
@@ -282,26 +645,31 @@ pub struct EnvVar {
 }
 
 /// One entry of `ports`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Port {
-    /// The whole item.
-    pub span: Span,
+#[derive(Clone, Copy, Debug)]
+pub struct Port<'a> {
     /// The item node.
-    pub node: NodeId,
+    pub node: NodeRef<'a>,
     /// A mapping rather than a string or number.
     pub long_form: bool,
     /// The short form as written.
-    pub short: Option<Str>,
+    pub short: Option<Str<'a>>,
     /// The host address (brackets of an IPv6 address removed).
-    pub host_ip: Option<Str>,
+    pub host_ip: Option<Str<'a>>,
     /// The host port or range.
-    pub published: Option<Str>,
+    pub published: Option<Str<'a>>,
     /// The container port or range.
-    pub target: Option<Str>,
+    pub target: Option<Str<'a>>,
     /// `tcp`, `udp`, `sctp`.
-    pub protocol: Option<Str>,
+    pub protocol: Option<Str<'a>>,
     /// `host` or `ingress` (long form).
-    pub mode: Option<Str>,
+    pub mode: Option<Str<'a>>,
+}
+
+impl Port<'_> {
+    /// The whole item.
+    pub fn span(&self) -> Span {
+        self.node.span()
+    }
 }
 
 /// What a volume entry mounts.
@@ -324,564 +692,102 @@ pub enum VolumeKind {
 }
 
 /// One entry of a service's `volumes`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Volume {
-    /// The whole item.
-    pub span: Span,
+#[derive(Clone, Copy, Debug)]
+pub struct Volume<'a> {
     /// The item node.
-    pub node: NodeId,
+    pub node: NodeRef<'a>,
     /// A mapping rather than `source:target[:mode]`.
     pub long_form: bool,
     /// What is mounted; for the short form, guessed from the source as Compose does.
     pub kind: VolumeKind,
     /// `type` (long form).
-    pub type_: Option<Str>,
+    pub type_: Option<Str<'a>>,
     /// The host path or volume name; `None` for an anonymous volume.
-    pub source: Option<Str>,
+    pub source: Option<Str<'a>>,
     /// The path in the container.
-    pub target: Option<Str>,
+    pub target: Option<Str<'a>>,
     /// The short form's options (`ro`, `rw,z`).
-    pub mode: Option<Str>,
+    pub mode: Option<Str<'a>>,
     /// `:ro` or `read_only: true`.
     pub read_only: bool,
 }
 
-/// One network a service joins.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NetworkRef {
-    /// The network's name.
-    pub name: String,
-    /// Where the name is.
-    pub span: Span,
-    /// The network's settings for the service (long form), else the list item.
-    pub node: NodeId,
-    /// Written as a mapping entry.
-    pub long_form: bool,
-}
-
-/// `cpus`, `memory` and `pids` of `deploy.resources.limits` or `.reservations`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resources {
-    /// The `limits` or `reservations` value.
-    pub span: Span,
-    /// `cpus`.
-    pub cpus: Option<Str>,
-    /// `memory`.
-    pub memory: Option<Str>,
-    /// `pids`.
-    pub pids: Option<Str>,
+impl Volume<'_> {
+    /// The whole item.
+    pub fn span(&self) -> Span {
+        self.node.span()
+    }
 }
 
 /// `deploy:`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Deploy {
-    /// The whole `deploy` value.
-    pub span: Span,
+#[derive(Clone, Copy, Debug)]
+pub struct Deploy<'a> {
     /// The value node.
-    pub node: NodeId,
-    /// `mode`.
-    pub mode: Option<Str>,
-    /// `replicas`.
-    pub replicas: Option<Str>,
+    pub node: NodeRef<'a>,
+    reader: Reader,
+}
+
+impl<'a> Deploy<'a> {
+    /// A scalar key: `mode`, `replicas`, `endpoint_mode`.
+    pub fn str(&self, key: &str) -> Option<Str<'a>> {
+        self.reader.field(self.node, key)
+    }
+
     /// `resources.limits`.
-    pub limits: Option<Resources>,
+    pub fn limits(&self) -> Option<Resources<'a>> {
+        self.resources("limits")
+    }
+
     /// `resources.reservations`.
-    pub reservations: Option<Resources>,
+    pub fn reservations(&self) -> Option<Resources<'a>> {
+        self.resources("reservations")
+    }
+
+    fn resources(&self, key: &str) -> Option<Resources<'a>> {
+        let r = self.node.get("resources")?.get(key)?.resolve();
+        r.is_mapping().then_some(Resources {
+            node: r,
+            reader: self.reader,
+        })
+    }
+
     /// `restart_policy.condition`.
-    pub restart_condition: Option<Str>,
+    pub fn restart_condition(&self) -> Option<Str<'a>> {
+        self.reader
+            .field(self.node.get("restart_policy")?, "condition")
+    }
+}
+
+/// `deploy.resources.limits` or `.reservations`.
+#[derive(Clone, Copy, Debug)]
+pub struct Resources<'a> {
+    pub node: NodeRef<'a>,
+    reader: Reader,
+}
+
+impl<'a> Resources<'a> {
+    /// `cpus`, `memory` or `pids`.
+    pub fn str(&self, key: &str) -> Option<Str<'a>> {
+        self.reader.field(self.node, key)
+    }
 }
 
 /// `extends:`, short (`extends: base`) or long.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Extends {
+#[derive(Clone, Copy, Debug)]
+pub struct Extends<'a> {
     /// The whole value.
     pub span: Span,
     /// The service extended.
-    pub service: Option<Str>,
+    pub service: Option<Str<'a>>,
     /// The file it is in, when not this one.
-    pub file: Option<Str>,
+    pub file: Option<Str<'a>>,
 }
 
-/// A service and the keys rules most often read. Anything else: [`Service::node`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Service {
-    /// The service's name.
-    pub name: String,
-    /// Where the name (the key) is.
-    pub name_span: Span,
-    /// The key node.
-    pub key: NodeId,
-    /// The service's definition (a mapping, unless the file is broken).
-    pub node: NodeId,
-    /// `image`.
-    pub image: Option<Str>,
-    /// `build`.
-    pub build: Option<Build>,
-    /// `depends_on`, short or long form.
-    pub depends_on: Vec<Dependency>,
-    /// `healthcheck`.
-    pub healthcheck: Option<Healthcheck>,
-    /// `environment`, list or map form.
-    pub environment: Vec<EnvVar>,
-    /// `env_file` paths.
-    pub env_file: Vec<Str>,
-    /// `labels`, list or map form.
-    pub labels: Vec<EnvVar>,
-    /// `ports`.
-    pub ports: Vec<Port>,
-    /// `expose`.
-    pub expose: Vec<Str>,
-    /// `volumes`.
-    pub volumes: Vec<Volume>,
-    /// `networks`, list or map form.
-    pub networks: Vec<NetworkRef>,
-    /// `network_mode`.
-    pub network_mode: Option<Str>,
-    /// `user`.
-    pub user: Option<Str>,
-    /// `privileged`.
-    pub privileged: Option<Str>,
-    /// `read_only`.
-    pub read_only: Option<Str>,
-    /// `restart`.
-    pub restart: Option<Str>,
-    /// `container_name`.
-    pub container_name: Option<Str>,
-    /// `hostname`.
-    pub hostname: Option<Str>,
-    /// `platform`.
-    pub platform: Option<Str>,
-    /// `pull_policy`.
-    pub pull_policy: Option<Str>,
-    /// `pid`.
-    pub pid: Option<Str>,
-    /// `ipc`.
-    pub ipc: Option<Str>,
-    /// `init`.
-    pub init: Option<Str>,
-    /// `working_dir`.
-    pub working_dir: Option<Str>,
-    /// `mem_limit`.
-    pub mem_limit: Option<Str>,
-    /// `cpus`.
-    pub cpus: Option<Str>,
-    /// `command`.
-    pub command: Option<Command>,
-    /// `entrypoint`.
-    pub entrypoint: Option<Command>,
-    /// `cap_add`.
-    pub cap_add: Vec<Str>,
-    /// `cap_drop`.
-    pub cap_drop: Vec<Str>,
-    /// `security_opt`.
-    pub security_opt: Vec<Str>,
-    /// `devices` (short form strings).
-    pub devices: Vec<Str>,
-    /// `profiles`.
-    pub profiles: Vec<Str>,
-    /// Names of the `secrets` the service uses (short form, or long form `source`).
-    pub secrets: Vec<Str>,
-    /// Names of the `configs` the service uses.
-    pub configs: Vec<Str>,
-    /// `extends`.
-    pub extends: Option<Extends>,
-    /// `deploy`.
-    pub deploy: Option<Deploy>,
-}
-
-/// Reads the typed view out of a tree.
-pub(crate) struct Reader<'a> {
-    pub text: &'a str,
-}
-
-impl<'a> Reader<'a> {
-    /// A scalar value that is not null.
-    pub fn str(&self, n: NodeRef<'a>) -> Option<Str> {
-        let r = n.resolve();
-        r.as_str().map(|v| Str {
-            value: v.to_string(),
-            span: r.span(),
-            node: r.id(),
-        })
-    }
-
-    fn field(&self, map: NodeRef<'a>, key: &str) -> Option<Str> {
-        map.get(key).and_then(|v| self.str(v))
-    }
-
-    /// A part of a scalar's value, with a span inside the scalar when the scalar is written
-    /// without escapes or folding (else the scalar's span).
-    fn part(&self, n: NodeRef<'a>, value: &str, range: std::ops::Range<usize>) -> Str {
-        let r = n.resolve();
-        let span = r.span();
-        let piece = value.get(range.clone()).unwrap_or_default().to_string();
-        let raw = span.text(self.text);
-        let inner = match r.as_scalar().map(|(_, s)| s) {
-            Some(ScalarStyle::Plain) => Some((raw, 0)),
-            Some(ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) if raw.len() >= 2 => {
-                Some((raw.get(1..raw.len() - 1).unwrap_or(""), 1))
-            }
-            _ => None,
-        };
-        let span = match inner {
-            Some((text, offset)) if text == value => Span::new(
-                span.start + offset + range.start as u32,
-                span.start + offset + range.end as u32,
-            ),
-            _ => span,
-        };
-        Str {
-            value: piece,
-            span,
-            node: r.id(),
-        }
-    }
-
-    /// A list of strings; a lone string counts as a list of one.
-    fn str_list(&self, n: NodeRef<'a>) -> Vec<Str> {
-        if n.is_sequence() {
-            n.items().filter_map(|i| self.str(i)).collect()
-        } else {
-            self.str(n).into_iter().collect()
-        }
-    }
-
-    /// `KEY=value` items or `KEY: value` entries.
-    fn key_values(&self, n: NodeRef<'a>) -> Vec<EnvVar> {
-        if n.is_mapping() {
-            return n
-                .entries()
-                .filter_map(|e| {
-                    let key = e.key_str()?.to_string();
-                    Some(EnvVar {
-                        key,
-                        key_span: e.key.resolve().span(),
-                        value: self.str(e.value),
-                        span: e.span(),
-                        list_form: false,
-                    })
-                })
-                .collect();
-        }
-        n.items()
-            .filter_map(|item| {
-                let value = item.as_str()?;
-                let span = item.resolve().span();
-                let (key, val) = match value.split_once('=') {
-                    Some((k, _)) => (
-                        self.part(item, value, 0..k.len()),
-                        Some(self.part(item, value, k.len() + 1..value.len())),
-                    ),
-                    None => (self.part(item, value, 0..value.len()), None),
-                };
-                Some(EnvVar {
-                    key: key.value,
-                    key_span: key.span,
-                    value: val,
-                    span,
-                    list_form: true,
-                })
-            })
-            .collect()
-    }
-
-    fn command(&self, n: NodeRef<'a>) -> Option<Command> {
-        let r = n.resolve();
-        if r.is_sequence() {
-            Some(Command {
-                span: r.span(),
-                node: r.id(),
-                exec: true,
-                args: r.items().filter_map(|i| self.str(i)).collect(),
-            })
-        } else {
-            let s = self.str(r)?;
-            Some(Command {
-                span: s.span,
-                node: r.id(),
-                exec: false,
-                args: vec![s],
-            })
-        }
-    }
-
-    pub fn version(&self, e: EntryRef<'a>) -> Version {
-        Version {
-            key_span: e.key.span(),
-            value: self.str(e.value),
-            span: e.span(),
-        }
-    }
-
-    pub fn top_level_items(&self, n: NodeRef<'a>) -> Vec<TopLevelItem> {
-        n.entries()
-            .filter_map(|e| {
-                Some(TopLevelItem {
-                    name: e.key_str()?.to_string(),
-                    span: e.key.span(),
-                    node: e.value.id(),
-                })
-            })
-            .collect()
-    }
-
-    pub fn service(&self, e: EntryRef<'a>) -> Option<Service> {
-        let name = e.key_str()?.to_string();
-        let n = e.value.resolve();
-        let get = |k: &str| n.get(k);
-        let list = |k: &str| get(k).map(|v| self.str_list(v)).unwrap_or_default();
-        let field = |k: &str| self.field(n, k);
-        Some(Service {
-            name,
-            name_span: e.key.span(),
-            key: e.key.id(),
-            node: e.value.id(),
-            image: field("image"),
-            build: get("build").and_then(|v| self.build(v)),
-            depends_on: get("depends_on")
-                .map(|v| self.depends_on(v))
-                .unwrap_or_default(),
-            healthcheck: get("healthcheck").and_then(|v| self.healthcheck(v)),
-            environment: get("environment")
-                .map(|v| self.key_values(v))
-                .unwrap_or_default(),
-            env_file: get("env_file")
-                .map(|v| self.env_files(v))
-                .unwrap_or_default(),
-            labels: get("labels")
-                .map(|v| self.key_values(v))
-                .unwrap_or_default(),
-            ports: get("ports")
-                .map(|v| v.items().filter_map(|i| self.port(i)).collect())
-                .unwrap_or_default(),
-            expose: list("expose"),
-            volumes: get("volumes")
-                .map(|v| v.items().filter_map(|i| self.volume(i)).collect())
-                .unwrap_or_default(),
-            networks: get("networks")
-                .map(|v| self.networks(v))
-                .unwrap_or_default(),
-            network_mode: field("network_mode"),
-            user: field("user"),
-            privileged: field("privileged"),
-            read_only: field("read_only"),
-            restart: field("restart"),
-            container_name: field("container_name"),
-            hostname: field("hostname"),
-            platform: field("platform"),
-            pull_policy: field("pull_policy"),
-            pid: field("pid"),
-            ipc: field("ipc"),
-            init: field("init"),
-            working_dir: field("working_dir"),
-            mem_limit: field("mem_limit"),
-            cpus: field("cpus"),
-            command: get("command").and_then(|v| self.command(v)),
-            entrypoint: get("entrypoint").and_then(|v| self.command(v)),
-            cap_add: list("cap_add"),
-            cap_drop: list("cap_drop"),
-            security_opt: list("security_opt"),
-            devices: list("devices"),
-            profiles: list("profiles"),
-            secrets: get("secrets")
-                .map(|v| self.resource_refs(v))
-                .unwrap_or_default(),
-            configs: get("configs")
-                .map(|v| self.resource_refs(v))
-                .unwrap_or_default(),
-            extends: get("extends").and_then(|v| self.extends(v)),
-            deploy: get("deploy").and_then(|v| self.deploy(v)),
-        })
-    }
-
-    fn build(&self, n: NodeRef<'a>) -> Option<Build> {
-        let r = n.resolve();
-        if let Some(context) = self.str(r) {
-            return Some(Build {
-                span: r.span(),
-                node: r.id(),
-                short_form: true,
-                context: Some(context),
-                dockerfile: None,
-                dockerfile_inline: None,
-                target: None,
-                args: Vec::new(),
-            });
-        }
-        if !r.is_mapping() {
-            return None;
-        }
-        Some(Build {
-            span: r.span(),
-            node: r.id(),
-            short_form: false,
-            context: self.field(r, "context"),
-            dockerfile: self.field(r, "dockerfile"),
-            dockerfile_inline: self.field(r, "dockerfile_inline"),
-            target: self.field(r, "target"),
-            args: r
-                .get("args")
-                .map(|v| self.key_values(v))
-                .unwrap_or_default(),
-        })
-    }
-
-    fn depends_on(&self, n: NodeRef<'a>) -> Vec<Dependency> {
-        if n.is_mapping() {
-            return n
-                .entries()
-                .filter_map(|e| {
-                    let v = e.value.resolve();
-                    Some(Dependency {
-                        name: e.key_str()?.to_string(),
-                        span: e.key.resolve().span(),
-                        node: v.id(),
-                        condition: self.field(v, "condition"),
-                        required: self.field(v, "required"),
-                        restart: self.field(v, "restart"),
-                        long_form: true,
-                    })
-                })
-                .collect();
-        }
-        n.items()
-            .filter_map(|i| {
-                let s = self.str(i)?;
-                Some(Dependency {
-                    name: s.value,
-                    span: s.span,
-                    node: s.node,
-                    condition: None,
-                    required: None,
-                    restart: None,
-                    long_form: false,
-                })
-            })
-            .collect()
-    }
-
-    fn healthcheck(&self, n: NodeRef<'a>) -> Option<Healthcheck> {
-        let r = n.resolve();
-        if !r.is_mapping() {
-            return None;
-        }
-        Some(Healthcheck {
-            span: r.span(),
-            node: r.id(),
-            test: r.get("test").and_then(|v| self.command(v)),
-            interval: self.field(r, "interval"),
-            timeout: self.field(r, "timeout"),
-            start_period: self.field(r, "start_period"),
-            start_interval: self.field(r, "start_interval"),
-            retries: self.field(r, "retries"),
-            disable: self.field(r, "disable"),
-        })
-    }
-
-    fn env_files(&self, n: NodeRef<'a>) -> Vec<Str> {
-        if !n.is_sequence() {
-            return self.str(n).into_iter().collect();
-        }
-        n.items()
-            .filter_map(|i| {
-                if i.is_mapping() {
-                    self.field(i.resolve(), "path")
-                } else {
-                    self.str(i)
-                }
-            })
-            .collect()
-    }
-
-    fn resource_refs(&self, n: NodeRef<'a>) -> Vec<Str> {
-        n.items()
-            .filter_map(|i| {
-                if i.is_mapping() {
-                    self.field(i.resolve(), "source")
-                } else {
-                    self.str(i)
-                }
-            })
-            .collect()
-    }
-
-    fn networks(&self, n: NodeRef<'a>) -> Vec<NetworkRef> {
-        if n.is_mapping() {
-            return n
-                .entries()
-                .filter_map(|e| {
-                    Some(NetworkRef {
-                        name: e.key_str()?.to_string(),
-                        span: e.key.resolve().span(),
-                        node: e.value.id(),
-                        long_form: true,
-                    })
-                })
-                .collect();
-        }
-        n.items()
-            .filter_map(|i| {
-                let s = self.str(i)?;
-                Some(NetworkRef {
-                    name: s.value,
-                    span: s.span,
-                    node: s.node,
-                    long_form: false,
-                })
-            })
-            .collect()
-    }
-
-    fn extends(&self, n: NodeRef<'a>) -> Option<Extends> {
-        let r = n.resolve();
-        if let Some(s) = self.str(r) {
-            return Some(Extends {
-                span: s.span,
-                service: Some(s),
-                file: None,
-            });
-        }
-        r.is_mapping().then(|| Extends {
-            span: r.span(),
-            service: self.field(r, "service"),
-            file: self.field(r, "file"),
-        })
-    }
-
-    fn resources(&self, n: Option<NodeRef<'a>>) -> Option<Resources> {
-        let r = n?.resolve();
-        r.is_mapping().then(|| Resources {
-            span: r.span(),
-            cpus: self.field(r, "cpus"),
-            memory: self.field(r, "memory"),
-            pids: self.field(r, "pids"),
-        })
-    }
-
-    fn deploy(&self, n: NodeRef<'a>) -> Option<Deploy> {
-        let r = n.resolve();
-        if !r.is_mapping() {
-            return None;
-        }
-        let resources = r.get("resources");
-        Some(Deploy {
-            span: r.span(),
-            node: r.id(),
-            mode: self.field(r, "mode"),
-            replicas: self.field(r, "replicas"),
-            limits: self.resources(resources.and_then(|x| x.get("limits"))),
-            reservations: self.resources(resources.and_then(|x| x.get("reservations"))),
-            restart_condition: r
-                .get("restart_policy")
-                .and_then(|p| self.field(p, "condition")),
-        })
-    }
-
-    fn port(&self, item: NodeRef<'a>) -> Option<Port> {
+impl Reader {
+    fn port<'a>(self, item: NodeRef<'a>) -> Option<Port<'a>> {
         let r = item.resolve();
         let mut port = Port {
-            span: r.span(),
-            node: r.id(),
+            node: r,
             long_form: false,
             short: None,
             host_ip: None,
@@ -900,42 +806,35 @@ impl<'a> Reader<'a> {
             return Some(port);
         }
         let short = self.str(r)?;
-        let value = short.value.clone();
-        // [[host_ip:]published:]target[/protocol], the way Docker's ParsePortSpec splits it.
-        let (rest, proto) = match value.rfind('/') {
-            Some(i) => (i, Some(i + 1..value.len())),
+        let value = short.value;
+        // [[host_ip:]published:]target[/protocol], the way Docker's ParsePortSpec splits it,
+        // separators inside `${...}` left alone.
+        let (rest, proto) = match separators(value, b'/').last() {
+            Some(&i) => (i, Some(i + 1..value.len())),
             None => (value.len(), None),
         };
-        let colons: Vec<usize> = value
-            .get(..rest)
-            .unwrap_or_default()
-            .match_indices(':')
-            .map(|(i, _)| i)
-            .collect();
-        let part = |range: std::ops::Range<usize>| self.part(r, &value, range);
+        let colons: Vec<usize> = separators(&value[..rest], b':');
         match colons.as_slice() {
-            [] => port.target = Some(part(0..rest)),
+            [] => port.target = Some(short.part(0..rest)),
             [c] => {
-                port.published = Some(part(0..*c));
-                port.target = Some(part(c + 1..rest));
+                port.published = Some(short.part(0..*c));
+                port.target = Some(short.part(c + 1..rest));
             }
             [.., a, b] => {
-                let ip = trim_brackets(&value, 0..*a);
-                port.host_ip = Some(part(ip));
-                port.published = Some(part(a + 1..*b));
-                port.target = Some(part(b + 1..rest));
+                port.host_ip = Some(short.part(trim_brackets(value, 0..*a)));
+                port.published = Some(short.part(a + 1..*b));
+                port.target = Some(short.part(b + 1..rest));
             }
         }
-        port.protocol = proto.map(part);
+        port.protocol = proto.map(|p| short.part(p));
         port.short = Some(short);
         Some(port)
     }
 
-    fn volume(&self, item: NodeRef<'a>) -> Option<Volume> {
+    fn volume<'a>(self, item: NodeRef<'a>) -> Option<Volume<'a>> {
         let r = item.resolve();
         let mut vol = Volume {
-            span: r.span(),
-            node: r.id(),
+            node: r,
             long_form: false,
             kind: VolumeKind::Volume,
             type_: None,
@@ -964,44 +863,31 @@ impl<'a> Reader<'a> {
                 .unwrap_or(false);
             return Some(vol);
         }
-        let value = r.as_str()?.to_string();
-        let parts = split_volume_spec(&value);
-        let part = |range: std::ops::Range<usize>| self.part(r, &value, range);
+        let spec = self.str(r)?;
+        let parts = split_volume_spec(spec.value);
         match parts.as_slice() {
             [] => {}
-            [target] => vol.target = Some(part(target.clone())),
+            [target] => vol.target = Some(spec.part(target.clone())),
             [source, target, rest @ ..] => {
-                vol.source = Some(part(source.clone()));
-                vol.target = Some(part(target.clone()));
+                vol.source = Some(spec.part(source.clone()));
+                vol.target = Some(spec.part(target.clone()));
                 if let Some(mode) = rest.first() {
-                    let mode = part(mode.clone());
+                    let mode = spec.part(mode.clone());
                     vol.read_only = mode.value.split(',').any(|o| o == "ro");
                     vol.mode = Some(mode);
                 }
             }
         }
         vol.kind = match &vol.source {
-            Some(s) if is_host_path(&s.value) => VolumeKind::Bind,
+            Some(s) if is_host_path(s) => VolumeKind::Bind,
             _ => VolumeKind::Volume,
         };
         Some(vol)
     }
-
-    pub fn include_paths(&self, n: NodeRef<'a>) -> Vec<Str> {
-        n.items()
-            .flat_map(|i| {
-                if i.is_mapping() {
-                    i.get("path").map(|p| self.str_list(p)).unwrap_or_default()
-                } else {
-                    self.str(i).into_iter().collect()
-                }
-            })
-            .collect()
-    }
 }
 
 /// The range without surrounding `[` `]` (an IPv6 address in a port).
-fn trim_brackets(s: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+fn trim_brackets(s: &str, r: Range<usize>) -> Range<usize> {
     let t = s.get(r.clone()).unwrap_or_default();
     if t.len() >= 2 && t.starts_with('[') && t.ends_with(']') {
         r.start + 1..r.end - 1
@@ -1010,15 +896,12 @@ fn trim_brackets(s: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
     }
 }
 
-/// Splits `source:target:mode` on colons, keeping a Windows drive (`C:`) in its part, as
-/// compose-go's `ParseVolume` does. Returns byte ranges.
-fn split_volume_spec(s: &str) -> Vec<std::ops::Range<usize>> {
+/// Splits `source:target:mode` on colons outside `${...}`, keeping a Windows drive (`C:`) in
+/// its part, as compose-go's `ParseVolume` does. Returns byte ranges.
+fn split_volume_spec(s: &str) -> Vec<Range<usize>> {
     let mut parts = Vec::new();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if c != ':' {
-            continue;
-        }
+    for i in separators(s, b':') {
         let buffer = s.get(start..i).unwrap_or_default();
         let drive = buffer.len() == 1 && buffer.chars().all(|c| c.is_ascii_alphabetic());
         if !drive {
@@ -1032,9 +915,13 @@ fn split_volume_spec(s: &str) -> Vec<std::ops::Range<usize>> {
     parts
 }
 
-/// Whether a short-form volume source is a host path rather than a volume name. A source
-/// that is only a variable (`${DATA}`) is taken as a path, which it nearly always is.
-fn is_host_path(s: &str) -> bool {
+/// Whether a short-form volume source is a host path rather than a volume name, judged by
+/// its default when interpolated. A source that is only a variable without a default
+/// (`${DATA}`) is taken as a path, which it nearly always is.
+fn is_host_path(source: &Str<'_>) -> bool {
+    let Some(s) = source.resolved() else {
+        return true;
+    };
     let b = s.as_bytes();
     matches!(b.first(), Some(b'.' | b'/' | b'~' | b'\\' | b'$'))
         || s.contains('/')
