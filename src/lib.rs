@@ -12,6 +12,7 @@ pub mod discover;
 pub mod dockerfile;
 pub mod engine;
 pub mod fix;
+pub mod formats;
 pub mod knowledge;
 pub mod output;
 pub mod registry;

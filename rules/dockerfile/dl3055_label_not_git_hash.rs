@@ -1,5 +1,6 @@
 use super::labels::{LabelSchema, LabelType, check_label_type};
 use crate::declare_rule;
+use crate::formats::is_git_hash;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::settings::options_of;
@@ -51,10 +52,4 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         "a git commit hash",
         "use the 7 or 40 lowercase hex digits of `git rev-parse [--short] HEAD`",
     );
-}
-
-fn is_git_hash(s: &str) -> bool {
-    (s.len() == 7 || s.len() == 40)
-        && s.bytes()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
