@@ -238,8 +238,19 @@ fn run_rule(
         }
         (Check::Syntax(_), Parsed::Dockerfile(df)) => {
             let mut ctx = Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
+            // A template gives an error on most of its lines; one finding says what it is.
+            let template = !df.errors.is_empty() && dockerfile::looks_like_template(&source.text);
             for e in &df.errors {
-                ctx.report(e.span, e.message.clone());
+                let d = ctx.report(e.span, e.message.clone());
+                if template {
+                    let more = df.errors.len() - 1;
+                    d.help(format!(
+                        "the file holds template placeholders (`{{{{ }}}}`): lint the rendered \
+                         Dockerfile ({more} more syntax error{} not reported)",
+                        if more == 1 { "" } else { "s" }
+                    ));
+                    break;
+                }
             }
             ctx.into_diagnostics()
         }

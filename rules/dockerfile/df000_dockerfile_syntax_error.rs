@@ -16,6 +16,11 @@ declare_rule! {
     /// `docker build` stops at the first such line. wharf reports every one it finds, with its
     /// exact position, and goes on linting the rest of the file.
     ///
+    /// A file that holds template placeholders (`{{ ... }}` or `{% ... %}`, as Jinja, Go
+    /// templates and cookiecutter write them) is not a Dockerfile until it is rendered: it gets
+    /// only its first syntax error, whose help says so and counts the others, instead of one
+    /// finding per templated line.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM alpine:3.20

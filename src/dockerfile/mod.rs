@@ -36,7 +36,7 @@ pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
-pub use scripts::RunScript;
+pub use scripts::{RunScript, looks_like_template};
 pub use words::{Expansion, VarValue, expand, split_words, unquote};
 
 use crate::source::{MappedText, OffsetMap, Span};

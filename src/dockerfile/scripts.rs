@@ -46,7 +46,7 @@ fn body_is_shell(body: &str) -> bool {
 /// of a template that does not parse is most likely broken by a placeholder, and its real
 /// shell is only known once rendered, so its parse error is dropped (and the shell rules still
 /// skip it).
-fn looks_like_template(text: &str) -> bool {
+pub fn looks_like_template(text: &str) -> bool {
     let pair = |open: &str, close: &str| {
         text.find(open)
             .is_some_and(|i| text[i + open.len()..].contains(close))
