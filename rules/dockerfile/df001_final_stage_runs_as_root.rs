@@ -25,6 +25,10 @@ declare_rule! {
     /// - an export-only image: a final stage built on `scratch` with no `CMD` or `ENTRYPOINT`
     ///   anywhere in its chain runs nothing (it is a set of files for `--output` or
     ///   `COPY --from`).
+    /// - by default, an image that does not say what it runs: a final stage chain with no
+    ///   `CMD`, `ENTRYPOINT` or `EXPOSE`. Such a Dockerfile builds a base or tool image whose
+    ///   user is decided by the image built on it, or by `docker run --user`; on the corpus
+    ///   these are half of the Dockerfiles. `scope = "all"` reports them too.
     ///
     /// Unlike hadolint's DL3002, this rule looks at the final image only, and at what its
     /// base image does.
@@ -51,10 +55,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Options
-    /// Base images of your own that already run as a non-root user, added to wharf's list:
+    /// Base images of your own that already run as a non-root user, added to wharf's list,
+    /// and which final stages to check:
     /// ```toml
     /// [rules.DF001]
     /// non-root-images = ["myorg/base*", "ghcr.io/acme/app:*-nonroot"]
+    /// scope = "runnable"
     /// ```
     /// Names are written as Docker Hub shortens them (`myorg/base`, not
     /// `docker.io/myorg/base`); `*` matches any run of characters; a `:tag` part narrows the
@@ -78,6 +84,20 @@ pub struct NonRootImages {
     /// optional tag (`acme/app:*-safe`).
     #[serde(deserialize_with = "patterns")]
     pub non_root_images: Vec<String>,
+    /// Which final stages must set a non-root `USER`: `runnable` (those whose chain declares
+    /// `CMD`, `ENTRYPOINT` or `EXPOSE`) or `all`.
+    pub scope: Scope,
+}
+
+/// Which final stages DF001 checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Images that say what they run: `CMD`, `ENTRYPOINT` or `EXPOSE` in the final chain.
+    #[default]
+    Runnable,
+    /// Every final stage, whatever it is for.
+    All,
 }
 
 /// An image pattern: trimmed, lowercased, without white space.
@@ -110,20 +130,21 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let Some(root) = df.model.root_of(stage.index) else {
         return;
     };
-    let runs_something = || {
-        df.model.ancestry(stage.index).any(|s| {
-            df.stage_instructions(s)
-                .any(|(_, i)| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
-        })
+    let declares = |kinds: &[Kind]| {
+        df.model
+            .ancestry(stage.index)
+            .any(|s| df.stage_instructions(s).any(|(_, i)| kinds.contains(&i.kind)))
     };
+    let options = ctx.options::<NonRootImages>();
     let non_root = match root.base {
-        Base::Scratch => !runs_something(),
+        Base::Scratch => !declares(&[Kind::Cmd, Kind::Entrypoint]),
         _ => {
-            images::runs_as_non_root(&root.reference, &ctx.options::<NonRootImages>().non_root_images)
+            images::runs_as_non_root(&root.reference, &options.non_root_images)
                 || (root.reference.unresolved && images::says_non_root(&root.image))
         }
     };
-    if non_root {
+    let runnable = declares(&[Kind::Cmd, Kind::Entrypoint, Kind::Expose]);
+    if non_root || (options.scope == Scope::Runnable && !runnable) {
         return;
     }
     if let Some(span) = df.from_line_span(stage, &ctx.source.text) {
