@@ -10,8 +10,8 @@
 //! and default), so adding an option touches the rule file only.
 
 use schemars::JsonSchema;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -258,6 +258,51 @@ where
         }
     }
     d.deserialize_str(V(check))
+}
+
+/// A kind of single-word option value (a registry, an image pattern, a variable name): what
+/// one is called in an error, and whether its case is folded. Used with [`word_list`].
+pub trait WordKind {
+    const WHAT: &'static str;
+    const LOWERCASE: bool;
+}
+
+/// One single-word option value: trimmed, not empty, without white space.
+struct OptionWord<K>(String, std::marker::PhantomData<K>);
+
+fn check_word<K: WordKind>(raw: &str) -> Result<OptionWord<K>, String> {
+    let v = raw.trim();
+    if v.is_empty() || v.contains(char::is_whitespace) {
+        return Err(format!("invalid {} `{v}`", K::WHAT));
+    }
+    let v = if K::LOWERCASE {
+        v.to_ascii_lowercase()
+    } else {
+        v.to_string()
+    };
+    Ok(OptionWord(v, std::marker::PhantomData))
+}
+
+impl<'de, K: WordKind> Deserialize<'de> for OptionWord<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_string(d, check_word::<K>)
+    }
+}
+
+/// Deserializes a list of single words of kind `K`, each checked where it stands, repeats
+/// dropped: `#[serde(deserialize_with = "word_list::<_, Registries>")]`.
+pub fn word_list<'de, D, K>(d: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: WordKind,
+{
+    let mut out: Vec<String> = Vec::new();
+    for OptionWord(w, _) in Vec::<OptionWord<K>>::deserialize(d)? {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    Ok(out)
 }
 
 /// One row per option of a declaration: key, type, default and meaning, from the struct's

@@ -2,9 +2,9 @@ use crate::declare_rule;
 use crate::dockerfile::{Base, Dockerfile, Kind};
 use crate::knowledge::images;
 use crate::rule::{Category, Check, Context};
-use crate::settings::{checked_string, options};
+use crate::settings::{WordKind, options, word_list};
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 declare_rule! {
     /// ## What it does
@@ -82,7 +82,7 @@ pub struct NonRootImages {
     /// Base images that already run as a non-root user, beyond wharf's own list: names as
     /// Docker Hub shortens them (`myorg/base`, `ghcr.io/acme/app`), `*` as a wildcard, with an
     /// optional tag (`acme/app:*-safe`).
-    #[serde(deserialize_with = "patterns")]
+    #[serde(deserialize_with = "word_list::<_, ImagePatterns>")]
     pub non_root_images: Vec<String>,
     /// Which final stages must set a non-root `USER`: `runnable` (those whose chain declares
     /// `CMD`, `ENTRYPOINT` or `EXPOSE`) or `all`.
@@ -100,23 +100,12 @@ pub enum Scope {
     All,
 }
 
-/// An image pattern: trimmed, lowercased, without white space.
-struct Pattern(String);
+/// The words of this rule's list option.
+struct ImagePatterns;
 
-impl<'de> Deserialize<'de> for Pattern {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_string(d, |raw| {
-            let v = raw.trim();
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                return Err(format!("invalid image pattern `{v}`"));
-            }
-            Ok(Pattern(v.to_ascii_lowercase()))
-        })
-    }
-}
-
-fn patterns<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Vec::<Pattern>::deserialize(d)?.into_iter().map(|p| p.0).collect())
+impl WordKind for ImagePatterns {
+    const WHAT: &'static str = "image pattern";
+    const LOWERCASE: bool = true;
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {

@@ -3,9 +3,9 @@ use crate::diagnostic::Severity;
 use crate::dockerfile::{Base, Dockerfile, ImageRef, Kind};
 use crate::knowledge::images;
 use crate::rule::{Category, Check, Context};
-use crate::settings::{checked_string, options};
+use crate::settings::{WordKind, options, word_list};
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 declare_rule! {
     /// ## What it does
@@ -58,33 +58,16 @@ pub struct TrustedRegistries {
     /// `ghcr.io*`, `*`). Images without a registry (`alpine:3.20`) come from `docker.io`;
     /// `docker.io`, `index.docker.io`, `registry-1.docker.io` and `hub.docker.com` are one.
     /// DL3026 reports nothing while the list is empty.
-    #[serde(deserialize_with = "registries")]
+    #[serde(deserialize_with = "word_list::<_, Registries>")]
     pub trusted_registries: Vec<String>,
 }
 
-/// A registry name or pattern: trimmed, lowercased, without spaces.
-struct Registry(String);
+/// The words of this rule's list option.
+struct Registries;
 
-impl<'de> Deserialize<'de> for Registry {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_string(d, |raw| {
-            let v = raw.trim();
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                return Err(format!("invalid registry `{v}`"));
-            }
-            Ok(Registry(v.to_ascii_lowercase()))
-        })
-    }
-}
-
-fn registries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let mut out: Vec<String> = Vec::new();
-    for Registry(r) in Vec::<Registry>::deserialize(d)? {
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    }
-    Ok(out)
+impl WordKind for Registries {
+    const WHAT: &'static str = "registry";
+    const LOWERCASE: bool = true;
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {

@@ -4,9 +4,9 @@ use crate::knowledge::secrets::{
     ExtraNames, credential_in_value, is_inert_literal, is_secret_name_with, is_variable_reference,
 };
 use crate::rule::{Category, Check, Context};
-use crate::settings::{checked_string, options};
+use crate::settings::{WordKind, options, word_list};
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 declare_rule! {
     /// ## What it does
@@ -89,30 +89,19 @@ declare_rule! {
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SecretNames {
     /// Whole variable names (any case) that hold a secret, such as `ACME_CRED`.
-    #[serde(deserialize_with = "names")]
+    #[serde(deserialize_with = "word_list::<_, Names>")]
     pub secret_names: Vec<String>,
     /// Whole variable names (any case) that hold no secret, whatever their tokens say.
-    #[serde(deserialize_with = "names")]
+    #[serde(deserialize_with = "word_list::<_, Names>")]
     pub not_secret_names: Vec<String>,
 }
 
-/// A variable name: trimmed, without white space.
-struct Name(String);
+/// The words of this rule's list option.
+struct Names;
 
-impl<'de> Deserialize<'de> for Name {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_string(d, |raw| {
-            let v = raw.trim();
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                return Err(format!("invalid variable name `{v}`"));
-            }
-            Ok(Name(v.to_string()))
-        })
-    }
-}
-
-fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Vec::<Name>::deserialize(d)?.into_iter().map(|n| n.0).collect())
+impl WordKind for Names {
+    const WHAT: &'static str = "variable name";
+    const LOWERCASE: bool = false;
 }
 
 const HELP: &str = "pass secrets with `RUN --mount=type=secret` or at run time, never in the image";
