@@ -10,6 +10,7 @@ crate::register_rules! {
     df900_unused_suppression,
     dl3000_workdir_not_absolute,
     dl3002_last_user_is_root,
+    dl3011_expose_port_out_of_range,
     dl3025_shell_form_cmd,
     dl3026_untrusted_registry,
     dl3049_missing_required_label,
