@@ -11,6 +11,7 @@ crate::register_rules! {
     dl3000_workdir_not_absolute,
     dl3002_last_user_is_root,
     dl3011_expose_port_out_of_range,
+    dl3012_multiple_healthcheck,
     dl3025_shell_form_cmd,
     dl3026_untrusted_registry,
     dl3049_missing_required_label,
@@ -24,4 +25,6 @@ crate::register_rules! {
     dl3057_missing_healthcheck,
     dl3058_label_not_email,
     dl3064_secret_in_arg_or_env,
+    dl4003_multiple_cmd,
+    dl4004_multiple_entrypoint,
 }
