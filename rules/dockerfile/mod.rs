@@ -29,6 +29,7 @@ crate::register_rules! {
     dl3061_instruction_before_from,
     dl3063_reserved_stage_name,
     dl3064_secret_in_arg_or_env,
+    dl4000_maintainer_deprecated,
     dl4003_multiple_cmd,
     dl4004_multiple_entrypoint,
 }
