@@ -12,6 +12,8 @@ crate::register_rules! {
     dl3002_last_user_is_root,
     dl3011_expose_port_out_of_range,
     dl3012_multiple_healthcheck,
+    dl3020_add_local_file,
+    dl3021_copy_many_to_file,
     dl3023_copy_from_own_stage,
     dl3024_duplicate_stage_name,
     dl3025_shell_form_cmd,
