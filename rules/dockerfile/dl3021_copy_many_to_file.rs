@@ -5,9 +5,11 @@ use crate::rule::{Category, Check, Context};
 declare_rule! {
     /// ## What it does
     /// Reports a `COPY` with several sources (heredocs included) whose destination does not
-    /// end with `/`, also in an `ONBUILD COPY` trigger. Not reported: `COPY --parents` (which
-    /// always copies into a directory), a destination of `.` or ending in `/.` (a directory),
-    /// and a destination that contains a variable, whose value wharf does not know.
+    /// end with `/` (or `\` on Windows), also in an `ONBUILD COPY` trigger. Not reported:
+    /// `COPY --parents` (which always copies into a directory), a destination of `.` or ending
+    /// in `/.` (a directory), a destination that contains a variable, whose value wharf does not
+    /// know, and an instruction with a valued flag written without `=` (`--chown 1:1`), whose
+    /// sources are then unclear.
     ///
     /// ## Why is this bad?
     /// Several sources can only go into a directory. The classic builder refuses the
@@ -42,8 +44,14 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         };
         let Some(dest) = dest else { continue };
         let d = dest.value.as_str();
-        let directory = d.ends_with('/') || d == "." || d.ends_with("/.") || d.contains('$');
-        if sources.len() < 2 || directory || ins.flag("parents").is_some() {
+        let directory = d.ends_with(['/', '\\']) || d == "." || d.ends_with("/.") || d.contains('$');
+        // `--chown 1:1` (no `=`): BuildKit refuses it, other builders take the next word as the
+        // value, so the sources are not known.
+        let bare_value_flag = ins
+            .flags
+            .iter()
+            .any(|f| f.value.is_none() && !matches!(f.name.as_str(), "link" | "parents"));
+        if sources.len() < 2 || directory || bare_value_flag || ins.flag("parents").is_some() {
             continue;
         }
         ctx.report(dest.span, format!("COPY of {} sources to `{d}`, which does not end with `/`", sources.len()))
