@@ -7,6 +7,8 @@ crate::register_rules! {
     df001_final_stage_runs_as_root,
     df002_context_copied_before_install,
     df003_run_shell_syntax_error,
+    df010_stage_name_casing,
+    df011_from_as_casing,
     df900_unused_suppression,
     dl3000_workdir_not_absolute,
     dl3002_last_user_is_root,
