@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
-use crate::dockerfile::{Body, Dockerfile, Kind};
+use crate::dockerfile::{Body, Dockerfile, Instruction, Kind, Word};
+use crate::source::Span;
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -37,13 +38,7 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for ins in ctx.file.iter().filter(|i| i.kind == Kind::From) {
-        let Body::From(from) = &ins.body else {
-            continue;
-        };
-        let Some((_, name)) = &from.alias else {
-            continue;
-        };
+    for (_, _, name) in named_froms(ctx.file) {
         let lower = name.raw.to_lowercase();
         if lower != name.raw {
             ctx.report(name.span, format!("stage name `{}` is not lowercase", name.raw))
@@ -51,4 +46,12 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                 .fix(Fix::safe_replace(name.span, lower, "lowercase the stage name"));
         }
     }
+}
+
+/// Each `FROM ... AS name`: the instruction, the span of `AS` and the name (shared with DF011).
+pub(crate) fn named_froms(file: &Dockerfile) -> impl Iterator<Item = (&Instruction, Span, &Word)> {
+    file.iter().filter(|i| i.kind == Kind::From).filter_map(|ins| match &ins.body {
+        Body::From(from) => from.alias.as_ref().map(|(kw, name)| (ins, *kw, name)),
+        _ => None,
+    })
 }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
-use crate::dockerfile::{Body, Dockerfile, Kind};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -37,15 +37,9 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for ins in ctx.file.iter().filter(|i| i.kind == Kind::From) {
-        let Body::From(from) = &ins.body else {
-            continue;
-        };
-        let Some((as_span, _)) = &from.alias else {
-            continue;
-        };
+    for (ins, as_span, _) in super::df010_stage_name_casing::named_froms(ctx.file) {
         let kw = ins.keyword_text.as_str();
-        let written = ctx.text(*as_span);
+        let written = ctx.text(as_span);
         let wanted = if kw == kw.to_ascii_uppercase() {
             "AS"
         } else if kw == kw.to_ascii_lowercase() {
@@ -54,9 +48,9 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             continue;
         };
         if written != wanted {
-            ctx.report(*as_span, format!("`{written}` is not in the case of `{kw}`"))
+            ctx.report(as_span, format!("`{written}` is not in the case of `{kw}`"))
                 .help(format!("write `{wanted}`"))
-                .fix(Fix::safe_replace(*as_span, wanted, "match the case of FROM"));
+                .fix(Fix::safe_replace(as_span, wanted, "match the case of FROM"));
         }
     }
 }
