@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
-use crate::dockerfile::{Body, Dockerfile, Kind};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -40,23 +40,18 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for ins in ctx.file.iter_with_onbuild() {
-        let (Kind::Expose, Body::Expose(ports)) = (ins.kind, &ins.body) else {
+    for word in super::dl3011_expose_port_out_of_range::expose_ports(ctx.file) {
+        let Some((port, proto)) = word.raw.rsplit_once('/') else {
             continue;
         };
-        for word in ports {
-            let Some((port, proto)) = word.raw.rsplit_once('/') else {
-                continue;
-            };
-            let lower = proto.to_ascii_lowercase();
-            // A word split by a line continuation is left alone: its text is not `raw`.
-            let plain = ctx.text(word.span) == word.raw;
-            if proto == lower || !plain || proto.contains(['$', '"', '\'']) {
-                continue;
-            }
-            ctx.report(word.span, format!("protocol `{proto}` is not lowercase"))
-                .help(format!("write `{port}/{lower}`"))
-                .fix(Fix::safe_replace(word.span, format!("{port}/{lower}"), "lowercase the protocol"));
+        let lower = proto.to_ascii_lowercase();
+        // A word split by a line continuation is left alone: its text is not `raw`.
+        let plain = ctx.text(word.span) == word.raw;
+        if proto == lower || !plain || proto.contains(['$', '"', '\'']) {
+            continue;
         }
+        ctx.report(word.span, format!("protocol `{proto}` is not lowercase"))
+            .help(format!("write `{port}/{lower}`"))
+            .fix(Fix::safe_replace(word.span, format!("{port}/{lower}"), "lowercase the protocol"));
     }
 }

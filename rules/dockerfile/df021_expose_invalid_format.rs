@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile, Kind};
+use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -35,13 +35,9 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for ins in ctx.file.iter_with_onbuild() {
-        let (Kind::Expose, Body::Expose(ports)) = (ins.kind, &ins.body) else {
-            continue;
-        };
-        for word in ports.iter().filter(|w| w.value.contains(':')) {
-            ctx.report(word.span, format!("EXPOSE `{}` names an IP address or a host port", word.value))
-                .help("expose the container port only, and publish it with `docker run -p` or compose `ports:`");
-        }
+    let ports = super::dl3011_expose_port_out_of_range::expose_ports(ctx.file);
+    for word in ports.filter(|w| w.value.contains(':')) {
+        ctx.report(word.span, format!("EXPOSE `{}` names an IP address or a host port", word.value))
+            .help("expose the container port only; publish it with `docker run -p` or compose `ports:`");
     }
 }

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile, Kind};
+use crate::dockerfile::{Body, Dockerfile, Kind, Word};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -34,21 +34,26 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for ins in ctx.file.iter_with_onbuild() {
-        let (Kind::Expose, Body::Expose(ports)) = (ins.kind, &ins.body) else {
-            continue;
-        };
-        for word in ports {
-            let port = word.value.split('/').next().unwrap_or_default();
-            let too_big = port
-                .split('-')
-                .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                .map(|p| p.trim_start_matches('0'))
-                .any(|p| p.len() > 5 || p.parse::<u32>().is_ok_and(|n| n > 65535));
-            if too_big {
-                ctx.report(word.span, format!("EXPOSE port `{port}` is above 65535"))
-                    .help("a port is a number from 1 to 65535");
-            }
+    for word in expose_ports(ctx.file) {
+        let port = word.value.split('/').next().unwrap_or_default();
+        let too_big = port
+            .split('-')
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .map(|p| p.trim_start_matches('0'))
+            .any(|p| p.len() > 5 || p.parse::<u32>().is_ok_and(|n| n > 65535));
+        if too_big {
+            ctx.report(word.span, format!("EXPOSE port `{port}` is above 65535"))
+                .help("a port is a number from 1 to 65535");
         }
     }
+}
+
+/// Every port word of every `EXPOSE`, `ONBUILD EXPOSE` included (shared with DF020, DF021).
+pub(crate) fn expose_ports(file: &Dockerfile) -> impl Iterator<Item = &Word> {
+    file.iter_with_onbuild()
+        .filter(|i| i.kind == Kind::Expose)
+        .flat_map(|i| match &i.body {
+            Body::Expose(ports) => ports.as_slice(),
+            _ => &[],
+        })
 }
