@@ -24,6 +24,7 @@ crate::register_rules! {
     dl3025_shell_form_cmd,
     dl3026_untrusted_registry,
     dl3043_onbuild_forbidden_trigger,
+    dl3048_invalid_label_key,
     dl3049_missing_required_label,
     dl3050_label_not_in_schema,
     dl3051_empty_label,
