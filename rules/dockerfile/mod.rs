@@ -39,6 +39,7 @@ crate::register_rules! {
     dl3063_reserved_stage_name,
     dl3064_secret_in_arg_or_env,
     dl3065_redundant_target_platform,
+    dl3066_user_by_name,
     dl3067_copy_whole_filesystem,
     dl4000_maintainer_deprecated,
     dl4003_multiple_cmd,
