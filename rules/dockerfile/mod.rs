@@ -9,6 +9,7 @@ crate::register_rules! {
     df003_run_shell_syntax_error,
     df010_stage_name_casing,
     df011_from_as_casing,
+    df012_empty_continuation_line,
     df013_inconsistent_instruction_casing,
     df020_expose_proto_casing,
     df021_expose_invalid_format,
