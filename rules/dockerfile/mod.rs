@@ -11,6 +11,7 @@ crate::register_rules! {
     df011_from_as_casing,
     df012_empty_continuation_line,
     df013_inconsistent_instruction_casing,
+    df016_legacy_key_value_format,
     df020_expose_proto_casing,
     df021_expose_invalid_format,
     df900_unused_suppression,
