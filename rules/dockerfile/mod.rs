@@ -15,6 +15,7 @@ crate::register_rules! {
     df020_expose_proto_casing,
     df021_expose_invalid_format,
     df900_unused_suppression,
+    dl1001_inline_ignore_pragma,
     dl3000_workdir_not_absolute,
     dl3002_last_user_is_root,
     dl3011_expose_port_out_of_range,
