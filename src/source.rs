@@ -274,45 +274,101 @@ pub struct Position {
 /// A map from offsets in a derived string (say, an instruction's logical line with its
 /// continuations removed) back to byte offsets in the file. It is a list of pieces: each piece
 /// of the derived text was copied verbatim from one place in the file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetMap {
-    /// `(derived_start, file_start)`, sorted by `derived_start`.
-    pieces: Vec<(u32, u32)>,
+    /// The first piece `(derived_start, file_start)`, kept inline because most maps (a word,
+    /// a one-line instruction) have only one; `NO_PIECE` when the map is empty.
+    first: (u32, u32),
+    /// The pieces after the first, sorted by `derived_start`.
+    more: Vec<(u32, u32)>,
+}
+
+/// The `first` of an empty map (no derived offset reaches `u32::MAX`: files are capped far below).
+const NO_PIECE: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl Default for OffsetMap {
+    fn default() -> Self {
+        OffsetMap::new()
+    }
 }
 
 impl OffsetMap {
     pub fn new() -> Self {
-        OffsetMap { pieces: Vec::new() }
+        OffsetMap {
+            first: NO_PIECE,
+            more: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        if self.first == NO_PIECE {
+            0
+        } else {
+            1 + self.more.len()
+        }
+    }
+
+    fn piece(&self, i: usize) -> (u32, u32) {
+        if i == 0 { self.first } else { self.more[i - 1] }
+    }
+
+    fn pieces(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        (self.first != NO_PIECE)
+            .then_some(self.first)
+            .into_iter()
+            .chain(self.more.iter().copied())
+    }
+
+    /// The number of pieces whose derived start is at most `derived`.
+    fn pieces_up_to(&self, derived: u32) -> usize {
+        if self.first == NO_PIECE || self.first.0 > derived {
+            0
+        } else {
+            1 + self.more.partition_point(|p| p.0 <= derived)
+        }
+    }
+
+    fn push_piece(&mut self, piece: (u32, u32)) {
+        if self.first == NO_PIECE {
+            self.first = piece;
+        } else {
+            self.more.push(piece);
+        }
     }
 
     /// Records that the derived text from `derived_start` on was copied from `file_start` on.
     pub fn push(&mut self, derived_start: u32, file_start: u32) {
-        if let Some(&(d, f)) = self.pieces.last() {
+        if let Some(last) = self.len().checked_sub(1) {
+            let (d, f) = self.piece(last);
             // Skip a piece that continues the previous one exactly.
             if derived_start >= d && file_start >= f && derived_start - d == file_start - f {
                 return;
             }
             if d == derived_start {
-                self.pieces.pop();
+                if last == 0 {
+                    self.first = NO_PIECE;
+                } else {
+                    self.more.pop();
+                }
             }
         }
-        self.pieces.push((derived_start, file_start));
+        self.push_piece((derived_start, file_start));
     }
 
     /// The file offset of a derived offset.
     pub fn to_file(&self, derived: u32) -> u32 {
-        let i = match self.pieces.binary_search_by_key(&derived, |p| p.0) {
-            Ok(i) => i,
-            Err(0) => return derived,
-            Err(i) => i - 1,
-        };
-        let (d, f) = self.pieces[i];
-        f + (derived - d)
+        match self.pieces_up_to(derived) {
+            0 => derived,
+            n => {
+                let (d, f) = self.piece(n - 1);
+                f + (derived - d)
+            }
+        }
     }
 
     /// Appends the pieces of `other`, whose derived text was appended at `base`.
     pub fn append(&mut self, other: &OffsetMap, base: u32) {
-        for &(d, f) in &other.pieces {
+        for (d, f) in other.pieces() {
             self.push(base + d, f);
         }
     }
@@ -320,13 +376,13 @@ impl OffsetMap {
     /// The map of the derived sub-range `start..end`, re-based so that `start` becomes 0.
     pub fn slice(&self, start: u32, end: u32) -> OffsetMap {
         let mut out = OffsetMap::new();
-        out.pieces.push((0, self.to_file(start)));
-        let first = self.pieces.partition_point(|p| p.0 <= start);
-        for &(d, f) in &self.pieces[first..] {
+        out.push_piece((0, self.to_file(start)));
+        for i in self.pieces_up_to(start)..self.len() {
+            let (d, f) = self.piece(i);
             if d >= end {
                 break;
             }
-            out.pieces.push((d - start, f));
+            out.push_piece((d - start, f));
         }
         out
     }
@@ -555,6 +611,25 @@ mod tests {
         assert_eq!(sub.text, "   b");
         assert_eq!(sub.span(3, 4).text(file), "b");
         assert_eq!(sub.span(0, 1), Span::new(5, 6));
+    }
+
+    #[test]
+    fn offset_map_inline_first_piece() {
+        let mut m = OffsetMap::new();
+        assert_eq!(m.to_file(3), 3);
+        // A piece at the same derived offset replaces the previous one, also the inline one.
+        m.push(0, 10);
+        m.push(0, 20);
+        assert_eq!(m.to_file(2), 22);
+        m.push(5, 40);
+        m.push(5, 50);
+        m.push(8, 53); // continues the previous piece: no new piece
+        assert_eq!(m.len(), 2);
+        assert_eq!((m.to_file(4), m.to_file(5), m.to_file(9)), (24, 50, 54));
+        let mut n = OffsetMap::new();
+        n.append(&m, 100);
+        assert_eq!((n.to_file(100), n.to_file(106)), (20, 51));
+        assert_eq!(m.slice(6, 9).to_file(0), 51);
     }
 
     #[test]

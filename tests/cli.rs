@@ -1032,3 +1032,59 @@ fn a_broken_configuration_sinks_only_its_files() {
     assert!(out.contains("1 file could not be linted"), "{out}");
     assert_eq!(err.matches("unknown key `selct`").count(), 1, "{err}");
 }
+
+/// A RUN-heavy Dockerfile of `size` bytes or a little more (continuation lines, package installs,
+/// heredocs), with a broken RUN in the middle and a shell-form CMD at the end; also returns the
+/// 1-based lines of those two.
+fn large_dockerfile(size: usize) -> (String, usize, usize) {
+    let mut text = String::from("FROM debian:12\nUSER 1000\n");
+    let mut broken_line = 0;
+    for i in 0.. {
+        if text.len() >= size {
+            break;
+        }
+        if broken_line == 0 && text.len() >= size / 2 {
+            broken_line = text.lines().count() + 1;
+            text.push_str("RUN if true; then echo unterminated\n");
+        }
+        text.push_str(&format!(
+            "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends \\\n       \
+             curl=7.{i}.0-1 git=1:2.{i} \\\n    && pip install --no-cache-dir \"requests=={i}.2\" \\\n    \
+             && curl -fsSL https://example.com/{i}.tgz | tar -xz -C /opt \\\n    \
+             && rm -rf /var/lib/apt/lists/*\nRUN <<EOF\nset -eux\necho \"step {i}\" > /etc/step-{i}\n\
+             if [ -f /etc/os-release ]; then cat /etc/os-release; fi\nEOF\nENV STEP_{i}=value-{i}\n"
+        ));
+    }
+    text.push_str("CMD sh -c 'echo done'\n");
+    let cmd_line = text.lines().count();
+    (text, broken_line, cmd_line)
+}
+
+/// A multi-MiB RUN-heavy file lints completely: the findings deep inside and at the very end
+/// are there, at their lines, and nothing else (docs/performance.md measures its memory).
+#[test]
+fn large_run_heavy_dockerfile() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Dockerfile");
+    let (text, broken_line, cmd_line) = large_dockerfile(3 << 20);
+    fs::write(&p, &text).unwrap();
+    let mut cmd = wharf();
+    cmd.timeout(std::time::Duration::from_secs(300));
+    let out = run(cmd.args(["check", "--format", "json"]).arg(&p), 1).0;
+    let found: Vec<(String, u64)> = json(&out)
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("DF003".to_string(), broken_line as u64),
+            ("DL3025".to_string(), cmd_line as u64),
+        ]
+    );
+}

@@ -56,7 +56,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             continue;
         };
         for kv in kvs {
-            if !schema.label_schema.contains_key(&kv.key.value) {
+            if !schema.label_schema.contains_key(kv.key.value.as_str()) {
                 ctx.report(
                     kv.key.span,
                     format!("label `{}` is not in the label schema", kv.key.value),

@@ -52,7 +52,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         };
         for kv in kvs {
             let empty = kv.value.as_ref().is_none_or(|v| v.value.trim().is_empty());
-            if empty && schema.contains_key(&kv.key.value) {
+            if empty && schema.contains_key(kv.key.value.as_str()) {
                 ctx.report(kv.span, format!("label `{}` is empty", kv.key.value));
             }
         }

@@ -383,9 +383,9 @@ pub struct Flag {
 pub struct Word {
     pub span: Span,
     /// The text as written (quotes and escapes kept, continuations removed).
-    pub raw: String,
+    pub raw: compact_str::CompactString,
     /// The text with quotes and escapes removed; variables are not expanded.
-    pub value: String,
+    pub value: compact_str::CompactString,
     /// Where each byte of `value` sits in the file: ask [`Word::sub_span`] for the span of a
     /// part of the value (a tag, a `--mount` key), never add offsets to `span.start`.
     pub map: OffsetMap,

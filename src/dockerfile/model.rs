@@ -284,7 +284,9 @@ pub(super) fn build(df: &Dockerfile) -> Model {
             let (word, name, name_span) = match &ins.body {
                 Body::From(f) => (
                     f.image.clone(),
-                    f.alias.as_ref().map(|(_, w)| w.value.to_ascii_lowercase()),
+                    f.alias
+                        .as_ref()
+                        .map(|(_, w)| w.value.as_str().to_ascii_lowercase()),
                     f.alias.as_ref().map(|(_, w)| w.span),
                 ),
                 _ => (Word::default(), None, None),
@@ -313,7 +315,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
                 from: i,
                 name,
                 name_span,
-                image: word.value,
+                image: word.value.into_string(),
                 reference,
                 base,
                 body: i + 1..n,
@@ -418,7 +420,7 @@ impl Model {
         };
         kvs.iter()
             .map(|kv| {
-                let name = kv.key.value.clone();
+                let name = kv.key.value.to_string();
                 let var_kind = match (kind, global) {
                     (Kind::Env, _) => VarKind::Env,
                     (_, true) => VarKind::GlobalArg,

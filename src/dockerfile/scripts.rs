@@ -93,13 +93,7 @@ fn script_of(ins: &Instruction) -> RunScript {
         Some(DfCommand::Exec { args, .. }) => {
             let words: Vec<Word> = args
                 .iter()
-                .map(|a| Word {
-                    text: a.value.clone(),
-                    raw: a.raw.clone(),
-                    span: a.span,
-                    has_expansion: false,
-                    quoted: true,
-                })
+                .map(|a| Word::new(a.value.clone(), &a.raw, a.span, false, true))
                 .collect();
             r.scripts.push(shell::exec_form(words));
         }

@@ -121,8 +121,8 @@ pub(crate) fn word_at(text: &MappedText, r: std::ops::Range<usize>, escape: char
     });
     Word {
         span: text.span(r.start, r.end),
-        raw: raw.to_string(),
-        value,
+        raw: raw.into(),
+        value: value.into(),
         map,
     }
 }
@@ -150,8 +150,8 @@ pub(crate) fn json_word(text: &MappedText, r: std::ops::Range<usize>, value: Str
     }
     Word {
         span: text.span(r.start, r.end),
-        raw: raw.to_string(),
-        value,
+        raw: raw.into(),
+        value: value.into(),
         map,
     }
 }

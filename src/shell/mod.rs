@@ -54,6 +54,8 @@ mod scan;
 
 use std::fmt;
 
+use compact_str::CompactString;
+
 use crate::source::{MappedText, Span};
 
 pub use parse::parse;
@@ -91,9 +93,10 @@ impl std::error::Error for ShellError {}
 pub struct Word {
     /// The value with quotes and escapes removed; expansions are kept as written
     /// (`"$HOME/x"` gives `$HOME/x`, `${V:-a}` stays `${V:-a}`, `$(cmd)` stays `$(cmd)`).
-    pub text: String,
-    /// The word exactly as written in the shell text.
-    pub raw: String,
+    pub text: CompactString,
+    /// The word exactly as written, when it differs from `text` (see [`Word::raw`]); most
+    /// words are written as they read, and keeping one copy halves their size.
+    raw: Option<CompactString>,
     /// The file span of the whole word.
     pub span: Span,
     /// The word holds a parameter, arithmetic or command expansion (tilde, glob and brace
@@ -104,6 +107,30 @@ pub struct Word {
 }
 
 impl Word {
+    /// A word with its value `text`, its source `raw` (stored only when it differs), its file
+    /// span and what it holds.
+    pub fn new(
+        text: CompactString,
+        raw: &str,
+        span: Span,
+        has_expansion: bool,
+        quoted: bool,
+    ) -> Word {
+        let raw = (raw != text).then(|| CompactString::from(raw));
+        Word {
+            text,
+            raw,
+            span,
+            has_expansion,
+            quoted,
+        }
+    }
+
+    /// The word exactly as written in the shell text (quotes and escapes kept).
+    pub fn raw(&self) -> &str {
+        self.raw.as_deref().unwrap_or(&self.text)
+    }
+
     /// The text when the word is a literal (holds no expansion).
     pub fn literal(&self) -> Option<&str> {
         (!self.has_expansion).then_some(self.text.as_str())

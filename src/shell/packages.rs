@@ -26,6 +26,8 @@
 //! same RUN" means a greater `Order`. Control flow (`||`, `if`) is not followed.
 
 use super::{Command, Script, Word};
+use compact_str::CompactString;
+
 use crate::source::Span;
 
 /// A package manager.
@@ -326,11 +328,11 @@ pub enum PackageKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
     /// The argument as given (quotes removed).
-    pub text: String,
+    pub text: CompactString,
     /// The name without its version.
-    pub name: String,
+    pub name: CompactString,
     /// The version or constraint as the manager wrote it (`1.2`, `>=1.2`, `^1.0`), if any.
-    pub version: Option<String>,
+    pub version: Option<CompactString>,
     pub kind: PackageKind,
     pub span: Span,
 }
@@ -352,7 +354,7 @@ impl Package {
 pub struct PackageCommand {
     pub manager: Manager,
     /// The first argument that is not a flag (or an option's value): `install`, `add`.
-    pub subcommand: Option<String>,
+    pub subcommand: Option<CompactString>,
     pub order: Order,
     /// The command's span.
     pub span: Span,
@@ -371,7 +373,7 @@ pub struct PackageCommand {
     pub from_project: bool,
     /// Every flag word (names without dashes), for rules that need a flag this module does not
     /// interpret.
-    pub flags: Vec<String>,
+    pub flags: Vec<CompactString>,
 }
 
 impl PackageCommand {
@@ -402,7 +404,7 @@ impl PackageCommand {
 /// A cache mount of the RUN (`--mount=type=cache,target=/var/cache/apt`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheMount {
-    pub target: String,
+    pub target: CompactString,
     pub span: Span,
 }
 
@@ -422,7 +424,7 @@ pub struct Cleanup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectInstall {
     /// The tool as written (`npm`, `./mvnw`).
-    pub tool: String,
+    pub tool: CompactString,
     pub order: Order,
     pub span: Span,
 }
@@ -471,7 +473,7 @@ impl Packages {
                 .filter_map(|m| {
                     let t = m.part("target")?;
                     Some(CacheMount {
-                        target: t.value.clone(),
+                        target: t.value.as_str().into(),
                         span: t.value_span,
                     })
                 })
@@ -483,7 +485,7 @@ impl Packages {
                 let order = (si, ci);
                 if installs_from_manifest(cmd) {
                     out.project_installs.push(ProjectInstall {
-                        tool: cmd.name_str().unwrap_or_default().to_string(),
+                        tool: cmd.name_str().unwrap_or_default().into(),
                         order,
                         span: cmd.span,
                     });
@@ -691,7 +693,7 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
             flags.push(name.to_string());
             let value = match value {
                 Some(v) => Some(v),
-                None if takes_value(name) => args.next().map(|v| v.text.clone()),
+                None if takes_value(name) => args.next().map(|v| v.text.to_string()),
                 None => None,
             };
             if let Some(v) = value {
@@ -716,7 +718,7 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
                 } else if let Some(v) = attached.clone() {
                     Some(v)
                 } else {
-                    args.next().map(|v| v.text.clone())
+                    args.next().map(|v| v.text.to_string())
                 };
                 if let Some(v) = value {
                     values.push((name, v));
@@ -786,7 +788,7 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
             .map(|w| {
                 let mut p = package(manager, w);
                 if p.kind == PackageKind::Name && p.version.is_none() {
-                    p.version = version_flag.clone();
+                    p.version = version_flag.as_deref().map(CompactString::from);
                 }
                 p
             })
@@ -803,7 +805,7 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
         no_cache,
         no_recommends,
         from_project,
-        flags,
+        flags: flags.into_iter().map(CompactString::from).collect(),
     }
 }
 
@@ -849,7 +851,12 @@ fn package(manager: Manager, w: &Word) -> Package {
 }
 
 /// Splits `name<version>` as the manager writes it.
-fn split_version(manager: Manager, text: &str) -> (String, Option<String>) {
+fn split_version(manager: Manager, text: &str) -> (CompactString, Option<CompactString>) {
+    let (name, version) = split_version_owned(manager, text);
+    (name.into(), version.map(Into::into))
+}
+
+fn split_version_owned(manager: Manager, text: &str) -> (String, Option<String>) {
     let at = |i: usize, skip: usize| (text[..i].to_string(), Some(text[i + skip..].to_string()));
     match manager.family() {
         Manager::AptGet => match text.find(['=', '/']) {

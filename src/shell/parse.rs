@@ -15,6 +15,7 @@ use brush_parser::{ParseError, ParserOptions, SourceSpan, Token, TokenizerError}
 use super::depth;
 use super::scan::{self, Substitution};
 use super::{Command, Pipeline, Redirect, Script, ShellError, ShellErrorKind, Word};
+
 use crate::source::{MappedText, Span};
 
 /// Substitutions nested deeper than this are left unparsed (and listed in `Script::unparsed`).
@@ -629,15 +630,13 @@ impl Builder<'_> {
         let scanned = scan::scan_word(raw);
         self.check_scan(cx.f, &scanned);
         pending.extend(scanned.substitutions.into_iter().map(|s| (s, r.start)));
-        let mut text = scanned.text;
-        text.shrink_to_fit();
-        let word = Word {
-            text,
-            raw: raw.to_string(),
-            span: cx.f.span(self.src, r.clone()),
-            has_expansion: scanned.has_expansion,
-            quoted: scanned.quoted,
-        };
+        let word = Word::new(
+            scanned.text.into(),
+            raw,
+            cx.f.span(self.src, r.clone()),
+            scanned.has_expansion,
+            scanned.quoted,
+        );
         Some((word, r))
     }
 
@@ -769,15 +768,15 @@ impl Builder<'_> {
                         // The location covers the parenthesised list; the `<` or `>` precedes it.
                         let r = cx.f.bytes(&shell.loc);
                         let r = r.start.saturating_sub(1)..r.end;
-                        let raw = cx.f.slice(r.clone()).to_string();
+                        let raw = cx.f.slice(r.clone());
                         grow(&r);
-                        words.push(Word {
-                            text: raw.clone(),
+                        words.push(Word::new(
+                            raw.into(),
                             raw,
-                            span: cx.f.span(self.src, r),
-                            has_expansion: true,
-                            quoted: false,
-                        });
+                            cx.f.span(self.src, r),
+                            true,
+                            false,
+                        ));
                     }
                     subshells.push(&shell.list);
                 }

@@ -11,7 +11,11 @@ fn p(text: &str) -> Script {
 fn names(s: &Script) -> Vec<String> {
     s.commands
         .iter()
-        .map(|c| c.name.as_ref().map_or("-".to_string(), |w| w.text.clone()))
+        .map(|c| {
+            c.name
+                .as_ref()
+                .map_or("-".to_string(), |w| w.text.to_string())
+        })
         .collect()
 }
 
@@ -228,12 +232,9 @@ fn substitution_with_case_and_unparsable_content() {
 
 #[test]
 fn exec_form_runs() {
-    let word = |t: &str, at: u32| Word {
-        text: t.to_string(),
-        raw: format!("\"{t}\""),
-        span: Span::new(at, at + t.len() as u32 + 2),
-        has_expansion: false,
-        quoted: true,
+    let word = |t: &str, at: u32| {
+        let span = Span::new(at, at + t.len() as u32 + 2);
+        Word::new(t.into(), &format!("\"{t}\""), span, false, true)
     };
     let s = exec_form(vec![
         word("exec", 5),
@@ -256,7 +257,7 @@ fn quotes_removed() {
     assert_eq!(q, [true, true, true, true, true, true, false, false]);
     let e: Vec<bool> = c.args.iter().map(|w| w.has_expansion).collect();
     assert_eq!(e, [false, false, false, false, false, true, true, false]);
-    assert_eq!(c.args[0].raw, "\"a b\"");
+    assert_eq!(c.args[0].raw(), "\"a b\"");
     assert!(one("apt-get install \"-y\" x").has_flag("y"));
 }
 
@@ -695,14 +696,14 @@ fn check_invariants(run: &str, s: &Script, broken: &mut Vec<String>) {
             .chain(&c.args)
         {
             let covered = w.span.text(run);
-            if covered != w.raw && !covered.contains('\\') {
+            if covered != w.raw() && !covered.contains('\\') {
                 broken.push(format!(
                     "{run:?}: word {:?} has span text {covered:?}",
-                    w.raw
+                    w.raw()
                 ));
             }
             if !c.span.contains(w.span.start) || w.span.end > c.span.end {
-                broken.push(format!("{run:?}: word {:?} outside its command", w.raw));
+                broken.push(format!("{run:?}: word {:?} outside its command", w.raw()));
             }
         }
     }
