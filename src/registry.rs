@@ -25,6 +25,9 @@ pub fn matching(selector: &str) -> Option<Vec<&'static Rule>> {
     if let Some(rule) = find(sel) {
         return Some(vec![rule]);
     }
+    if let Some(codes) = check_group(sel) {
+        return Some(codes.iter().filter_map(|c| find(c)).collect());
+    }
     if let Some(cat) = Category::parse(sel) {
         return Some(
             all()
@@ -48,6 +51,30 @@ pub fn matching(selector: &str) -> Option<Vec<&'static Rule>> {
         }
     }
     None
+}
+
+/// BuildKit check names that stand for several wharf rules: BuildKit reports in one check what
+/// hadolint splits into several codes. They select and suppress every rule of their group.
+pub const CHECK_GROUPS: &[(&str, &[&str])] = &[(
+    "MultipleInstructionsDisallowed",
+    &["DL3012", "DL4003", "DL4004"],
+)];
+
+/// The codes a BuildKit group check name stands for (case-sensitive, as BuildKit names are).
+pub fn check_group(name: &str) -> Option<&'static [&'static str]> {
+    CHECK_GROUPS
+        .iter()
+        .find(|(n, _)| *n == name.trim())
+        .map(|(_, codes)| *codes)
+}
+
+/// The group check names a rule answers to, besides its own aliases.
+pub fn groups_of(code: &str) -> impl Iterator<Item = &'static str> {
+    let code = code.to_string();
+    CHECK_GROUPS
+        .iter()
+        .filter(move |(_, codes)| codes.contains(&code.as_str()))
+        .map(|(n, _)| *n)
 }
 
 /// The closest known code, name or alias to a mistyped one, for "did you mean" help.

@@ -748,3 +748,29 @@ fn dc900_does_not_remove_a_comment_above_a_flow_document() {
     );
     assert!(diags.is_empty(), "{diags:?}");
 }
+
+// ----- BuildKit check names that stand for several rules ---------------------------------------
+
+#[test]
+fn one_check_name_covers_its_whole_group() {
+    let text = "FROM a\nCMD [\"x\"]\nCMD [\"y\"]\nENTRYPOINT [\"x\"]\nENTRYPOINT [\"y\"]\nHEALTHCHECK NONE\nHEALTHCHECK NONE\n";
+    let all = ["DL3012", "DL4003", "DL4004", "DF900"];
+    assert_eq!(
+        check(text, &all),
+        [(3, "DL4003"), (5, "DL4004"), (7, "DL3012")]
+    );
+    for comment in [
+        "# check=skip=MultipleInstructionsDisallowed\n",
+        "# wharf: ignore-file=MultipleInstructionsDisallowed\n",
+    ] {
+        let text = format!("{comment}{text}");
+        assert_eq!(check(&text, &all), [], "{comment}");
+    }
+    // The name selects its group too.
+    let codes: Vec<&str> = wharf::registry::matching("MultipleInstructionsDisallowed")
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.code)
+        .collect();
+    assert_eq!(codes, ["DL3012", "DL4003", "DL4004"]);
+}

@@ -11,9 +11,9 @@ declare_rule! {
     /// ## Why is this bad?
     /// Only the last `HEALTHCHECK` of a stage takes effect, so the earlier ones are never run.
     ///
-    /// BuildKit's `MultipleInstructionsDisallowed` check covers this case too, but its name is
-    /// the alias of DL4003 only: `# check=skip=MultipleInstructionsDisallowed` does not
-    /// silence this rule.
+    /// BuildKit's `MultipleInstructionsDisallowed` check covers this case too: that name stands
+    /// for DL3012, DL4003 and DL4004 together, so `# check=skip=MultipleInstructionsDisallowed`
+    /// silences this rule as well.
     ///
     /// ## Example
     /// ```dockerfile

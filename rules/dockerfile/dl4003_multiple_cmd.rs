@@ -13,9 +13,9 @@ declare_rule! {
     /// takes for the command the container runs.
     ///
     /// BuildKit reports `CMD`, `ENTRYPOINT` and `HEALTHCHECK` under one check name,
-    /// `MultipleInstructionsDisallowed`. A check name is the alias of one wharf rule, so it is
-    /// this rule's: `# check=skip=MultipleInstructionsDisallowed` silences DL4003 only. To
-    /// silence DL4004 and DL3012 too, name them (`# wharf: ignore-file DL4004`).
+    /// `MultipleInstructionsDisallowed`, which stands for DL4003, DL4004 and DL3012 together:
+    /// `# check=skip=MultipleInstructionsDisallowed` (or `--ignore` with that name) silences
+    /// all three.
     ///
     /// ## Example
     /// ```dockerfile
@@ -34,7 +34,6 @@ declare_rule! {
         name: "multiple-cmd",
         category: Category::Correctness,
         summary: "a stage has several CMD instructions",
-        aliases: &["MultipleInstructionsDisallowed"],
         check: Check::Dockerfile(check),
     };
 }

@@ -12,9 +12,9 @@ declare_rule! {
     /// Only the last `ENTRYPOINT` of a stage takes effect; the earlier ones mislead the reader
     /// about what the container runs.
     ///
-    /// BuildKit's `MultipleInstructionsDisallowed` check covers this case too, but its name is
-    /// the alias of DL4003 only: `# check=skip=MultipleInstructionsDisallowed` does not
-    /// silence this rule.
+    /// BuildKit's `MultipleInstructionsDisallowed` check covers this case too: that name stands
+    /// for DL3012, DL4003 and DL4004 together, so `# check=skip=MultipleInstructionsDisallowed`
+    /// silences this rule as well.
     ///
     /// ## Example
     /// ```dockerfile

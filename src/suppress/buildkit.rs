@@ -80,6 +80,9 @@ pub(super) fn target(name: &str) -> Target {
             buildkit_only: true,
         };
     }
+    if let Some(codes) = registry::check_group(name) {
+        return Target::Group(codes);
+    }
     registry::all()
         .iter()
         .copied()

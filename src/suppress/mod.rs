@@ -194,6 +194,8 @@ pub fn apply<'a>(
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Rule(&'static Rule),
+    /// A BuildKit check name that stands for several rules ([`registry::CHECK_GROUPS`]).
+    Group(&'static [&'static str]),
     /// Every rule; with `buildkit_only`, every rule that has a BuildKit check name.
     All {
         buildkit_only: bool,
@@ -262,6 +264,7 @@ fn has_buildkit_name(rule: &Rule) -> bool {
     rule.aliases
         .iter()
         .any(|a| a.starts_with(|c: char| c.is_ascii_uppercase()) && !a.contains('-'))
+        || registry::groups_of(rule.code).next().is_some()
 }
 
 /// A rule that an "all rules" suppression can silence.
@@ -274,6 +277,7 @@ impl Target {
     fn matches(self, code: &str) -> bool {
         match self {
             Target::Rule(r) => r.code == code,
+            Target::Group(codes) => codes.contains(&code),
             Target::All { buildkit_only } => {
                 registry::find(code).is_some_and(|r| blanket_covers(r, buildkit_only))
             }
@@ -318,9 +322,11 @@ impl Suppressions {
     fn names_rule_at(&self, rule: &'static Rule, offset: u32) -> bool {
         self.pragmas.iter().any(|p| {
             p.scope.contains(offset)
-                && p.items
-                    .iter()
-                    .any(|i| matches!(i.target, Target::Rule(r) if r.code == rule.code))
+                && p.items.iter().any(|i| match i.target {
+                    Target::Rule(r) => r.code == rule.code,
+                    Target::Group(codes) => codes.contains(&rule.code),
+                    _ => false,
+                })
         })
     }
 
@@ -339,6 +345,10 @@ impl Suppressions {
                         Target::Rule(r) if is_syntax_code(r.code) => Some(Problem::NotSuppressible),
                         Target::Rule(r) if matches!(r.check, Check::Meta) => None,
                         Target::Rule(r) => is_selected(r).then_some(Problem::Unused),
+                        Target::Group(codes) => selected
+                            .iter()
+                            .any(|r| codes.contains(&r.code))
+                            .then_some(Problem::Unused),
                         Target::All { buildkit_only } => selected
                             .iter()
                             .any(|r| blanket_covers(r, buildkit_only))
@@ -381,9 +391,10 @@ impl Suppressions {
 
 /// Resolves a code of another tool's comment; names wharf does not know are that tool's.
 fn foreign_target(name: &str) -> Target {
-    match registry::find(name) {
-        Some(r) => Target::Rule(r),
-        None => Target::Foreign,
+    match (registry::find(name), registry::check_group(name)) {
+        (Some(r), _) => Target::Rule(r),
+        (None, Some(codes)) => Target::Group(codes),
+        (None, None) => Target::Foreign,
     }
 }
 

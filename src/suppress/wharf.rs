@@ -45,6 +45,7 @@ pub(super) fn read(c: &mut Cursor<'_>, word: Span) -> Option<CommentPragma> {
 fn target(name: &str) -> Target {
     match registry::find(name) {
         Some(r) => Target::Rule(r),
+        None if let Some(codes) = registry::check_group(name) => Target::Group(codes),
         None if registry::foreign(name).is_some() => Target::Foreign,
         None => Target::Unknown,
     }
