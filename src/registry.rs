@@ -132,8 +132,12 @@ pub enum Foreign {
     ShellCheck,
 }
 
+/// hadolint's retired DL codes, and DL1000 (its parse error, wharf's DF000): never used by a
+/// wharf rule, still accepted with a note in old configurations.
+pub const HADOLINT_RETIRED: &[&str] = &["DL1000", "DL3005", "DL3017", "DL3031", "DL3039", "DL4002"];
+
 /// hadolint's live DL codes (2.15.1), retired ones excluded.
-const HADOLINT_CODES: &[&str] = &[
+pub const HADOLINT_CODES: &[&str] = &[
     "DL1001", "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008",
     "DL3009", "DL3010", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018",
     "DL3019", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024", "DL3025", "DL3026", "DL3027",

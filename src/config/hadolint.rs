@@ -50,20 +50,6 @@ fn set_option(
     Ok(())
 }
 
-/// Every DL code hadolint 2.15 knows (retired ones included), so that a configuration naming a
-/// rule wharf does not have yet is a note, not an error.
-const HADOLINT_CODES: &[&str] = &[
-    "DL1000", "DL1001", "DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3005", "DL3006",
-    "DL3007", "DL3008", "DL3009", "DL3010", "DL3011", "DL3012", "DL3013", "DL3014", "DL3015",
-    "DL3016", "DL3017", "DL3018", "DL3019", "DL3020", "DL3021", "DL3022", "DL3023", "DL3024",
-    "DL3025", "DL3026", "DL3027", "DL3028", "DL3029", "DL3030", "DL3031", "DL3032", "DL3033",
-    "DL3034", "DL3035", "DL3036", "DL3037", "DL3038", "DL3039", "DL3040", "DL3041", "DL3042",
-    "DL3043", "DL3044", "DL3045", "DL3046", "DL3047", "DL3048", "DL3049", "DL3050", "DL3051",
-    "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3057", "DL3058", "DL3059", "DL3060",
-    "DL3061", "DL3062", "DL3063", "DL3064", "DL3065", "DL3066", "DL3067", "DL4000", "DL4001",
-    "DL4002", "DL4003", "DL4004", "DL4005", "DL4006",
-];
-
 /// The keys of `.hadolint.yaml` wharf reads.
 const KEYS: &[&str] = &[
     "ignored",
@@ -108,7 +94,7 @@ fn code(
         return Ok(Code::Skip);
     }
     // Retired hadolint codes (DL3005, ...) still appear in old configurations.
-    if HADOLINT_CODES.contains(&t) {
+    if registry::HADOLINT_RETIRED.contains(&t) {
         let note = super::foreign_note(&where_(), t, registry::Foreign::Hadolint);
         if !warnings.contains(&note) {
             warnings.push(note);
@@ -117,7 +103,15 @@ fn code(
     }
     Err((
         format!("unknown rule code `{t}`"),
-        registry::suggest(t).or_else(|| closest(t, HADOLINT_CODES.iter().copied())),
+        registry::suggest(t).or_else(|| {
+            closest(
+                t,
+                registry::HADOLINT_CODES
+                    .iter()
+                    .chain(registry::HADOLINT_RETIRED)
+                    .copied(),
+            )
+        }),
     ))
 }
 
