@@ -578,3 +578,16 @@ fn values_built_from_values_stay_bounded() {
     let short = df.model.var_at(last, "V3").and_then(|v| v.value.clone());
     assert_eq!(short.as_deref(), Some("xxxxxxxx"));
 }
+
+#[test]
+fn from_values_name_earlier_stages_by_index_or_name() {
+    let src = "FROM a AS build\nFROM b\nCOPY --from=0 /x /x\nCOPY --from=BUILD /y /y\nCOPY --from=2 /z /z\n";
+    let df = parse(src);
+    assert_eq!(df.model.stage_ref("0", 2), Some(0));
+    assert_eq!(df.model.stage_ref("build", 3), Some(0));
+    // An index of a stage that is not defined yet, or no stage at all, is an image.
+    assert_eq!(df.model.stage_ref("1", 1), None);
+    assert_eq!(df.model.stage_ref("2", 4), None);
+    assert_eq!(df.model.stage_ref("alpine", 4), None);
+    assert!(df.model.stages[0].copied_from);
+}

@@ -91,7 +91,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             Kind::Copy => {
                 if let Some(w) = ins.flag("from").and_then(|f| f.value.as_ref()) {
                     let e = expand(&w.raw);
-                    if !e.unresolved && !names_stage(df, &e.value, idx) {
+                    if !e.unresolved && df.model.stage_ref(&e.value, idx).is_none() {
                         findings.push((ImageRef::from_word(w, &e.value, false), "COPY --from"));
                     }
                 }
@@ -102,7 +102,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                         continue;
                     };
                     let e = expand(&from.value);
-                    if !e.unresolved && !names_stage(df, &e.value, idx) {
+                    if !e.unresolved && df.model.stage_ref(&e.value, idx).is_none() {
                         findings.push((ImageRef::parse(&e.value, from.value_span), "RUN --mount"));
                     }
                 }
@@ -123,22 +123,16 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     }
 }
 
-/// True when a `--from` value names a stage defined before instruction `at` (by name or
-/// index) rather than an image.
-fn names_stage(df: &Dockerfile, from: &str, at: usize) -> bool {
-    from.parse::<usize>().is_ok() || df.model.stage_named(from, at).is_some()
-}
-
 fn is_trusted(registry: &str, trusted: &[String]) -> bool {
     let candidates: &[&str] = if images::is_docker_hub_alias(registry) {
         images::DOCKER_HUB_ALIASES
     } else {
         std::slice::from_ref(&registry)
     };
-    trusted.iter().any(|pattern| {
-        let p = pattern.to_ascii_lowercase();
-        candidates.iter().any(|c| images::name_matches(&p, c))
-    })
+    // The patterns are lowercased when the options are read.
+    trusted
+        .iter()
+        .any(|pattern| candidates.iter().any(|c| images::name_matches(pattern, c)))
 }
 
 #[cfg(test)]

@@ -168,6 +168,19 @@ impl Model {
             .last()
     }
 
+    /// The stage a `--from` value names at instruction `before`: the index of an earlier stage,
+    /// or the name of one (case-insensitive). `None` means an image.
+    pub fn stage_ref(&self, from: &str, before: usize) -> Option<usize> {
+        match from.parse::<usize>() {
+            Ok(idx) => self
+                .stages
+                .get(idx)
+                .filter(|s| s.from < before)
+                .map(|s| s.index),
+            Err(_) => self.stage_named(from, before).map(|s| s.index),
+        }
+    }
+
     /// The stage and its ancestors through `FROM <stage>`, nearest first.
     pub fn ancestry(&self, stage: usize) -> impl Iterator<Item = &Stage> {
         let mut next = Some(stage);
@@ -361,11 +374,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
                     } else {
                         word.value.as_str()
                     };
-                    let target = match from.parse::<usize>() {
-                        Ok(idx) if idx < m.stages.len() => Some(idx),
-                        _ => m.stage_named(from, i).map(|s| s.index),
-                    };
-                    if let Some(t) = target {
+                    if let Some(t) = m.stage_ref(from, i) {
                         m.stages[t].copied_from = true;
                     }
                 }
