@@ -1,7 +1,7 @@
 use crate::declare_rule;
+use crate::knowledge::files;
 use crate::dockerfile::{Body, Dockerfile, Kind};
 use crate::rule::{Category, Check, Context};
-use std::path::Path;
 
 declare_rule! {
     /// ## What it does
@@ -49,17 +49,9 @@ fn is_root(user: &str) -> bool {
     name == "root" || name == "0"
 }
 
-/// A dev-environment image (VS Code dev containers, Gitpod), judged by its path.
-fn is_dev_environment(path: &Path) -> bool {
-    let dev_dir = path
-        .components()
-        .any(|c| c.as_os_str() == ".devcontainer");
-    dev_dir || path.file_name().is_some_and(|n| n == ".gitpod.Dockerfile")
-}
-
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
-    if is_dev_environment(&ctx.source.path) {
+    if files::is_dev_environment(&ctx.source.path) {
         return;
     }
     let last = df.model.stages.len().saturating_sub(1);
@@ -78,19 +70,5 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             ctx.report(user.span, "the last USER of this stage is root")
                 .help("switch to a non-root user at the end of the stage");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_dev_environment;
-    use std::path::Path;
-
-    #[test]
-    fn dev_environments_by_path() {
-        assert!(is_dev_environment(Path::new("repo/.devcontainer/Dockerfile")));
-        assert!(is_dev_environment(Path::new(".gitpod.Dockerfile")));
-        assert!(!is_dev_environment(Path::new("repo/devcontainer.Dockerfile")));
-        assert!(!is_dev_environment(Path::new("repo/Dockerfile")));
     }
 }

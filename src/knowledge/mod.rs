@@ -3,5 +3,6 @@
 //! Rules ask these tables instead of carrying their own lists; the configuration can extend the
 //! tables where users need it.
 
+pub mod files;
 pub mod images;
 pub mod secrets;
