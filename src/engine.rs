@@ -239,7 +239,7 @@ fn run_rule(
         (Check::Syntax(_), Parsed::Dockerfile(df)) => {
             let mut ctx = Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
             // A template gives an error on most of its lines; one finding says what it is.
-            let template = !df.errors.is_empty() && dockerfile::looks_like_template(&source.text);
+            let template = df.template;
             for e in &df.errors {
                 let d = ctx.report(e.span, e.message.clone());
                 if template {

@@ -36,7 +36,7 @@ pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
-pub use scripts::{RunScript, looks_like_template};
+pub use scripts::RunScript;
 pub use words::{Expansion, VarValue, expand, split_words, unquote};
 
 use crate::source::{MappedText, OffsetMap, Span};
@@ -44,6 +44,9 @@ use crate::source::{MappedText, OffsetMap, Span};
 /// A parsed Dockerfile.
 #[derive(Debug, Default)]
 pub struct Dockerfile {
+    /// The text holds template placeholders (`{{ }}`, `{% %}`): it is not a Dockerfile until
+    /// rendered, so its syntax errors and unparsable RUNs are judged accordingly.
+    pub template: bool,
     /// Parser directives from the top of the file (`# syntax=`, `# escape=`, `# check=`).
     pub directives: Vec<Directive>,
     /// The escape character: `\` unless `# escape=`` ` `` says otherwise.

@@ -46,7 +46,7 @@ fn body_is_shell(body: &str) -> bool {
 /// of a template that does not parse is most likely broken by a placeholder, and its real
 /// shell is only known once rendered, so its parse error is dropped (and the shell rules still
 /// skip it).
-pub fn looks_like_template(text: &str) -> bool {
+pub(super) fn looks_like_template(text: &str) -> bool {
     let pair = |open: &str, close: &str| {
         text.find(open)
             .is_some_and(|i| text[i + open.len()..].contains(close))
@@ -54,8 +54,8 @@ pub fn looks_like_template(text: &str) -> bool {
     pair("{{", "}}") || pair("{%", "%}")
 }
 
-pub(super) fn build(df: &Dockerfile, text: &str) -> Vec<RunScript> {
-    let template = looks_like_template(text);
+pub(super) fn build(df: &Dockerfile) -> Vec<RunScript> {
+    let template = df.template;
     let mut out = Vec::new();
     for (idx, ins) in df.runs() {
         if df.non_posix_shell_at(idx) {
