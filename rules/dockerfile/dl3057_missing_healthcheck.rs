@@ -105,32 +105,3 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         d.related(at, "it serves on a port declared here");
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::engine::{FileSettings, lint_source};
-    use super::{HealthcheckOptions, HealthcheckRequired};
-    use crate::settings::RuleSettings;
-    use crate::source::{FileKind, SourceFile};
-
-    fn findings(text: &str, required: HealthcheckRequired) -> usize {
-        let mut rule_settings = RuleSettings::default();
-        rule_settings.set(HealthcheckOptions { require: required });
-        let settings = FileSettings {
-            rules: vec![&super::RULE],
-            rule_settings,
-            ..FileSettings::default()
-        };
-        let source = SourceFile::new("Dockerfile", text, FileKind::Dockerfile);
-        lint_source(&source, &settings).len()
-    }
-
-    #[test]
-    fn always_asks_every_final_stage() {
-        let tool = "FROM alpine:3.20\nRUN apk add git\n";
-        assert_eq!(findings(tool, HealthcheckRequired::Exposed), 0);
-        assert_eq!(findings(tool, HealthcheckRequired::Always), 1);
-        let none = "FROM alpine:3.20\nHEALTHCHECK NONE\n";
-        assert_eq!(findings(none, HealthcheckRequired::Always), 0);
-    }
-}
