@@ -52,7 +52,7 @@ pub enum Command {
         /// A rule code (DL3025), name (shell-form-cmd) or alias (JSONArgsRecommended).
         rule: String,
     },
-    /// List every rule.
+    /// List every rule: code, name, category, default severity, `fix` when it can fix, summary.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: RulesFormat,
@@ -129,6 +129,28 @@ pub struct CheckArgs {
     /// Show the edits of each available fix in the human output.
     #[arg(long)]
     pub show_fixes: bool,
+    /// Apply the safe fixes, then report what is left. Standard input's fixed text goes to
+    /// standard output (and the report to standard error). Also `fix = true` in wharf.toml.
+    #[arg(long, overrides_with = "no_fix")]
+    pub fix: bool,
+    /// Apply no fix, even where the configuration says `fix = true`.
+    #[arg(long, overrides_with = "fix")]
+    pub no_fix: bool,
+    /// When fixing (--fix, --fix-only, --diff), apply the unsafe fixes too: they may change
+    /// what the image or the service does. Also `unsafe-fixes = true` in wharf.toml.
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
+    pub unsafe_fixes: bool,
+    /// Apply only safe fixes, even where the configuration says `unsafe-fixes = true`.
+    #[arg(long, overrides_with = "unsafe_fixes")]
+    pub no_unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change and write nothing; exit with 1 when
+    /// there is something to fix.
+    #[arg(long)]
+    pub diff: bool,
+    /// Apply the fixes and report nothing else; exit with 0 unless a file could not be read
+    /// or fixed.
+    #[arg(long)]
+    pub fix_only: bool,
 }
 
 /// The severities `--failure-threshold` accepts, listed by `--help`.
@@ -285,11 +307,12 @@ fn print_rules(format: RulesFormat) -> Result<i32, Stop> {
             for r in registry::all() {
                 let _ = writeln!(
                     out,
-                    "{:<7} {:<36} {:<12} {:<8} {}{}",
+                    "{:<7} {:<36} {:<12} {:<8} {:<4}{}{}",
                     r.code,
                     r.name,
                     r.category.as_str(),
                     r.default_severity().as_str(),
+                    if r.fixable { "fix" } else { "" },
                     if r.default_enabled() { "" } else { "(off) " },
                     r.summary
                 );
@@ -332,6 +355,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     let mut settings_of: HashMap<PathBuf, Arc<ResolvedSettings>> = HashMap::new();
     let mut fs_paths = Vec::new();
     let mut stdin_done = false;
+    let mut stdin_index = None;
     let mut config_errors: Vec<String> = Vec::new();
     for p in &paths {
         if p.as_os_str() != "-" {
@@ -377,6 +401,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         settings_of.insert(name, settings);
         errors.extend(result.internal_errors);
         if !result.parse_failed {
+            stdin_index = Some(linted.len());
             linted.push(LintedFile {
                 line_index: LineIndex::new(&source.text),
                 source,
@@ -429,7 +454,40 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     for e in &config_errors {
         eprintln!("wharf: error: {}", output::terminal_safe(e));
     }
+    let fixed = fix_files(&args, &mut linted, &settings_of, stdin_index, &mut errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
+    if args.diff {
+        for e in &errors {
+            eprintln!("wharf: error: {}", output::terminal_safe(&e.to_string()));
+        }
+        emit(fixed.diff.as_bytes())?;
+        if !args.quiet && fixed.count() > 0 {
+            eprintln!("wharf: {}", fixed.summary("would fix"));
+        }
+        return Ok(if !errors.is_empty() {
+            EXIT_ERROR
+        } else if fixed.count() > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        });
+    }
+    if let Some(text) = &fixed.stdin {
+        emit(text.as_bytes())?;
+    }
+    if !args.quiet && fixed.count() > 0 {
+        eprintln!("wharf: {}", fixed.summary("fixed"));
+    }
+    if args.fix_only {
+        for e in &errors {
+            eprintln!("wharf: error: {}", output::terminal_safe(&e.to_string()));
+        }
+        return Ok(if errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
 
     // The rules of every configuration in play, for the SARIF catalogue.
     let mut rules: Vec<&'static Rule> = settings_of
@@ -456,7 +514,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     } else {
         EXIT_OK
     };
-    write_reports(&args, &report, code)?;
+    write_reports(&args, &report, code, fixed.stdin.is_some())?;
     if !errors.is_empty() {
         // Also for the machine formats, whose documents on standard output keep their shape.
         eprintln!(
@@ -540,8 +598,15 @@ fn refuse_linted_outputs(
 }
 
 /// Pairs `--format` with `--output` and writes every report. `code` is the run's exit code,
-/// kept when standard output turns out to be a closed pipe.
-fn write_reports(args: &CheckArgs, report: &Report, code: i32) -> Result<(), Stop> {
+/// kept when standard output turns out to be a closed pipe. With `to_stderr` (standard
+/// output holds the fixed text of standard input), the report meant for standard output goes
+/// to standard error.
+fn write_reports(
+    args: &CheckArgs,
+    report: &Report,
+    code: i32,
+    to_stderr: bool,
+) -> Result<(), Stop> {
     let targets = targets(args)?;
     let stdout_tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some();
@@ -567,10 +632,134 @@ fn write_reports(args: &CheckArgs, report: &Report, code: i32) -> Result<(), Sto
                     crate::discover::io_message(&e)
                 ))
             })?,
+            None if to_stderr => {
+                let _ = std::io::stderr().write_all(&buf);
+            }
             None => emit_or(&buf, code)?,
         }
     }
     Ok(())
+}
+
+/// What `--fix`, `--fix-only` and `--diff` did to the run's files.
+#[derive(Default)]
+struct Fixed {
+    /// Fixes applied, by rule code.
+    by_rule: std::collections::BTreeMap<&'static str, usize>,
+    /// Files changed.
+    files: usize,
+    /// With `--diff`: the diffs of every file, in report order.
+    diff: String,
+    /// When standard input was fixed: its text after fixing (unchanged when nothing applied).
+    stdin: Option<String>,
+}
+
+impl Fixed {
+    fn count(&self) -> usize {
+        self.by_rule.values().sum()
+    }
+
+    /// `fixed 3 findings in 2 files (DL3025 2, DF016 1)`.
+    fn summary(&self, verb: &str) -> String {
+        let n = self.count();
+        let rules: Vec<String> = self
+            .by_rule
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        format!(
+            "{verb} {n} {} in {} {} ({})",
+            if n == 1 { "finding" } else { "findings" },
+            self.files,
+            if self.files == 1 { "file" } else { "files" },
+            rules.join(", ")
+        )
+    }
+}
+
+/// Applies the fixes the run asks for (`--fix`, `--fix-only`, `--diff`, or `fix = true` in a
+/// file's configuration) to the linted files. A fixed file's findings become those left after
+/// fixing; a file that cannot be fixed or written keeps its findings and adds an error.
+fn fix_files(
+    args: &CheckArgs,
+    linted: &mut [LintedFile],
+    settings_of: &HashMap<PathBuf, Arc<ResolvedSettings>>,
+    stdin_index: Option<usize>,
+    errors: &mut Vec<FileError>,
+) -> Fixed {
+    use crate::diagnostic::Applicability;
+    use rayon::prelude::*;
+    let asked = args.fix || args.fix_only || args.diff;
+    let mut fixed = Fixed::default();
+    let fixing = |s: &ResolvedSettings| asked || (s.fix && !args.no_fix);
+    if !settings_of.values().any(|s| fixing(s)) {
+        return fixed;
+    }
+    if let Some(i) = stdin_index.filter(|_| !args.diff) {
+        let on = settings_of
+            .get(&linted[i].source.path)
+            .is_some_and(|s| fixing(s));
+        if on {
+            fixed.stdin = Some(linted[i].source.text.clone());
+        }
+    }
+    let results: Vec<_> = linted
+        .par_iter()
+        .map(|f| {
+            let s = settings_of.get(&f.source.path).filter(|s| fixing(s))?;
+            let unsafe_ok = args.unsafe_fixes || (s.unsafe_fixes && !args.no_unsafe_fixes);
+            let level = if unsafe_ok {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            Some(crate::fix::files::fix_file(
+                &f.source,
+                &f.diagnostics,
+                &s.file,
+                level,
+            ))
+        })
+        .collect();
+    for (i, (f, result)) in linted.iter_mut().zip(results).enumerate() {
+        let fix = match result {
+            None | Some(Ok(None)) => continue,
+            Some(Err(message)) => {
+                errors.push(FileError {
+                    path: f.source.path.clone(),
+                    message,
+                });
+                continue;
+            }
+            Some(Ok(Some(fix))) => fix,
+        };
+        if args.diff {
+            let name = f.source.path.display().to_string();
+            fixed
+                .diff
+                .push_str(&crate::fix::diff::unified(&name, &f.source.text, &fix.text));
+        } else if Some(i) == stdin_index {
+            fixed.stdin = Some(fix.text.clone());
+        } else if let Err(e) =
+            crate::fix::write::write_fixed(&f.source.path, &f.source.text, &fix.text)
+        {
+            errors.push(FileError {
+                path: f.source.path.clone(),
+                message: e.to_string(),
+            });
+            continue;
+        }
+        fixed.files += 1;
+        for (code, n) in &fix.applied {
+            *fixed.by_rule.entry(code).or_default() += n;
+        }
+        if !args.diff {
+            f.line_index = LineIndex::new(&fix.text);
+            f.source.text = fix.text;
+            f.diagnostics = fix.diagnostics;
+        }
+    }
+    fixed
 }
 
 /// Counts per rule, most frequent first.

@@ -11,23 +11,11 @@
 //! `WHARF_DOCKER_COMPOSE` at another binary to use it instead. The test skips with a message
 //! when no binary or no corpus is found, and fails in CI (`CI` set) when the corpus is absent.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn compose_binary() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("WHARF_DOCKER_COMPOSE") {
-        return Some(PathBuf::from(p));
-    }
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import compose, os; print(os.path.join(os.path.dirname(compose.__file__), 'docker-compose'))",
-        ])
-        .output()
-        .ok()?;
-    let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
-    path.is_file().then_some(path)
-}
+use support::compose_binary;
 
 /// Every regular file under `dir`, hidden and ignored ones included.
 fn files_under(dir: &Path) -> Vec<PathBuf> {

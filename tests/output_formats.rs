@@ -614,7 +614,7 @@ fn summaries() {
     let files = files();
     assert_eq!(
         summary(&Report::new(&files, RULES)),
-        "Found 4 problems (1 error, 1 warning, 1 info, 1 style); 2 fixable."
+        "Found 4 problems (1 error, 1 warning, 1 info, 1 style); 1 fixable with --fix, 1 more with --unsafe-fixes."
     );
     assert_eq!(summary(&Report::new(&[], &[])), "All checks passed!");
     let one = vec![LintedFile::new(

@@ -366,6 +366,17 @@ fn run_fixture(code: &str, path: &Path) -> Result<(), Failed> {
         if let Some(e) = fixed.error() {
             return Err(format!("{name}: {}: {e}", rel.display()).into());
         }
+        // Fixed means fixed: no finding left offers a fix (a second `--fix` changes nothing).
+        if let Some(d) = fixed.diagnostics.iter().find(|d| d.fix.is_some()) {
+            return Err(format!(
+                "{name}: {}: after fixing, {} still offers a fix at {}..{}",
+                rel.display(),
+                d.code,
+                d.span.start,
+                d.span.end
+            )
+            .into());
+        }
         let golden_path = if case.is_dir {
             path.join(format!("{}.fixed", rel.display()))
         } else {

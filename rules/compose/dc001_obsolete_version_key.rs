@@ -65,7 +65,9 @@ fn delete_lines(text: &str, span: Span) -> Option<Fix> {
     let start = span.start as usize;
     let end = span.end as usize;
     let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
-    if !text.get(line_start..start)?.trim().is_empty() {
+    // A byte-order mark before the first line is not content (the applier keeps it).
+    let before = text.get(line_start..start)?.trim_start_matches('\u{feff}');
+    if !before.trim().is_empty() {
         return None;
     }
     let rest = text.get(end..)?;

@@ -102,6 +102,10 @@ pub struct ResolvedSettings {
     pub disable_ignore_pragma: bool,
     /// Findings in this file never make the run fail.
     pub no_fail: bool,
+    /// `fix = true`: apply the safe fixes when checking this file.
+    pub fix: bool,
+    /// `unsafe-fixes = true`: when fixing this file, apply the unsafe fixes too.
+    pub unsafe_fixes: bool,
     /// The file matches an `exclude` glob of its configuration: do not lint it.
     pub excluded: bool,
     pub shellcheck: ShellcheckSettings,
@@ -132,6 +136,8 @@ pub(crate) struct Layer {
     pub rule_options: options::OptionTables,
     pub disable_ignore_pragma: Option<bool>,
     pub no_fail: Option<bool>,
+    pub fix: Option<bool>,
+    pub unsafe_fixes: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
     /// The size limit of linted files, in bytes.
     pub max_file_size: Option<u64>,
@@ -639,6 +645,7 @@ impl Resolver {
         let mut option_tables = options::OptionTables::new();
         let mut disable_ignore_pragma = false;
         let mut no_fail = false;
+        let (mut fix, mut unsafe_fixes) = (false, false);
         let mut shellcheck = ShellcheckSettings::default();
         let mut max_file_size = None;
         for layer in layers {
@@ -653,6 +660,8 @@ impl Resolver {
             apply_rule_options(&mut option_tables, layer);
             disable_ignore_pragma = layer.disable_ignore_pragma.unwrap_or(disable_ignore_pragma);
             no_fail = layer.no_fail.unwrap_or(no_fail);
+            fix = layer.fix.unwrap_or(fix);
+            unsafe_fixes = layer.unsafe_fixes.unwrap_or(unsafe_fixes);
             if let Some(sc) = &layer.shellcheck {
                 shellcheck = sc.clone();
             }
@@ -684,6 +693,8 @@ impl Resolver {
             failure_threshold: threshold,
             disable_ignore_pragma,
             no_fail,
+            fix,
+            unsafe_fixes,
             excluded,
             shellcheck,
             config_files: sources.iter().map(|s| s.path.clone()).collect(),

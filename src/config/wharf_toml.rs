@@ -47,6 +47,12 @@ pub struct WharfToml {
     pub disable_ignore_pragma: Option<bool>,
     /// Always exit with code 0 when the files could be linted, whatever the findings.
     pub no_fail: Option<bool>,
+    /// Apply the safe fixes when checking, as `wharf check --fix` does (`--no-fix` turns it
+    /// off for one run).
+    pub fix: Option<bool>,
+    /// When fixing (`fix`, `--fix` or `--diff`), apply the unsafe fixes too, as
+    /// `--unsafe-fixes` does.
+    pub unsafe_fixes: Option<bool>,
     /// Files larger than this are not linted (each is reported as an error): a number of
     /// bytes or a string such as `"20MiB"` (default: 10 MiB).
     #[schemars(with = "Option<SizeToml>")]
@@ -286,6 +292,8 @@ fn to_layer(
         failure_threshold: file.failure_threshold.map(Severity::from),
         disable_ignore_pragma: file.disable_ignore_pragma,
         no_fail: file.no_fail,
+        fix: file.fix,
+        unsafe_fixes: file.unsafe_fixes,
         ..Layer::default()
     };
     let max_file_size = match &file.max_file_size {

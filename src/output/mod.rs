@@ -139,8 +139,10 @@ impl<'a> Report<'a> {
                 Severity::Info => counts.infos += 1,
                 Severity::Style => counts.styles += 1,
             }
-            if d.fix.is_some() {
-                counts.fixable += 1;
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(crate::diagnostic::Applicability::Safe) => counts.fixable += 1,
+                Some(_) => counts.unsafe_fixable += 1,
+                None => {}
             }
         }
         counts
@@ -197,8 +199,10 @@ pub struct Counts {
     pub warnings: usize,
     pub infos: usize,
     pub styles: usize,
-    /// Diagnostics that carry a fix, whatever its applicability.
+    /// Diagnostics that carry a safe fix (`--fix` applies it).
     pub fixable: usize,
+    /// Diagnostics that carry an unsafe fix (only `--unsafe-fixes` applies it).
+    pub unsafe_fixable: usize,
 }
 
 impl Counts {
@@ -208,7 +212,7 @@ impl Counts {
 }
 
 /// The closing line of the text formats: `All checks passed!` or
-/// `Found 4 problems (1 error, 2 warnings, 1 info); 1 fixable.` (no trailing newline).
+/// `Found 4 problems (1 error, 2 warnings, 1 info); 1 fixable with --fix.` (no trailing newline).
 pub fn summary(report: &Report<'_>) -> String {
     let c = report.counts();
     let total = c.total();
@@ -238,7 +242,7 @@ pub fn not_linted_text(n: usize) -> String {
     )
 }
 
-/// `Found 4 problems (1 error, 2 warnings, 1 info); 1 fixable`.
+/// `Found 4 problems (1 error, 2 warnings, 1 info); 1 fixable with --fix`.
 fn problems(c: &Counts) -> String {
     let total = c.total();
     let mut parts = Vec::new();
@@ -256,8 +260,13 @@ fn problems(c: &Counts) -> String {
         if total == 1 { "problem" } else { "problems" },
         parts.join(", ")
     );
-    if c.fixable > 0 {
-        out.push_str(&format!("; {} fixable", c.fixable));
+    match (c.fixable, c.unsafe_fixable) {
+        (0, 0) => {}
+        (safe, 0) => out.push_str(&format!("; {safe} fixable with --fix")),
+        (0, risky) => out.push_str(&format!("; {risky} fixable with --unsafe-fixes")),
+        (safe, risky) => out.push_str(&format!(
+            "; {safe} fixable with --fix, {risky} more with --unsafe-fixes"
+        )),
     }
     out
 }

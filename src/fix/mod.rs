@@ -11,6 +11,19 @@
 //! an edit equal to one already accepted (two findings offering to delete the same line) is the
 //! same change, made once. A fix left out is tried again on the next pass, over the re-linted
 //! text.
+//!
+//! Line endings: in a file whose lines end with CRLF, a newline in a fix's content is written as
+//! CRLF, so that a fix never mixes line endings. A byte-order mark is never removed: an edit
+//! that would replace it starts after it.
+//!
+//! Writing fixed files back ([`write`]) and showing them as a diff ([`diff`]) live beside the
+//! applier; `wharf check --fix` ties them together ([`files`]).
+
+pub mod diff;
+pub mod files;
+pub mod write;
+
+use std::collections::BTreeMap;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::source::{FileId, Span};
@@ -47,6 +60,8 @@ pub struct Applied {
     pub applied: usize,
     /// How many fixes allowed at the level were left out because they overlap.
     pub skipped: usize,
+    /// The rule code of each fix applied.
+    pub codes: Vec<&'static str>,
 }
 
 /// Applies the fixes allowed at `level` under the overlap rule (see the module docs) to the
@@ -55,10 +70,10 @@ pub struct Applied {
 /// character boundaries, is refused.
 pub fn apply_fixes<'a>(
     text: &str,
-    fixes: impl IntoIterator<Item = (&'a str, &'a Fix)>,
+    fixes: impl IntoIterator<Item = (&'static str, &'a Fix)>,
     level: Applicability,
 ) -> Applied {
-    let mut candidates: Vec<(&str, &Fix)> = fixes
+    let mut candidates: Vec<(&'static str, &Fix)> = fixes
         .into_iter()
         .filter(|(_, f)| f.applicability.allowed_at(level) && !f.edits.is_empty())
         .collect();
@@ -66,7 +81,8 @@ pub fn apply_fixes<'a>(
     candidates.sort_by(|a, b| (first(a.1), a.0).cmp(&(first(b.1), b.0)));
     let mut accepted: Vec<&Edit> = Vec::new();
     let (mut applied, mut skipped) = (0, 0);
-    for (_, fix) in candidates {
+    let mut codes = Vec::new();
+    for (code, fix) in candidates {
         let file = fix.edits[0].file;
         let valid = fix
             .edits
@@ -88,27 +104,56 @@ pub fn apply_fixes<'a>(
         }
         accepted.extend(new);
         applied += 1;
+        codes.push(code);
     }
     accepted.sort_by_key(|e| (e.span.start, e.span.end));
+    let crlf = uses_crlf(text);
+    // Offsets inside a byte-order mark can only be 0 (the mark is one character).
+    let kept = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut out = String::with_capacity(text.len());
     let mut at = 0usize;
     for e in accepted {
-        out.push_str(&text[at..e.span.start as usize]);
-        out.push_str(&e.content);
-        at = e.span.end as usize;
+        let start = (e.span.start as usize).max(kept).max(at);
+        let end = (e.span.end as usize).max(start);
+        out.push_str(&text[at..start]);
+        if crlf {
+            push_with_crlf(&mut out, &e.content);
+        } else {
+            out.push_str(&e.content);
+        }
+        at = end;
     }
     out.push_str(&text[at..]);
     Applied {
         text: out,
         applied,
         skipped,
+        codes,
+    }
+}
+
+/// True when the text's lines end with CRLF (judged by its first line end).
+pub fn uses_crlf(text: &str) -> bool {
+    text.find('\n')
+        .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
+}
+
+/// Appends `content` with each bare `\n` written as `\r\n`.
+fn push_with_crlf(out: &mut String, content: &str) {
+    let mut prev = '\0';
+    for c in content.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
     }
 }
 
 /// The fixes of one file's diagnostics, with their rule codes, for [`apply_fixes`]: those
 /// whose edits are all in the diagnostic's own file. A project rule's fix that edits another
 /// file is left out (it belongs to a fixer that holds the whole project).
-pub fn fixes_of(diags: &[Diagnostic]) -> impl Iterator<Item = (&str, &Fix)> {
+pub fn fixes_of(diags: &[Diagnostic]) -> impl Iterator<Item = (&'static str, &Fix)> {
     diags.iter().filter_map(|d| {
         let fix = d.fix.as_ref()?;
         let own = fix.edits.iter().all(|e| e.file.is_none_or(|f| f == d.file));
@@ -124,9 +169,13 @@ pub struct Fixpoint {
     pub passes: usize,
     /// Fixes applied over all passes.
     pub applied: usize,
+    /// How many fixes each rule applied over all passes, by code.
+    pub by_rule: BTreeMap<&'static str, usize>,
     /// The codes of the rules that still had fixes after [`MAX_PASSES`]; empty when the
     /// fixes converged.
     pub unconverged: Vec<&'static str>,
+    /// The findings of the last lint, those of `text`: what is left after fixing.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Fixpoint {
@@ -149,23 +198,42 @@ pub fn fix_to_fixpoint(
     level: Applicability,
     mut lint: impl FnMut(&str) -> Vec<Diagnostic>,
 ) -> Fixpoint {
+    let first = lint(text);
+    fix_from(text, first, level, lint)
+}
+
+/// [`fix_to_fixpoint`] when the findings of `text` are already known (`diagnostics`): a file
+/// linted once is not linted again before its first pass.
+pub fn fix_from(
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+    level: Applicability,
+    mut lint: impl FnMut(&str) -> Vec<Diagnostic>,
+) -> Fixpoint {
     let mut current = text.to_string();
+    let mut diags = diagnostics;
     let mut applied = 0;
+    let mut by_rule = BTreeMap::new();
     for pass in 1..=MAX_PASSES {
-        let diags = lint(&current);
         let step = apply_fixes(&current, fixes_of(&diags), level);
         if step.applied == 0 {
             return Fixpoint {
                 text: current,
                 passes: pass,
                 applied,
+                by_rule,
                 unconverged: Vec::new(),
+                diagnostics: diags,
             };
         }
         applied += step.applied;
+        for code in step.codes {
+            *by_rule.entry(code).or_default() += 1;
+        }
         current = step.text;
+        diags = lint(&current);
     }
-    let mut unconverged: Vec<&'static str> = lint(&current)
+    let mut unconverged: Vec<&'static str> = diags
         .iter()
         .filter(|d| {
             d.fix
@@ -180,7 +248,9 @@ pub fn fix_to_fixpoint(
         text: current,
         passes: MAX_PASSES,
         applied,
+        by_rule,
         unconverged,
+        diagnostics: diags,
     }
 }
 
@@ -426,6 +496,19 @@ mod tests {
         assert_eq!(out.passes, MAX_PASSES);
         assert_eq!(out.unconverged, ["DX998"]);
         assert!(out.error().unwrap().contains("DX998"));
+    }
+
+    #[test]
+    fn newlines_follow_the_file_and_a_bom_stays() {
+        let safe = Applicability::Safe;
+        let crlf = apply("a\r\nb\r\n", &[fix(&[(0, 1, "x\ny\r\nz")], safe)], safe);
+        assert_eq!(crlf.text, "x\r\ny\r\nz\r\nb\r\n");
+        let lf = apply("a\nb\n", &[fix(&[(0, 1, "x\ny")], safe)], safe);
+        assert_eq!(lf.text, "x\ny\nb\n");
+        let bom = apply("\u{feff}a\nb\n", &[fix(&[(0, 5, "")], safe)], safe);
+        assert_eq!(bom.text, "\u{feff}b\n");
+        let insert = apply("\u{feff}a", &[fix(&[(0, 0, "x")], safe)], safe);
+        assert_eq!(insert.text, "\u{feff}xa");
     }
 
     #[test]
