@@ -57,6 +57,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: RulesFormat,
     },
+    /// Run the language server on standard input and output (LSP 3.17), for editors.
+    Server,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -177,6 +179,7 @@ pub fn run(cli: Cli) -> i32 {
             emit(&buf).map(|()| EXIT_OK)
         }
         Command::Man { dir } => man(dir.as_deref()),
+        Command::Server => Ok(crate::server::run()),
     };
     match result {
         Ok(code) => code,

@@ -17,6 +17,7 @@ pub mod knowledge;
 pub mod output;
 pub mod registry;
 pub mod rule;
+pub mod server;
 pub mod settings;
 pub mod shared_data;
 pub mod shell;

@@ -1,0 +1,427 @@
+//! `wharf server`: a language server over standard input and output (LSP 3.17).
+//!
+//! It keeps the open documents, lints each one on open and on every change, with the engine and
+//! the configuration the CLI would use for that path, and answers code actions (every fix, "fix
+//! all", "suppress on this line"), hover (a finding's rule docs, an instruction keyword),
+//! document symbols, and definition, references and rename of Dockerfile stages and compose
+//! services.
+//!
+//! The server is synchronous (`lsp-server`, as rust-analyzer's): linting a file takes well
+//! under a millisecond, so a request is answered before the next one is read. Only open
+//! documents are linted; opening a repository lints nothing up front. A request on a document
+//! wharf cannot read answers with nothing, and what went wrong is sent as a log message: a bad
+//! document never stops the server.
+
+mod convert;
+mod features;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types as lsp;
+use lsp_types::notification::Notification as _;
+use serde_json::Value;
+
+use crate::config::{CliOverrides, Resolver};
+use crate::diagnostic::Diagnostic;
+use crate::source::{Encoding, FileKind, LineIndex, SourceFile};
+
+pub use convert::{path_to_uri, uri_to_path};
+
+/// The configuration files whose change makes every open document lint again.
+const CONFIG_FILES: &[&str] = &[
+    "wharf.toml",
+    ".wharf.toml",
+    ".hadolint.yaml",
+    ".hadolint.yml",
+    ".dclintrc",
+    ".dclintrc.json",
+    ".dclintrc.yaml",
+    ".dclintrc.yml",
+];
+
+/// Runs the server on standard input and output until the client says `exit`. Returns the
+/// process exit code.
+pub fn run() -> i32 {
+    let (connection, threads) = Connection::stdio();
+    let result = serve(&connection);
+    drop(connection);
+    let joined = threads.join();
+    match (result, joined) {
+        (Ok(()), Ok(())) => 0,
+        (Err(e), _) => {
+            eprintln!("wharf server: {e}");
+            2
+        }
+        (_, Err(e)) => {
+            eprintln!("wharf server: {e}");
+            2
+        }
+    }
+}
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Serves one client on `connection`: the handshake, then every message until `exit`.
+pub fn serve(connection: &Connection) -> Result<(), Error> {
+    let (id, params) = connection.initialize_start()?;
+    let init: lsp::InitializeParams = serde_json::from_value(params)?;
+    let encoding = negotiate(&init);
+    let capabilities = capabilities(encoding);
+    let result = serde_json::json!({
+        "capabilities": capabilities,
+        "serverInfo": {"name": "wharf", "version": env!("CARGO_PKG_VERSION")},
+    });
+    connection.initialize_finish(id, result)?;
+    let mut server = Server::new(encoding, root_of(&init));
+    for message in &connection.receiver {
+        match message {
+            Message::Request(req) => {
+                if connection.handle_shutdown(&req)? {
+                    return Ok(());
+                }
+                let response = server.request(req);
+                connection.sender.send(response.into())?;
+            }
+            Message::Notification(n) => server.notification(n),
+            Message::Response(_) => {}
+        }
+        for out in server.outbox.drain(..) {
+            connection.sender.send(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// UTF-8 columns when the client offers them (no conversion at all), else UTF-16, LSP's
+/// default.
+fn negotiate(init: &lsp::InitializeParams) -> Encoding {
+    let offered = init
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&lsp::PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+            _ => lsp::PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::new(features::FIX_ALL),
+                ]),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        ..Default::default()
+    }
+}
+
+#[allow(deprecated)] // `root_uri` is what older clients send.
+fn root_of(init: &lsp::InitializeParams) -> Option<PathBuf> {
+    init.workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| &f.uri)
+        .or(init.root_uri.as_ref())
+        .and_then(uri_to_path)
+}
+
+/// One open document.
+pub(crate) struct Doc {
+    pub uri: lsp::Uri,
+    /// Its path, or for an unsaved buffer a path in the workspace named after its kind (for
+    /// the configuration that applies).
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: String,
+    pub index: LineIndex,
+    pub version: i32,
+    /// The findings of the last lint, for code actions and hover.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Doc {
+    pub fn text(&self, encoding: Encoding) -> convert::Text<'_> {
+        convert::Text {
+            text: &self.text,
+            index: &self.index,
+            encoding,
+        }
+    }
+
+    pub fn source(&self) -> SourceFile {
+        SourceFile::new(self.path.clone(), self.text.clone(), self.kind)
+    }
+}
+
+pub(crate) struct Server {
+    pub docs: HashMap<lsp::Uri, Doc>,
+    resolver: Option<Resolver>,
+    pub encoding: Encoding,
+    root: Option<PathBuf>,
+    /// Messages to send once the current one is handled.
+    pub outbox: Vec<Message>,
+}
+
+impl Server {
+    fn new(encoding: Encoding, root: Option<PathBuf>) -> Server {
+        let mut server = Server {
+            docs: HashMap::new(),
+            resolver: None,
+            encoding,
+            root,
+            outbox: Vec::new(),
+        };
+        server.reload_configuration();
+        server
+    }
+
+    fn reload_configuration(&mut self) {
+        match Resolver::new(&CliOverrides::default(), &crate::config::process_env) {
+            Ok(r) => self.resolver = Some(r),
+            Err(e) => {
+                self.resolver = None;
+                self.log(lsp::MessageType::ERROR, format!("configuration: {e}"));
+            }
+        }
+    }
+
+    pub fn log(&mut self, typ: lsp::MessageType, message: String) {
+        let params = lsp::LogMessageParams { typ, message };
+        self.outbox.push(Message::Notification(Notification::new(
+            lsp::notification::LogMessage::METHOD.into(),
+            params,
+        )));
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            features::answer(self, &req.method, req.params)
+        }));
+        match result {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err(Failure::Unknown)) => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("wharf does not handle {method}"),
+            ),
+            Ok(Err(Failure::BadParams(e))) => {
+                Response::new_err(id, ErrorCode::InvalidParams as i32, e)
+            }
+            Err(_) => {
+                self.log(
+                    lsp::MessageType::ERROR,
+                    format!("internal error while answering {method}; this is a bug in wharf"),
+                );
+                Response::new_ok(id, Value::Null)
+            }
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        use lsp::notification as note;
+        let method = n.method.clone();
+        let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            match n.method.as_str() {
+                note::DidOpenTextDocument::METHOD => {
+                    let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
+                    self.open(p.text_document);
+                }
+                note::DidChangeTextDocument::METHOD => {
+                    let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(n.params)?;
+                    self.change(p);
+                }
+                note::DidCloseTextDocument::METHOD => {
+                    let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
+                    self.docs.remove(&p.text_document.uri);
+                    self.publish_empty(p.text_document.uri);
+                }
+                note::DidSaveTextDocument::METHOD => {
+                    let p: lsp::DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
+                    if is_config(&p.text_document.uri) {
+                        self.relint_all();
+                    }
+                }
+                note::DidChangeWatchedFiles::METHOD => {
+                    let p: lsp::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                    if p.changes.iter().any(|c| is_config(&c.uri)) {
+                        self.relint_all();
+                    }
+                }
+                _ => {}
+            }
+            Ok::<(), serde_json::Error>(())
+        }));
+        match handled {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.log(lsp::MessageType::WARNING, format!("{method}: {e}")),
+            Err(_) => self.log(
+                lsp::MessageType::ERROR,
+                format!("internal error while handling {method}; this is a bug in wharf"),
+            ),
+        }
+    }
+
+    fn open(&mut self, item: lsp::TextDocumentItem) {
+        let path = uri_to_path(&item.uri).unwrap_or_else(|| {
+            let name = match item.language_id.as_str() {
+                "dockercompose" | "yaml" => "compose.yaml",
+                _ => "Dockerfile",
+            };
+            self.root.clone().unwrap_or_default().join(name)
+        });
+        let kind = match item.language_id.as_str() {
+            "dockerfile" => FileKind::Dockerfile,
+            "dockercompose" => FileKind::Compose,
+            _ => crate::discover::kind_of(&path, &item.text),
+        };
+        let doc = Doc {
+            uri: item.uri.clone(),
+            path,
+            kind,
+            index: LineIndex::new(&item.text),
+            text: item.text,
+            version: item.version,
+            diagnostics: Vec::new(),
+        };
+        self.docs.insert(item.uri.clone(), doc);
+        self.lint(&item.uri);
+    }
+
+    fn change(&mut self, p: lsp::DidChangeTextDocumentParams) {
+        let encoding = self.encoding;
+        let Some(doc) = self.docs.get_mut(&p.text_document.uri) else {
+            return;
+        };
+        for change in p.content_changes {
+            match change.range {
+                Some(range) => {
+                    let span = doc.text(encoding).span(range);
+                    doc.text.replace_range(span.range(), &change.text);
+                }
+                None => doc.text = change.text,
+            }
+            doc.index = LineIndex::new(&doc.text);
+        }
+        doc.version = p.text_document.version;
+        self.lint(&p.text_document.uri);
+    }
+
+    fn relint_all(&mut self) {
+        self.reload_configuration();
+        let uris: Vec<lsp::Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            self.lint(&uri);
+        }
+    }
+
+    /// Lints one open document and publishes its diagnostics.
+    fn lint(&mut self, uri: &lsp::Uri) {
+        let Some(doc) = self.docs.get(uri) else {
+            return;
+        };
+        let path = doc.path.clone();
+        let found = match self.resolver.as_ref().map(|r| (r.for_file(&path), r)) {
+            None => Vec::new(),
+            Some((Err(e), _)) => {
+                self.log(lsp::MessageType::ERROR, e.to_string());
+                Vec::new()
+            }
+            Some((Ok(_), r)) if r.is_excluded(&path).unwrap_or(false) => Vec::new(),
+            Some((Ok(settings), _)) => {
+                let linted = crate::engine::lint_isolated(&doc.source(), &settings.file);
+                for e in linted.internal_errors {
+                    self.log(lsp::MessageType::ERROR, e.to_string());
+                }
+                linted.diagnostics
+            }
+        };
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return;
+        };
+        doc.diagnostics = found;
+        let text = doc.text(self.encoding);
+        let diagnostics = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == Default::default())
+            .map(|d| convert::diagnostic(d, &text, uri))
+            .collect();
+        let params = lsp::PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics,
+            version: Some(doc.version),
+        };
+        self.outbox.push(Message::Notification(Notification::new(
+            lsp::notification::PublishDiagnostics::METHOD.into(),
+            params,
+        )));
+    }
+
+    fn publish_empty(&mut self, uri: lsp::Uri) {
+        let params = lsp::PublishDiagnosticsParams {
+            uri,
+            diagnostics: Vec::new(),
+            version: None,
+        };
+        self.outbox.push(Message::Notification(Notification::new(
+            lsp::notification::PublishDiagnostics::METHOD.into(),
+            params,
+        )));
+    }
+}
+
+fn is_config(uri: &lsp::Uri) -> bool {
+    uri_to_path(uri)
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .is_some_and(|n| CONFIG_FILES.contains(&n.as_str()))
+}
+
+/// Why a request got no answer.
+pub(crate) enum Failure {
+    /// wharf does not implement the method.
+    Unknown,
+    /// The parameters do not parse.
+    BadParams(String),
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Failure {
+        Failure::BadParams(e.to_string())
+    }
+}
+
+/// The id type the tests need to build requests.
+pub type Id = RequestId;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! The server in-process, over an in-memory connection: the handshake, the answers to bad
+//! requests, and that a bad document never stops it.
+
+use super::*;
+use serde_json::json;
+
+struct Client {
+    conn: Connection,
+    server: Option<std::thread::JoinHandle<Result<(), String>>>,
+    next: i32,
+}
+
+impl Client {
+    fn start(init: Value) -> Client {
+        let (server, conn) = Connection::memory();
+        let handle = std::thread::spawn(move || serve(&server).map_err(|e| e.to_string()));
+        let mut c = Client {
+            conn,
+            server: Some(handle),
+            next: 0,
+        };
+        let caps = c.request("initialize", init);
+        assert!(
+            caps["capabilities"]["textDocumentSync"].is_object(),
+            "{caps}"
+        );
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let resp = self.request_raw(method, params);
+        assert!(resp.error.is_none(), "{method}: {:?}", resp.error);
+        resp.result.unwrap_or(Value::Null)
+    }
+
+    fn request_raw(&mut self, method: &str, params: Value) -> Response {
+        self.next += 1;
+        let id = RequestId::from(self.next);
+        let req = Request::new(id.clone(), method.into(), params);
+        self.conn.sender.send(req.into()).unwrap();
+        loop {
+            match self.recv() {
+                Message::Response(r) if r.id == id => return r,
+                _ => continue,
+            }
+        }
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        let n = Notification::new(method.into(), params);
+        self.conn.sender.send(n.into()).unwrap();
+    }
+
+    fn recv(&self) -> Message {
+        self.conn
+            .receiver
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the server answers")
+    }
+
+    /// The next notification with this method, skipping others.
+    fn wait(&self, method: &str) -> Value {
+        loop {
+            if let Message::Notification(n) = self.recv()
+                && n.method == method
+            {
+                return n.params;
+            }
+        }
+    }
+
+    fn stop(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let result = self.server.take().unwrap().join().unwrap();
+        assert_eq!(result, Ok(()));
+    }
+}
+
+fn open(c: &Client, uri: &str, language: &str, text: &str) -> Value {
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+    );
+    c.wait("textDocument/publishDiagnostics")
+}
+
+#[test]
+fn utf8_columns_when_the_client_offers_them() {
+    let mut c = Client::start(json!({
+        "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let uri = path_to_uri(&dir.path().join("Dockerfile")).unwrap();
+    let text = "FROM alpine:3.20\nLABEL a=\"é\"\nUSER 1000\nCMD echo é\n";
+    let diags = open(&c, uri.as_str(), "dockerfile", text);
+    let d = &diags["diagnostics"][0];
+    assert_eq!(d["code"], "DL3025");
+    // `CMD echo é`: 4 bytes in, 4 + 6 bytes long in UTF-8.
+    assert_eq!(d["range"]["start"], json!({"line": 3, "character": 4}));
+    assert_eq!(d["range"]["end"], json!({"line": 3, "character": 11}));
+    let _ = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri.as_str()}, "position": {"line": 3, "character": 5}}),
+    );
+    c.stop();
+}
+
+#[test]
+fn bad_requests_get_errors_and_the_server_goes_on() {
+    let mut c = Client::start(json!({"capabilities": {}}));
+    let unknown = c.request_raw("textDocument/formatting", json!({}));
+    assert_eq!(
+        unknown.error.map(|e| e.code),
+        Some(ErrorCode::MethodNotFound as i32)
+    );
+    let bad = c.request_raw("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(
+        bad.error.map(|e| e.code),
+        Some(ErrorCode::InvalidParams as i32)
+    );
+    // A notification with bad parameters is logged, not fatal.
+    c.notify("textDocument/didOpen", json!({"textDocument": 3}));
+    let log = c.wait("window/logMessage");
+    assert!(
+        log["message"].as_str().unwrap().contains("didOpen"),
+        "{log}"
+    );
+    // A request on a document that is not open answers with nothing.
+    let none = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": "file:///nowhere/Dockerfile"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(none, Value::Null);
+    c.stop();
+}
+
+#[test]
+fn changes_past_the_end_and_hostile_text_are_survived() {
+    let mut c = Client::start(json!({"capabilities": {}}));
+    let uri = "untitled:Untitled-1";
+    open(&c, uri, "dockerfile", "FROM alpine:3.20\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 99, "character": 0}, "end": {"line": 0, "character": 99}}, "text": "RUN $(((\n\u{0}é"}
+        ]}),
+    );
+    c.wait("textDocument/publishDiagnostics");
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/prepareRename",
+    ] {
+        let _ = c.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}}),
+        );
+    }
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(symbols.is_array(), "{symbols}");
+    c.stop();
+}
