@@ -8,6 +8,11 @@ declare_rule! {
     /// also behind `env` (`env X=1 sudo ...`) and in exec form (`RUN ["sudo", ...]`), heredoc
     /// scripts and `ONBUILD RUN` triggers. hadolint reads only a literal `sudo`.
     ///
+    /// `sudo -u <user>` (`--user`) for a user other than root is not reported, unlike
+    /// hadolint: it runs a command with fewer rights (`sudo -u builder makepkg`, which
+    /// refuses to run as root), needs no sudoers entry when the RUN is root, and `USER`
+    /// cannot switch for one command of a RUN.
+    ///
     /// ## Why is this bad?
     /// A `RUN` runs as the stage's `USER`, and switching user belongs to the Dockerfile:
     /// `sudo` needs a password-less sudoers entry, which leaves every process of the
@@ -52,7 +57,13 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                     .skip(cmd.wrappers.len())
                     .find(is_sudo)
             });
-            if let Some(w) = word {
+            // `sudo -u app make`: root dropping to another user, not gaining root.
+            let drops = cmd.base_name() == Some("sudo")
+                && cmd
+                    .flag_value("u")
+                    .or_else(|| cmd.flag_value("user"))
+                    .is_some_and(|u| !matches!(u, "root" | "0" | "#0"));
+            if let Some(w) = word.filter(|_| !drops) {
                 ctx.report(w.span, "`sudo` in a RUN")
                     .help("use `USER root` for the steps that need root, then switch back");
             }

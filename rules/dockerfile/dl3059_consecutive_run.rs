@@ -7,8 +7,8 @@ declare_rule! {
     /// Reports a `RUN` that follows another `RUN` when each holds exactly one simple command
     /// and both have the same flags (`--mount`, `--network`, `--security`): the two could be
     /// one. Comments between them do not separate them; any other instruction does. A
-    /// command substitution counts as a command (`RUN echo $(date)` holds two), and an
-    /// exec-form RUN holds one.
+    /// command substitution counts as a command (`RUN echo $(date)` holds two), a `[ ... ]`
+    /// test does not (`RUN [ -f x ] && cat x` holds one), and an exec-form RUN holds one.
     ///
     /// These are hadolint's semantics. A `RUN` with a heredoc (`RUN <<EOF`) is never
     /// reported nor counted: it is a script of its own, written to be read apart
@@ -45,7 +45,9 @@ declare_rule! {
 fn single_command(df: &Dockerfile, ins: &Instruction) -> bool {
     ins.kind == Kind::Run
         && ins.heredocs.is_empty()
-        && df.parsed_run(ins).is_some_and(|r| r.commands().count() == 1)
+        && df
+            .parsed_run(ins)
+            .is_some_and(|r| r.commands().filter(|c| c.name_str() != Some("[")).count() == 1)
 }
 
 /// The RUN's flags, as written, in a stable order.

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Base, Dockerfile};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -8,7 +8,9 @@ declare_rule! {
     /// `ln -sf /bin/bash /bin/sh`, also through `sudo` and by base name (`/bin/ln`).
     ///
     /// Only the last operand is the link that `ln` creates, so `ln -s /bin/sh /usr/local/bin/x`
-    /// is not reported (hadolint reports any `ln` that names `/bin/sh`).
+    /// is not reported (hadolint reports any `ln` that names `/bin/sh`), and neither is a
+    /// stage built `FROM scratch`, which has no shell to replace (a busybox image creating
+    /// its `/bin/sh`).
     ///
     /// ## Why is this bad?
     /// Replacing `/bin/sh` changes the shell of every script and package hook of the image,
@@ -36,7 +38,18 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for run in ctx.file.parsed_runs() {
+    let df = ctx.file;
+    // A stage built on scratch has no `/bin/sh` to replace (busybox images make one).
+    let on_scratch = |index: usize| {
+        df.model
+            .stage_of
+            .get(index)
+            .copied()
+            .flatten()
+            .and_then(|s| df.model.root_of(s))
+            .is_some_and(|root| root.base == Base::Scratch)
+    };
+    for run in df.parsed_runs().filter(|r| !on_scratch(r.index)) {
         for cmd in run.commands() {
             let eff = cmd.effective();
             if eff.base_name() != Some("ln") {

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
+use crate::shell::{Pipeline, Script};
 
 declare_rule! {
     /// ## What it does
@@ -19,13 +20,17 @@ declare_rule! {
     /// - the shebang or the shell a heredoc is fed to sets it in its options
     ///   (`#!/bin/bash -eo pipefail`, `RUN bash -o pipefail <<EOF`).
     ///
-    /// A stage built `FROM` an earlier stage inherits that stage's `SHELL`, as in Docker.
+    /// A pipeline whose stages before the last are all `echo`, `printf` or `yes`
+    /// (`echo "$SUM  x.tgz" | sha256sum -c -`) is not reported: those cannot fail in a way
+    /// `pipefail` would catch. A stage built `FROM` an earlier stage inherits that stage's
+    /// `SHELL`, as in Docker.
     /// `sh` and `dash` never count: `/bin/sh` is dash on Debian and Ubuntu, which has no
     /// `pipefail`. RUNs under PowerShell or cmd are not read.
     ///
     /// Differences from hadolint, on purpose: hadolint ignores `set -o pipefail` inside the
     /// RUN (its issues #522 and #1137), the interpreter of heredoc scripts, ksh, and a `SHELL`
-    /// inherited through `FROM <stage>`, and 2.15.1 takes `/usr/bin/bash` for another shell.
+    /// inherited through `FROM <stage>`, reports pipes from `echo`, and 2.15.1 takes
+    /// `/usr/bin/bash` for another shell.
     ///
     /// ## Why is this bad?
     /// The exit status of a pipeline is the status of its last command. In
@@ -53,6 +58,17 @@ declare_rule! {
     };
 }
 
+/// Every stage but the last is `echo`, `printf` or `yes`: nothing can fail there that
+/// `pipefail` would catch (and `yes` ends with SIGPIPE, which `pipefail` would turn into a
+/// failure).
+fn harmless(script: &Script, pipeline: &Pipeline) -> bool {
+    let mut stages: Vec<_> = script.stages(pipeline).collect();
+    stages.pop();
+    stages
+        .iter()
+        .all(|s| s.is_some_and(|c| c.name_is(&["echo", "printf", "yes"])))
+}
+
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     for run in df.parsed_runs() {
@@ -76,8 +92,10 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                 .flatten()
                 .map(|c| c.span.start);
             let Some(pipe) = script
-                .pipes
+                .pipelines
                 .iter()
+                .filter(|p| !harmless(script, p))
+                .filter_map(|p| p.pipes.first())
                 .find(|p| set_at.is_none_or(|at| p.start < at))
             else {
                 continue;

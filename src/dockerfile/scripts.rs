@@ -274,3 +274,44 @@ impl Dockerfile {
         self.run_script(ins).and_then(|r| r.error.as_ref())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (dialect, pipefail) of each script of each parsed RUN.
+    fn shells(text: &str) -> Vec<Vec<(Option<Dialect>, bool)>> {
+        let df = crate::dockerfile::parse(text);
+        df.parsed_runs()
+            .map(|run| {
+                (0..run.scripts.len())
+                    .map(|i| df.script_shell(&run, i))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn script_shells() {
+        let sh = (Some(Dialect::Sh), false);
+        let bash = (Some(Dialect::Bash), false);
+        let text = "FROM debian\nRUN a | b\n\
+            RUN <<EOF\n#!/bin/bash -eo pipefail\nx\nEOF\n\
+            RUN <<EOF\ny\nEOF\n\
+            RUN cat <<A > /f && bash <<B\nx\nA\ny\nB\n\
+            SHELL [\"/usr/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN c\n\
+            FROM debian AS z\nSHELL [\"/bin/zsh\", \"-c\"]\nRUN d\nFROM z\nRUN e\n";
+        assert_eq!(
+            shells(text),
+            [
+                vec![sh],
+                vec![(Some(Dialect::Bash), true)],
+                vec![sh],
+                vec![sh, bash, bash],
+                vec![(Some(Dialect::Bash), true)],
+                vec![(Some(Dialect::Zsh), false)],
+                vec![(Some(Dialect::Zsh), false)],
+            ]
+        );
+    }
+}
