@@ -36,7 +36,7 @@ pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
-pub use scripts::RunScript;
+pub use scripts::{Interpreter, RunScript};
 pub use words::{Expansion, VarValue, expand, split_words, unquote};
 
 use crate::source::{MappedText, OffsetMap, Span};
@@ -118,6 +118,7 @@ impl Dockerfile {
             ins,
             scripts: &r.scripts,
             packages: &r.packages,
+            interpreters: &r.interpreters,
         })
     }
 }
@@ -132,6 +133,8 @@ pub struct ParsedRun<'a> {
     pub scripts: &'a [crate::shell::Script],
     /// The package-manager facts of the RUN, computed once when the file was parsed.
     pub packages: &'a crate::shell::packages::Packages,
+    /// What runs each of `scripts` (see [`Dockerfile::script_shell`]).
+    pub interpreters: &'a [Interpreter],
 }
 
 impl<'a> ParsedRun<'a> {

@@ -1,8 +1,9 @@
 //! The shell model of every RUN, built once per file: the RUN line, and the heredoc bodies
 //! that run as scripts (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`).
 
-use super::{Command as DfCommand, Dockerfile, Instruction, Kind};
+use super::{Command as DfCommand, Dockerfile, Instruction, Kind, ParsedRun};
 use crate::shell::packages::Packages;
+use crate::shell::tools::{self as shell_tools, Dialect};
 use crate::shell::{self, Command, Script, ShellError, Word};
 
 /// The parsed scripts of one RUN.
@@ -11,10 +12,26 @@ pub struct RunScript {
     /// The keyword offset of the RUN (the key to find it again).
     pub at: u32,
     pub scripts: Vec<Script>,
+    /// What runs each script of `scripts`, in the same order.
+    pub interpreters: Vec<Interpreter>,
     /// The first parse failure, if any; the parts that did parse are still in `scripts`.
     pub error: Option<ShellError>,
     /// The package-manager facts of the RUN (empty when it did not parse).
     pub packages: Packages,
+}
+
+/// The shell that runs one script of a RUN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Interpreter {
+    /// The `SHELL` in force: the RUN line, and a `RUN <<EOF` script without a shebang.
+    #[default]
+    Stage,
+    /// The program a `RUN <<EOF` script's shebang names, or the shell its heredoc is fed to
+    /// (`RUN bash -e <<EOF`), with whether its options turn `pipefail` on.
+    Program {
+        dialect: Option<Dialect>,
+        pipefail: bool,
+    },
 }
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
@@ -81,8 +98,11 @@ fn script_of(ins: &Instruction) -> RunScript {
         at: ins.keyword.start,
         ..RunScript::default()
     };
-    let push = |r: &mut RunScript, res: Result<Script, ShellError>| match res {
-        Ok(s) => r.scripts.push(s),
+    let push = |r: &mut RunScript, res: Result<Script, ShellError>, by: Interpreter| match res {
+        Ok(s) => {
+            r.scripts.push(s);
+            r.interpreters.push(by);
+        }
         Err(e) => {
             if r.error.is_none() {
                 r.error = Some(e);
@@ -96,6 +116,7 @@ fn script_of(ins: &Instruction) -> RunScript {
                 .map(|a| Word::new(a.value.clone(), &a.raw, a.span, false, true))
                 .collect();
             r.scripts.push(shell::exec_form(words));
+            r.interpreters.push(Interpreter::Stage);
         }
         Some(DfCommand::Shell(text)) => {
             let only_markers = !ins.heredocs.is_empty()
@@ -106,13 +127,19 @@ fn script_of(ins: &Instruction) -> RunScript {
             if only_markers {
                 for h in &ins.heredocs {
                     if body_is_shell(&h.body.text) {
-                        push(&mut r, shell::parse(&h.body));
+                        let by = match shell_tools::shebang(&h.body.text) {
+                            Some((_, dialect, pipefail)) => {
+                                Interpreter::Program { dialect, pipefail }
+                            }
+                            None => Interpreter::Stage,
+                        };
+                        push(&mut r, shell::parse(&h.body), by);
                     }
                 }
                 return r;
             }
             if ins.heredocs.is_empty() {
-                push(&mut r, shell::parse(text));
+                push(&mut r, shell::parse(text), Interpreter::Stage);
                 return r;
             }
             // Give the shell the heredocs it expects after the line.
@@ -135,11 +162,20 @@ fn script_of(ins: &Instruction) -> RunScript {
                         .any(|c| c.name_str().is_some_and(is_shell_name) && !c.has_flag("c"))
                 })
                 .unwrap_or(false);
-            push(&mut r, parsed);
+            let feeders: Vec<Interpreter> = ins
+                .heredocs
+                .iter()
+                .map(|h| {
+                    parsed
+                        .as_ref()
+                        .map_or(Interpreter::Stage, |s| fed_to(s, &h.delimiter))
+                })
+                .collect();
+            push(&mut r, parsed, Interpreter::Stage);
             if feeds_shell {
-                for h in &ins.heredocs {
+                for (h, by) in ins.heredocs.iter().zip(feeders) {
                     if body_is_shell(&h.body.text) {
-                        push(&mut r, shell::parse(&h.body));
+                        push(&mut r, shell::parse(&h.body), by);
                     }
                 }
             }
@@ -149,7 +185,62 @@ fn script_of(ins: &Instruction) -> RunScript {
     r
 }
 
+/// The shell a heredoc with this delimiter is fed to on the RUN line: the shell command that
+/// redirects it (else the first shell command without `-c`), with its options.
+fn fed_to(line: &Script, delimiter: &str) -> Interpreter {
+    let is_feeder = |c: &&Command| c.shell_dialect().is_some() && !c.has_flag("c");
+    let redirects_it = |c: &&Command| {
+        c.redirects.iter().any(|r| {
+            r.operator.starts_with("<<")
+                && r.operator != "<<<"
+                && r.target.as_ref().is_some_and(|t| t.text == delimiter)
+        })
+    };
+    let cmd = line
+        .commands
+        .iter()
+        .filter(is_feeder)
+        .find(redirects_it)
+        .or_else(|| line.commands.iter().find(is_feeder));
+    match cmd {
+        Some(c) => Interpreter::Program {
+            dialect: c.shell_dialect(),
+            pipefail: shell_tools::options_set_pipefail(c.args.iter().map(|w| w.text.as_str())),
+        },
+        None => Interpreter::Stage,
+    }
+}
+
 impl Dockerfile {
+    /// The dialect of the `SHELL` in force at an instruction (`sh` without one); None when
+    /// that shell is not a POSIX shell.
+    pub fn shell_dialect_at(&self, index: usize) -> Option<Dialect> {
+        match self.shell_at(index) {
+            Some(words) => words.first().and_then(|p| Dialect::of_program(p)),
+            None if self.non_posix_shell_at(index) => None,
+            None => Some(Dialect::Sh),
+        }
+    }
+
+    /// The `SHELL` in force at an instruction turns `pipefail` on (`SHELL ["/bin/bash", "-o",
+    /// "pipefail", "-c"]`), whatever its program.
+    pub fn shell_pipefail_at(&self, index: usize) -> bool {
+        self.shell_at(index)
+            .is_some_and(|words| shell_tools::options_set_pipefail(words.iter().skip(1).copied()))
+    }
+
+    /// The dialect that runs script `i` of a parsed RUN, and whether `pipefail` is on from its
+    /// start (by the `SHELL` or by the interpreter's options).
+    pub fn script_shell(&self, run: &ParsedRun<'_>, i: usize) -> (Option<Dialect>, bool) {
+        match run.interpreters.get(i).copied().unwrap_or_default() {
+            Interpreter::Stage => (
+                self.shell_dialect_at(run.index),
+                self.shell_pipefail_at(run.index),
+            ),
+            Interpreter::Program { dialect, pipefail } => (dialect, pipefail),
+        }
+    }
+
     pub(super) fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
         if ins.kind != Kind::Run {
             return None;
@@ -181,5 +272,46 @@ impl Dockerfile {
     /// The shell parse error of a RUN, if its text did not parse.
     pub fn shell_error(&self, ins: &Instruction) -> Option<&ShellError> {
         self.run_script(ins).and_then(|r| r.error.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (dialect, pipefail) of each script of each parsed RUN.
+    fn shells(text: &str) -> Vec<Vec<(Option<Dialect>, bool)>> {
+        let df = crate::dockerfile::parse(text);
+        df.parsed_runs()
+            .map(|run| {
+                (0..run.scripts.len())
+                    .map(|i| df.script_shell(&run, i))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn script_shells() {
+        let sh = (Some(Dialect::Sh), false);
+        let bash = (Some(Dialect::Bash), false);
+        let text = "FROM debian\nRUN a | b\n\
+            RUN <<EOF\n#!/bin/bash -eo pipefail\nx\nEOF\n\
+            RUN <<EOF\ny\nEOF\n\
+            RUN cat <<A > /f && bash <<B\nx\nA\ny\nB\n\
+            SHELL [\"/usr/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN c\n\
+            FROM debian AS z\nSHELL [\"/bin/zsh\", \"-c\"]\nRUN d\nFROM z\nRUN e\n";
+        assert_eq!(
+            shells(text),
+            [
+                vec![sh],
+                vec![(Some(Dialect::Bash), true)],
+                vec![sh],
+                vec![sh, bash, bash],
+                vec![(Some(Dialect::Bash), true)],
+                vec![(Some(Dialect::Zsh), false)],
+                vec![(Some(Dialect::Zsh), false)],
+            ]
+        );
     }
 }

@@ -51,6 +51,7 @@ mod depth;
 pub mod packages;
 mod parse;
 mod scan;
+pub mod tools;
 
 use std::fmt;
 

@@ -644,7 +644,7 @@ fn recognise(cmd: &Command) -> Option<(Manager, Via, Command)> {
 }
 
 /// `env [-i] [-u NAME] [NAME=value]... cmd args`: the command env runs.
-fn unwrap_env(cmd: &Command) -> Option<Command> {
+pub(super) fn unwrap_env(cmd: &Command) -> Option<Command> {
     let mut i = 0;
     while let Some(w) = cmd.args.get(i) {
         let t = w.text.as_str();

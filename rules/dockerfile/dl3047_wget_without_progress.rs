@@ -1,0 +1,68 @@
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rule::{Category, Check, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `wget` in a `RUN` without an option that quiets its progress output:
+    /// `--progress=...`, `-q`/`--quiet`, `-nv`/`--no-verbose`, `-o`/`--output-file`,
+    /// `-a`/`--append-output`, at the `wget` word. Also through `sudo` and by base name, in
+    /// heredoc scripts and `ONBUILD RUN` triggers.
+    ///
+    /// Off by default (pedantic): the progress output costs log space, not correctness.
+    ///
+    /// ## Why is this bad?
+    /// Without a terminal, wget prints a line of dots for every few kilobytes: a large
+    /// download fills the build log with thousands of lines, which hide the output that
+    /// matters and can hit the log limit of a CI system.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12-slim
+    /// RUN wget https://example.com/tool.tar.gz
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM debian:12-slim
+    /// RUN wget --progress=dot:giga https://example.com/tool.tar.gz
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3047",
+        name: "wget-without-progress",
+        category: Category::Pedantic,
+        summary: "wget runs without a progress option",
+        check: Check::Dockerfile(check),
+    };
+}
+
+const QUIET: &[&str] = &[
+    "progress",
+    "q",
+    "quiet",
+    "no-verbose",
+    "o",
+    "output-file",
+    "a",
+    "append-output",
+];
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    for run in ctx.file.parsed_runs() {
+        for cmd in run.commands() {
+            let eff = cmd.effective();
+            if eff.base_name() != Some("wget") {
+                continue;
+            }
+            // `-nv` is one option, not `-n -v`.
+            let nv = eff.args.iter().any(|w| w.text == "-nv");
+            if nv || eff.has_any_flag(QUIET) {
+                continue;
+            }
+            if let Some(name) = &eff.name {
+                ctx.report(name.span, "`wget` without a progress option")
+                    .help("add `--progress=dot:giga`, or `-q` to silence it");
+            }
+        }
+    }
+}

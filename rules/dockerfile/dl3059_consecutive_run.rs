@@ -1,0 +1,76 @@
+use crate::declare_rule;
+use crate::dockerfile::{Dockerfile, Instruction, Kind};
+use crate::rule::{Category, Check, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `RUN` that follows another `RUN` when each holds exactly one simple command
+    /// and both have the same flags (`--mount`, `--network`, `--security`): the two could be
+    /// one. Comments between them do not separate them; any other instruction does. A
+    /// command substitution counts as a command (`RUN echo $(date)` holds two), a `[ ... ]`
+    /// test does not (`RUN [ -f x ] && cat x` holds one), and an exec-form RUN holds one.
+    ///
+    /// These are hadolint's semantics. A `RUN` with a heredoc (`RUN <<EOF`) is never
+    /// reported nor counted: it is a script of its own, written to be read apart
+    /// (hadolint #805 asks for that; 2.15.1 counts it).
+    ///
+    /// ## Why is this bad?
+    /// Each `RUN` makes a layer and a cache step. Steps that belong together in one layer
+    /// (install, then clean up) take more space apart, and many small layers make the image
+    /// slower to build, push and pull.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12-slim
+    /// RUN mkdir -p /app/data
+    /// RUN chown nobody /app/data
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM debian:12-slim
+    /// RUN mkdir -p /app/data \
+    ///  && chown nobody /app/data
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3059",
+        name: "consecutive-run",
+        category: Category::Efficiency,
+        summary: "consecutive RUN instructions could be one",
+        check: Check::Dockerfile(check),
+    };
+}
+
+/// The RUN holds one simple command and no heredoc, and its shell parsed.
+fn single_command(df: &Dockerfile, ins: &Instruction) -> bool {
+    ins.kind == Kind::Run
+        && ins.heredocs.is_empty()
+        && df
+            .parsed_run(ins)
+            .is_some_and(|r| r.commands().filter(|c| c.name_str() != Some("[")).count() == 1)
+}
+
+/// The RUN's flags, as written, in a stable order.
+fn flags(ins: &Instruction) -> Vec<(&str, Option<&str>)> {
+    let mut f: Vec<_> = ins
+        .flags
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.value.as_str())))
+        .collect();
+    f.sort_unstable();
+    f
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let df = ctx.file;
+    let mut prev: Option<&Instruction> = None;
+    for ins in df.iter() {
+        let single = single_command(df, ins);
+        if let Some(p) = prev.filter(|p| single && flags(p) == flags(ins)) {
+            ctx.report(ins.span, "this RUN could be merged into the RUN before it")
+                .related(p.span, "previous RUN")
+                .help("join the commands with `&&` in one RUN");
+        }
+        prev = single.then_some(ins);
+    }
+}
