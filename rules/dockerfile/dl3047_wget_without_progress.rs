@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::diagnostic::Fix;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 
@@ -27,11 +28,17 @@ declare_rule! {
     /// FROM debian:12-slim
     /// RUN wget --progress=dot:giga https://example.com/tool.tar.gz
     /// ```
+    ///
+    /// ## Fix safety
+    /// The fix inserts `--progress=dot:giga` after `wget`. It is unsafe: the build log
+    /// changes, and a script that reads wget's progress output on its standard error would see
+    /// other text.
     pub static RULE = Rule {
         code: "DL3047",
         name: "wget-without-progress",
         category: Category::Pedantic,
         summary: "wget runs without a progress option",
+        fixable: true,
         check: Check::Dockerfile(check),
     };
 }
@@ -61,7 +68,12 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             }
             if let Some(name) = &eff.name {
                 ctx.report(name.span, "`wget` without a progress option")
-                    .help("add `--progress=dot:giga`, or `-q` to silence it");
+                    .help("add `--progress=dot:giga`, or `-q` to silence it")
+                    .fix(Fix::unsafe_insert_before(
+                        name.span.end,
+                        " --progress=dot:giga",
+                        "add `--progress=dot:giga`",
+                    ));
             }
         }
     }
