@@ -106,7 +106,7 @@ impl Manager {
             Manager::Go => "go",
             Manager::Cargo => "cargo",
             Manager::Composer => "composer",
-            Manager::Bundler => "bundler",
+            Manager::Bundler => "bundle",
             Manager::Uv => "uv",
             Manager::Poetry => "poetry",
         }
@@ -319,6 +319,57 @@ impl Manager {
             Manager::Uv => &["no-cache", "n"],
             Manager::Poetry | Manager::Composer => &["no-cache"],
             _ => &[],
+        }
+    }
+}
+
+/// Where a manager keeps its download cache, beyond the directories a cleanup is known by:
+/// for rules that ask whether a call leaves its cache in the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheSpec {
+    /// A cache mount whose target holds this word is taken to be that cache (`/root/.cache/uv`,
+    /// `/cache/uv`).
+    pub marker: &'static str,
+    /// Variables that move the cache (`UV_CACHE_DIR`): a mount on, or an `rm` of, their value
+    /// counts.
+    pub dir_vars: &'static [&'static str],
+    /// The option that moves the cache for one call (`--cache-dir`), without dashes.
+    pub dir_option: &'static str,
+    /// A variable that turns the cache off when true (`UV_NO_CACHE`).
+    pub off_var: Option<&'static str>,
+}
+
+impl Manager {
+    /// The cache of the managers whose cache a rule judges through [`CacheSpec`].
+    pub fn cache_spec(self) -> Option<CacheSpec> {
+        let spec = |marker, dir_vars, dir_option, off_var| {
+            Some(CacheSpec {
+                marker,
+                dir_vars,
+                dir_option,
+                off_var,
+            })
+        };
+        match self {
+            Manager::Uv | Manager::UvPip => {
+                spec("uv", &["UV_CACHE_DIR"], "cache-dir", Some("UV_NO_CACHE"))
+            }
+            Manager::Poetry => spec("poetry", &["POETRY_CACHE_DIR"], "", None),
+            Manager::Npm => spec(
+                "npm",
+                &["npm_config_cache", "NPM_CONFIG_CACHE"],
+                "cache",
+                None,
+            ),
+            Manager::Pnpm => spec(
+                "pnpm",
+                &["npm_config_store_dir", "PNPM_HOME"],
+                "store-dir",
+                None,
+            ),
+            Manager::Composer => spec("composer", &["COMPOSER_CACHE_DIR"], "", None),
+            Manager::Bundler => spec("bundle", &["BUNDLE_PATH", "GEM_HOME"], "", None),
+            _ => None,
         }
     }
 }
