@@ -155,6 +155,26 @@ impl Model {
         Some((stage, *self.stage_end.get(stage.index)?))
     }
 
+    /// The stage is the final one or a later stage builds `FROM` it, so its layers are part of
+    /// an image that ships (how DL3009 and DL3060 choose the stages they judge).
+    pub fn stage_ships(&self, stage: usize) -> bool {
+        self.stages
+            .get(stage)
+            .is_some_and(|s| s.used_as_base || s.index + 1 == self.stages.len())
+    }
+
+    /// The final stage is `stage` or builds on it through `FROM <stage>`: its layers are the
+    /// final image's.
+    pub fn in_final_image(&self, stage: usize) -> bool {
+        self.final_stage()
+            .is_some_and(|f| self.ancestry(f.index).any(|s| s.index == stage))
+    }
+
+    /// The stage of the instruction at `index` (None before the first FROM).
+    pub fn stage_at(&self, index: usize) -> Option<usize> {
+        self.stage_of.get(index).copied().flatten()
+    }
+
     /// The stage with this name (case-insensitive), defined before instruction `before`.
     pub fn stage_named(&self, name: &str, before: usize) -> Option<&Stage> {
         self.stages

@@ -275,6 +275,39 @@ impl Dockerfile {
     }
 }
 
+impl Dockerfile {
+    /// The value a package-manager command of a RUN sees for the variable `name`: its own
+    /// environment (`NAME=v cmd`, `env NAME=v cmd`), an `export NAME=v` earlier in the RUN, or
+    /// the ARG or ENV in force at the RUN. None when unset or unknown.
+    pub fn env_for<'a>(
+        &'a self,
+        run: &super::ParsedRun<'a>,
+        cmd: &'a crate::shell::packages::PackageCommand,
+        name: &str,
+    ) -> Option<&'a str> {
+        if let Some(v) = cmd.env_value(name) {
+            return Some(v);
+        }
+        let exported = run
+            .scripts
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.commands
+                    .iter()
+                    .enumerate()
+                    .map(move |(ci, c)| ((si, ci), c))
+            })
+            .take_while(|(order, _)| *order < cmd.order)
+            .filter(|(_, c)| c.name_is(&["export"]))
+            .flat_map(|(_, c)| c.args.iter().filter_map(Word::as_assignment))
+            .filter(|(n, _)| *n == name)
+            .last()
+            .map(|(_, v)| v);
+        exported.or_else(|| self.model.var_at(run.index, name)?.value.as_deref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

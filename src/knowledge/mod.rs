@@ -6,3 +6,4 @@
 pub mod files;
 pub mod images;
 pub mod secrets;
+pub mod toolchain;

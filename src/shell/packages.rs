@@ -53,6 +53,9 @@ pub enum Manager {
     Cargo,
     Composer,
     Bundler,
+    /// `uv` itself (`uv sync`, `uv add`, `uv tool install`); `uv pip` is [`Manager::UvPip`].
+    Uv,
+    Poetry,
 }
 
 impl Manager {
@@ -76,6 +79,7 @@ impl Manager {
             "cargo" => Manager::Cargo,
             "composer" | "composer.phar" => Manager::Composer,
             "bundle" | "bundler" => Manager::Bundler,
+            "poetry" => Manager::Poetry,
             n if n == "pip" || n.strip_prefix("pip").is_some_and(is_version) => Manager::Pip,
             _ => return None,
         })
@@ -102,7 +106,9 @@ impl Manager {
             Manager::Go => "go",
             Manager::Cargo => "cargo",
             Manager::Composer => "composer",
-            Manager::Bundler => "bundler",
+            Manager::Bundler => "bundle",
+            Manager::Uv => "uv",
+            Manager::Poetry => "poetry",
         }
     }
 
@@ -130,6 +136,8 @@ impl Manager {
             Manager::Go => &["install", "get"],
             Manager::Composer => &["require", "install"],
             Manager::Bundler => &["install", "add"],
+            Manager::Uv => &["sync", "add", "tool"],
+            Manager::Poetry => &["install", "add", "update", "sync"],
             _ => &[],
         }
     }
@@ -258,6 +266,32 @@ impl Manager {
                 "Z",
             ],
             Manager::Composer => &["d", "working-dir"],
+            Manager::Uv => &[
+                "cache-dir",
+                "python",
+                "p",
+                "directory",
+                "project",
+                "index",
+                "index-url",
+                "extra-index-url",
+                "group",
+                "extra",
+                "package",
+                "with",
+                "config-file",
+            ],
+            Manager::Poetry => &[
+                "C",
+                "directory",
+                "P",
+                "project",
+                "with",
+                "without",
+                "only",
+                "E",
+                "extras",
+            ],
             Manager::Bundler => &[
                 "version", "v", "jobs", "j", "gemfile", "path", "without", "with", "retry",
                 "group", "g", "source",
@@ -282,9 +316,71 @@ impl Manager {
             Manager::Pip => &["no-cache-dir", "no-cache"],
             Manager::Yarn => &["no-cache"],
             Manager::Npm => &["no-cache"],
+            Manager::Uv => &["no-cache", "n"],
+            Manager::Poetry | Manager::Composer => &["no-cache"],
             _ => &[],
         }
     }
+}
+
+/// Where a manager keeps its download cache, beyond the directories a cleanup is known by:
+/// for rules that ask whether a call leaves its cache in the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheSpec {
+    /// A cache mount whose target holds this word is taken to be that cache (`/root/.cache/uv`,
+    /// `/cache/uv`).
+    pub marker: &'static str,
+    /// Variables that move the cache (`UV_CACHE_DIR`): a mount on, or an `rm` of, their value
+    /// counts.
+    pub dir_vars: &'static [&'static str],
+    /// The option that moves the cache for one call (`--cache-dir`), without dashes.
+    pub dir_option: &'static str,
+    /// A variable that turns the cache off when true (`UV_NO_CACHE`).
+    pub off_var: Option<&'static str>,
+}
+
+impl Manager {
+    /// The cache of the managers whose cache a rule judges through [`CacheSpec`].
+    pub fn cache_spec(self) -> Option<CacheSpec> {
+        let spec = |marker, dir_vars, dir_option, off_var| {
+            Some(CacheSpec {
+                marker,
+                dir_vars,
+                dir_option,
+                off_var,
+            })
+        };
+        match self {
+            Manager::Uv | Manager::UvPip => {
+                spec("uv", &["UV_CACHE_DIR"], "cache-dir", Some("UV_NO_CACHE"))
+            }
+            Manager::Poetry => spec("poetry", &["POETRY_CACHE_DIR"], "", None),
+            Manager::Npm => spec(
+                "npm",
+                &["npm_config_cache", "NPM_CONFIG_CACHE"],
+                "cache",
+                None,
+            ),
+            Manager::Pnpm => spec(
+                "pnpm",
+                &["npm_config_store_dir", "PNPM_HOME"],
+                "store-dir",
+                None,
+            ),
+            Manager::Composer => spec("composer", &["COMPOSER_CACHE_DIR"], "", None),
+            Manager::Bundler => spec("bundle", &["BUNDLE_PATH", "GEM_HOME"], "", None),
+            _ => None,
+        }
+    }
+}
+
+/// A boolean setting that is on, as package managers read their environment (`1`, `true`,
+/// `yes`, `on`, any case).
+pub fn is_truthy(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on" | "y"
+    )
 }
 
 fn is_version(s: &str) -> bool {
@@ -340,12 +436,47 @@ pub struct Package {
 impl Package {
     /// The package asks for a specific version, or is a file, URL, path or variable that
     /// needs none. `latest` and `none` (go) are not versions.
+    /// A version-control URL without a ref (`git+https://host/x/y.git`, with no `@v1` or
+    /// `#v1` after its last `/`) follows a branch, so it is not pinned either.
     pub fn is_pinned(&self) -> bool {
-        self.kind != PackageKind::Name
-            || self
+        match self.kind {
+            PackageKind::Name => self
                 .version
                 .as_deref()
-                .is_some_and(|v| !v.is_empty() && !matches!(v, "latest" | "none"))
+                .is_some_and(|v| !v.is_empty() && !matches!(v, "latest" | "none")),
+            PackageKind::Url if is_vcs_url(&self.text) => {
+                let last = self.text.rsplit('/').next().unwrap_or("");
+                let fragment = last.split_once('#').map(|(_, f)| f);
+                last.split('#').next().is_some_and(|l| l.contains('@'))
+                    || fragment.is_some_and(|f| {
+                        !f.is_empty() && !f.starts_with("egg=") && !f.starts_with("subdirectory=")
+                    })
+            }
+            _ => true,
+        }
+    }
+}
+
+/// A URL of a version-control repository (`git+https://`, `git://`, `git@host:`, `hg+`...).
+fn is_vcs_url(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["git+", "git://", "git@", "hg+", "svn+", "bzr+", "github:"]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+impl Manager {
+    /// How this manager writes `name` pinned to a version, for help texts.
+    pub fn pin_example(self, name: &str) -> String {
+        match self.family() {
+            Manager::AptGet | Manager::Apk | Manager::Zypper => format!("{name}=<version>"),
+            Manager::Pip | Manager::Pipx | Manager::Poetry | Manager::Uv => {
+                format!("{name}==<version>")
+            }
+            Manager::Gem | Manager::Composer | Manager::Bundler => format!("{name}:<version>"),
+            Manager::Dnf => format!("{name}-<version>"),
+            _ => format!("{name}@<version>"),
+        }
     }
 }
 
@@ -374,6 +505,20 @@ pub struct PackageCommand {
     /// Every flag word (names without dashes), for rules that need a flag this module does not
     /// interpret.
     pub flags: Vec<CompactString>,
+    /// The span of the manager's word as written (`apt-get`, `/usr/bin/pip`; `python3` of
+    /// `python3 -m pip`, `uv` of `uv pip`).
+    pub name_span: Span,
+    /// The span of the subcommand word.
+    pub subcommand_span: Option<Span>,
+    /// The subcommand is the first word after the name (`apt-get install`, not `apt-get -q
+    /// install`), so [`PackageCommand::head`] covers both.
+    pub head_from_name: bool,
+    /// The values of options, by option name without dashes (`("virtual", ".build-deps")`,
+    /// `("cache-dir", "/tmp/pip")`), in order.
+    pub values: Vec<(CompactString, CompactString)>,
+    /// The variables set for this command only: `NAME=value` words before it and those given
+    /// to `env`, in order.
+    pub env: Vec<(CompactString, CompactString)>,
 }
 
 impl PackageCommand {
@@ -398,6 +543,61 @@ impl PackageCommand {
 
     pub fn has_flag(&self, name: &str) -> bool {
         self.flags.iter().any(|f| f == name)
+    }
+
+    /// One of the flags `names` is given.
+    pub fn has_any_flag(&self, names: &[&str]) -> bool {
+        self.flags.iter().any(|f| names.contains(&f.as_str()))
+    }
+
+    /// The manager's word through the subcommand (`apt-get install`, `python -m pip install`),
+    /// or the subcommand alone when options stand between them (`install` of `apt-get -q
+    /// install`): where a finding about the whole call points.
+    pub fn head(&self) -> Span {
+        match self.subcommand_span {
+            Some(s) if self.head_from_name => self.name_span.cover(s),
+            Some(s) => s,
+            None => self.name_span,
+        }
+    }
+
+    /// The manager and its subcommand, for messages: `apt-get install`, `uv pip install`.
+    pub fn call(&self) -> String {
+        match &self.subcommand {
+            Some(sub) => format!("{} {sub}", self.manager.as_str()),
+            None => self.manager.as_str().to_string(),
+        }
+    }
+
+    /// The value of the first of the options `names` that was given a value.
+    pub fn value_of(&self, names: &[&str]) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| names.contains(&n.as_str()))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value this command's own environment gives `name` (`NAME=v cmd`, `env NAME=v cmd`).
+    pub fn env_value(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The subcommand removes packages (`apt-get purge`, `apk del`, `dnf remove`...).
+    pub fn is_remove(&self) -> bool {
+        self.is(&[
+            "remove",
+            "purge",
+            "autoremove",
+            "del",
+            "erase",
+            "rm",
+            "uninstall",
+            "autopurge",
+        ])
     }
 }
 
@@ -437,6 +637,8 @@ pub struct Packages {
     pub cleanups: Vec<Cleanup>,
     /// The commands that install dependencies from the project's manifests, in order.
     pub project_installs: Vec<ProjectInstall>,
+    /// Every path an `rm` of the RUN removes, as written, with its position.
+    pub removed_paths: Vec<(CompactString, Order)>,
 }
 
 /// Directories whose removal cleans a manager's cache or lists.
@@ -459,6 +661,30 @@ const CACHE_DIRS: &[(&str, Manager, &str)] = &[
     ("/root/.composer/cache", Manager::Composer, "cache"),
     ("/root/.cargo/registry", Manager::Cargo, "cache"),
     ("/root/.cache/go-build", Manager::Go, "cache"),
+    ("/root/.cache/uv", Manager::Uv, "cache"),
+    ("~/.cache/uv", Manager::Uv, "cache"),
+    ("$HOME/.cache/uv", Manager::Uv, "cache"),
+    ("$UV_CACHE_DIR", Manager::Uv, "cache"),
+    ("${UV_CACHE_DIR}", Manager::Uv, "cache"),
+    ("/root/.cache/pypoetry", Manager::Poetry, "cache"),
+    ("~/.cache/pypoetry", Manager::Poetry, "cache"),
+    ("$HOME/.cache/pypoetry", Manager::Poetry, "cache"),
+    ("$POETRY_CACHE_DIR", Manager::Poetry, "cache"),
+    ("${POETRY_CACHE_DIR}", Manager::Poetry, "cache"),
+    ("$HOME/.npm", Manager::Npm, "cache"),
+    ("/root/.local/share/pnpm/store", Manager::Pnpm, "cache"),
+    ("/root/.cache/pnpm", Manager::Pnpm, "cache"),
+    ("/root/.cache/composer", Manager::Composer, "cache"),
+    ("~/.composer/cache", Manager::Composer, "cache"),
+    ("$COMPOSER_HOME/cache", Manager::Composer, "cache"),
+    ("${COMPOSER_HOME}/cache", Manager::Composer, "cache"),
+    ("$COMPOSER_CACHE_DIR", Manager::Composer, "cache"),
+    ("${COMPOSER_CACHE_DIR}", Manager::Composer, "cache"),
+    ("/usr/local/bundle/cache", Manager::Bundler, "cache"),
+    ("$GEM_HOME/cache", Manager::Bundler, "cache"),
+    ("${GEM_HOME}/cache", Manager::Bundler, "cache"),
+    ("/root/.bundle/cache", Manager::Bundler, "cache"),
+    ("~/.bundle/cache", Manager::Bundler, "cache"),
 ];
 
 impl Packages {
@@ -491,6 +717,14 @@ impl Packages {
                     });
                 }
                 let Some((manager, via, cmd)) = recognise(cmd) else {
+                    if is_rm(cmd) {
+                        out.removed_paths.extend(
+                            cmd.args
+                                .iter()
+                                .filter(|a| !a.text.starts_with('-'))
+                                .map(|a| (a.text.clone(), order)),
+                        );
+                    }
                     if let Some(c) = rm_cleanup(cmd, order) {
                         out.cleanups.extend(c);
                     }
@@ -530,6 +764,25 @@ impl Packages {
                 && c.order > cmd.order
                 && what.is_none_or(|w| w == c.what)
         })
+    }
+
+    /// A later command of the same family removes the package `pkg` was installed with: it
+    /// names it, names the apk `--virtual` group it was installed under, names a variable (a
+    /// list such as `$buildDeps`), or is an apt auto-removal (`purge --auto-remove`,
+    /// `autoremove`) that takes back what was not marked manual.
+    pub fn uninstalled_after(&self, install: &PackageCommand, pkg: &Package) -> bool {
+        let virtual_group = install.value_of(&["virtual", "t"]);
+        self.of_manager(install.manager)
+            .filter(|c| c.order > install.order && c.is_remove())
+            .any(|c| {
+                c.packages.iter().any(|p| {
+                    p.name == pkg.name
+                        || p.kind == PackageKind::Variable
+                        || virtual_group.is_some_and(|g| p.name == g)
+                }) || (c.manager.family() == Manager::AptGet
+                    && (c.is(&["autoremove", "autopurge"])
+                        || c.has_any_flag(&["auto-remove", "autoremove"])))
+            })
     }
 
     /// A cache (or tmpfs) mount targets `dir` or a directory above it.
@@ -635,10 +888,13 @@ fn recognise(cmd: &Command) -> Option<(Manager, Via, Command)> {
         inner.args.drain(..at + 2);
         return Some((Manager::Pip, Via::Module, inner));
     }
-    if base == "uv" && cmd.args.first()?.text == "pip" {
-        let mut inner = cmd.clone();
-        inner.args.remove(0);
-        return Some((Manager::UvPip, Via::Module, inner));
+    if base == "uv" {
+        if cmd.args.first()?.text == "pip" {
+            let mut inner = cmd.clone();
+            inner.args.remove(0);
+            return Some((Manager::UvPip, Via::Module, inner));
+        }
+        return Some((Manager::Uv, via, cmd));
     }
     None
 }
@@ -685,7 +941,11 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
             dashdash = true;
             continue;
         }
-        if let Some(long) = t.strip_prefix("--") {
+        // Go's flags are long names behind one dash (`-ldflags`, `-tags netgo`).
+        let long = t
+            .strip_prefix("--")
+            .or_else(|| (manager == Manager::Go).then(|| &t[1..]));
+        if let Some(long) = long {
             let (name, value) = match long.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
@@ -743,12 +1003,25 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
     let quiet = flags.iter().filter(|f| *f == "q" || *f == "quiet").count();
     let apt = manager.family() == Manager::AptGet;
     let yes = has(manager.yes_options())
-        || (apt && (quiet >= 2 || value_of(&["q", "quiet"]) == Some("2")));
+        || (apt && (quiet >= 2 || value_of(&["q", "quiet"]) == Some("2")))
+        || (apt
+            && values.iter().any(|(n, v)| {
+                (n == "o" || n == "option")
+                    && v.split_once('=').is_some_and(|(k, val)| {
+                        k.eq_ignore_ascii_case("APT::Get::Assume-Yes") && is_truthy(val)
+                    })
+            }));
     let no_recommends = apt
         && (has(&["no-install-recommends"])
             || values.iter().any(|(n, v)| {
                 (n == "o" || n == "option")
-                    && v.eq_ignore_ascii_case("APT::Install-Recommends=false")
+                    && v.split_once('=').is_some_and(|(k, val)| {
+                        k.eq_ignore_ascii_case("APT::Install-Recommends")
+                            && matches!(
+                                val.to_ascii_lowercase().as_str(),
+                                "false" | "0" | "no" | "off"
+                            )
+                    })
             }));
     let no_cache = has(manager.no_cache_options());
     let mut rest: Vec<&Word> = operands.iter().skip(1).copied().collect();
@@ -794,6 +1067,13 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
             })
             .collect()
     };
+    let env = cmd
+        .assignments
+        .iter()
+        .chain(&cmd.wrappers)
+        .filter_map(Word::as_assignment)
+        .map(|(n, v)| (CompactString::from(n), CompactString::from(v)))
+        .collect();
     PackageCommand {
         manager,
         subcommand,
@@ -806,6 +1086,18 @@ fn package_command(manager: Manager, via: Via, cmd: &Command, order: Order) -> P
         no_recommends,
         from_project,
         flags: flags.into_iter().map(CompactString::from).collect(),
+        name_span: cmd.name.as_ref().map_or(cmd.span, |w| w.span),
+        // The subcommand right after the name makes the head; after options, it stands alone.
+        head_from_name: operands
+            .first()
+            .zip(cmd.args.first())
+            .is_some_and(|(o, a)| o.span == a.span),
+        subcommand_span: operands.first().map(|w| w.span),
+        values: values
+            .into_iter()
+            .map(|(n, v)| (CompactString::from(n), CompactString::from(v)))
+            .collect(),
+        env,
     }
 }
 
@@ -920,29 +1212,54 @@ fn clean_subcommand(pc: &PackageCommand) -> Option<&'static str> {
         Manager::Composer if matches!(sub, "clear-cache" | "clearcache" | "cc") => Some("cache"),
         Manager::Pnpm if sub == "store" => Some("cache"),
         Manager::Go if sub == "clean" => Some("cache"),
+        Manager::Uv | Manager::Poetry if sub == "cache" => Some("cache"),
         _ => None,
+    }
+}
+
+fn is_rm(cmd: &Command) -> bool {
+    cmd.name_str()
+        .is_some_and(|n| n.rsplit('/').next() == Some("rm"))
+}
+
+/// `rm` of `path` removes `dir`: it is `dir`, a path under it, or a directory above it
+/// (`rm -rf /root/.cache` removes pip's cache; `/var/cache/apt/*` the whole of apt's).
+fn removes_dir(path: &str, dir: &str) -> bool {
+    let path = path.trim_end_matches("/*").trim_end_matches('/');
+    let under = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('/'));
+    // A directory above must be at least two levels deep (`/root/.cache`, not `/root`).
+    let deep = path.matches('/').count() >= 2 || path.starts_with("~/");
+    path == dir || under(path, dir) || (deep && under(dir, path))
+}
+
+impl Packages {
+    /// An `rm` after `order` removes `dir` (see [`Packages::cleaned_after`] for the known
+    /// cache directories; this is for a directory only the configuration names, such as the
+    /// value of `POETRY_CACHE_DIR`).
+    pub fn removed_after(&self, dir: &str, order: Order) -> bool {
+        !dir.is_empty()
+            && self
+                .removed_paths
+                .iter()
+                .any(|(p, o)| *o > order && removes_dir(p, dir))
     }
 }
 
 /// `rm -rf <dir>...` of a manager's cache or lists directory.
 fn rm_cleanup(cmd: &Command, order: Order) -> Option<Vec<Cleanup>> {
-    let name = cmd.name_str()?;
-    if name.rsplit('/').next() != Some("rm") {
+    if !is_rm(cmd) {
         return None;
     }
     let found: Vec<Cleanup> = cmd
         .args
         .iter()
         .filter(|a| !a.text.starts_with('-'))
-        .filter_map(|a| {
+        .flat_map(|a| {
             let t = a.text.as_str();
             CACHE_DIRS
                 .iter()
-                .find(|(dir, _, _)| {
-                    t.strip_prefix(dir)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-                })
-                .map(|&(_, manager, what)| Cleanup {
+                .filter(move |(dir, _, _)| removes_dir(t, dir))
+                .map(move |&(_, manager, what)| Cleanup {
                     manager,
                     what,
                     order,
@@ -1107,6 +1424,71 @@ mod tests {
         let update = &f.commands[0];
         assert_eq!(update.order, (0, 0));
         assert!(f.cleaned_after(update, Some("lists")));
+    }
+
+    #[test]
+    fn heads_values_and_env() {
+        let text = "PIP_NO_CACHE_DIR=1 pip install x && env A=1 apt-get -q install y && apk add --virtual .deps gcc";
+        let f = facts(text);
+        let head = |c: &PackageCommand| c.head().text(text).to_string();
+        assert_eq!(head(&f.commands[0]), "pip install");
+        assert_eq!(f.commands[0].env_value("PIP_NO_CACHE_DIR"), Some("1"));
+        assert_eq!(head(&f.commands[1]), "install");
+        assert_eq!(f.commands[1].env_value("A"), Some("1"));
+        assert_eq!(f.commands[1].call(), "apt-get install");
+        assert_eq!(f.commands[2].value_of(&["virtual"]), Some(".deps"));
+    }
+
+    #[test]
+    fn go_flags_are_long() {
+        let f = facts("go install -ldflags '-s -w' -tags netgo -o /out example.com/cmd/x");
+        assert_eq!(names(&f.commands[0]), [("example.com/cmd/x", None)]);
+    }
+
+    #[test]
+    fn vcs_urls_need_a_ref() {
+        let f = facts(
+            "pip install git+https://h/x/y.git git+https://h/x/y.git@v1 'git+https://h/x/y#egg=y' && npm install git+https://h/x/y.git#v1",
+        );
+        let pinned: Vec<bool> = f
+            .commands
+            .iter()
+            .flat_map(|c| c.packages.iter().map(Package::is_pinned))
+            .collect();
+        assert_eq!(pinned, [false, true, false, true]);
+    }
+
+    #[test]
+    fn uv_and_poetry() {
+        let f = facts("uv sync --frozen && uv pip install x && poetry install --no-root");
+        assert_eq!(f.commands[0].manager, Manager::Uv);
+        assert!(f.commands[0].is_install());
+        assert_eq!(f.commands[1].manager, Manager::UvPip);
+        assert_eq!(f.commands[2].manager, Manager::Poetry);
+        let f = facts("uv sync && uv cache clean && rm -rf /root/.cache/pypoetry");
+        assert!(f.cleaned_after(&f.commands[0], None));
+    }
+
+    #[test]
+    fn removals() {
+        let f = facts("rm -rf /root/.cache && pip install x && rm -rf /tmp/c/* /var/cache/*");
+        let pip = &f.commands[0];
+        assert!(!f.cleaned_after(pip, None));
+        assert!(f.removed_after("/tmp/c", pip.order));
+        assert!(f.cleanups.iter().any(|c| c.manager == Manager::Apk));
+        assert!(f.cleanups.iter().any(|c| c.manager == Manager::AptGet));
+        assert!(!removes_dir("/root", "/root/.cache/pip"));
+        assert!(removes_dir("~/.cache", "~/.cache/pip"));
+
+        let f = facts(
+            "apk add --virtual .b gcc && apk del .b && apt-get install -y g++ make && apt-get purge -y --auto-remove && dnf install -y clang",
+        );
+        let apk = &f.commands[0];
+        assert!(f.uninstalled_after(apk, &apk.packages[0]));
+        let apt = &f.commands[2];
+        assert!(f.uninstalled_after(apt, &apt.packages[1]));
+        let dnf = &f.commands[4];
+        assert!(!f.uninstalled_after(dnf, &dnf.packages[0]));
     }
 
     #[test]

@@ -1,0 +1,69 @@
+use super::package_calls::{configured_before, report_calls};
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rule::{Category, Check, Context};
+use crate::shell::packages::Manager;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `apt-get` call that installs, upgrades or removes packages without
+    /// answering yes to its prompt: no `-y`/`--yes`/`--assume-yes`, no `-qq` (or `-q -q`,
+    /// `-q=2`), and no `-o APT::Get::Assume-Yes=true`.
+    ///
+    /// An earlier RUN of the stage (or of a stage it builds on) that writes
+    /// `APT::Get::Assume-Yes` to apt's configuration counts.
+    ///
+    /// Unlike hadolint, which checks `install` only, `upgrade`, `dist-upgrade`, `remove`,
+    /// `purge` and `autoremove` are judged too (they prompt alike), as are `apt` and
+    /// `aptitude`, and calls through `sudo`, `env` or a path.
+    ///
+    /// ## Why is this bad?
+    /// A build has no terminal to answer the prompt: apt-get reads no answer and aborts
+    /// (`Do you want to continue? [Y/n] Abort.`) as soon as the call would install anything
+    /// beyond the packages named, so the build fails on the day a dependency is added.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN apt-get update && apt-get install --no-install-recommends curl=7.88.1-10+deb12u8
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3014",
+        name: "apt-get-missing-yes",
+        category: Category::Reliability,
+        summary: "an apt-get call that changes packages does not answer yes to its prompt",
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let df = ctx.file;
+    let source = ctx.source;
+    let text = &source.text;
+    report_calls(
+        ctx,
+        |c| {
+            c.manager.family() == Manager::AptGet
+                && c.is(&[
+                    "install",
+                    "reinstall",
+                    "upgrade",
+                    "dist-upgrade",
+                    "full-upgrade",
+                    "remove",
+                    "purge",
+                    "autoremove",
+                    "build-dep",
+                ])
+        },
+        |run, c| !c.yes && !configured_before(df, run, "Assume-Yes", text),
+        |c| format!("`{}` without `-y` aborts at its prompt", c.call()),
+        "add `-y` so that the build does not stop at the confirmation prompt",
+    );
+}

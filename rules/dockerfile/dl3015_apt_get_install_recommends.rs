@@ -1,0 +1,54 @@
+use super::package_calls::{configured_before, report_calls};
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rule::{Category, Check, Context};
+use crate::shell::packages::Manager;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `apt-get install` (or `apt install`) without `--no-install-recommends`
+    /// (or `-o APT::Install-Recommends=false`).
+    ///
+    /// An earlier RUN of the stage (or of a stage it builds on) that writes
+    /// `APT::Install-Recommends` to apt's configuration counts: the setting then holds for the
+    /// installs that follow.
+    ///
+    /// ## Why is this bad?
+    /// apt installs the packages a package recommends by default: documentation, extra
+    /// tools, sometimes a whole X11 stack. They make the image bigger and add code to patch,
+    /// and the image rarely needs them.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN apt-get update && apt-get install -y python3=3.11.2-1+b1 \
+    ///     && rm -rf /var/lib/apt/lists/*
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN apt-get update && apt-get install -y --no-install-recommends python3=3.11.2-1+b1 \
+    ///     && rm -rf /var/lib/apt/lists/*
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3015",
+        name: "apt-get-install-recommends",
+        category: Category::Efficiency,
+        summary: "an apt-get install also installs recommended packages",
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let df = ctx.file;
+    let source = ctx.source;
+    let text = &source.text;
+    report_calls(
+        ctx,
+        |c| matches!(c.manager, Manager::AptGet | Manager::Apt) && c.is(&["install"]),
+        |run, c| !c.no_recommends && !configured_before(df, run, "Install-Recommends", text),
+        |c| format!("`{}` also installs recommended packages", c.call()),
+        "add `--no-install-recommends` and name the packages the image needs",
+    );
+}

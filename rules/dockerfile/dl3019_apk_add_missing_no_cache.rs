@@ -1,0 +1,51 @@
+use super::package_calls::report_calls;
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rule::{Category, Check, Context};
+use crate::shell::packages::Manager;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `apk add` without `--no-cache`.
+    ///
+    /// A cache or tmpfs mount on `/var/cache/apk` counts, and so, unlike hadolint, does a
+    /// later `rm -rf /var/cache/apk/*` (or `apk cache clean`) in the same RUN, which leaves
+    /// the layer without the index just the same.
+    ///
+    /// ## Why is this bad?
+    /// Without `--no-cache`, apk keeps the package index it downloaded in `/var/cache/apk`,
+    /// and the layer ships it: megabytes the image does not need.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.21
+    /// RUN apk add curl=8.11.1-r0
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM alpine:3.21
+    /// RUN apk add --no-cache curl=8.11.1-r0
+    /// ```
+    pub static RULE = Rule {
+        code: "DL3019",
+        name: "apk-add-missing-no-cache",
+        category: Category::Efficiency,
+        summary: "an apk add keeps its package index in the layer",
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    report_calls(
+        ctx,
+        |c| c.manager == Manager::Apk && c.is_install(),
+        |run, c| {
+            !c.no_cache
+                && !run.packages.cache_mounted("/var/cache/apk")
+                && !run.packages.cleaned_after(c, None)
+        },
+        |_| "`apk add` without `--no-cache` keeps the package index".to_string(),
+        "add `--no-cache`, or use a cache mount on /var/cache/apk",
+    );
+}

@@ -1,0 +1,81 @@
+//! What the package-manager rules share: the calls of every parsed RUN (ONBUILD RUN triggers
+//! included), and the two shapes most of them take: "a package names no version" and "a call
+//! lacks something".
+
+use crate::dockerfile::{Dockerfile, Kind, ParsedRun};
+use crate::rule::Context;
+use crate::shell::packages::{Manager, PackageCommand, PackageKind};
+
+/// Every package-manager call of every parsed RUN, with its RUN.
+pub fn calls(df: &Dockerfile) -> impl Iterator<Item = (ParsedRun<'_>, &PackageCommand)> {
+    df.parsed_runs()
+        .flat_map(|run| run.packages.commands.iter().map(move |c| (run, c)))
+}
+
+/// Reports every package of the installing calls `select` picks that names no version, at
+/// the package's word.
+pub fn report_unpinned(ctx: &mut Context<'_, Dockerfile>, select: fn(&PackageCommand) -> bool) {
+    let df = ctx.file;
+    for (_, c) in calls(df).filter(|(_, c)| c.is_install() && select(c)) {
+        for p in c.unpinned() {
+            let (message, help) = match p.kind {
+                PackageKind::Url => {
+                    let at = if c.manager.family() == Manager::Pip {
+                        '@'
+                    } else {
+                        '#'
+                    };
+                    (
+                        format!("`{}` follows a branch, not a release", p.text),
+                        format!("pin a tag or commit: `{}{at}<ref>`", p.text),
+                    )
+                }
+                _ if p.version.is_some() => (
+                    format!("`{}` names no fixed version", p.text),
+                    format!(
+                        "pin the version you tested: `{}`",
+                        c.manager.pin_example(&p.name)
+                    ),
+                ),
+                _ => (
+                    format!("`{}` is not pinned to a version", p.name),
+                    format!(
+                        "pin the version you tested: `{}`",
+                        c.manager.pin_example(&p.name)
+                    ),
+                ),
+            };
+            ctx.report(p.span, message).help(help);
+        }
+    }
+}
+
+/// Reports, at the manager and its subcommand, every call `select` picks for which `bad` holds.
+pub fn report_calls(
+    ctx: &mut Context<'_, Dockerfile>,
+    select: fn(&PackageCommand) -> bool,
+    bad: impl Fn(&ParsedRun<'_>, &PackageCommand) -> bool,
+    message: impl Fn(&PackageCommand) -> String,
+    help: &str,
+) {
+    let df = ctx.file;
+    for (run, c) in calls(df).filter(|(_, c)| select(c)) {
+        if bad(&run, c) {
+            ctx.report(c.head(), message(c)).help(help);
+        }
+    }
+}
+
+/// A RUN up to and including `run` writes `needle` (an apt setting such as
+/// `APT::Install-Recommends` written to `/etc/apt/apt.conf.d`), in `run`'s stage or a stage
+/// it builds on: the setting then holds for the calls that follow.
+pub fn configured_before(df: &Dockerfile, run: &ParsedRun<'_>, needle: &str, text: &str) -> bool {
+    let Some(stage) = df.model.stage_at(run.index) else {
+        return false;
+    };
+    df.model.ancestry(stage).any(|s| {
+        df.stage_instructions(s)
+            .take_while(|(i, _)| *i <= run.index)
+            .any(|(_, ins)| ins.kind == Kind::Run && ins.span.text(text).contains(needle))
+    })
+}
