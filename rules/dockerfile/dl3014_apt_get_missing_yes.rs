@@ -1,5 +1,6 @@
-use super::package_calls::{configured_before, report_calls};
+use super::package_calls::{configured_before, report_calls_fixed, add_flag};
 use crate::declare_rule;
+use crate::diagnostic::Applicability;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
@@ -33,11 +34,16 @@ declare_rule! {
     /// FROM debian:12
     /// RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
     /// ```
+    ///
+    /// ## Fix safety
+    /// The fix adds `-y` after the subcommand. It is safe: without a terminal, the call
+    /// without `-y` can only abort the build, so the fix does what the line was written for.
     pub static RULE = Rule {
         code: "DL3014",
         name: "apt-get-missing-yes",
         category: Category::Reliability,
         summary: "an apt-get call that changes packages does not answer yes to its prompt",
+        fixable: true,
         check: Check::Dockerfile(check),
     };
 }
@@ -46,7 +52,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     let source = ctx.source;
     let text = &source.text;
-    report_calls(
+    report_calls_fixed(
         ctx,
         |c| {
             c.manager.family() == Manager::AptGet
@@ -65,5 +71,6 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         |run, c| !c.yes && !configured_before(df, run, "Assume-Yes", text),
         |c| format!("`{}` without `-y` aborts at its prompt", c.call()),
         "add `-y` so that the build does not stop at the confirmation prompt",
+        |c| add_flag(c, "-y", Applicability::Safe),
     );
 }

@@ -1,5 +1,6 @@
-use super::package_calls::{configured_before, report_calls};
+use super::package_calls::{configured_before, report_calls_fixed, add_flag};
 use crate::declare_rule;
+use crate::diagnostic::Applicability;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
@@ -31,11 +32,16 @@ declare_rule! {
     /// RUN apt-get update && apt-get install -y --no-install-recommends python3=3.11.2-1+b1 \
     ///     && rm -rf /var/lib/apt/lists/*
     /// ```
+    ///
+    /// ## Fix safety
+    /// The fix adds `--no-install-recommends` after `install`. It is unsafe: fewer packages are
+    /// installed, and the image may have relied on one that was only recommended.
     pub static RULE = Rule {
         code: "DL3015",
         name: "apt-get-install-recommends",
         category: Category::Efficiency,
         summary: "an apt-get install also installs recommended packages",
+        fixable: true,
         check: Check::Dockerfile(check),
     };
 }
@@ -44,11 +50,12 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     let source = ctx.source;
     let text = &source.text;
-    report_calls(
+    report_calls_fixed(
         ctx,
         |c| matches!(c.manager, Manager::AptGet | Manager::Apt) && c.is(&["install"]),
         |run, c| !c.no_recommends && !configured_before(df, run, "Install-Recommends", text),
         |c| format!("`{}` also installs recommended packages", c.call()),
         "add `--no-install-recommends` and name the packages the image needs",
+        |c| add_flag(c, "--no-install-recommends", Applicability::Unsafe),
     );
 }

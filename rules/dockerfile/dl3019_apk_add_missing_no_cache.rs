@@ -1,5 +1,6 @@
-use super::package_calls::report_calls;
+use super::package_calls::{add_flag, report_calls_fixed};
 use crate::declare_rule;
+use crate::diagnostic::Applicability;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
@@ -27,17 +28,22 @@ declare_rule! {
     /// FROM alpine:3.21
     /// RUN apk add --no-cache curl=8.11.1-r0
     /// ```
+    ///
+    /// ## Fix safety
+    /// The fix adds `--no-cache` after `add`. It is safe: the same packages are installed, and
+    /// only the index apk would have left in the layer is gone.
     pub static RULE = Rule {
         code: "DL3019",
         name: "apk-add-missing-no-cache",
         category: Category::Efficiency,
         summary: "an apk add keeps its package index in the layer",
+        fixable: true,
         check: Check::Dockerfile(check),
     };
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    report_calls(
+    report_calls_fixed(
         ctx,
         |c| c.manager == Manager::Apk && c.is_install(),
         |run, c| {
@@ -47,5 +53,6 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         },
         |_| "`apk add` without `--no-cache` keeps the package index".to_string(),
         "add `--no-cache`, or use a cache mount on /var/cache/apk",
+        |c| add_flag(c, "--no-cache", Applicability::Safe),
     );
 }

@@ -1,5 +1,6 @@
-use super::package_calls::report_calls;
+use super::package_calls::{add_flag, report_calls_fixed};
 use crate::declare_rule;
+use crate::diagnostic::Applicability;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
@@ -33,11 +34,16 @@ declare_rule! {
     /// FROM python:3.12-slim
     /// RUN pip install --no-cache-dir requests==2.32.3
     /// ```
+    ///
+    /// ## Fix safety
+    /// The fix adds `--no-cache-dir` after `install`. It is safe: the same packages are
+    /// installed, and only pip's download cache is not written.
     pub static RULE = Rule {
         code: "DL3042",
         name: "pip-cache-kept",
         category: Category::Efficiency,
         summary: "a pip install keeps its cache in the layer",
+        fixable: true,
         check: Check::Dockerfile(check),
     };
 }
@@ -46,7 +52,7 @@ const BOOLEANS: &[&str] = &["1", "0", "true", "false", "yes", "no", "on", "off",
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
-    report_calls(
+    report_calls_fixed(
         ctx,
         |c| c.manager == Manager::Pip && c.is(&["install"]),
         |run, c| {
@@ -67,5 +73,6 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         },
         |c| format!("`{}` keeps the downloaded packages in the layer", c.call()),
         "add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or use a cache mount on /root/.cache/pip",
+        |c| add_flag(c, "--no-cache-dir", Applicability::Safe),
     );
 }

@@ -2,6 +2,7 @@
 //! included), and the two shapes most of them take: "a package names no version" and "a call
 //! lacks something".
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::dockerfile::{Dockerfile, Kind, ParsedRun};
 use crate::rule::Context;
 use crate::shell::packages::{Manager, PackageCommand, PackageKind};
@@ -58,12 +59,37 @@ pub fn report_calls(
     message: impl Fn(&PackageCommand) -> String,
     help: &str,
 ) {
+    report_calls_fixed(ctx, select, bad, message, help, |_| None);
+}
+
+/// [`report_calls`], with the fix `fix` gives for each call reported.
+pub fn report_calls_fixed(
+    ctx: &mut Context<'_, Dockerfile>,
+    select: fn(&PackageCommand) -> bool,
+    bad: impl Fn(&ParsedRun<'_>, &PackageCommand) -> bool,
+    message: impl Fn(&PackageCommand) -> String,
+    help: &str,
+    fix: impl Fn(&PackageCommand) -> Option<Fix>,
+) {
     let df = ctx.file;
     for (run, c) in calls(df).filter(|(_, c)| select(c)) {
         if bad(&run, c) {
-            ctx.report(c.head(), message(c)).help(help);
+            let d = ctx.report(c.head(), message(c)).help(help);
+            if let Some(f) = fix(c) {
+                d.fix(f);
+            }
         }
     }
+}
+
+/// A fix that writes ` <flag>` right after the call's subcommand (`apt-get install -y`), with
+/// `applicability`. None when the call has no subcommand word.
+pub fn add_flag(c: &PackageCommand, flag: &str, applicability: Applicability) -> Option<Fix> {
+    let at = c.subcommand_span?.end;
+    Some(
+        Fix::safe_insert_before(at, format!(" {flag}"), format!("add `{flag}`"))
+            .with_applicability(applicability),
+    )
 }
 
 /// A RUN up to and including `run` writes `needle` (an apt setting such as
