@@ -45,7 +45,8 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     for service in ctx.file.services() {
-        let Some(data) = service.data_service() else {
+        // A service that `extends` another may get the missing key from it.
+        let Some(data) = service.data_service().filter(|_| service.extends().is_none()) else {
             continue;
         };
         if service.healthcheck().is_some_and(|h| !h.is_disabled()) {

@@ -9,7 +9,8 @@ declare_rule! {
     /// than a release: `latest`, `stable`, `edge`, `dev`, `nightly`, `main`, `lts`, ...
     ///
     /// A digest (`@sha256:...`) pins the image whatever the tag. A service that also has a
-    /// `build` names the image it builds, so its `image` is left alone, and so is an image
+    /// `build` (or `extends` a service that may have one) names the image it builds, so its
+    /// `image` is left alone, and so is an image
     /// that holds a variable (`${TAG:-1.4}` chooses its tag elsewhere).
     ///
     /// ## Why is this bad?
@@ -44,7 +45,7 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let mut seen = Vec::new();
     for service in ctx.file.services() {
-        if service.build().is_some() {
+        if service.build().is_some() || service.extends().is_some() {
             continue;
         }
         let Some((image, r)) = service.image_ref() else {

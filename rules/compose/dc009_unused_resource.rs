@@ -11,8 +11,12 @@ declare_rule! {
     /// has no `network_mode`); a secret when a service or its build uses it; a config when a
     /// service uses it.
     ///
-    /// Only the file itself is read: a resource meant for an override file that uses it is
-    /// reported too.
+    /// Not reported: a resource with its own `name` or marked `external`, which is shared
+    /// with what runs outside the project (containers that a service starts by API, another
+    /// project), and every resource of a file that does not parse. Only the file itself is
+    /// read: a resource meant for an override file that uses it is reported too. Off by
+    /// default: on the corpus one finding in 17 was a volume used by containers that a
+    /// service starts through the Docker API, which no file can show.
     ///
     /// ## Why is this bad?
     /// A resource nobody uses is a leftover or a typo: a service meant to mount `db-data`
@@ -46,13 +50,16 @@ declare_rule! {
         name: "unused-resource",
         category: Category::Style,
         severity: Some(Severity::Warning),
-        enabled: Some(true),
         summary: "a top-level volume, network, secret or config is not used",
         check: Check::Compose(check),
     };
 }
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
+    // A file that does not parse (a template) has lost the services that use its resources.
+    if !ctx.file.errors.is_empty() {
+        return;
+    }
     let mut volumes = Vec::new();
     let mut networks = Vec::new();
     let mut secrets = Vec::new();
@@ -84,7 +91,9 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
     ];
     for (section, what, used) in sections {
         for resource in ctx.file.resources(section) {
-            if used.contains(&resource.name) {
+            let shared = resource.node.get("name").is_some()
+                || resource.node.get("external").is_some_and(|e| !e.is_null());
+            if shared || used.contains(&resource.name) {
                 continue;
             }
             ctx.report(

@@ -1,4 +1,4 @@
-use crate::compose::{ComposeFile, Str};
+use crate::compose::{ComposeFile, Service, Str};
 use crate::declare_rule;
 use crate::rule::{Category, Check, Context};
 
@@ -7,6 +7,8 @@ declare_rule! {
     /// Reports a `container_name` that another service of the file already uses. Names are
     /// compared as written (`${PREFIX}_db` twice is the same name whatever `PREFIX` is). A
     /// name that reaches two services through a merge key is reported at the second service.
+    /// Two services whose `profiles` have nothing in common never run together and are not
+    /// compared.
     ///
     /// ## Why is this bad?
     /// Container names are unique on a Docker host: the second container cannot be created
@@ -44,13 +46,16 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
-    let mut first: Vec<(Str, &str)> = Vec::new();
+    let mut first: Vec<(Str, Service)> = Vec::new();
     for service in ctx.file.services() {
         let Some(name) = service.str("container_name") else {
             continue;
         };
-        let Some((prev, prev_service)) = first.iter().find(|(p, _)| p.value == name.value) else {
-            first.push((name, service.name));
+        let Some((prev, prev_service)) = first
+            .iter()
+            .find(|(p, s)| p.value == name.value && s.can_run_with(&service))
+        else {
+            first.push((name, service));
             continue;
         };
         let span = if prev.span == name.span {
@@ -58,7 +63,7 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
         } else {
             name.span
         };
-        let (prev_span, prev_service) = (prev.span, *prev_service);
+        let (prev_span, prev_service) = (prev.span, prev_service.name);
         ctx.report(
             span,
             format!(

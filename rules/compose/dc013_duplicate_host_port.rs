@@ -70,14 +70,8 @@ impl Binding<'_> {
             && self.protocol == other.protocol
             && self.range.0 <= other.range.1
             && other.range.0 <= self.range.1
-            && run_together(&self.service, &other.service)
+            && self.service.can_run_with(&other.service)
     }
-}
-
-/// Whether two services can run at once: one of them has no profile, or they share one.
-fn run_together(a: &Service<'_>, b: &Service<'_>) -> bool {
-    let (pa, pb) = (a.list("profiles"), b.list("profiles"));
-    pa.is_empty() || pb.is_empty() || pa.iter().any(|p| pb.iter().any(|q| q.value == p.value))
 }
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {

@@ -52,7 +52,8 @@ fn overlaps(a: &str, b: &str) -> bool {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     for service in ctx.file.services() {
-        let Some(data) = service.data_service() else {
+        // A service that `extends` another may get the missing key from it.
+        let Some(data) = service.data_service().filter(|_| service.extends().is_none()) else {
             continue;
         };
         if data.kind != "database" || data.data_dirs.is_empty() {

@@ -468,6 +468,13 @@ impl<'a> Service<'a> {
         crate::knowledge::files::is_production_compose(path) || self.has_production_profile()
     }
 
+    /// Whether the two services can run at once: one of them has no `profiles`, or they share
+    /// a profile. Services whose profiles have nothing in common are never started together.
+    pub fn can_run_with(&self, other: &Service<'_>) -> bool {
+        let (a, b) = (self.list("profiles"), other.list("profiles"));
+        a.is_empty() || b.is_empty() || a.iter().any(|p| b.iter().any(|q| q.value == p.value))
+    }
+
     /// Whether a profile of the service is a production one (`prod`, `production`,
     /// `prod-eu`): the service only starts when production is asked for.
     pub fn has_production_profile(&self) -> bool {
