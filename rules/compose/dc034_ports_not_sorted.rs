@@ -1,4 +1,4 @@
-use super::order::first_out_of_order;
+use super::order::report_unsorted;
 use crate::compose::ComposeFile;
 use crate::declare_rule;
 use crate::rule::{Category, Check, Context};
@@ -54,18 +54,6 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
                 Some((p.span(), s.value))
             })
             .collect();
-        let Some((span, before, i)) = first_out_of_order(&items) else {
-            continue;
-        };
-        if seen.contains(&span) {
-            continue;
-        }
-        seen.push(span);
-        ctx.report(
-            span,
-            format!("port `{}` should come before `{}`", items[i].1, items[i - 1].1),
-        )
-        .help("sort the ports")
-        .related(before, "written before it");
+        report_unsorted(ctx, &items, "port ", "sort the ports", &mut seen);
     }
 }

@@ -1,4 +1,4 @@
-use super::order::first_out_of_order;
+use super::order::report_unsorted;
 use crate::compose::ComposeFile;
 use crate::declare_rule;
 use crate::rule::{Category, Check, Context};
@@ -55,18 +55,7 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
             .iter()
             .map(|d| (d.span, d.name))
             .collect();
-        let Some((span, before, i)) = first_out_of_order(&deps) else {
-            continue;
-        };
-        if seen.contains(&span) {
-            continue;
-        }
-        seen.push(span);
-        ctx.report(
-            span,
-            format!("`{}` should come before `{}`", deps[i].1, deps[i - 1].1),
-        )
-        .help("sort `depends_on` by service name")
-        .related(before, "written before it");
+        let help = "sort `depends_on` by service name";
+        report_unsorted(ctx, &deps, "", help, &mut seen);
     }
 }

@@ -5,7 +5,9 @@
 //! what they bring in are not part of a mapping's order, and a value that is only an alias
 //! (`web: *base`) has no order of its own.
 
-use crate::compose::{EntryRef, NodeRef};
+use crate::compose::{ComposeFile, EntryRef, NodeRef};
+use crate::rule::Context;
+use crate::source::Span;
 use std::cmp::Ordering;
 
 /// The entries of a mapping as written, merge keys left out; nothing for an alias.
@@ -49,6 +51,35 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
             }
         }
     }
+}
+
+/// Reports the first item of a list that sorts before the one written before it (`what` names
+/// the items in the message: "port", "service"), once per written place: a list that reaches
+/// several services through an anchor is reported where it is written.
+pub fn report_unsorted(
+    ctx: &mut Context<'_, ComposeFile>,
+    items: &[(Span, &str)],
+    what: &str,
+    help: &str,
+    seen: &mut Vec<Span>,
+) {
+    let Some((span, before, i)) = first_out_of_order(items) else {
+        return;
+    };
+    if seen.contains(&span) {
+        return;
+    }
+    seen.push(span);
+    ctx.report(
+        span,
+        format!(
+            "{what}`{}` should come before `{}`",
+            items[i].1,
+            items[i - 1].1
+        ),
+    )
+    .help(help)
+    .related(before, "written before it");
 }
 
 /// The first item that sorts before the item written before it, with that earlier item.
