@@ -16,6 +16,8 @@
 use super::interpolate;
 use super::yaml::{EntryRef, NodeRef, ScalarStyle};
 use super::{ComposeFile, FileIndex};
+use crate::dockerfile::ImageRef;
+use crate::knowledge::images::{self, DataService};
 use crate::source::Span;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -70,6 +72,12 @@ impl<'a> Str<'a> {
     /// The value as a number.
     pub fn as_f64(&self) -> Option<f64> {
         self.resolved()?.parse().ok()
+    }
+
+    /// Where a part of the value is (`range` is relative to [`Str::value`]): exact when the
+    /// scalar is written without escapes or folding, else the whole value's span.
+    pub fn sub_span(&self, range: Range<usize>) -> Span {
+        self.part(range).span
     }
 
     /// A part of this value (`range` is relative to [`Str::value`]), with a span inside the
@@ -402,6 +410,79 @@ impl<'a> Service<'a> {
         self.str("image")
     }
 
+    /// `image` read as a reference, interpolated values by their defaults. The parts' spans are
+    /// exact for a literal value, and the whole value when it holds variables; `unresolved` is
+    /// set when a variable has no default.
+    pub fn image_ref(&self) -> Option<(Str<'a>, ImageRef)> {
+        let image = self.image()?;
+        let (text, unresolved) = match image.resolved() {
+            Some(t) => (t.into_owned(), false),
+            None => (image.value.to_string(), true),
+        };
+        let literal = !image.value.contains('$');
+        let whole = image.span;
+        let mut r = ImageRef::parse_spanned(&text, &|range: Range<usize>| {
+            if literal {
+                image.sub_span(range)
+            } else {
+                whole
+            }
+        });
+        r.span = whole;
+        r.unresolved = unresolved;
+        Some((image, r))
+    }
+
+    /// The data service (database, cache, broker, ...) the service's image is, if any.
+    pub fn data_service(&self) -> Option<&'static DataService> {
+        self.image_ref().and_then(|(_, r)| images::data_service(&r))
+    }
+
+    /// The memory limit: `deploy.resources.limits.memory`, else `mem_limit`.
+    pub fn memory_limit(&self) -> Option<Str<'a>> {
+        self.deploy()
+            .and_then(|d| d.limits())
+            .and_then(|l| l.str("memory"))
+            .or_else(|| self.str("mem_limit"))
+    }
+
+    /// The restart policy: `restart`, else `deploy.restart_policy.condition`.
+    pub fn restart_policy(&self) -> Option<Str<'a>> {
+        self.str("restart")
+            .or_else(|| self.deploy().and_then(|d| d.restart_condition()))
+    }
+
+    /// The number of replicas asked for, with where it is: `deploy.replicas`, else `scale`
+    /// (judged by their defaults when interpolated).
+    pub fn replicas(&self) -> Option<(i64, Str<'a>)> {
+        let s = self
+            .deploy()
+            .and_then(|d| d.str("replicas"))
+            .or_else(|| self.str("scale"))?;
+        Some((s.as_int()?, s))
+    }
+
+    /// Whether the service is meant for production: the compose file's name says so
+    /// (`compose.prod.yaml`), or a profile of the service is a production one.
+    pub fn is_production(&self, path: &std::path::Path) -> bool {
+        crate::knowledge::files::is_production_compose(path) || self.has_production_profile()
+    }
+
+    /// Whether the two services can run at once: one of them has no `profiles`, or they share
+    /// a profile. Services whose profiles have nothing in common are never started together.
+    pub fn can_run_with(&self, other: &Service<'_>) -> bool {
+        let (a, b) = (self.list("profiles"), other.list("profiles"));
+        a.is_empty() || b.is_empty() || a.iter().any(|p| b.iter().any(|q| q.value == p.value))
+    }
+
+    /// Whether a profile of the service is a production one (`prod`, `production`,
+    /// `prod-eu`): the service only starts when production is asked for.
+    pub fn has_production_profile(&self) -> bool {
+        self.list("profiles")
+            .iter()
+            .any(|p| crate::knowledge::files::is_production_word(p.value))
+    }
+
     /// `build`, short (`build: ./dir`) or long.
     pub fn build(&self) -> Option<Build<'a>> {
         let r = self.get("build")?.resolve();
@@ -565,6 +646,14 @@ impl<'a> Build<'a> {
             .flatten()
     }
 
+    /// The names of the build `secrets` (short form, or long form `source`).
+    pub fn secrets(&self) -> Vec<Str<'a>> {
+        if self.short_form {
+            return Vec::new();
+        }
+        self.reader.refs(self.node.get("secrets"), "source")
+    }
+
     /// `args`, list or map form.
     pub fn args(&self) -> Vec<EnvVar<'a>> {
         if self.short_form {
@@ -625,6 +714,16 @@ impl<'a> Healthcheck<'a> {
     pub fn str(&self, key: &str) -> Option<Str<'a>> {
         self.reader.field(self.node, key)
     }
+
+    /// `disable: true` or `test: ["NONE"]`: the healthcheck turns the image's one off rather
+    /// than checking anything.
+    pub fn is_disabled(&self) -> bool {
+        if self.str("disable").and_then(|d| d.as_bool()) == Some(true) {
+            return true;
+        }
+        self.test()
+            .is_some_and(|t| t.exec && t.args.first().is_some_and(|a| a.value == "NONE"))
+    }
 }
 
 /// One variable of `environment`, `build.args` or `labels`: `KEY=value` in a list, or
@@ -669,6 +768,45 @@ impl Port<'_> {
     /// The whole item.
     pub fn span(&self) -> Span {
         self.node.span()
+    }
+
+    /// The host ports published, first and last (`8080` is `8080..=8080`, `8000-8010` a
+    /// range), read by their defaults when interpolated; `None` when no host port is given
+    /// (Docker picks one) or the value is not a port.
+    pub fn published_range(&self) -> Option<(u16, u16)> {
+        let p = self.published?;
+        let text = p.resolved()?;
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let (a, b) = match text.split_once('-') {
+            Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+            None => {
+                let n = text.parse().ok()?;
+                (n, n)
+            }
+        };
+        (a <= b).then_some((a, b))
+    }
+
+    /// The host address the port is bound to, `None` for all interfaces (no address,
+    /// `0.0.0.0` or `::`). An address from a variable without a default counts as given.
+    pub fn bound_address(&self) -> Option<String> {
+        let ip = self.host_ip?;
+        let Some(text) = ip.resolved() else {
+            return Some(ip.value.to_string());
+        };
+        let t = text.trim().trim_start_matches('[').trim_end_matches(']');
+        (!matches!(t, "" | "0.0.0.0" | "::")).then(|| t.to_string())
+    }
+
+    /// The protocol, `tcp` when none is given.
+    pub fn protocol_name(&self) -> String {
+        self.protocol
+            .and_then(|p| p.resolved().map(|s| s.to_ascii_lowercase()))
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "tcp".to_string())
     }
 }
 

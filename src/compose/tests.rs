@@ -1075,3 +1075,89 @@ fn corpus_short_syntaxes_keep_interpolations_whole() {
     );
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+#[test]
+fn service_facts_for_the_checklist_rules() {
+    let text = "x-lim: &lim\n  deploy: {resources: {limits: {memory: 256M}}, replicas: 3}\nservices:\n  db:\n    image: postgres:16.4\n    healthcheck: {test: [\"NONE\"]}\n    restart: always\n  web:\n    <<: *lim\n    image: \"ghcr.io/acme/web:${TAG:-latest}\"\n    healthcheck: {disable: true}\n    profiles: [prod-eu]\n  api:\n    image: acme/api\n    mem_limit: 1g\n    scale: \"${N:-2}\"\n    healthcheck: {test: [CMD, curl]}\n    deploy: {restart_policy: {condition: on-failure}}\n    build: {context: ., secrets: [npm, {source: gh}]}\n";
+    let f = parse(text);
+    let (db, web, api) = (svc(&f, 0), svc(&f, 1), svc(&f, 2));
+    let (image, r) = db.image_ref().unwrap();
+    assert_eq!(r.tag.as_deref(), Some("16.4"));
+    assert_eq!(r.tag_span.unwrap().text(text), "16.4");
+    assert_eq!(image.value, "postgres:16.4");
+    assert_eq!(db.data_service().map(|d| d.kind), Some("database"));
+    let (image, r) = web.image_ref().unwrap();
+    assert_eq!(r.tag.as_deref(), Some("latest"));
+    assert_eq!(
+        r.tag_span,
+        Some(image.span),
+        "a tag from a default points at the value"
+    );
+    assert!(api.image_ref().unwrap().1.tag.is_none());
+    assert!(db.healthcheck().unwrap().is_disabled());
+    assert!(web.healthcheck().unwrap().is_disabled());
+    assert!(!api.healthcheck().unwrap().is_disabled());
+    assert_eq!(web.memory_limit().map(|m| m.value), Some("256M"));
+    assert_eq!(api.memory_limit().map(|m| m.value), Some("1g"));
+    assert!(db.memory_limit().is_none());
+    assert_eq!(db.restart_policy().map(|r| r.value), Some("always"));
+    assert_eq!(api.restart_policy().map(|r| r.value), Some("on-failure"));
+    assert_eq!(web.replicas().map(|r| r.0), Some(3));
+    assert_eq!(api.replicas().map(|r| r.0), Some(2));
+    assert!(web.has_production_profile() && !db.has_production_profile());
+    assert!(db.is_production(Path::new("docker-compose.prod.yml")));
+    assert!(!db.is_production(Path::new("compose.yaml")));
+    assert!(web.can_run_with(&db));
+    let names: Vec<_> = api
+        .build()
+        .unwrap()
+        .secrets()
+        .iter()
+        .map(|s| s.value)
+        .collect();
+    assert_eq!(names, ["npm", "gh"]);
+}
+
+#[test]
+fn published_ports_addresses_and_protocols() {
+    let text = "services:\n  a:\n    image: x\n    ports:\n      - \"8080:80\"\n      - \"127.0.0.1:7000-7010:7000-7010/udp\"\n      - \"80\"\n      - \"[::]:${P:-9000}:9000\"\n      - {target: 53, published: \"5353\", host_ip: 0.0.0.0, protocol: UDP}\n      - \"${HOST}:${Q}:1\"\n";
+    let f = parse(text);
+    let ports = svc(&f, 0).ports();
+    let ranges: Vec<_> = ports.iter().map(|p| p.published_range()).collect();
+    assert_eq!(
+        ranges,
+        [
+            Some((8080, 8080)),
+            Some((7000, 7010)),
+            None,
+            Some((9000, 9000)),
+            Some((5353, 5353)),
+            None
+        ]
+    );
+    let addresses: Vec<_> = ports.iter().map(|p| p.bound_address()).collect();
+    assert_eq!(
+        addresses,
+        [
+            None,
+            Some("127.0.0.1".to_string()),
+            None,
+            None,
+            None,
+            Some("${HOST}".to_string())
+        ]
+    );
+    let protocols: Vec<_> = ports.iter().map(|p| p.protocol_name()).collect();
+    assert_eq!(protocols, ["tcp", "udp", "tcp", "tcp", "udp", "tcp"]);
+}
+
+#[test]
+fn profiles_decide_whether_services_run_together() {
+    let f = parse(
+        "services:\n  a: {image: x, profiles: [one, two]}\n  b: {image: x, profiles: [two]}\n  c: {image: x, profiles: [three]}\n  d: {image: x}\n",
+    );
+    let (a, b, c, d) = (svc(&f, 0), svc(&f, 1), svc(&f, 2), svc(&f, 3));
+    assert!(a.can_run_with(&b));
+    assert!(!a.can_run_with(&c) && !b.can_run_with(&c));
+    assert!(c.can_run_with(&d) && d.can_run_with(&a));
+}

@@ -71,6 +71,12 @@ impl ImageRef {
         r
     }
 
+    /// Parses `text`, each part's span given by `span_of` from its byte range in `text` (a
+    /// compose `image:` value maps ranges into its scalar).
+    pub fn parse_spanned(text: &str, span_of: &dyn Fn(Range<usize>) -> Span) -> ImageRef {
+        Self::parse_with(text, span_of)
+    }
+
     fn parse_with(text: &str, span_of: &dyn Fn(Range<usize>) -> Span) -> ImageRef {
         let (name_end, digest) = match text.find('@') {
             Some(at) => (at, Some(at + 1..text.len())),

@@ -1,5 +1,6 @@
 //! What a file is for, judged by where it lives: rules that matter only for images that ship
-//! stay quiet on development environments.
+//! stay quiet on development environments, and rules that matter only for deployed compose
+//! stacks look for production files.
 
 use std::path::Path;
 
@@ -9,9 +10,50 @@ pub fn is_dev_environment(path: &Path) -> bool {
     dev_dir || path.file_name().is_some_and(|n| n == ".gitpod.Dockerfile")
 }
 
+/// A word that names production: `prod`, `production`, or a word starting with `prod`
+/// followed by a separator (`prod-eu`, `production.yml`). `product` and `produce` are not.
+pub fn is_production_word(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|t| t == "prod" || t == "production" || t == "prd")
+}
+
+/// A compose file meant for production, judged by its file name (`compose.prod.yaml`,
+/// `docker-compose.production.yml`, `prod.compose.yml`). Rules that matter only where a
+/// stack is deployed (memory limits, restart policies, no source bind mounts) ask this, or
+/// whether a service has a production profile.
+pub fn is_production_compose(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_production_word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_files_by_name() {
+        for p in [
+            "compose.prod.yaml",
+            "deploy/docker-compose.production.yml",
+            "docker-compose-prod.yml",
+            "prod.compose.yml",
+            "docker-compose.prd.yml",
+        ] {
+            assert!(is_production_compose(Path::new(p)), "{p}");
+        }
+        for p in [
+            "compose.yaml",
+            "prod/compose.yaml",
+            "docker-compose.products.yml",
+            "docker-compose.dev.yml",
+        ] {
+            assert!(!is_production_compose(Path::new(p)), "{p}");
+        }
+        assert!(is_production_word("prod-eu"));
+        assert!(!is_production_word("produce"));
+    }
 
     #[test]
     fn dev_environments_by_path() {

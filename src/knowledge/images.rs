@@ -263,6 +263,19 @@ pub fn slim_variant(image: &ImageRef) -> Option<&'static str> {
         .map(|(_, variant)| *variant)
 }
 
+/// Tags that name a channel rather than a release: the image behind them changes without
+/// notice.
+pub const FLOATING_TAGS: &[&str] = &[
+    "latest", "stable", "edge", "dev", "develop", "devel", "nightly", "main", "master", "canary",
+    "rolling", "current", "lts", "next", "unstable", "testing", "beta", "alpha", "snapshot",
+    "head", "trunk",
+];
+
+/// True when a tag names a channel ([`FLOATING_TAGS`], any case) rather than a release.
+pub fn is_floating_tag(tag: &str) -> bool {
+    FLOATING_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag))
+}
+
 /// A data service: where an official image keeps its state and which ports it listens on.
 #[derive(Debug, Clone, Copy)]
 pub struct DataService {
@@ -500,5 +513,7 @@ mod tests {
             Some(&[5432][..])
         );
         assert!(data_service(&img("nginx")).is_none());
+        assert!(is_floating_tag("latest") && is_floating_tag("Nightly"));
+        assert!(!is_floating_tag("1.27") && !is_floating_tag("lts-alpine"));
     }
 }

@@ -111,6 +111,7 @@ pub const DESCRIPTOR_TOKENS: &[&str] = &[
     "host",
     "hostname",
     "endpoint",
+    "region",
     "server",
     "port",
     "store",
