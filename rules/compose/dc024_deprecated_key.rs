@@ -1,6 +1,7 @@
-use crate::compose::{ComposeFile, spec};
+use crate::compose::{ComposeFile, EntryRef, NodeRef, spec};
 use crate::declare_rule;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Fix, Severity};
+use crate::source::Span;
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -38,6 +39,13 @@ declare_rule! {
     ///   db:
     ///     image: postgres:16
     /// ```
+    ///
+    /// ## Fix safety
+    /// `external: {name: x}` is rewritten as `external: true` and `name: x`, at the same
+    /// indentation. The fix is safe: Compose reads both forms as the same external resource.
+    /// It is offered only when `name` is all `external` holds, the resource has no `name` of
+    /// its own, and no comment sits inside. The other deprecated forms have no mechanical
+    /// replacement, so they get no fix.
     pub static RULE = Rule {
         code: "DC024",
         name: "deprecated-key",
@@ -45,6 +53,7 @@ declare_rule! {
         severity: Some(Severity::Warning),
         enabled: Some(true),
         summary: "a deprecated compose key or form is used",
+        fixable: true,
         check: Check::Compose(check),
     };
 }
@@ -93,8 +102,46 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
                 continue;
             }
             seen.push(span);
-            ctx.report(span, "`external.name` is deprecated")
+            let fix = external_name_fix(&ctx.source.text, resource.node, external, name);
+            let d = ctx
+                .report(span, "`external.name` is deprecated")
                 .help("set `name:` on the resource and `external: true`");
+            if let Some(fix) = fix {
+                d.fix(fix);
+            }
         }
     }
+}
+
+/// The fix of `external: {name: x}`: `external: true` and `name: x` on the resource, written
+/// at the indentation of `external`. Only where that is all `external` holds, the resource has
+/// no `name` of its own, `external` starts its line, and no comment would be lost.
+fn external_name_fix(
+    text: &str,
+    resource: NodeRef<'_>,
+    external: NodeRef<'_>,
+    name: EntryRef<'_>,
+) -> Option<Fix> {
+    if resource.get("name").is_some() || external.entries().count() != 1 {
+        return None;
+    }
+    let key = resource.entry("external")?.key.span();
+    let line_start = text.get(..key.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = text.get(line_start..key.start as usize)?;
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let value = name.value.span();
+    let end = external.span().end.max(value.end);
+    let tail = text.get(value.end as usize..end as usize)?.trim();
+    let between = text.get(key.start as usize..value.start as usize)?;
+    if !(tail.is_empty() || tail == "}") || between.contains('#') {
+        return None;
+    }
+    let written = text.get(value.range())?;
+    Some(Fix::safe_replace(
+        Span::new(key.start, end),
+        format!("external: true\n{indent}name: {written}"),
+        "move the name to `name:` and write `external: true`",
+    ))
 }
