@@ -417,7 +417,24 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
             }
         }
         let fallback = FileSettings::default();
-        let (ok, errs) = engine::lint_files(&files, &|p| {
+        let provider = engine::FileSystem;
+        let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);
+        let mut run = engine::Run::read(&provider, &files, &max_size);
+        // The Dockerfiles the compose files build are linted too, under their own
+        // configuration, even when only the compose files were named.
+        let mut more = Vec::new();
+        for path in run.wanted(&provider) {
+            if resolver.is_excluded(&path).unwrap_or(false) {
+                continue;
+            }
+            if let Ok(settings) = resolver.for_file(&path) {
+                settings_of.insert(path.clone(), settings);
+                more.push((path, Some(crate::source::FileKind::Dockerfile)));
+            }
+        }
+        let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);
+        run.add(&provider, &more, &max_size);
+        let (ok, errs) = run.lint(&provider, &|p| {
             settings_of.get(p).map(|s| &s.file).unwrap_or(&fallback)
         });
         linted.extend(ok);

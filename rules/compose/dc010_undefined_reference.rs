@@ -1,0 +1,97 @@
+use crate::compose::ComposeFile;
+use crate::compose::refs::Target;
+use crate::declare_rule;
+use crate::rule::{Category, Check, Context};
+use std::collections::HashSet;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a name that refers to nothing: a named volume, network, secret, config or
+    /// model a service uses but no top-level section defines, and a service named by
+    /// `depends_on`, `links`, `extends`, `network_mode: service:x`, `ipc`/`pid: service:x` or
+    /// `volumes_from` that does not exist. The finding points at the name, with the closest
+    /// defined name as a suggestion.
+    ///
+    /// Every document of the file and every profile count. The `default` network always
+    /// exists. A name that holds a variable is not judged, nor an `extends` from another
+    /// file. A file with `include` is not judged, since the names may be defined in the
+    /// included files, nor an override file (`*.override.yml`), which is read on top of its
+    /// base file.
+    ///
+    /// ## Why is this bad?
+    /// `docker compose` refuses the whole project ("refers to undefined volume", "depends on
+    /// undefined service"), usually because of a typo or a definition removed in one place
+    /// and not the other.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: nginx:1.27
+    ///     depends_on: [databse]
+    ///     volumes:
+    ///       - static:/usr/share/nginx/html
+    ///   database:
+    ///     image: postgres:16
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: nginx:1.27
+    ///     depends_on: [database]
+    ///     volumes:
+    ///       - static:/usr/share/nginx/html
+    ///   database:
+    ///     image: postgres:16
+    /// volumes:
+    ///   static:
+    /// ```
+    pub static RULE = Rule {
+        code: "DC010",
+        name: "undefined-reference",
+        category: Category::Correctness,
+        summary: "a reference to a volume, network, secret, config or service that is not defined",
+        check: Check::Compose(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, ComposeFile>) {
+    let file = ctx.file;
+    if !file.include().is_empty() || crate::compose::project::is_override(&ctx.source.path)
+    {
+        return;
+    }
+    let defined = |section: &'static str| -> HashSet<&str> {
+        if section == "services" {
+            file.services().map(|s| s.name).collect()
+        } else {
+            file.resources(section).map(|r| r.name).collect()
+        }
+    };
+    let sections = ["volumes", "networks", "secrets", "configs", "models", "services"];
+    let names: Vec<(&str, HashSet<&str>)> = sections.iter().map(|s| (*s, defined(s))).collect();
+    for service in file.services() {
+        for r in service.references(file) {
+            if r.is_interpolated() {
+                continue;
+            }
+            let section = r.target.section();
+            let Some((_, known)) = names.iter().find(|(s, _)| *s == section) else {
+                continue;
+            };
+            let name = r.name.value;
+            if known.contains(name) || (r.target == Target::Network && name == "default") {
+                continue;
+            }
+            let noun = r.target.noun();
+            let help = match crate::registry::closest(name, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("define `{name}` under the top-level `{section}`"),
+            };
+            ctx.report(r.name.span, format!("undefined {noun} `{name}`"))
+                .help(help);
+        }
+    }
+}
