@@ -12,7 +12,8 @@ declare_rule! {
     /// `volumes_from` that does not exist. The finding points at the name, with the closest
     /// defined name as a suggestion.
     ///
-    /// Every document of the file and every profile count. The `default` network always
+    /// An `include` of the file itself is reported too. Every document of the file and every
+    /// profile count. The `default` network always
     /// exists. A name that holds a variable is not judged, nor an `extends` from another
     /// file. A file with `include` is not judged, since the names may be defined in the
     /// included files, nor an override file (`*.override.yml`), which is read on top of its
@@ -59,8 +60,17 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let file = ctx.file;
-    if !file.include().is_empty() || crate::compose::project::is_override(&ctx.source.path)
-    {
+    let includes = file.include();
+    let own = crate::project::normalize(&ctx.source.path);
+    let dir = own.parent().unwrap_or(std::path::Path::new("")).to_path_buf();
+    for path in &includes {
+        let Some(p) = path.resolved() else { continue };
+        if crate::project::normalize(&dir.join(p.as_ref())) == own {
+            ctx.report(path.span, "the file includes itself")
+                .help("remove the entry: an included file cannot include the file back");
+        }
+    }
+    if !includes.is_empty() || crate::compose::project::is_override(&ctx.source.path) {
         return;
     }
     let defined = |section: &'static str| -> HashSet<&str> {

@@ -13,7 +13,8 @@ declare_rule! {
     ///   `pids_limit` and `deploy.resources.limits.pids`, `scale` and `deploy.replicas`
     ///   (equal values, such as `1g` and `1024m`, are fine);
     /// - an `external` volume that also sets `driver`, `driver_opts` or `labels`;
-    /// - a secret or config with more than one of `file`, `environment` and `content`.
+    /// - a secret or config with more than one of `file`, `environment` and `content`;
+    /// - a service `platform` that its `build.platforms` does not list.
     ///
     /// The finding is at the second key, with a label at the first one. Values whose
     /// variables have no default are not compared.
@@ -95,6 +96,25 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
             && !is_empty(inline.value)
         {
             exclusive(ctx, file, inline);
+        }
+        if let Some(platform) = service.str("platform")
+            && let Some(platforms) = node.get("build").and_then(|b| b.get("platforms"))
+            && let Some(wanted) = platform.resolved()
+        {
+            let listed: Vec<String> = platforms
+                .items()
+                .filter_map(|i| ctx.file.scalar(i))
+                .filter_map(|p| p.resolved().map(|v| v.into_owned()))
+                .collect();
+            let judged = platforms.items().count() == listed.len() && !listed.is_empty();
+            if judged && !listed.iter().any(|p| *p == wanted) {
+                ctx.report(
+                    platform.span,
+                    format!("`platform` `{wanted}` is not one of `build.platforms`"),
+                )
+                .help("add the platform to `build.platforms`, or build for the one you run")
+                .related(platforms.span(), "the platforms the image is built for");
+            }
         }
         let deploy = node.get("deploy");
         for &(key, path, unit) in TWINS {
