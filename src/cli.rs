@@ -420,16 +420,17 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         let provider = engine::FileSystem;
         let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);
         let mut run = engine::Run::read(&provider, &files, &max_size);
-        // The Dockerfiles the compose files build are linted too, under their own
-        // configuration, even when only the compose files were named.
+        // The Dockerfiles the compose files build, and the compose files they include or
+        // extend from, are linted too, under their own configuration, even when only the
+        // compose files were named.
         let mut more = Vec::new();
-        for path in run.wanted(&provider) {
+        for (path, kind) in run.wanted(&provider) {
             if resolver.is_excluded(&path).unwrap_or(false) {
                 continue;
             }
             if let Ok(settings) = resolver.for_file(&path) {
                 settings_of.insert(path.clone(), settings);
-                more.push((path, Some(crate::source::FileKind::Dockerfile)));
+                more.push((path, Some(kind)));
             }
         }
         let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);

@@ -110,9 +110,16 @@ pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
     let mut failed = Vec::new();
     let id = FileId::default();
     let result = isolate(|| {
-        let found = run_file_rules(source, &parsed, settings, id, &[], &mut |rule, message| {
-            failed.push(internal(format!("rule {}", rule.code), message));
-        });
+        let found = run_file_rules(
+            source,
+            &parsed,
+            settings,
+            id,
+            &FileFacts::default(),
+            &mut |rule, message| {
+                failed.push(internal(format!("rule {}", rule.code), message));
+            },
+        );
         finish(source, &parsed, found, settings, id)
     });
     linted.internal_errors = failed;
@@ -131,7 +138,14 @@ pub fn lint_parsed(
     parsed: &Parsed,
     settings: &FileSettings,
 ) -> Vec<Diagnostic> {
-    let found = run_file_rules(source, parsed, settings, FileId::default(), &[], &mut raise);
+    let found = run_file_rules(
+        source,
+        parsed,
+        settings,
+        FileId::default(),
+        &FileFacts::default(),
+        &mut raise,
+    );
     finish(source, parsed, found, settings, FileId::default())
 }
 
@@ -232,6 +246,80 @@ fn build_links(
     out
 }
 
+/// What a file's own rules learn from the rest of its project.
+#[derive(Default)]
+struct FileFacts<'a> {
+    /// For a Dockerfile: the compose services that build it.
+    built_by: Vec<crate::project::BuiltBy>,
+    /// For a compose file: the other compose files compose reads with it.
+    layers: Vec<&'a ComposeFile>,
+}
+
+/// The compose files a compose file names: the files it `include`s and the files its
+/// services `extends` from, as paths resolved against its directory.
+pub fn compose_file_refs(path: &Path, cf: &ComposeFile) -> Vec<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut out: Vec<PathBuf> = Vec::new();
+    let extends = cf
+        .services()
+        .filter_map(|s| s.extends().and_then(|e| e.file))
+        .collect::<Vec<_>>();
+    for p in cf.include().into_iter().chain(extends) {
+        if let Some(v) = p.resolved() {
+            let p = crate::project::normalize(&dir.join(v.as_ref()));
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The other compose files of `files` that compose reads together with file `id`: its base
+/// file when it is an override file, its override files, the files it includes or extends
+/// from, and so on through those.
+fn compose_layers(files: &[ProjectFile<'_>], id: FileId) -> Vec<FileId> {
+    use crate::project::normalize;
+    let composes: Vec<(FileId, PathBuf, &ComposeFile)> = files
+        .iter()
+        .filter_map(|f| match f.parsed {
+            Parsed::Compose(cf) => Some((f.id, normalize(&f.source.path), cf)),
+            Parsed::Dockerfile(_) => None,
+        })
+        .collect();
+    let by_path = |p: &Path| composes.iter().find(|(_, q, _)| q == p).map(|c| c.0);
+    // Edges, both ways.
+    let mut edges: Vec<(FileId, FileId)> = Vec::new();
+    for (fid, path, cf) in &composes {
+        let base = crate::compose::project::base_of(path, |p| by_path(p).is_some());
+        for target in base.into_iter().chain(compose_file_refs(path, cf)) {
+            if let Some(t) = by_path(&target)
+                && t != *fid
+            {
+                edges.push((*fid, t));
+            }
+        }
+    }
+    let mut seen = vec![id];
+    let mut i = 0;
+    while let Some(&at) = seen.get(i) {
+        for &(a, b) in &edges {
+            let next = if a == at {
+                b
+            } else if b == at {
+                a
+            } else {
+                continue;
+            };
+            if !seen.contains(&next) {
+                seen.push(next);
+            }
+        }
+        i += 1;
+    }
+    seen.into_iter().skip(1).collect()
+}
+
 /// Lints one project: the units at `members` (ids in the project are their positions in
 /// `members`), each with its own settings, and the project rules of `project_settings`.
 /// One [`Linted`] per member, in order.
@@ -283,9 +371,21 @@ fn lint_group(
     let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(files.len());
     for (f, &i) in files.iter().zip(&slot) {
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
-        let built_by = match f.parsed {
-            Parsed::Dockerfile(df) => crate::project::built_by(&files, &builds, f.id, df),
-            Parsed::Compose(_) => Vec::new(),
+        let facts = match f.parsed {
+            Parsed::Dockerfile(df) => FileFacts {
+                built_by: crate::project::built_by(&files, &builds, f.id, df),
+                layers: Vec::new(),
+            },
+            Parsed::Compose(_) => FileFacts {
+                built_by: Vec::new(),
+                layers: compose_layers(&files, f.id)
+                    .into_iter()
+                    .filter_map(|id| match files.get(id.0 as usize).map(|o| o.parsed) {
+                        Some(Parsed::Compose(cf)) => Some(cf),
+                        _ => None,
+                    })
+                    .collect(),
+            },
         };
         let errors = &mut linted[i].internal_errors;
         found.push(run_file_rules(
@@ -293,7 +393,7 @@ fn lint_group(
             f.parsed,
             settings,
             f.id,
-            &built_by,
+            &facts,
             &mut |rule, message| {
                 errors.push(internal(
                     &f.source.path,
@@ -372,7 +472,7 @@ fn run_file_rules(
     parsed: &Parsed,
     settings: &FileSettings,
     id: FileId,
-    built_by: &[crate::project::BuiltBy],
+    project: &FileFacts<'_>,
     failed: &mut dyn FnMut(&'static Rule, String),
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -380,7 +480,7 @@ fn run_file_rules(
         if !rule.applies_to(source.kind) {
             continue;
         }
-        match isolate(|| run_rule(rule, source, parsed, settings, id, built_by)) {
+        match isolate(|| run_rule(rule, source, parsed, settings, id, project)) {
             Ok(found) => out.extend(found),
             Err(message) => failed(rule, message),
         }
@@ -395,18 +495,20 @@ fn run_rule(
     parsed: &Parsed,
     settings: &FileSettings,
     id: FileId,
-    built_by: &[crate::project::BuiltBy],
+    project: &FileFacts<'_>,
 ) -> Vec<Diagnostic> {
     match (rule.check, parsed) {
         (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
             let mut ctx = Context::new(df, source, &settings.rule_settings, rule)
                 .with_file_id(id)
-                .with_built_by(built_by);
+                .with_built_by(&project.built_by);
             f(&mut ctx);
             ctx.into_diagnostics()
         }
         (Check::Compose(f), Parsed::Compose(cf)) => {
-            let mut ctx = Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
+            let mut ctx = Context::new(cf, source, &settings.rule_settings, rule)
+                .with_file_id(id)
+                .with_layers(&project.layers);
             f(&mut ctx);
             ctx.into_diagnostics()
         }
@@ -722,9 +824,10 @@ impl Run {
         }
     }
 
-    /// The Dockerfiles that the compose files of the run build and that are not in the run
-    /// yet, when `provider` says they are files: lint them too, with [`Run::add`].
-    pub fn wanted(&self, provider: &dyn SourceProvider) -> Vec<PathBuf> {
+    /// The Dockerfiles that the compose files of the run build, and the compose files they
+    /// include or extend from, that are not in the run yet, when `provider` says they are
+    /// files: lint them too, with [`Run::add`]. (One level: the files added are not searched.)
+    pub fn wanted(&self, provider: &dyn SourceProvider) -> Vec<(PathBuf, FileKind)> {
         use crate::project::{PathKind, build_target, normalize};
         let have: std::collections::HashSet<PathBuf> = self
             .units
@@ -736,11 +839,22 @@ impl Run {
                 ]
             })
             .collect();
-        let mut out: Vec<PathBuf> = Vec::new();
+        let mut out: Vec<(PathBuf, FileKind)> = Vec::new();
+        let fresh = |p: &Path, out: &[(PathBuf, FileKind)]| {
+            !have.contains(p)
+                && !have.contains(&crate::discover::identity(p))
+                && !out.iter().any(|(q, _)| q == p)
+                && provider.path_kind(p) == PathKind::File
+        };
         for u in &self.units {
             let Ok(Parsed::Compose(cf)) = &u.parsed else {
                 continue;
             };
+            for p in compose_file_refs(&u.source.path, cf) {
+                if fresh(&p, &out) {
+                    out.push((p, FileKind::Compose));
+                }
+            }
             for service in cf.services() {
                 let Some(build) = service.build() else {
                     continue;
@@ -748,14 +862,10 @@ impl Run {
                 let Some(dockerfile) = build_target(&u.source.path, &build).dockerfile else {
                     continue;
                 };
-                if have.contains(&dockerfile)
-                    || have.contains(&crate::discover::identity(&dockerfile))
-                    || out.contains(&dockerfile)
-                    || provider.path_kind(&dockerfile) != PathKind::File
-                {
-                    continue;
+                let dockerfile = normalize(&dockerfile);
+                if fresh(&dockerfile, &out) {
+                    out.push((dockerfile, FileKind::Dockerfile));
                 }
-                out.push(normalize(&dockerfile));
             }
         }
         out
@@ -875,6 +985,11 @@ fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
                 .dockerfile
                 .and_then(|d| find(&d))
             {
+                join(&mut parent, i, j);
+            }
+        }
+        for target in compose_file_refs(&u.source.path, cf) {
+            if let Some(j) = find(&target) {
                 join(&mut parent, i, j);
             }
         }

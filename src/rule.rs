@@ -303,6 +303,9 @@ pub struct Context<'a, F> {
     /// For a Dockerfile linted in a project: the compose services that build its final
     /// stage (empty otherwise).
     pub built_by: &'a [crate::project::BuiltBy],
+    /// For a compose file linted in a project: the other compose files compose reads with
+    /// it (its base or override files, the files it includes or extends from).
+    pub layers: &'a [&'a ComposeFile],
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -320,8 +323,15 @@ impl<'a, F> Context<'a, F> {
             rule,
             file_id: FileId::default(),
             built_by: &[],
+            layers: &[],
             diagnostics: Vec::new(),
         }
+    }
+
+    /// The same context with the compose files read together with this one.
+    pub fn with_layers(mut self, layers: &'a [&'a ComposeFile]) -> Self {
+        self.layers = layers;
+        self
     }
 
     /// The same context with the compose services that build the file.

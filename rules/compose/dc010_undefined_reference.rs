@@ -15,9 +15,13 @@ declare_rule! {
     /// An `include` of the file itself is reported too. Every document of the file and every
     /// profile count. The `default` network always
     /// exists. A name that holds a variable is not judged, nor an `extends` from another
-    /// file. A file with `include` is not judged, since the names may be defined in the
-    /// included files, nor an override file (`*.override.yml`), which is read on top of its
-    /// base file.
+    /// file.
+    ///
+    /// Names defined in the files compose reads together with this one count: the base file
+    /// of an override file (`compose.override.yaml` over `compose.yaml`), its override files,
+    /// the files it `include`s and the files its services `extends` from. When wharf lints a
+    /// file with `include`, or an override file (`*.override.yml`), without those files, it
+    /// does not judge it.
     ///
     /// ## Why is this bad?
     /// `docker compose` refuses the whole project ("refers to undefined volume", "depends on
@@ -70,15 +74,23 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
                 .help("remove the entry: an included file cannot include the file back");
         }
     }
-    if !includes.is_empty() || crate::compose::project::is_override(&ctx.source.path) {
+    let layered = !includes.is_empty() || crate::compose::project::is_override(&ctx.source.path);
+    if layered && ctx.layers.is_empty() {
         return;
     }
+    // Names defined in this file or in any file compose reads with it.
+    let files: Vec<&ComposeFile> = std::iter::once(file).chain(ctx.layers.iter().copied()).collect();
     let defined = |section: &'static str| -> HashSet<&str> {
-        if section == "services" {
-            file.services().map(|s| s.name).collect()
-        } else {
-            file.resources(section).map(|r| r.name).collect()
-        }
+        files
+            .iter()
+            .flat_map(|f| -> Vec<&str> {
+                if section == "services" {
+                    f.services().map(|s| s.name).collect()
+                } else {
+                    f.resources(section).map(|r| r.name).collect()
+                }
+            })
+            .collect()
     };
     let sections = ["volumes", "networks", "secrets", "configs", "models", "services"];
     let names: Vec<(&str, HashSet<&str>)> = sections.iter().map(|s| (*s, defined(s))).collect();
