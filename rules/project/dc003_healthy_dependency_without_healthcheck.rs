@@ -1,4 +1,4 @@
-use crate::compose::Service;
+use crate::compose::{ComposeFile, Service};
 use crate::declare_rule;
 use crate::project::{ImageHealthcheck, stage_healthcheck, target_stage};
 use crate::rule::{Category, Check, ProjectContext};
@@ -14,7 +14,9 @@ declare_rule! {
     /// A service that runs a pulled image without a `healthcheck:` of its own is not judged:
     /// the image may declare one that wharf cannot see. The same goes for a `HEALTHCHECK` that
     /// the base image of the Dockerfile would provide, so the rule asks for one in the
-    /// Dockerfile itself. A service that `extends` another is not judged either.
+    /// Dockerfile itself. A service that `extends` another service of the same file gets the
+    /// `healthcheck` and `build` of that service when it has none of its own; one that extends
+    /// a service of another file is not judged.
     ///
     /// ## Why is this bad?
     /// `docker compose up` fails when it starts the dependent service: the container it waits
@@ -89,7 +91,10 @@ fn check(ctx: &mut ProjectContext<'_>) {
                 let Some(target) = cf.service(dep.name) else {
                     continue;
                 };
-                let Some(missing) = missing_healthcheck(ctx, f.id, &target) else {
+                let Some(chain) = extends_chain(cf, target) else {
+                    continue;
+                };
+                let Some(missing) = missing_healthcheck(ctx, f.id, &chain) else {
                     continue;
                 };
                 let name = dep.name;
@@ -115,15 +120,33 @@ fn check(ctx: &mut ProjectContext<'_>) {
     }
 }
 
+/// The service and the services it extends in the same file, nearest first; `None` when it
+/// extends a service of another file (or a chain too long to follow), whose keys wharf does
+/// not see here.
+fn extends_chain<'a>(cf: &'a ComposeFile, service: Service<'a>) -> Option<Vec<Service<'a>>> {
+    let mut chain = vec![service];
+    let mut at = service;
+    while let Some(e) = at.extends() {
+        if e.file.is_some() || chain.len() > 8 {
+            return None;
+        }
+        let parent = cf.service(e.service?.value)?;
+        if chain.iter().any(|s| s.name == parent.name) {
+            return None;
+        }
+        chain.push(parent);
+        at = parent;
+    }
+    Some(chain)
+}
+
 fn missing_healthcheck(
     ctx: &ProjectContext<'_>,
     compose: FileId,
-    service: &Service<'_>,
+    chain: &[Service<'_>],
 ) -> Option<Missing> {
-    if service.get("extends").is_some() {
-        return None;
-    }
-    if let Some(hc) = service.healthcheck() {
+    // The nearest `healthcheck` and `build` win, as `extends` merges them.
+    if let Some(hc) = chain.iter().find_map(|s| s.healthcheck()) {
         if let Some(disable) = hc.str("disable")
             && disable.as_bool() == Some(true)
         {
@@ -133,7 +156,7 @@ fn missing_healthcheck(
         let none = test.exec && test.args.first().is_some_and(|a| a.value == "NONE");
         return none.then_some(Missing::DisabledInCompose(test.span));
     }
-    let build = service.build()?;
+    let (service, build) = chain.iter().find_map(|s| Some((s, s.build()?)))?;
     let link = ctx
         .builds
         .iter()
