@@ -277,7 +277,8 @@ pub fn compose_file_refs(path: &Path, cf: &ComposeFile) -> Vec<PathBuf> {
 
 /// The other compose files of `files` that compose reads together with file `id`: its base
 /// file when it is an override file, its override files, the files it includes or extends
-/// from, and so on through those.
+/// from, the other compose files of its directory (layers given with `-f`), and so on through
+/// those.
 fn compose_layers(files: &[ProjectFile<'_>], id: FileId) -> Vec<FileId> {
     use crate::project::normalize;
     let composes: Vec<(FileId, PathBuf, &ComposeFile)> = files
@@ -288,8 +289,16 @@ fn compose_layers(files: &[ProjectFile<'_>], id: FileId) -> Vec<FileId> {
         })
         .collect();
     let by_path = |p: &Path| composes.iter().find(|(_, q, _)| q == p).map(|c| c.0);
-    // Edges, both ways.
+    // Edges, both ways. Compose files of one directory are often read together
+    // (`-f compose.yaml -f compose.prod.yaml`), so each counts as a layer of the others.
     let mut edges: Vec<(FileId, FileId)> = Vec::new();
+    for (i, (a, pa, _)) in composes.iter().enumerate() {
+        for (b, pb, _) in composes.iter().skip(i + 1) {
+            if pa.parent() == pb.parent() {
+                edges.push((*a, *b));
+            }
+        }
+    }
     for (fid, path, cf) in &composes {
         let base = crate::compose::project::base_of(path, |p| by_path(p).is_some());
         for target in base.into_iter().chain(compose_file_refs(path, cf)) {
@@ -941,8 +950,10 @@ fn with_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// Groups the units into projects: a compose file with the Dockerfiles it builds, an override
-/// file with its base file; files linked through another are in one project. Each group lists
+/// Groups the units into projects: a compose file with the Dockerfiles it builds, with the
+/// compose files it includes or extends from, and with the other compose files of its
+/// directory (an override file and its base, layers read with `-f`); files linked through
+/// another are in one project. Each group lists
 /// unit indices in order; groups are in the order of their first unit.
 fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
     use crate::project::{build_target, normalize};
@@ -973,10 +984,17 @@ fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
             .or_else(|| by_path.get(&crate::discover::identity(p)))
             .copied()
     };
+    let mut first_in_dir: HashMap<PathBuf, usize> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
         let Ok(Parsed::Compose(cf)) = &u.parsed else {
             continue;
         };
+        let dir = normalize(&u.source.path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let first = *first_in_dir.entry(dir).or_insert(i);
+        join(&mut parent, first, i);
         for service in cf.services() {
             let Some(build) = service.build() else {
                 continue;
@@ -1016,6 +1034,79 @@ fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod provider_tests {
     use super::*;
+    #[test]
+    fn a_run_groups_a_compose_file_with_its_override_and_the_dockerfiles_it_builds() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        let write = |p: &str, text: &str| {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().unwrap_or(root))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+            path
+        };
+        let base = write(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: ./app\n      target: prod\nvolumes:\n  data:\n",
+        );
+        let layer = write(
+            "compose.override.yaml",
+            "services:\n  web:\n    volumes: [data:/data, other:/other]\n",
+        );
+        write("app/Dockerfile", "FROM alpine:3.20 AS production\n");
+        let settings = FileSettings {
+            rules: ["DC010", "DX001"]
+                .iter()
+                .filter_map(|c| crate::registry::find(c))
+                .collect(),
+            ..FileSettings::default()
+        };
+        let named = [(base.clone(), None), (layer.clone(), None)];
+        let mut run = Run::read(&FileSystem, &named, &|_| None);
+        let wanted = run.wanted(&FileSystem);
+        assert_eq!(
+            wanted,
+            [(
+                crate::project::normalize(&root.join("app/Dockerfile")),
+                FileKind::Dockerfile
+            )]
+        );
+        let more: Vec<_> = wanted.into_iter().map(|(p, k)| (p, Some(k))).collect();
+        run.add(&FileSystem, &more, &|_| None);
+        let (linted, errors) = run.lint(&FileSystem, &|_| &settings);
+        assert!(errors.is_empty(), "{errors:?}");
+        let found: Vec<(String, &str, String)> = linted
+            .iter()
+            .flat_map(|f| {
+                let name = f
+                    .source
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                f.diagnostics
+                    .iter()
+                    .map(move |d| (name.clone().unwrap_or_default(), d.code, d.message.clone()))
+            })
+            .collect();
+        // The override sees `data` of its base; `other` is defined nowhere; the target names
+        // no stage of the Dockerfile the base builds, which was not named but is linted.
+        assert_eq!(
+            found,
+            [
+                (
+                    "compose.override.yaml".to_string(),
+                    "DC010",
+                    "undefined volume `other`".to_string()
+                ),
+                (
+                    "compose.yaml".to_string(),
+                    "DX001",
+                    "no stage `prod` in the Dockerfile".to_string()
+                ),
+            ]
+        );
+        assert_eq!(linted.len(), 3);
+    }
 
     #[test]
     fn open_buffers_win_over_the_file_system() {

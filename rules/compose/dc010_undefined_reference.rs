@@ -17,9 +17,11 @@ declare_rule! {
     /// exists. A name that holds a variable is not judged, nor an `extends` from another
     /// file.
     ///
-    /// Names defined in the files compose reads together with this one count: the base file
-    /// of an override file (`compose.override.yaml` over `compose.yaml`), its override files,
-    /// the files it `include`s and the files its services `extends` from. When wharf lints a
+    /// Names defined in the files compose may read together with this one count: the base
+    /// file of an override file (`compose.override.yaml` over `compose.yaml`), its override
+    /// files, the files it `include`s, the files its services `extends` from, and the other
+    /// compose files of its directory that are linted with it, which are often layers given
+    /// with `-f` (`compose.yaml` with `compose.tests.yaml`). When wharf lints a
     /// file with `include`, or an override file (`*.override.yml`), without those files, it
     /// does not judge it.
     ///

@@ -52,6 +52,11 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     for finding in validate::validate(ctx.file) {
         let help = match finding.kind {
+            _ if is_v1_service(ctx.file, &finding) => {
+                "this is a service written in the version 1 format, which compose no longer \
+                 reads: move it under `services:`"
+                    .to_string()
+            }
             Kind::UnknownKey {
                 suggestion: Some(s),
             } => format!("did you mean `{s}`?"),
@@ -63,4 +68,16 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
         };
         ctx.report(finding.span, finding.message).help(help);
     }
+}
+
+/// An unknown top-level key whose value is a service (it has `image` or `build`): a file of
+/// the version 1 format, where services sat at the top level.
+fn is_v1_service(file: &ComposeFile, finding: &validate::Finding) -> bool {
+    matches!(finding.kind, Kind::UnknownKey { .. })
+        && file.roots().any(|root| {
+            root.entries().any(|e| {
+                e.key.resolve().span() == finding.span
+                    && (e.value.get("image").is_some() || e.value.get("build").is_some())
+            })
+        })
 }

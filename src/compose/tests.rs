@@ -1075,3 +1075,24 @@ fn corpus_short_syntaxes_keep_interpolations_whole() {
     );
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+#[test]
+fn scalar_values_are_every_value_once_and_no_key() {
+    let text = "x-a: &a \"${X\"\nservices:\n  web:\n    image: nginx\n    labels:\n      <<: *a\n    command: [a, \"b c\"]\n";
+    let file = super::parse(text);
+    let values: Vec<&str> = file.scalar_values().iter().map(|s| s.value).collect();
+    assert_eq!(values, ["${X", "nginx", "a", "b c"]);
+    let s = file.scalar_values()[3];
+    assert_eq!(s.span_of(2..3).text(text), "c");
+}
+
+#[test]
+fn byte_sizes_in_bytes() {
+    use super::model::byte_size;
+    assert_eq!(byte_size("1024"), Some(1024.0));
+    assert_eq!(byte_size("1g"), byte_size("1024m"));
+    assert_eq!(byte_size("1.5GiB"), Some(1.5 * 1024.0 * 1024.0 * 1024.0));
+    assert_eq!(byte_size("2 kb"), Some(2048.0));
+    assert_eq!(byte_size("12xb"), None);
+    assert_eq!(byte_size(""), None);
+}
