@@ -388,7 +388,7 @@ impl ComposeFile {
         }
         self.tree
             .node_refs()
-            .filter(|n| !is_key.get(n.id().index()).copied().unwrap_or(true))
+            .filter(|n| !n.is_alias() && !is_key.get(n.id().index()).copied().unwrap_or(true))
             .filter_map(|node| {
                 let (value, _) = node.as_scalar()?;
                 Some(Str {
