@@ -382,7 +382,9 @@ fn lint_group(
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
         let facts = match f.parsed {
             Parsed::Dockerfile(df) => FileFacts {
-                built_by: crate::project::built_by(&files, &builds, f.id, df),
+                built_by: crate::project::built_by(&files, &builds, f.id, df, &|c| {
+                    compose_layers(&files, c)
+                }),
                 layers: Vec::new(),
             },
             Parsed::Compose(_) => FileFacts {

@@ -193,24 +193,27 @@ pub fn is_predefined_build_arg(name: &str) -> bool {
 /// see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuiltBy {
-    /// The compose file.
+    /// The compose file where the service's `ports` are written (its own, or a layer that
+    /// adds them), else the one that builds.
     pub compose: FileId,
     /// The service's name.
     pub service: String,
-    /// Where the service's name is written.
-    pub name_span: crate::source::Span,
     /// The service defines a `healthcheck:` with a `test` of its own that is not turned off.
     pub healthcheck: bool,
     /// Where its `ports` are written, when it publishes some.
     pub ports: Option<crate::source::Span>,
 }
 
-/// The compose services of `files` that build the final stage of the Dockerfile `id`.
+/// The compose services of `files` that build the final stage of the Dockerfile `id`. A
+/// service's `healthcheck` and `ports` may also come from the compose files read with its own
+/// (`layers_of` gives them: an override file, a layer of the same directory), as compose
+/// merges the service of the same name.
 pub fn built_by(
     files: &[crate::rule::ProjectFile<'_>],
     builds: &[BuildLink],
     id: FileId,
     df: &Dockerfile,
+    layers_of: &dyn Fn(FileId) -> Vec<FileId>,
 ) -> Vec<BuiltBy> {
     let mut out = Vec::new();
     let final_stage = df.model.final_stage().map(|s| s.index);
@@ -233,22 +236,38 @@ pub fn built_by(
         if stage.is_none() || stage != final_stage {
             continue;
         }
-        let healthcheck = service.healthcheck().is_some_and(|hc| {
-            let disabled = hc.str("disable").and_then(|d| d.as_bool()) == Some(true);
-            let test = hc.test().filter(|t| !t.args.is_empty());
-            let none = test
-                .as_ref()
-                .is_some_and(|t| t.exec && t.args.first().is_some_and(|a| a.value == "NONE"));
-            test.is_some() && !disabled && !none
+        let merged: Vec<(FileId, crate::compose::Service<'_>)> =
+            std::iter::once((link.compose, service))
+                .chain(layers_of(link.compose).into_iter().filter_map(|l| {
+                    match files.get(l.0 as usize).map(|f| f.parsed) {
+                        Some(crate::engine::Parsed::Compose(other)) => {
+                            Some((l, other.service(&link.service)?))
+                        }
+                        _ => None,
+                    }
+                }))
+                .collect();
+        let healthcheck = merged
+            .iter()
+            .filter_map(|(_, s)| s.healthcheck())
+            .any(|hc| {
+                let disabled = hc.str("disable").and_then(|d| d.as_bool()) == Some(true);
+                let test = hc.test().filter(|t| !t.args.is_empty());
+                let none = test
+                    .as_ref()
+                    .is_some_and(|t| t.exec && t.args.first().is_some_and(|a| a.value == "NONE"));
+                test.is_some() && !disabled && !none
+            });
+        // Where the ports are written: the service's own file, or the layer that adds them.
+        let published = merged.iter().find_map(|(f, s)| {
+            let p = s.get("ports").filter(|p| p.items().next().is_some())?;
+            Some((*f, p.span()))
         });
-        let ports = service
-            .get("ports")
-            .filter(|p| p.items().next().is_some())
-            .map(|p| p.span());
+        let compose = published.map_or(link.compose, |(f, _)| f);
+        let ports = published.map(|(_, span)| span);
         out.push(BuiltBy {
-            compose: link.compose,
+            compose,
             service: link.service.clone(),
-            name_span: service.name_span(),
             healthcheck,
             ports,
         });

