@@ -414,6 +414,11 @@ fn lint_group(
             },
         ));
     }
+    let layers: Vec<(FileId, Vec<FileId>)> = files
+        .iter()
+        .filter(|f| f.source.kind == FileKind::Compose)
+        .map(|f| (f.id, compose_layers(&files, f.id)))
+        .collect();
     for &rule in &project_settings.rules {
         let Check::Project(check) = rule.check else {
             continue;
@@ -423,7 +428,8 @@ fn lint_group(
         }
         let result = isolate(|| {
             let mut ctx = ProjectContext::new(&files, &project_settings.rule_settings, rule)
-                .with_builds(&builds);
+                .with_builds(&builds)
+                .with_layers(&layers);
             check(&mut ctx);
             ctx.into_diagnostics()
         });

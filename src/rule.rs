@@ -408,6 +408,9 @@ pub struct ProjectContext<'a> {
     pub files: &'a [ProjectFile<'a>],
     /// Every compose service of the project with a `build`, linked to what it builds.
     pub builds: &'a [crate::project::BuildLink],
+    /// For each compose file, the other compose files compose reads with it (base and
+    /// override files, included files, layers of the same directory).
+    pub layers: &'a [(FileId, Vec<FileId>)],
     pub settings: &'a RuleSettings,
     pub rule: &'static Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -422,6 +425,7 @@ impl<'a> ProjectContext<'a> {
         ProjectContext {
             files,
             builds: &[],
+            layers: &[],
             settings,
             rule,
             diagnostics: Vec::new(),
@@ -432,6 +436,31 @@ impl<'a> ProjectContext<'a> {
     pub fn with_builds(mut self, builds: &'a [crate::project::BuildLink]) -> Self {
         self.builds = builds;
         self
+    }
+
+    /// The same context with the compose layers of each compose file.
+    pub fn with_layers(mut self, layers: &'a [(FileId, Vec<FileId>)]) -> Self {
+        self.layers = layers;
+        self
+    }
+
+    /// The service `name` as compose merges it from the compose file `id` and its layers:
+    /// each definition, the file's own first.
+    pub fn merged_service(
+        &self,
+        id: FileId,
+        name: &str,
+    ) -> Vec<(FileId, crate::compose::Service<'a>)> {
+        let others = self
+            .layers
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, l)| l.as_slice())
+            .unwrap_or_default();
+        std::iter::once(&id)
+            .chain(others)
+            .filter_map(|&f| Some((f, self.compose(f)?.service(name)?)))
+            .collect()
     }
 
     /// The file `id` of the project.

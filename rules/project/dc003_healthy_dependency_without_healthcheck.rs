@@ -16,7 +16,8 @@ declare_rule! {
     /// the base image of the Dockerfile would provide, so the rule asks for one in the
     /// Dockerfile itself. A service that `extends` another service of the same file gets the
     /// `healthcheck` and `build` of that service when it has none of its own; one that extends
-    /// a service of another file is not judged.
+    /// a service of another file is not judged. A `healthcheck` given to the service by an
+    /// override file or another compose file read with it counts.
     ///
     /// ## Why is this bad?
     /// `docker compose up` fails when it starts the dependent service: the container it waits
@@ -145,8 +146,19 @@ fn missing_healthcheck(
     compose: FileId,
     chain: &[Service<'_>],
 ) -> Option<Missing> {
-    // The nearest `healthcheck` and `build` win, as `extends` merges them.
-    if let Some(hc) = chain.iter().find_map(|s| s.healthcheck()) {
+    // The nearest `healthcheck` and `build` win, as `extends` merges them; a definition of
+    // the service in an override file or layer counts as its own.
+    let own = chain
+        .first()
+        .map(|s| ctx.merged_service(compose, s.name))
+        .unwrap_or_default();
+    let layered = own.iter().skip(1).map(|(_, s)| *s);
+    let healthcheck = chain
+        .iter()
+        .copied()
+        .chain(layered)
+        .find_map(|s| s.healthcheck());
+    if let Some(hc) = healthcheck {
         if let Some(disable) = hc.str("disable")
             && disable.as_bool() == Some(true)
         {
