@@ -189,6 +189,18 @@ pub fn is_predefined_build_arg(name: &str) -> bool {
         || name == "SOURCE_DATE_EPOCH"
 }
 
+/// Where a compose `healthcheck` turns the check off (`disable: true`, or `test: ["NONE"]`),
+/// when it does.
+pub fn healthcheck_off(hc: &crate::compose::Healthcheck<'_>) -> Option<crate::source::Span> {
+    if let Some(disable) = hc.str("disable")
+        && disable.as_bool() == Some(true)
+    {
+        return Some(disable.span);
+    }
+    let test = hc.test()?;
+    (test.exec && test.args.first().is_some_and(|a| a.value == "NONE")).then_some(test.span)
+}
+
 /// A compose service that builds the final stage of a Dockerfile, as the Dockerfile's rules
 /// see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,12 +263,7 @@ pub fn built_by(
             .iter()
             .filter_map(|(_, s)| s.healthcheck())
             .any(|hc| {
-                let disabled = hc.str("disable").and_then(|d| d.as_bool()) == Some(true);
-                let test = hc.test().filter(|t| !t.args.is_empty());
-                let none = test
-                    .as_ref()
-                    .is_some_and(|t| t.exec && t.args.first().is_some_and(|a| a.value == "NONE"));
-                test.is_some() && !disabled && !none
+                hc.test().is_some_and(|t| !t.args.is_empty()) && healthcheck_off(&hc).is_none()
             });
         // Where the ports are written: the service's own file, or the layer that adds them.
         let published = merged.iter().find_map(|(f, s)| {

@@ -1,6 +1,6 @@
 use crate::compose::{ComposeFile, Service};
 use crate::declare_rule;
-use crate::project::{ImageHealthcheck, stage_healthcheck, target_stage};
+use crate::project::{ImageHealthcheck, healthcheck_off, stage_healthcheck, target_stage};
 use crate::rule::{Category, Check, ProjectContext};
 use crate::source::{FileId, Span};
 
@@ -159,14 +159,7 @@ fn missing_healthcheck(
         .chain(layered)
         .find_map(|s| s.healthcheck());
     if let Some(hc) = healthcheck {
-        if let Some(disable) = hc.str("disable")
-            && disable.as_bool() == Some(true)
-        {
-            return Some(Missing::DisabledInCompose(disable.span));
-        }
-        let test = hc.test()?;
-        let none = test.exec && test.args.first().is_some_and(|a| a.value == "NONE");
-        return none.then_some(Missing::DisabledInCompose(test.span));
+        return healthcheck_off(&hc).map(Missing::DisabledInCompose);
     }
     let (service, build) = chain.iter().find_map(|s| Some((s, s.build()?)))?;
     let link = ctx

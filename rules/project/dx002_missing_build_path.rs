@@ -59,7 +59,11 @@ fn check(ctx: &mut ProjectContext<'_>) {
         if link.target.context.is_none() {
             continue;
         }
-        let written = build.context.map_or(".", |c| c.value);
+        let written = build
+            .context
+            .map(|c| c.value)
+            .filter(|v| !v.is_empty())
+            .unwrap_or(".");
         let context_span = build
             .context
             .map(|c| c.span)
