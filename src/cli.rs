@@ -412,6 +412,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
             });
         }
     }
+    let mut fs_files = Vec::new();
     if !fs_paths.is_empty() {
         let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);
         let (found, errs) = crate::discover::discover(&fs_paths, &exclude);
@@ -444,10 +445,8 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
                 }
             }
         }
-        let fallback = FileSettings::default();
-        let (ok, errs) = engine::lint_files(&files, &|p| {
-            settings_of.get(p).map(|s| &s.file).unwrap_or(&fallback)
-        });
+        let (ok, errs) = lint_fs(&files, &resolver, &mut settings_of);
+        fs_files = files;
         linted.extend(ok);
         errors.extend(errs);
     }
@@ -458,6 +457,16 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         eprintln!("wharf: error: {}", output::terminal_safe(e));
     }
     let fixed = fix_files(&args, &mut linted, &settings_of, stdin_index, &mut errors);
+    if fixed.written > 0 {
+        // Project rules read several files: after writing, lint the run again so that every
+        // finding left is one of the files as they now are.
+        let (again, _) = lint_fs(&fs_files, &resolver, &mut settings_of);
+        for fresh in again {
+            if let Some(f) = linted.iter_mut().find(|f| f.source.path == fresh.source.path) {
+                *f = fresh;
+            }
+        }
+    }
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     if args.diff {
         for e in &errors {
@@ -644,6 +653,37 @@ fn write_reports(
     Ok(())
 }
 
+/// Lints the files found on disk, with the Dockerfiles their compose files build and the
+/// compose files they include or extend (each under its own configuration), as projects.
+fn lint_fs(
+    files: &[(PathBuf, Option<crate::source::FileKind>)],
+    resolver: &Resolver,
+    settings_of: &mut HashMap<PathBuf, Arc<ResolvedSettings>>,
+) -> (Vec<LintedFile>, Vec<FileError>) {
+    let fallback = FileSettings::default();
+    let provider = engine::FileSystem;
+    let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);
+    let mut run = engine::Run::read(&provider, files, &max_size);
+    // The Dockerfiles the compose files build, and the compose files they include or
+    // extend from, are linted too, under their own configuration, even when only the
+    // compose files were named.
+    let mut more = Vec::new();
+    for (path, kind) in run.wanted(&provider) {
+        if resolver.is_excluded(&path).unwrap_or(false) {
+            continue;
+        }
+        if let Ok(settings) = resolver.for_file(&path) {
+            settings_of.insert(path.clone(), settings);
+            more.push((path, Some(kind)));
+        }
+    }
+    let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);
+    run.add(&provider, &more, &max_size);
+    run.lint(&provider, &|p| {
+        settings_of.get(p).map(|s| &s.file).unwrap_or(&fallback)
+    })
+}
+
 /// What `--fix`, `--fix-only` and `--diff` did to the run's files.
 #[derive(Default)]
 struct Fixed {
@@ -651,6 +691,8 @@ struct Fixed {
     by_rule: std::collections::BTreeMap<&'static str, usize>,
     /// Files changed.
     files: usize,
+    /// Files written to disk.
+    written: usize,
     /// With `--diff`: the diffs of every file, in report order.
     diff: String,
     /// When standard input was fixed: its text after fixing (unchanged when nothing applied).
@@ -751,6 +793,8 @@ fn fix_files(
                 message: e.to_string(),
             });
             continue;
+        } else {
+            fixed.written += 1;
         }
         fixed.files += 1;
         for (code, n) in &fix.applied {

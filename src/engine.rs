@@ -110,9 +110,16 @@ pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
     let mut failed = Vec::new();
     let id = FileId::default();
     let result = isolate(|| {
-        let found = run_file_rules(source, &parsed, settings, id, &mut |rule, message| {
-            failed.push(internal(format!("rule {}", rule.code), message));
-        });
+        let found = run_file_rules(
+            source,
+            &parsed,
+            settings,
+            id,
+            &FileFacts::default(),
+            &mut |rule, message| {
+                failed.push(internal(format!("rule {}", rule.code), message));
+            },
+        );
         finish(source, &parsed, found, settings, id)
     });
     linted.internal_errors = failed;
@@ -131,7 +138,14 @@ pub fn lint_parsed(
     parsed: &Parsed,
     settings: &FileSettings,
 ) -> Vec<Diagnostic> {
-    let found = run_file_rules(source, parsed, settings, FileId::default(), &mut raise);
+    let found = run_file_rules(
+        source,
+        parsed,
+        settings,
+        FileId::default(),
+        &FileFacts::default(),
+        &mut raise,
+    );
     finish(source, parsed, found, settings, FileId::default())
 }
 
@@ -143,30 +157,296 @@ fn raise(rule: &'static Rule, message: String) {
 /// Lints the files of one project together (a compose file and the Dockerfiles it builds):
 /// each file's own rules, then the project rules over all of them. Every finding is routed to
 /// the file it names before that file's suppressions apply. The result has one list per
-/// source, in order; file `i` is `FileId(i)`.
+/// source, in order; file `i` is `FileId(i)`. Paths are looked up in the file system as they
+/// are written; see [`lint_project_with`]. A panic in a parser or a rule is raised again.
 pub fn lint_project(sources: &[SourceFile], settings: &FileSettings) -> Vec<Vec<Diagnostic>> {
-    let parsed: Vec<Parsed> = sources.iter().map(Parsed::parse).collect();
-    let files: Vec<ProjectFile<'_>> = sources
+    lint_project_with(sources, settings, &crate::project::path_kind)
+}
+
+/// [`lint_project`], with `path_kind` telling what is at a path a compose file names (a build
+/// context, a Dockerfile), for sources whose paths are not relative to the current directory.
+pub fn lint_project_with(
+    sources: &[SourceFile],
+    settings: &FileSettings,
+    path_kind: &PathKindFn<'_>,
+) -> Vec<Vec<Diagnostic>> {
+    let units: Vec<Unit> = sources
         .iter()
-        .zip(&parsed)
-        .enumerate()
-        .map(|(i, (source, parsed))| ProjectFile {
-            id: FileId(i as u32),
-            source,
-            parsed,
+        .map(|s| Unit {
+            parsed: Ok(Parsed::parse(s)),
+            source: s.clone(),
         })
         .collect();
-    let mut found: Vec<Vec<Diagnostic>> = files
+    let all: Vec<usize> = (0..units.len()).collect();
+    let settings_of = vec![settings; units.len()];
+    lint_group(&units, &all, &settings_of, settings, path_kind)
+        .into_iter()
+        .map(|linted| {
+            if let Some(e) = linted.internal_errors.first() {
+                panic!("{e}");
+            }
+            linted.diagnostics
+        })
+        .collect()
+}
+
+/// What is at a path (a build context or a Dockerfile a compose file names).
+pub type PathKindFn<'a> = dyn Fn(&Path) -> crate::project::PathKind + Sync + 'a;
+
+/// One file of a run: its source and its parse (or the parser's internal error).
+struct Unit {
+    source: SourceFile,
+    parsed: Result<Parsed, String>,
+}
+
+/// The services with a `build` in the compose files among `files`, each linked to the
+/// Dockerfile of `files` it builds. `index` maps a normalized path to its file.
+fn build_links(
+    files: &[ProjectFile<'_>],
+    path_kind: &PathKindFn<'_>,
+) -> Vec<crate::project::BuildLink> {
+    use crate::project::{BuildLink, PathKind, build_target, normalize};
+    let index: HashMap<PathBuf, FileId> = files
         .iter()
-        .map(|f| run_file_rules(f.source, f.parsed, settings, f.id, &mut raise))
+        .filter(|f| f.source.kind == FileKind::Dockerfile)
+        .map(|f| (normalize(&f.source.path), f.id))
         .collect();
-    for &rule in &settings.rules {
+    let mut out = Vec::new();
+    for f in files {
+        let Parsed::Compose(cf) = f.parsed else {
+            continue;
+        };
+        for service in cf.services() {
+            let Some(build) = service.build() else {
+                continue;
+            };
+            let target = build_target(&f.source.path, &build);
+            let kind = |p: &Option<PathBuf>| match p {
+                Some(p) => path_kind(p),
+                None => PathKind::Missing,
+            };
+            let dockerfile_file = target
+                .dockerfile
+                .as_ref()
+                .and_then(|d| index.get(d).copied());
+            out.push(BuildLink {
+                compose: f.id,
+                service: service.name.to_string(),
+                context_kind: kind(&target.context),
+                dockerfile_kind: if dockerfile_file.is_some() {
+                    PathKind::File
+                } else {
+                    kind(&target.dockerfile)
+                },
+                dockerfile_file,
+                target,
+            });
+        }
+    }
+    out
+}
+
+/// What a file's own rules learn from the rest of its project.
+#[derive(Default)]
+struct FileFacts<'a> {
+    /// For a Dockerfile: the compose services that build it.
+    built_by: Vec<crate::project::BuiltBy>,
+    /// For a compose file: the other compose files compose reads with it.
+    layers: Vec<&'a ComposeFile>,
+}
+
+/// The compose files a compose file names: the files it `include`s and the files its
+/// services `extends` from, as paths resolved against its directory.
+pub fn compose_file_refs(path: &Path, cf: &ComposeFile) -> Vec<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut out: Vec<PathBuf> = Vec::new();
+    let extends = cf
+        .services()
+        .filter_map(|s| s.extends().and_then(|e| e.file))
+        .collect::<Vec<_>>();
+    for p in cf.include().into_iter().chain(extends) {
+        if let Some(v) = p.resolved() {
+            let p = crate::project::normalize(&dir.join(v.as_ref()));
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The other compose files of `files` that compose reads together with file `id`: its base
+/// file when it is an override file, its override files, the files it includes or extends
+/// from, the other compose files of its directory (layers given with `-f`), and so on through
+/// those.
+fn compose_layers(files: &[ProjectFile<'_>], id: FileId) -> Vec<FileId> {
+    use crate::project::normalize;
+    let composes: Vec<(FileId, PathBuf, &ComposeFile)> = files
+        .iter()
+        .filter_map(|f| match f.parsed {
+            Parsed::Compose(cf) => Some((f.id, normalize(&f.source.path), cf)),
+            Parsed::Dockerfile(_) => None,
+        })
+        .collect();
+    let by_path = |p: &Path| composes.iter().find(|(_, q, _)| q == p).map(|c| c.0);
+    // Edges, both ways. Compose files of one directory are often read together
+    // (`-f compose.yaml -f compose.prod.yaml`), so each counts as a layer of the others.
+    let mut edges: Vec<(FileId, FileId)> = Vec::new();
+    for (i, (a, pa, _)) in composes.iter().enumerate() {
+        for (b, pb, _) in composes.iter().skip(i + 1) {
+            if pa.parent() == pb.parent() {
+                edges.push((*a, *b));
+            }
+        }
+    }
+    for (fid, path, cf) in &composes {
+        let base = crate::compose::project::base_of(path, |p| by_path(p).is_some());
+        for target in base.into_iter().chain(compose_file_refs(path, cf)) {
+            if let Some(t) = by_path(&target)
+                && t != *fid
+            {
+                edges.push((*fid, t));
+            }
+        }
+    }
+    let mut seen = vec![id];
+    let mut i = 0;
+    while let Some(&at) = seen.get(i) {
+        for &(a, b) in &edges {
+            let next = if a == at {
+                b
+            } else if b == at {
+                a
+            } else {
+                continue;
+            };
+            if !seen.contains(&next) {
+                seen.push(next);
+            }
+        }
+        i += 1;
+    }
+    seen.into_iter().skip(1).collect()
+}
+
+/// Lints one project: the units at `members` (ids in the project are their positions in
+/// `members`), each with its own settings, and the project rules of `project_settings`.
+/// One [`Linted`] per member, in order.
+fn lint_group(
+    units: &[Unit],
+    members: &[usize],
+    settings_of: &[&FileSettings],
+    project_settings: &FileSettings,
+    path_kind: &PathKindFn<'_>,
+) -> Vec<Linted> {
+    let internal = |path: &Path, what: String, message: String| FileError {
+        path: path.to_path_buf(),
+        message: format!("internal error in {what}: {message}; this is a bug in wharf"),
+    };
+    let mut linted: Vec<Linted> = members.iter().map(|_| Linted::default()).collect();
+    let mut files: Vec<ProjectFile<'_>> = Vec::new();
+    // Position in `members` of each project file.
+    let mut slot: Vec<usize> = Vec::new();
+    for (i, &m) in members.iter().enumerate() {
+        let Some(unit) = units.get(m) else { continue };
+        match &unit.parsed {
+            Ok(parsed) => {
+                slot.push(i);
+                files.push(ProjectFile {
+                    id: FileId(files.len() as u32),
+                    source: &unit.source,
+                    parsed,
+                });
+            }
+            Err(message) => {
+                let parser = match unit.source.kind {
+                    FileKind::Dockerfile => "the Dockerfile parser",
+                    FileKind::Compose => "the compose parser",
+                };
+                linted[i].internal_errors.push(internal(
+                    &unit.source.path,
+                    parser.to_string(),
+                    message.clone(),
+                ));
+                linted[i].parse_failed = true;
+            }
+        }
+    }
+    let builds = if files.iter().any(|f| f.source.kind == FileKind::Compose) {
+        build_links(&files, path_kind)
+    } else {
+        Vec::new()
+    };
+    let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(files.len());
+    for (f, &i) in files.iter().zip(&slot) {
+        let settings = settings_of.get(i).copied().unwrap_or(project_settings);
+        let facts = match f.parsed {
+            Parsed::Dockerfile(df) => FileFacts {
+                built_by: crate::project::built_by(&files, &builds, f.id, df, &|c| {
+                    compose_layers(&files, c)
+                }),
+                layers: Vec::new(),
+            },
+            Parsed::Compose(_) => FileFacts {
+                built_by: Vec::new(),
+                layers: compose_layers(&files, f.id)
+                    .into_iter()
+                    .filter_map(|id| match files.get(id.0 as usize).map(|o| o.parsed) {
+                        Some(Parsed::Compose(cf)) => Some(cf),
+                        _ => None,
+                    })
+                    .collect(),
+            },
+        };
+        let errors = &mut linted[i].internal_errors;
+        found.push(run_file_rules(
+            f.source,
+            f.parsed,
+            settings,
+            f.id,
+            &facts,
+            &mut |rule, message| {
+                errors.push(internal(
+                    &f.source.path,
+                    format!("rule {}", rule.code),
+                    message,
+                ));
+            },
+        ));
+    }
+    let layers: Vec<(FileId, Vec<FileId>)> = files
+        .iter()
+        .filter(|f| f.source.kind == FileKind::Compose)
+        .map(|f| (f.id, compose_layers(&files, f.id)))
+        .collect();
+    for &rule in &project_settings.rules {
         let Check::Project(check) = rule.check else {
             continue;
         };
-        let mut ctx = ProjectContext::new(&files, &settings.rule_settings, rule);
-        check(&mut ctx);
-        for mut d in ctx.into_diagnostics() {
+        if !files.iter().any(|f| f.source.kind == FileKind::Compose) {
+            break;
+        }
+        let result = isolate(|| {
+            let mut ctx = ProjectContext::new(&files, &project_settings.rule_settings, rule)
+                .with_builds(&builds)
+                .with_layers(&layers);
+            check(&mut ctx);
+            ctx.into_diagnostics()
+        });
+        let diagnostics = match result {
+            Ok(d) => d,
+            Err(message) => {
+                if let (Some(f), Some(&i)) = (files.first(), slot.first()) {
+                    linted[i].internal_errors.push(internal(
+                        &f.source.path,
+                        format!("rule {}", rule.code),
+                        message,
+                    ));
+                }
+                continue;
+            }
+        };
+        for mut d in diagnostics {
             // A finding naming no file of the run is kept, in the first file, rather than lost.
             let at = if (d.file.0 as usize) < found.len() {
                 d.file.0 as usize
@@ -179,20 +459,27 @@ pub fn lint_project(sources: &[SourceFile], settings: &FileSettings) -> Vec<Vec<
             }
         }
     }
-    found
-        .into_iter()
-        .zip(&files)
-        .map(|(mut diags, f)| {
-            for d in &mut diags {
-                for r in &mut d.related {
-                    if r.file_id != d.file {
-                        r.file = sources.get(r.file_id.0 as usize).map(|s| s.path.clone());
-                    }
+    for ((mut diags, f), &i) in found.into_iter().zip(&files).zip(&slot) {
+        for d in &mut diags {
+            for r in &mut d.related {
+                if r.file_id != d.file {
+                    r.file = files
+                        .get(r.file_id.0 as usize)
+                        .map(|o| o.source.path.clone());
                 }
             }
-            finish(f.source, f.parsed, diags, settings, f.id)
-        })
-        .collect()
+        }
+        let settings = settings_of.get(i).copied().unwrap_or(project_settings);
+        match isolate(|| finish(f.source, f.parsed, diags, settings, f.id)) {
+            Ok(d) => linted[i].diagnostics = d,
+            Err(message) => linted[i].internal_errors.push(internal(
+                &f.source.path,
+                "the engine".to_string(),
+                message,
+            )),
+        }
+    }
+    linted
 }
 
 /// The findings of the per-file rules of one file, each rule isolated: a rule that panics is
@@ -202,6 +489,7 @@ fn run_file_rules(
     parsed: &Parsed,
     settings: &FileSettings,
     id: FileId,
+    project: &FileFacts<'_>,
     failed: &mut dyn FnMut(&'static Rule, String),
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -209,7 +497,7 @@ fn run_file_rules(
         if !rule.applies_to(source.kind) {
             continue;
         }
-        match isolate(|| run_rule(rule, source, parsed, settings, id)) {
+        match isolate(|| run_rule(rule, source, parsed, settings, id, project)) {
             Ok(found) => out.extend(found),
             Err(message) => failed(rule, message),
         }
@@ -224,15 +512,20 @@ fn run_rule(
     parsed: &Parsed,
     settings: &FileSettings,
     id: FileId,
+    project: &FileFacts<'_>,
 ) -> Vec<Diagnostic> {
     match (rule.check, parsed) {
         (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
-            let mut ctx = Context::new(df, source, &settings.rule_settings, rule).with_file_id(id);
+            let mut ctx = Context::new(df, source, &settings.rule_settings, rule)
+                .with_file_id(id)
+                .with_built_by(&project.built_by);
             f(&mut ctx);
             ctx.into_diagnostics()
         }
         (Check::Compose(f), Parsed::Compose(cf)) => {
-            let mut ctx = Context::new(cf, source, &settings.rule_settings, rule).with_file_id(id);
+            let mut ctx = Context::new(cf, source, &settings.rule_settings, rule)
+                .with_file_id(id)
+                .with_layers(&project.layers);
             f(&mut ctx);
             ctx.into_diagnostics()
         }
@@ -408,6 +701,11 @@ pub trait SourceProvider: Sync {
         kind: Option<FileKind>,
         max_size: Option<u64>,
     ) -> Result<SourceFile, FileError>;
+
+    /// What is at a path a compose file names (a build context, a Dockerfile).
+    fn path_kind(&self, path: &Path) -> crate::project::PathKind {
+        crate::project::path_kind(path)
+    }
 }
 
 /// Reads files from disk with [`read_source`].
@@ -447,6 +745,14 @@ impl SourceProvider for Buffers<'_> {
             None => self.fallback.source(path, kind, max_size),
         }
     }
+
+    fn path_kind(&self, path: &Path) -> crate::project::PathKind {
+        if self.open.contains_key(path) {
+            crate::project::PathKind::File
+        } else {
+            self.fallback.path_kind(path)
+        }
+    }
 }
 
 /// Reads one file from disk as a source: the file system's read path.
@@ -473,55 +779,342 @@ pub fn lint_files<'s>(
 }
 
 /// Gets each file from `provider` and lints the set in parallel. `settings_for` picks the
-/// settings of each file (the nearest configuration file may differ per directory). The
-/// result is sorted by path.
+/// settings of each file (the nearest configuration file may differ per directory). Files
+/// that form a project (a compose file and the Dockerfiles it builds, an override file and its
+/// base) are linted together, so that project rules see them all. The result is sorted by
+/// path.
 pub fn lint_files_from<'s>(
     provider: &dyn SourceProvider,
     files: &[(PathBuf, Option<FileKind>)],
     settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
 ) -> (Vec<LintedFile>, Vec<FileError>) {
-    // Workers with a roomy stack, as a second line of defence: the parsers bound their own
-    // recursion so that 2 MiB suffice (see `shell::depth`).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build();
-    let lint_all = || -> Vec<(Option<LintedFile>, Vec<FileError>)> {
-        files
-            .par_iter()
-            .map(|(path, kind)| {
-                let settings = settings_for(path);
-                let source = match provider.source(path, *kind, settings.max_file_size) {
-                    Ok(s) => s,
-                    Err(e) => return (None, vec![e]),
+    let run = Run::read(provider, files, &|p| settings_for(p).max_file_size);
+    run.lint(provider, settings_for)
+}
+
+/// The files of a run, read and parsed once, before they are linted: [`Run::read`], then
+/// optionally [`Run::wanted`] and [`Run::add`] for the Dockerfiles the compose files build
+/// that were not named, then [`Run::lint`].
+pub struct Run {
+    units: Vec<Unit>,
+    errors: Vec<FileError>,
+}
+
+impl Run {
+    /// Reads and parses `files` in parallel; `max_size` gives each file's size cap.
+    pub fn read(
+        provider: &dyn SourceProvider,
+        files: &[(PathBuf, Option<FileKind>)],
+        max_size: &(dyn Fn(&Path) -> Option<u64> + Sync),
+    ) -> Run {
+        let mut run = Run {
+            units: Vec::new(),
+            errors: Vec::new(),
+        };
+        run.add(provider, files, max_size);
+        run
+    }
+
+    /// Reads and parses more files into the run.
+    pub fn add(
+        &mut self,
+        provider: &dyn SourceProvider,
+        files: &[(PathBuf, Option<FileKind>)],
+        max_size: &(dyn Fn(&Path) -> Option<u64> + Sync),
+    ) {
+        let read_all = || -> Vec<Result<Unit, FileError>> {
+            files
+                .par_iter()
+                .map(|(path, kind)| {
+                    let source = provider.source(path, *kind, max_size(path))?;
+                    let parsed = isolate(|| Parsed::parse(&source));
+                    Ok(Unit { source, parsed })
+                })
+                .collect()
+        };
+        let results = with_pool(read_all);
+        for r in results {
+            match r {
+                Ok(u) => self.units.push(u),
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+
+    /// The Dockerfiles that the compose files of the run build, and the compose files they
+    /// include or extend from, that are not in the run yet, when `provider` says they are
+    /// files: lint them too, with [`Run::add`]. (One level: the files added are not searched.)
+    pub fn wanted(&self, provider: &dyn SourceProvider) -> Vec<(PathBuf, FileKind)> {
+        use crate::project::{PathKind, build_target, normalize};
+        let have: std::collections::HashSet<PathBuf> = self
+            .units
+            .iter()
+            .flat_map(|u| {
+                [
+                    normalize(&u.source.path),
+                    crate::discover::identity(&u.source.path),
+                ]
+            })
+            .collect();
+        let mut out: Vec<(PathBuf, FileKind)> = Vec::new();
+        let fresh = |p: &Path, out: &[(PathBuf, FileKind)]| {
+            !have.contains(p)
+                && !have.contains(&crate::discover::identity(p))
+                && !out.iter().any(|(q, _)| q == p)
+                && provider.path_kind(p) == PathKind::File
+        };
+        for u in &self.units {
+            let Ok(Parsed::Compose(cf)) = &u.parsed else {
+                continue;
+            };
+            for p in compose_file_refs(&u.source.path, cf) {
+                if fresh(&p, &out) {
+                    out.push((p, FileKind::Compose));
+                }
+            }
+            for service in cf.services() {
+                let Some(build) = service.build() else {
+                    continue;
                 };
-                let linted = lint_isolated(&source, settings);
-                let file = (!linted.parse_failed).then(|| LintedFile {
-                    line_index: LineIndex::new(&source.text),
-                    source,
+                let Some(dockerfile) = build_target(&u.source.path, &build).dockerfile else {
+                    continue;
+                };
+                let dockerfile = normalize(&dockerfile);
+                if fresh(&dockerfile, &out) {
+                    out.push((dockerfile, FileKind::Dockerfile));
+                }
+            }
+        }
+        out
+    }
+
+    /// Groups the files into projects and lints each project, in parallel.
+    pub fn lint<'s>(
+        self,
+        provider: &dyn SourceProvider,
+        settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
+    ) -> (Vec<LintedFile>, Vec<FileError>) {
+        let Run { units, mut errors } = self;
+        let groups = projects(&units, &|p| provider.path_kind(p));
+        let path_kind = |p: &Path| provider.path_kind(p);
+        let lint_all = || -> Vec<Vec<(usize, Linted)>> {
+            groups
+                .par_iter()
+                .map(|members| {
+                    let settings_of: Vec<&FileSettings> = members
+                        .iter()
+                        .map(|&m| settings_for(&units[m].source.path))
+                        .collect();
+                    // The project rules run under the settings of the project's first compose
+                    // file (the project is named after it).
+                    let project_settings = members
+                        .iter()
+                        .position(|&m| units[m].source.kind == FileKind::Compose)
+                        .and_then(|i| settings_of.get(i).copied())
+                        .or_else(|| settings_of.first().copied());
+                    let Some(project_settings) = project_settings else {
+                        return Vec::new();
+                    };
+                    let linted =
+                        lint_group(&units, members, &settings_of, project_settings, &path_kind);
+                    members.iter().copied().zip(linted).collect()
+                })
+                .collect()
+        };
+        let results = with_pool(lint_all);
+        let mut slots: Vec<Option<Linted>> = units.iter().map(|_| None).collect();
+        for (m, linted) in results.into_iter().flatten() {
+            if let Some(s) = slots.get_mut(m) {
+                *s = Some(linted);
+            }
+        }
+        let mut ok = Vec::new();
+        for (unit, linted) in units.into_iter().zip(slots) {
+            let Some(linted) = linted else { continue };
+            errors.extend(linted.internal_errors);
+            if !linted.parse_failed {
+                ok.push(LintedFile {
+                    line_index: LineIndex::new(&unit.source.text),
+                    source: unit.source,
                     diagnostics: linted.diagnostics,
                 });
-                (file, linted.internal_errors)
-            })
-            .collect()
-    };
-    let results = match pool {
-        Ok(pool) => pool.install(lint_all),
-        Err(_) => lint_all(),
-    };
-    let mut ok = Vec::new();
-    let mut errs = Vec::new();
-    for (file, file_errs) in results {
-        ok.extend(file);
-        errs.extend(file_errs);
+            }
+        }
+        ok.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        (ok, errors)
     }
-    ok.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    errs.sort_by(|a, b| a.path.cmp(&b.path));
-    (ok, errs)
+}
+
+/// Runs `f` in a pool of workers with a roomy stack, as a second line of defence: the parsers
+/// bound their own recursion so that 2 MiB suffice (see `shell::depth`).
+fn with_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// Groups the units into projects: a compose file with the Dockerfiles it builds, with the
+/// compose files it includes or extends from, and with the other compose files of its
+/// directory (an override file and its base, layers read with `-f`); files linked through
+/// another are in one project. Each group lists
+/// unit indices in order; groups are in the order of their first unit.
+fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
+    use crate::project::{build_target, normalize};
+    let mut parent: Vec<usize> = (0..units.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        by_path.entry(normalize(&u.source.path)).or_insert(i);
+        by_path
+            .entry(crate::discover::identity(&u.source.path))
+            .or_insert(i);
+    }
+    let find = |p: &Path| {
+        by_path
+            .get(&normalize(p))
+            .or_else(|| by_path.get(&crate::discover::identity(p)))
+            .copied()
+    };
+    let mut first_in_dir: HashMap<PathBuf, usize> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        let Ok(Parsed::Compose(cf)) = &u.parsed else {
+            continue;
+        };
+        let dir = normalize(&u.source.path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let first = *first_in_dir.entry(dir).or_insert(i);
+        join(&mut parent, first, i);
+        for service in cf.services() {
+            let Some(build) = service.build() else {
+                continue;
+            };
+            if let Some(j) = build_target(&u.source.path, &build)
+                .dockerfile
+                .and_then(|d| find(&d))
+            {
+                join(&mut parent, i, j);
+            }
+        }
+        for target in compose_file_refs(&u.source.path, cf) {
+            if let Some(j) = find(&target) {
+                join(&mut parent, i, j);
+            }
+        }
+        let base = crate::compose::project::base_of(&u.source.path, |p| {
+            find(p).is_some() || path_kind(p) == crate::project::PathKind::File
+        });
+        if let Some(j) = base.and_then(|b| find(&b)) {
+            join(&mut parent, i, j);
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for i in 0..units.len() {
+        let r = root(&mut parent, i);
+        let g = *group_of.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    groups
 }
 
 #[cfg(test)]
 mod provider_tests {
     use super::*;
+    #[test]
+    fn a_run_groups_a_compose_file_with_its_override_and_the_dockerfiles_it_builds() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        let write = |p: &str, text: &str| {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().unwrap_or(root))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+            path
+        };
+        let base = write(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: ./app\n      target: prod\nvolumes:\n  data:\n",
+        );
+        let layer = write(
+            "compose.override.yaml",
+            "services:\n  web:\n    volumes: [data:/data, other:/other]\n",
+        );
+        write("app/Dockerfile", "FROM alpine:3.20 AS production\n");
+        let settings = FileSettings {
+            rules: ["DC010", "DX001"]
+                .iter()
+                .filter_map(|c| crate::registry::find(c))
+                .collect(),
+            ..FileSettings::default()
+        };
+        let named = [(base.clone(), None), (layer.clone(), None)];
+        let mut run = Run::read(&FileSystem, &named, &|_| None);
+        let wanted = run.wanted(&FileSystem);
+        assert_eq!(
+            wanted,
+            [(
+                crate::project::normalize(&root.join("app/Dockerfile")),
+                FileKind::Dockerfile
+            )]
+        );
+        let more: Vec<_> = wanted.into_iter().map(|(p, k)| (p, Some(k))).collect();
+        run.add(&FileSystem, &more, &|_| None);
+        let (linted, errors) = run.lint(&FileSystem, &|_| &settings);
+        assert!(errors.is_empty(), "{errors:?}");
+        let found: Vec<(String, &str, String)> = linted
+            .iter()
+            .flat_map(|f| {
+                let name = f
+                    .source
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                f.diagnostics
+                    .iter()
+                    .map(move |d| (name.clone().unwrap_or_default(), d.code, d.message.clone()))
+            })
+            .collect();
+        // The override sees `data` of its base; `other` is defined nowhere; the target names
+        // no stage of the Dockerfile the base builds, which was not named but is linted.
+        assert_eq!(
+            found,
+            [
+                (
+                    "compose.override.yaml".to_string(),
+                    "DC010",
+                    "undefined volume `other`".to_string()
+                ),
+                (
+                    "compose.yaml".to_string(),
+                    "DX001",
+                    "no stage `prod` in the Dockerfile".to_string()
+                ),
+            ]
+        );
+        assert_eq!(linted.len(), 3);
+    }
 
     #[test]
     fn open_buffers_win_over_the_file_system() {

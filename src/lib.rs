@@ -15,6 +15,7 @@ pub mod fix;
 pub mod formats;
 pub mod knowledge;
 pub mod output;
+pub mod project;
 pub mod registry;
 pub mod rule;
 pub mod server;

@@ -300,6 +300,12 @@ pub struct Context<'a, F> {
     pub rule: &'static Rule,
     /// The identity of the file in this run.
     pub file_id: FileId,
+    /// For a Dockerfile linted in a project: the compose services that build its final
+    /// stage (empty otherwise).
+    pub built_by: &'a [crate::project::BuiltBy],
+    /// For a compose file linted in a project: the other compose files compose reads with
+    /// it (its base or override files, the files it includes or extends from).
+    pub layers: &'a [&'a ComposeFile],
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -316,8 +322,22 @@ impl<'a, F> Context<'a, F> {
             settings,
             rule,
             file_id: FileId::default(),
+            built_by: &[],
+            layers: &[],
             diagnostics: Vec::new(),
         }
+    }
+
+    /// The same context with the compose files read together with this one.
+    pub fn with_layers(mut self, layers: &'a [&'a ComposeFile]) -> Self {
+        self.layers = layers;
+        self
+    }
+
+    /// The same context with the compose services that build the file.
+    pub fn with_built_by(mut self, built_by: &'a [crate::project::BuiltBy]) -> Self {
+        self.built_by = built_by;
+        self
     }
 
     /// The same context for the file `id` of a run.
@@ -386,6 +406,11 @@ pub struct ProjectFile<'a> {
 /// suppression comments apply.
 pub struct ProjectContext<'a> {
     pub files: &'a [ProjectFile<'a>],
+    /// Every compose service of the project with a `build`, linked to what it builds.
+    pub builds: &'a [crate::project::BuildLink],
+    /// For each compose file, the other compose files compose reads with it (base and
+    /// override files, included files, layers of the same directory).
+    pub layers: &'a [(FileId, Vec<FileId>)],
     pub settings: &'a RuleSettings,
     pub rule: &'static Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -399,10 +424,79 @@ impl<'a> ProjectContext<'a> {
     ) -> Self {
         ProjectContext {
             files,
+            builds: &[],
+            layers: &[],
             settings,
             rule,
             diagnostics: Vec::new(),
         }
+    }
+
+    /// The same context with the project's build links.
+    pub fn with_builds(mut self, builds: &'a [crate::project::BuildLink]) -> Self {
+        self.builds = builds;
+        self
+    }
+
+    /// The same context with the compose layers of each compose file.
+    pub fn with_layers(mut self, layers: &'a [(FileId, Vec<FileId>)]) -> Self {
+        self.layers = layers;
+        self
+    }
+
+    /// The service `name` as compose merges it from the compose file `id` and its layers:
+    /// each definition, the file's own first.
+    pub fn merged_service(
+        &self,
+        id: FileId,
+        name: &str,
+    ) -> Vec<(FileId, crate::compose::Service<'a>)> {
+        let others = self
+            .layers
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, l)| l.as_slice())
+            .unwrap_or_default();
+        std::iter::once(&id)
+            .chain(others)
+            .filter_map(|&f| Some((f, self.compose(f)?.service(name)?)))
+            .collect()
+    }
+
+    /// The file `id` of the project.
+    pub fn file(&self, id: FileId) -> Option<&'a ProjectFile<'a>> {
+        self.files.get(id.0 as usize).filter(|f| f.id == id)
+    }
+
+    /// The parsed compose file `id`.
+    pub fn compose(&self, id: FileId) -> Option<&'a ComposeFile> {
+        match self.file(id)?.parsed {
+            crate::engine::Parsed::Compose(cf) => Some(cf),
+            crate::engine::Parsed::Dockerfile(_) => None,
+        }
+    }
+
+    /// The parsed Dockerfile `id`.
+    pub fn dockerfile(&self, id: FileId) -> Option<&'a Dockerfile> {
+        match self.file(id)?.parsed {
+            crate::engine::Parsed::Dockerfile(df) => Some(df),
+            crate::engine::Parsed::Compose(_) => None,
+        }
+    }
+
+    /// Each build link with the compose service it belongs to.
+    pub fn services_with_builds(
+        &self,
+    ) -> impl Iterator<Item = (&'a crate::project::BuildLink, crate::compose::Service<'a>)> + 'a
+    {
+        let files = self.files;
+        self.builds.iter().filter_map(move |link| {
+            let f = files.get(link.compose.0 as usize)?;
+            let crate::engine::Parsed::Compose(cf) = f.parsed else {
+                return None;
+            };
+            Some((link, cf.service(&link.service)?))
+        })
     }
 
     /// Reports a finding of this rule in file `file` at `span` (a span of that file's text).

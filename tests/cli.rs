@@ -1095,3 +1095,67 @@ fn large_run_heavy_dockerfile() {
         ]
     );
 }
+
+/// The project pass: naming only the compose file lints the Dockerfile it builds too, and a
+/// cross-file finding points into one file with a label in the other, in the human output
+/// and in SARIF.
+#[test]
+fn compose_file_pulls_in_the_dockerfile_it_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("api")).unwrap();
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  api:\n    build:\n      context: ./api\n      target: prod\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("api/Dockerfile"),
+        "FROM alpine:3.20 AS production\nMAINTAINER someone\n",
+    )
+    .unwrap();
+    let select = ["check", "--isolated", "--select", "DX001,DL4000"];
+    let (out, _) = run(
+        wharf()
+            .current_dir(dir.path())
+            .args(select)
+            .args(["--format", "json", "compose.yaml"]),
+        1,
+    );
+    let v = json(&out);
+    let codes: Vec<(&str, &str)> = v
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("DL4000", "api/Dockerfile"), ("DX001", "compose.yaml")],
+        "{out}"
+    );
+    let (human, _) = run(
+        wharf()
+            .current_dir(dir.path())
+            .args(select)
+            .args(["--format", "human", "compose.yaml"]),
+        1,
+    );
+    assert!(
+        human.contains("no stage `prod` in the Dockerfile"),
+        "{human}"
+    );
+    assert!(human.contains("api/Dockerfile"), "{human}");
+    assert!(human.contains("a stage with a similar name"), "{human}");
+    let (sarif, _) = run(
+        wharf()
+            .current_dir(dir.path())
+            .args(select)
+            .args(["--format", "sarif", "compose.yaml"]),
+        1,
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let dx = results.iter().find(|r| r["ruleId"] == "DX001").unwrap();
+    let related = &dx["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(related["artifactLocation"]["uri"], "api/Dockerfile");
+    assert_eq!(related["region"]["startLine"], 1);
+    assert_eq!(related["region"]["startColumn"], 21);
+}

@@ -148,6 +148,8 @@ struct Case {
     /// The files to lint, each with the path it is shown under (relative to the case).
     files: Vec<(PathBuf, SourceFile)>,
     settings: FileSettings,
+    /// Where the case is: paths of a folder case are relative to it.
+    root: PathBuf,
 }
 
 /// The configuration a case carries: the leading `# config: <TOML line>` comments of a file.
@@ -226,6 +228,7 @@ fn load_case(rule: &'static Rule, path: &Path) -> Result<Case, Failed> {
         is_dir,
         files,
         settings,
+        root: path.to_path_buf(),
     })
 }
 
@@ -297,7 +300,10 @@ fn lint_case(
         })
         .collect();
     if case.is_dir {
-        wharf::engine::lint_project(&sources, &case.settings)
+        let root = &case.root;
+        wharf::engine::lint_project_with(&sources, &case.settings, &|p| {
+            wharf::project::path_kind(&root.join(p))
+        })
     } else {
         sources
             .iter()
@@ -497,6 +503,9 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
         )
         .into());
     }
+    if let wharf::rule::Check::Project(_) = rule.check {
+        return run_project_docs(rule, &settings, &bad, &good);
+    }
     for ex in bad {
         let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
         fixes_declared(&diags)?;
@@ -509,6 +518,54 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
         if !diags.is_empty() {
             return Err(format!("the good example fires {}: {:?}\n{ex}", rule.code, diags).into());
         }
+    }
+    Ok(())
+}
+
+/// The examples of a project rule: each section's code blocks are the files of one project,
+/// each block starting with a comment that names its file (`# compose.yaml`,
+/// `# api/Dockerfile`). The directories of the files exist; nothing else does.
+fn run_project_docs(
+    rule: &'static Rule,
+    settings: &FileSettings,
+    bad: &[String],
+    good: &[String],
+) -> Result<(), Failed> {
+    let project = |blocks: &[String]| -> Result<Vec<Vec<wharf::diagnostic::Diagnostic>>, Failed> {
+        let mut sources = Vec::new();
+        for b in blocks {
+            let first = b.lines().next().unwrap_or_default();
+            let Some(name) = first.strip_prefix("# ") else {
+                return Err(format!(
+                    "{}: a project example's blocks start with `# <file name>`:\n{b}",
+                    rule.code
+                )
+                .into());
+            };
+            let path = PathBuf::from(name.trim());
+            let kind = kind_of(&path);
+            sources.push(SourceFile::new(path, b.clone(), kind));
+        }
+        let files: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
+        let kind = |p: &Path| {
+            let p = wharf::project::normalize(p);
+            if files.contains(&p) {
+                wharf::project::PathKind::File
+            } else if p == Path::new(".") || files.iter().any(|f| f.starts_with(&p)) {
+                wharf::project::PathKind::Dir
+            } else {
+                wharf::project::PathKind::Missing
+            }
+        };
+        Ok(wharf::engine::lint_project_with(&sources, settings, &kind))
+    };
+    let fired = project(bad)?.iter().flatten().any(|d| d.code == rule.code);
+    if !fired {
+        return Err(format!("the bad example does not fire {}", rule.code).into());
+    }
+    let found: Vec<_> = project(good)?.into_iter().flatten().collect();
+    if !found.is_empty() {
+        return Err(format!("the good example fires {}: {found:?}", rule.code).into());
     }
     Ok(())
 }

@@ -14,9 +14,13 @@ declare_rule! {
     /// By default the rule asks only when the final stage chain declares `EXPOSE`, the mark of
     /// a long-running network service. Tool images, base images, toolchains and build stages
     /// have nothing to probe, and a health check would be noise there. `EXPOSE` inherited from
-    /// the base image's config is not known to wharf and does not count. A later version will
-    /// also ask when a compose service that builds the image publishes ports and has no
-    /// `healthcheck:` of its own.
+    /// the base image's config is not known to wharf and does not count.
+    ///
+    /// When the Dockerfile is linted with a compose file that builds it (its final stage), the
+    /// compose service counts too: a `healthcheck:` with a `test` of its own there is enough,
+    /// and a service that publishes `ports` marks a network service as `EXPOSE` does. The
+    /// service of the same name in the compose files read with it (an override file, a layer
+    /// of the same directory) counts as part of it, as compose merges them.
     ///
     /// This differs from hadolint, whose DL3057 asks every Dockerfile (and is off by default
     /// there); `require = "always"` restores that reading.
@@ -86,13 +90,21 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     if end.healthcheck.is_some() {
         return;
     }
+    // A compose service that builds the image and checks its health itself is enough.
+    if ctx.built_by.iter().any(|b| b.healthcheck) {
+        return;
+    }
+    let published = ctx.built_by.iter().find(|b| b.ports.is_some());
     let expose = df
         .model
         .ancestry(stage.index)
         .flat_map(|s| df.stage_instructions(s))
         .find(|(_, ins)| ins.kind == Kind::Expose)
         .map(|(_, ins)| ins.first_line_span(&ctx.source.text));
-    if expose.is_none() && ctx.options::<HealthcheckOptions>().require == HealthcheckRequired::Exposed {
+    if expose.is_none()
+        && published.is_none()
+        && ctx.options::<HealthcheckOptions>().require == HealthcheckRequired::Exposed
+    {
         return;
     }
     let Some(span) = df.from_line_span(stage, &ctx.source.text) else {
@@ -103,5 +115,14 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         .help("add `HEALTHCHECK CMD ...`, or `HEALTHCHECK NONE` to record that none is wanted");
     if let Some(at) = expose {
         d.related(at, "it serves on a port declared here");
+    }
+    if let Some(b) = published
+        && let Some(ports) = b.ports
+    {
+        d.related_in(
+            b.compose,
+            ports,
+            format!("the compose service `{}` publishes ports", b.service),
+        );
     }
 }

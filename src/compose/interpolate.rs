@@ -179,6 +179,23 @@ pub fn with_defaults(s: &str) -> Option<String> {
     go(s, &parts, &mut out).then_some(out)
 }
 
+/// The part of `s` an interpolation error is about: from the `${` (or `$`) it belongs to, up
+/// to and with the next `}`, or to the end of the string when the reference is not closed.
+pub fn error_range(s: &str, e: &Error) -> Range<usize> {
+    let at = e.offset.min(s.len());
+    let head = s.get(..(at + 2).min(s.len())).unwrap_or_default();
+    let start = head
+        .rfind("${")
+        .filter(|&i| i <= at)
+        .or_else(|| s.get(..=at).and_then(|h| h.rfind('$')))
+        .unwrap_or(at);
+    let end = s
+        .get(at..)
+        .and_then(|rest| rest.find('}'))
+        .map_or(s.len(), |i| at + i + 1);
+    start..end.max(start)
+}
+
 fn collect(parts: &[Part], out: &mut Vec<VarRef>) {
     for part in parts {
         if let Part::Var(v) = part {
@@ -367,6 +384,19 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn error_ranges_cover_the_reference() {
+        let range = |s: &str| {
+            let e = parse(s).expect_err(s);
+            s[error_range(s, &e)].to_string()
+        };
+        assert_eq!(range("a ${X b"), "${X b");
+        assert_eq!(range("a ${} b"), "${}");
+        assert_eq!(range("a ${1X} b"), "${1X}");
+        assert_eq!(range("x${X:x}y"), "${X:x}");
+        assert_eq!(range("${X:-${Y}"), "${X:-${Y}");
     }
 
     #[test]

@@ -8,6 +8,8 @@
 
 pub mod interpolate;
 pub mod model;
+pub mod project;
+pub mod refs;
 pub mod spec;
 pub mod validate;
 pub mod yaml;

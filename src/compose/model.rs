@@ -74,10 +74,17 @@ impl<'a> Str<'a> {
         self.resolved()?.parse().ok()
     }
 
-    /// Where a part of the value is (`range` is relative to [`Str::value`]): exact when the
-    /// scalar is written without escapes or folding, else the whole value's span.
-    pub fn sub_span(&self, range: Range<usize>) -> Span {
+    /// Where a part of the value is written (`range` is relative to [`Str::value`]): its exact
+    /// bytes when the scalar is written without escapes or folding, else the whole scalar.
+    pub fn span_of(&self, range: Range<usize>) -> Span {
         self.part(range).span
+    }
+
+    /// The value as a byte count, as Docker reads `mem_limit` and friends: a number with an
+    /// optional unit (`b`, `k`, `m`, `g`, `t`, `p`, any case, powers of 1024, an optional
+    /// trailing `b`: `512m`, `1gb`, `1.5G`).
+    pub fn as_byte_size(&self) -> Option<f64> {
+        byte_size(&self.resolved()?)
     }
 
     /// A part of this value (`range` is relative to [`Str::value`]), with a span inside the
@@ -113,6 +120,28 @@ impl<'a> Str<'a> {
             file: self.file,
         }
     }
+}
+
+/// A byte size in bytes (see [`Str::as_byte_size`]).
+pub fn byte_size(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let n = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let number: f64 = s.get(..n)?.parse().ok()?;
+    let unit = s.get(n..)?.trim_start().to_ascii_lowercase();
+    let unit = unit.strip_suffix('b').unwrap_or(&unit);
+    let unit = unit.strip_suffix('i').unwrap_or(unit);
+    let power = match unit {
+        "" => 0,
+        "k" => 1,
+        "m" => 2,
+        "g" => 3,
+        "t" => 4,
+        "p" => 5,
+        _ => return None,
+    };
+    Some(number * 1024f64.powi(power))
 }
 
 /// The byte offsets of `sep` in `s` outside `${...}` references and `$$` escapes.
@@ -338,6 +367,42 @@ impl ComposeFile {
         })
     }
 
+    /// A node of this file read as a scalar value (aliases followed); `None` for a null or a
+    /// collection.
+    pub fn scalar<'a>(&'a self, node: NodeRef<'a>) -> Option<Str<'a>> {
+        self.reader().str(node)
+    }
+
+    /// Every scalar written as a value (not as a key) anywhere in the file, extensions and
+    /// anchored text included, each once where it is written (aliases are not followed).
+    /// These are the strings compose interpolates.
+    pub fn scalar_values(&self) -> Vec<Str<'_>> {
+        let nodes = self.tree.nodes();
+        let mut is_key = vec![false; nodes.len()];
+        for n in nodes {
+            if let super::yaml::NodeKind::Mapping(entries) = &n.kind {
+                for e in entries {
+                    if let Some(k) = is_key.get_mut(e.key.index()) {
+                        *k = true;
+                    }
+                }
+            }
+        }
+        self.tree
+            .node_refs()
+            .filter(|n| !n.is_alias() && !is_key.get(n.id().index()).copied().unwrap_or(true))
+            .filter_map(|node| {
+                let (value, _) = node.as_scalar()?;
+                Some(Str {
+                    value,
+                    span: node.span(),
+                    node,
+                    file: self.file,
+                })
+            })
+            .collect()
+    }
+
     /// The paths of `include` entries (short form, or long form `path`).
     pub fn include(&self) -> Vec<Str<'_>> {
         let reader = self.reader();
@@ -423,7 +488,7 @@ impl<'a> Service<'a> {
         let whole = image.span;
         let mut r = ImageRef::parse_spanned(&text, &|range: Range<usize>| {
             if literal {
-                image.sub_span(range)
+                image.span_of(range)
             } else {
                 whole
             }

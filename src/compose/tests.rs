@@ -1161,3 +1161,24 @@ fn profiles_decide_whether_services_run_together() {
     assert!(!a.can_run_with(&c) && !b.can_run_with(&c));
     assert!(c.can_run_with(&d) && d.can_run_with(&a));
 }
+
+#[test]
+fn scalar_values_are_every_value_once_and_no_key() {
+    let text = "x-a: &a \"${X\"\nservices:\n  web:\n    image: nginx\n    labels:\n      <<: *a\n    command: [a, \"b c\"]\n";
+    let file = super::parse(text);
+    let values: Vec<&str> = file.scalar_values().iter().map(|s| s.value).collect();
+    assert_eq!(values, ["${X", "nginx", "a", "b c"]);
+    let s = file.scalar_values()[3];
+    assert_eq!(s.span_of(2..3).text(text), "c");
+}
+
+#[test]
+fn byte_sizes_in_bytes() {
+    use super::model::byte_size;
+    assert_eq!(byte_size("1024"), Some(1024.0));
+    assert_eq!(byte_size("1g"), byte_size("1024m"));
+    assert_eq!(byte_size("1.5GiB"), Some(1.5 * 1024.0 * 1024.0 * 1024.0));
+    assert_eq!(byte_size("2 kb"), Some(2048.0));
+    assert_eq!(byte_size("12xb"), None);
+    assert_eq!(byte_size(""), None);
+}

@@ -183,6 +183,11 @@ impl Tree {
         &self.nodes
     }
 
+    /// A handle on every node, in the order of [`Tree::nodes`].
+    pub fn node_refs(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
+        (0..self.nodes.len()).map(move |i| self.node(NodeId(i as u32)))
+    }
+
     /// The root nodes of the documents that have one.
     pub fn roots(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
         self.documents

@@ -1,0 +1,346 @@
+//! Cross-file facts: which Dockerfile and build context each compose service builds, and
+//! how the files of a run group into projects.
+//!
+//! A compose service's `build` names a context (a directory relative to the compose file, or
+//! a remote URL) and a Dockerfile (relative to the context, `Dockerfile` by default, or
+//! written inline). [`build_target`] resolves them to paths the way compose does, without
+//! touching the file system; the engine then looks the paths up and links each service to the
+//! Dockerfile of the run it builds ([`BuildLink`]), so that project rules read facts instead of
+//! paths.
+
+use crate::compose::{Build, Str};
+use crate::dockerfile::{Body, Dockerfile, Healthcheck, Stage};
+use crate::source::FileId;
+use std::path::{Component, Path, PathBuf};
+
+/// Where a service's build points, resolved against the compose file's directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildTarget {
+    /// The context directory; `None` for a remote context (a Git or HTTP URL) or a value
+    /// whose variables have no default.
+    pub context: Option<PathBuf>,
+    /// The Dockerfile; `None` with `dockerfile_inline`, a remote context, or an unknown value.
+    pub dockerfile: Option<PathBuf>,
+}
+
+/// Whether a build context is remote: a URL, a Git address, or a `github.com/...` shorthand.
+pub fn is_remote_context(context: &str) -> bool {
+    context.contains("://")
+        || context.starts_with("git@")
+        || context.starts_with("github.com/")
+        || context.ends_with(".git")
+}
+
+/// Resolves the context and Dockerfile of a `build` written in the compose file at
+/// `compose_path`. Interpolated values are read with their defaults.
+pub fn build_target(compose_path: &Path, build: &Build<'_>) -> BuildTarget {
+    let dir = compose_path.parent().unwrap_or(Path::new(""));
+    let read = |s: Option<Str<'_>>| s.and_then(|s| s.resolved().map(|v| v.into_owned()));
+    let context = match &build.context {
+        Some(c) => read(Some(*c)),
+        None => Some(".".to_string()),
+    };
+    let context = context
+        .filter(|c| !is_remote_context(c))
+        .map(|c| normalize(&dir.join(c)));
+    let inline = build.str("dockerfile_inline").is_some();
+    let dockerfile = match (&context, inline, build.str("dockerfile")) {
+        (Some(_), true, _) | (None, _, _) => None,
+        (Some(ctx), false, None) => Some(ctx.join("Dockerfile")),
+        (Some(ctx), false, Some(d)) => read(Some(d)).map(|d| normalize(&ctx.join(d))),
+    };
+    BuildTarget {
+        context,
+        dockerfile,
+    }
+}
+
+/// `path` with `.` dropped and `..` applied to the part before it, without touching the file
+/// system (`a/./b/../c` is `a/c`); an empty result is `.`.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    let p: PathBuf = out.iter().collect();
+    if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p
+    }
+}
+
+/// What is at a path, as far as project rules care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathKind {
+    File,
+    Dir,
+    /// Nothing (or something that is neither).
+    Missing,
+}
+
+/// What the file system says about a path (following links).
+pub fn path_kind(path: &Path) -> PathKind {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => PathKind::Dir,
+        Ok(m) if m.is_file() => PathKind::File,
+        _ => PathKind::Missing,
+    }
+}
+
+/// One compose service with a `build`, linked to what it builds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildLink {
+    /// The compose file.
+    pub compose: FileId,
+    /// The service's name.
+    pub service: String,
+    /// Where the build points.
+    pub target: BuildTarget,
+    /// What is at the context path.
+    pub context_kind: PathKind,
+    /// What is at the Dockerfile path.
+    pub dockerfile_kind: PathKind,
+    /// The Dockerfile, when it is a file of the project.
+    pub dockerfile_file: Option<FileId>,
+}
+
+/// The stage a build produces: the one `target` names (case-insensitive, as BuildKit reads
+/// it), or the last one without a target. `None` when the target names no stage.
+pub fn target_stage<'a>(df: &'a Dockerfile, target: Option<&str>) -> Option<&'a Stage> {
+    match target {
+        Some(t) => df
+            .model
+            .stages
+            .iter()
+            .rev()
+            .find(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t))),
+        None => df.model.final_stage(),
+    }
+}
+
+/// What a stage says about health checks at its end, its ancestors through `FROM <stage>`
+/// included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageHealthcheck {
+    /// `HEALTHCHECK CMD ...`, at this instruction.
+    Cmd(usize),
+    /// `HEALTHCHECK NONE`, at this instruction: the image has none.
+    Disabled(usize),
+    /// No HEALTHCHECK instruction (the base image may still have one).
+    Absent,
+}
+
+/// The health check in force at the end of `stage`.
+pub fn stage_healthcheck(df: &Dockerfile, stage: &Stage) -> ImageHealthcheck {
+    let Some(at) = df
+        .model
+        .stage_end
+        .get(stage.index)
+        .and_then(|s| s.healthcheck)
+    else {
+        return ImageHealthcheck::Absent;
+    };
+    match df.instructions.get(at).map(|i| &i.body) {
+        Some(Body::Healthcheck(Healthcheck::None(_))) => ImageHealthcheck::Disabled(at),
+        _ => ImageHealthcheck::Cmd(at),
+    }
+}
+
+/// The names every `ARG` of the file declares, global and in stages, in file order, each
+/// with the span of its first declaration.
+pub fn declared_args(df: &Dockerfile) -> Vec<(&str, crate::source::Span)> {
+    let mut out: Vec<(&str, crate::source::Span)> = Vec::new();
+    for ins in df.iter() {
+        if let Body::Arg(args) = &ins.body {
+            for kv in args {
+                let name = kv.key.value.as_str();
+                if !out.iter().any(|(n, _)| *n == name) {
+                    out.push((name, kv.key.span));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Build arguments that Docker accepts without an `ARG`: the proxy variables and the
+/// arguments BuildKit reads itself.
+pub fn is_predefined_build_arg(name: &str) -> bool {
+    const PROXIES: &[&str] = &[
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "FTP_PROXY",
+        "NO_PROXY",
+        "ALL_PROXY",
+    ];
+    PROXIES.iter().any(|p| p.eq_ignore_ascii_case(name))
+        || name.starts_with("BUILDKIT_")
+        || name == "SOURCE_DATE_EPOCH"
+}
+
+/// Where a compose `healthcheck` turns the check off (`disable: true`, or `test: ["NONE"]`),
+/// when it does.
+pub fn healthcheck_off(hc: &crate::compose::Healthcheck<'_>) -> Option<crate::source::Span> {
+    if let Some(disable) = hc.str("disable")
+        && disable.as_bool() == Some(true)
+    {
+        return Some(disable.span);
+    }
+    let test = hc.test()?;
+    (test.exec && test.args.first().is_some_and(|a| a.value == "NONE")).then_some(test.span)
+}
+
+/// A compose service that builds the final stage of a Dockerfile, as the Dockerfile's rules
+/// see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuiltBy {
+    /// The compose file where the service's `ports` are written (its own, or a layer that
+    /// adds them), else the one that builds.
+    pub compose: FileId,
+    /// The service's name.
+    pub service: String,
+    /// The service defines a `healthcheck:` with a `test` of its own that is not turned off.
+    pub healthcheck: bool,
+    /// Where its `ports` are written, when it publishes some.
+    pub ports: Option<crate::source::Span>,
+}
+
+/// The compose services of `files` that build the final stage of the Dockerfile `id`. A
+/// service's `healthcheck` and `ports` may also come from the compose files read with its own
+/// (`layers_of` gives them: an override file, a layer of the same directory), as compose
+/// merges the service of the same name.
+pub fn built_by(
+    files: &[crate::rule::ProjectFile<'_>],
+    builds: &[BuildLink],
+    id: FileId,
+    df: &Dockerfile,
+    layers_of: &dyn Fn(FileId) -> Vec<FileId>,
+) -> Vec<BuiltBy> {
+    let mut out = Vec::new();
+    let final_stage = df.model.final_stage().map(|s| s.index);
+    for link in builds.iter().filter(|l| l.dockerfile_file == Some(id)) {
+        let Some(crate::engine::Parsed::Compose(cf)) =
+            files.get(link.compose.0 as usize).map(|f| f.parsed)
+        else {
+            continue;
+        };
+        let Some(service) = cf.service(&link.service) else {
+            continue;
+        };
+        let target = service.build().and_then(|b| b.str("target"));
+        let stage = match target {
+            Some(t) => t
+                .resolved()
+                .and_then(|t| target_stage(df, Some(&t)).map(|s| s.index)),
+            None => final_stage,
+        };
+        if stage.is_none() || stage != final_stage {
+            continue;
+        }
+        let merged: Vec<(FileId, crate::compose::Service<'_>)> =
+            std::iter::once((link.compose, service))
+                .chain(layers_of(link.compose).into_iter().filter_map(|l| {
+                    match files.get(l.0 as usize).map(|f| f.parsed) {
+                        Some(crate::engine::Parsed::Compose(other)) => {
+                            Some((l, other.service(&link.service)?))
+                        }
+                        _ => None,
+                    }
+                }))
+                .collect();
+        let healthcheck = merged
+            .iter()
+            .filter_map(|(_, s)| s.healthcheck())
+            .any(|hc| {
+                hc.test().is_some_and(|t| !t.args.is_empty()) && healthcheck_off(&hc).is_none()
+            });
+        // Where the ports are written: the service's own file, or the layer that adds them.
+        let published = merged.iter().find_map(|(f, s)| {
+            let p = s.get("ports").filter(|p| p.items().next().is_some())?;
+            Some((*f, p.span()))
+        });
+        let compose = published.map_or(link.compose, |(f, _)| f);
+        let ports = published.map(|(_, span)| span);
+        out.push(BuiltBy {
+            compose,
+            service: link.service.clone(),
+            healthcheck,
+            ports,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(compose: &str, text: &str) -> BuildTarget {
+        let file = crate::compose::parse(text);
+        let service = file.services().next().unwrap();
+        build_target(Path::new(compose), &service.build().unwrap())
+    }
+
+    #[test]
+    fn contexts_and_dockerfiles_resolve_like_compose() {
+        let t = target("p/compose.yaml", "services:\n  a:\n    build: ./app\n");
+        assert_eq!(t.context, Some(PathBuf::from("p/app")));
+        assert_eq!(t.dockerfile, Some(PathBuf::from("p/app/Dockerfile")));
+        let t = target(
+            "p/compose.yaml",
+            "services:\n  a:\n    build:\n      context: ../x\n      dockerfile: docker/Dockerfile.prod\n",
+        );
+        assert_eq!(
+            t.dockerfile,
+            Some(PathBuf::from("x/docker/Dockerfile.prod"))
+        );
+        let t = target(
+            "compose.yaml",
+            "services:\n  a:\n    build:\n      dockerfile: Dockerfile.dev\n",
+        );
+        assert_eq!(t.context, Some(PathBuf::from(".")));
+        assert_eq!(t.dockerfile, Some(PathBuf::from("Dockerfile.dev")));
+        let t = target(
+            "compose.yaml",
+            "services:\n  a:\n    build:\n      context: ${CTX:-./svc}\n",
+        );
+        assert_eq!(t.dockerfile, Some(PathBuf::from("svc/Dockerfile")));
+        let t = target(
+            "compose.yaml",
+            "services:\n  a:\n    build:\n      context: .\n      dockerfile_inline: FROM x\n",
+        );
+        assert_eq!(t.dockerfile, None);
+        let t = target(
+            "compose.yaml",
+            "services:\n  a:\n    build: https://github.com/a/b.git#main\n",
+        );
+        assert_eq!(
+            t,
+            BuildTarget {
+                context: None,
+                dockerfile: None
+            }
+        );
+        let t = target("compose.yaml", "services:\n  a:\n    build: ${CTX}\n");
+        assert_eq!(t.context, None);
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./.")), PathBuf::from("."));
+        assert_eq!(normalize(Path::new("../a")), PathBuf::from("../a"));
+        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
+    }
+}
