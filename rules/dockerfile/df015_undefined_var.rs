@@ -47,6 +47,10 @@ const PROXIES: &[&str] = &["HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY",
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
+    // A template declares its variables in parts that are not rendered yet.
+    if df.template {
+        return;
+    }
     let mut known: Vec<&str> = df.model.declared_names();
     known.extend(AUTOMATIC_ARGS);
     for stage in &df.model.stages {

@@ -28,7 +28,7 @@ declare_rule! {
     pub static RULE = Rule {
         code: "DF017",
         name: "invalid-default-arg-in-from",
-        category: Category::Correctness,
+        category: Category::Reliability,
         summary: "FROM gives an invalid image with the default ARG values",
         aliases: &["InvalidDefaultArgInFrom"],
         check: Check::Dockerfile(check),

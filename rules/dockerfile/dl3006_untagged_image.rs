@@ -39,7 +39,8 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     for stage in &ctx.file.model.stages {
         let r = &stage.reference;
-        if stage.base != Base::Image || r.unresolved || r.path.is_empty() {
+        // An invalid reference (a template placeholder, upper case) is DF017's or DF000's.
+        if stage.base != Base::Image || r.unresolved || !r.valid {
             continue;
         }
         if r.tag.is_some() || r.digest.is_some() {
