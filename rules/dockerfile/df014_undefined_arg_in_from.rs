@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile, Kind, Word, referenced_vars};
+use crate::dockerfile::{Body, Dockerfile, Kind, Word, has_fallback, referenced_vars};
 use crate::registry::closest;
 use crate::rule::{Category, Check, Context};
 
@@ -75,11 +75,3 @@ fn report_word(ctx: &mut Context<'_, Dockerfile>, index: usize, word: &Word, kno
     }
 }
 
-/// `${NAME:-x}`, `${NAME-x}`, `${NAME:?msg}` and the like: the author wrote what happens
-/// when the variable is not set.
-fn has_fallback(reference: &str, name: &str) -> bool {
-    reference
-        .strip_prefix("${")
-        .and_then(|r| r.strip_prefix(name))
-        .is_some_and(|r| r.starts_with([':', '-', '+', '?']))
-}

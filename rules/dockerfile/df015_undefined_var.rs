@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::dockerfile::{AUTOMATIC_ARGS, Base, Body, Dockerfile, Instruction, Kind, Word};
 use crate::registry::closest;
 use crate::rule::{Category, Check, Context};
-use crate::dockerfile::referenced_vars;
+use crate::dockerfile::{has_fallback, referenced_vars};
 
 declare_rule! {
     /// ## What it does
@@ -74,8 +74,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                         continue;
                     }
                     let span = word.var_span(&name).unwrap_or(word.span);
-                    let text = ctx.text(span);
-                    if text.starts_with("${") && text[2..].strip_prefix(name.as_str()).is_some_and(|r| r.starts_with([':', '-', '+', '?'])) {
+                    if has_fallback(ctx.text(span), &name) {
                         continue;
                     }
                     let d = ctx.report(span, format!("`{name}` is not defined here"));

@@ -553,6 +553,15 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// The reference to `name` as written (`${NAME:-x}`, `${NAME?msg}`) says what happens when the
+/// variable is not set: a default, an alternative or an error of its own.
+pub fn has_fallback(reference: &str, name: &str) -> bool {
+    reference
+        .strip_prefix("${")
+        .and_then(|r| r.strip_prefix(name))
+        .is_some_and(|r| r.starts_with([':', '-', '+', '?']))
+}
+
 /// The names of the variables a word refers to, in order, each once, as the expansion of
 /// [`expand`] reads them (single-quoted text and escaped `$` are not references).
 pub fn referenced_vars(raw: &str, escape: char) -> Vec<String> {
@@ -578,6 +587,12 @@ mod tests {
             ["A", "B", "C_D"]
         );
         assert!(referenced_vars("plain", '\\').is_empty());
+        assert!(has_fallback("${A:-x}", "A") && has_fallback("${A?}", "A"));
+        assert!(
+            !has_fallback("${A}", "A")
+                && !has_fallback("$A", "A")
+                && !has_fallback("${AB:-x}", "A")
+        );
     }
 
     fn words(s: &str) -> Vec<&str> {
