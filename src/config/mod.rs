@@ -502,12 +502,7 @@ impl Resolver {
         };
         let buildkit_check = match env(BUILDKIT_CHECK_VAR).filter(|_| !cli.isolated) {
             Some(v) => Some(Arc::new(crate::suppress::CheckOptions::parse(&v).map_err(
-                |m| {
-                    ConfigError::file(Path::new(concat!("$", "BUILDKIT_DOCKERFILE_CHECK")), m)
-                        .with_help(Some(
-                            "the syntax is that of `# check=`: `skip=A,B;error=true`",
-                        ))
-                },
+                |m| ConfigError::file(Path::new(concat!("$", "BUILDKIT_DOCKERFILE_CHECK")), m),
             )?)),
             None => None,
         };
