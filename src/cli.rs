@@ -462,7 +462,10 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         // finding left is one of the files as they now are.
         let (again, _) = lint_fs(&fs_files, &resolver, &mut settings_of);
         for fresh in again {
-            if let Some(f) = linted.iter_mut().find(|f| f.source.path == fresh.source.path) {
+            if let Some(f) = linted
+                .iter_mut()
+                .find(|f| f.source.path == fresh.source.path)
+            {
                 *f = fresh;
             }
         }

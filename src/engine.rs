@@ -4,6 +4,7 @@
 use crate::compose::{self, ComposeFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{self, Dockerfile};
+use crate::dockerignore::LazyBuildContext;
 use crate::output::LintedFile;
 use crate::rule::{Check, Context, ProjectContext, ProjectFile, Rule};
 use crate::settings::RuleSettings;
@@ -31,6 +32,13 @@ pub struct FileSettings {
     /// Files larger than this many bytes are not linted (an error for that file); `None` is
     /// [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: Option<u64>,
+    /// The directory that relative file paths start from, for reading what lies beside a
+    /// file (a Dockerfile's build context); `None` is the current directory.
+    pub base_dir: Option<std::path::PathBuf>,
+    /// BuildKit's check options from the `BUILDKIT_DOCKERFILE_CHECK` environment variable:
+    /// they replace the `# check=` directive of every Dockerfile (see also
+    /// [`SuppressOptions::buildkit_check_from_env`]).
+    pub buildkit_check: Option<std::sync::Arc<crate::suppress::CheckOptions>>,
 }
 
 /// A parsed file, whichever its kind.
@@ -493,11 +501,17 @@ fn run_file_rules(
     failed: &mut dyn FnMut(&'static Rule, String),
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let build = match source.kind {
+        crate::source::FileKind::Dockerfile => {
+            LazyBuildContext::beside(&source.path, settings.base_dir.as_deref())
+        }
+        crate::source::FileKind::Compose => LazyBuildContext::default(),
+    };
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
             continue;
         }
-        match isolate(|| run_rule(rule, source, parsed, settings, id, project)) {
+        match isolate(|| run_rule(rule, source, parsed, settings, id, project, &build)) {
             Ok(found) => out.extend(found),
             Err(message) => failed(rule, message),
         }
@@ -513,12 +527,14 @@ fn run_rule(
     settings: &FileSettings,
     id: FileId,
     project: &FileFacts<'_>,
+    build: &LazyBuildContext,
 ) -> Vec<Diagnostic> {
     match (rule.check, parsed) {
         (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
             let mut ctx = Context::new(df, source, &settings.rule_settings, rule)
                 .with_file_id(id)
-                .with_built_by(&project.built_by);
+                .with_built_by(&project.built_by)
+                .with_build_context(build);
             f(&mut ctx);
             ctx.into_diagnostics()
         }
@@ -580,6 +596,9 @@ fn finish(
         if let Some(s) = settings.severity.get(d.code) {
             d.severity = *s;
         }
+    }
+    if let Parsed::Dockerfile(df) = parsed {
+        suppress::apply_check_options(df, settings.buildkit_check.as_deref(), &mut out);
     }
     sort(&mut out);
     out

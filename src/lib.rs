@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod dockerfile;
+pub mod dockerignore;
 pub mod engine;
 pub mod fix;
 pub mod formats;

@@ -164,3 +164,49 @@ pub fn foreign(code: &str) -> Option<Foreign> {
         && digits.chars().all(|c| c.is_ascii_digit());
     is_sc.then_some(Foreign::ShellCheck)
 }
+
+/// BuildKit's build checks (`frontend/dockerfile/linter/ruleset.go`). Every one but
+/// `InvalidBaseImagePlatform`, which needs the registry, names a wharf rule or a group.
+pub const BUILDKIT_CHECKS: &[&str] = &[
+    "StageNameCasing",
+    "FromAsCasing",
+    "NoEmptyContinuation",
+    "ConsistentInstructionCasing",
+    "DuplicateStageName",
+    "ReservedStageName",
+    "JSONArgsRecommended",
+    "MaintainerDeprecated",
+    "UndefinedArgInFrom",
+    "WorkdirRelativePath",
+    "UndefinedVar",
+    "MultipleInstructionsDisallowed",
+    "LegacyKeyValueFormat",
+    "InvalidBaseImagePlatform",
+    "RedundantTargetPlatform",
+    "SecretsUsedInArgOrEnv",
+    "InvalidDefaultArgInFrom",
+    "FromPlatformFlagConstDisallowed",
+    "CopyIgnoredFile",
+    "InvalidDefinitionDescription",
+    "ExposeProtoCasing",
+    "ExposeInvalidFormat",
+];
+
+#[cfg(test)]
+mod buildkit_tests {
+    use super::*;
+
+    #[test]
+    fn every_buildkit_check_names_a_rule() {
+        for name in BUILDKIT_CHECKS {
+            if *name == "InvalidBaseImagePlatform" {
+                assert!(find(name).is_none());
+                continue;
+            }
+            assert!(
+                find(name).is_some() || check_group(name).is_some(),
+                "BuildKit's {name} names no wharf rule"
+            );
+        }
+    }
+}

@@ -214,16 +214,34 @@ impl Rule {
         out
     }
 
-    /// The fenced code blocks of one docs section (`## Example`, `## Use instead`).
+    /// The fenced code blocks of one docs section (`## Example`, `## Use instead`), without
+    /// the blocks that are files beside an example (see [`Self::doc_example_files`]).
     pub fn doc_examples(&self, section: &str) -> Vec<String> {
+        self.doc_example_files(section)
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect()
+    }
+
+    /// The examples of one docs section, each with the files that sit beside it in its
+    /// build context: a block whose info string names a path after the language
+    /// (```` ```text .dockerignore ````) is such a file of the example before it; a path
+    /// that ends with `/` is a directory (its block is empty).
+    pub fn doc_example_files(&self, section: &str) -> Vec<(String, Vec<(String, String)>)> {
         let text = self.docs_text();
-        let mut out = Vec::new();
+        let mut out: Vec<(String, Vec<(String, String)>)> = Vec::new();
         let mut in_section = false;
-        let mut block: Option<String> = None;
+        // The block being read, and the path it is a file at.
+        let mut block: Option<(String, Option<String>)> = None;
         for line in text.lines() {
-            if let Some(b) = block.as_mut() {
+            if let Some((b, _)) = block.as_mut() {
                 if line.starts_with("```") {
-                    out.push(block.take().unwrap_or_default());
+                    let (body, path) = block.take().unwrap_or_default();
+                    match (path, out.last_mut()) {
+                        (Some(p), Some((_, files))) => files.push((p, body)),
+                        (Some(_), None) => {}
+                        (None, _) => out.push((body, Vec::new())),
+                    }
                 } else {
                     b.push_str(line);
                     b.push('\n');
@@ -232,8 +250,9 @@ impl Rule {
             }
             if let Some(h) = line.strip_prefix("## ") {
                 in_section = h.trim().eq_ignore_ascii_case(section);
-            } else if in_section && line.starts_with("```") {
-                block = Some(String::new());
+            } else if let Some(info) = line.strip_prefix("```").filter(|_| in_section) {
+                let path = info.split_whitespace().nth(1).map(str::to_string);
+                block = Some((String::new(), path));
             }
         }
         out
@@ -307,6 +326,8 @@ pub struct Context<'a, F> {
     /// it (its base or override files, the files it includes or extends from).
     pub layers: &'a [&'a ComposeFile],
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The build context of a Dockerfile, read on first use.
+    build: Option<&'a crate::dockerignore::LazyBuildContext>,
 }
 
 impl<'a, F> Context<'a, F> {
@@ -325,6 +346,7 @@ impl<'a, F> Context<'a, F> {
             built_by: &[],
             layers: &[],
             diagnostics: Vec::new(),
+            build: None,
         }
     }
 
@@ -338,6 +360,20 @@ impl<'a, F> Context<'a, F> {
     pub fn with_built_by(mut self, built_by: &'a [crate::project::BuiltBy]) -> Self {
         self.built_by = built_by;
         self
+    }
+
+    /// The same context with the build context of the file (see
+    /// [`Context::build_context`]).
+    pub fn with_build_context(mut self, build: &'a crate::dockerignore::LazyBuildContext) -> Self {
+        self.build = Some(build);
+        self
+    }
+
+    /// The build context the Dockerfile is built with (by default its own directory), with
+    /// its `.dockerignore`: read once per file, on first use. `None` when the file is not on
+    /// disk.
+    pub fn build_context(&self) -> Option<&'a crate::dockerignore::BuildContext> {
+        self.build?.get()
     }
 
     /// The same context for the file `id` of a run.

@@ -1125,3 +1125,31 @@ fn schema_describes_every_configurable_rule_and_key() {
         assert!(rules.get(key).is_some(), "{key}");
     }
 }
+
+#[test]
+fn buildkit_check_environment_variable() {
+    let p = Project::new();
+    let err = p
+        .resolver(
+            CliOverrides::default(),
+            &[("BUILDKIT_DOCKERFILE_CHECK", "error=maybe")],
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.starts_with("$BUILDKIT_DOCKERFILE_CHECK"), "{err}");
+    assert!(err.contains("`maybe` is not a boolean"), "{err}");
+    let r = p
+        .resolver(
+            CliOverrides::default(),
+            &[(
+                "BUILDKIT_DOCKERFILE_CHECK",
+                "skip=JSONArgsRecommended;error=true",
+            )],
+        )
+        .unwrap();
+    let s = r.for_file(&p.path("Dockerfile")).unwrap();
+    let check = s.file.buildkit_check.as_ref().expect("parsed");
+    assert!(check.error && check.skips("DL3025"));
+    assert!(s.file.suppress.buildkit_check_from_env);
+}

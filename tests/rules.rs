@@ -198,6 +198,7 @@ fn load_case(rule: &'static Rule, path: &Path) -> Result<Case, Failed> {
         for (rel, p, kind) in found {
             files.push((rel.clone(), SourceFile::new(rel, read(&p)?, kind)));
         }
+        settings.base_dir = Some(path.to_path_buf());
         let config = path.join("wharf.toml");
         if config.is_file() {
             settings.rule_settings =
@@ -494,8 +495,8 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
             wharf::config::rule_settings_from_text(Path::new("wharf.toml"), config)
                 .map_err(|e| format!("{}: the options example: {e}", rule.code))?;
     }
-    let bad = rule.doc_examples("Example");
-    let good = rule.doc_examples("Use instead");
+    let bad = rule.doc_example_files("Example");
+    let good = rule.doc_example_files("Use instead");
     if bad.is_empty() || good.is_empty() {
         return Err(format!(
             "{} docs need an `## Example` and a `## Use instead` code block",
@@ -504,17 +505,20 @@ fn run_docs(rule: &'static Rule) -> Result<(), Failed> {
         .into());
     }
     if let wharf::rule::Check::Project(_) = rule.check {
-        return run_project_docs(rule, &settings, &bad, &good);
+        let texts = |v: &[(String, Vec<(String, String)>)]| -> Vec<String> {
+            v.iter().map(|(t, _)| t.clone()).collect()
+        };
+        return run_project_docs(rule, &settings, &texts(&bad), &texts(&good));
     }
-    for ex in bad {
-        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
+    for (n, (ex, files)) in bad.iter().enumerate() {
+        let diags = lint_example(rule, "bad", n, name, kind, ex, files, &settings)?;
         fixes_declared(&diags)?;
         if !diags.iter().any(|d| d.code == rule.code) {
             return Err(format!("the bad example does not fire {}:\n{ex}", rule.code).into());
         }
     }
-    for ex in good {
-        let diags = lint_source(&SourceFile::new(name, ex.clone(), kind), &settings);
+    for (n, (ex, files)) in good.iter().enumerate() {
+        let diags = lint_example(rule, "good", n, name, kind, ex, files, &settings)?;
         if !diags.is_empty() {
             return Err(format!("the good example fires {}: {:?}\n{ex}", rule.code, diags).into());
         }
@@ -568,6 +572,50 @@ fn run_project_docs(
         return Err(format!("the good example fires {}: {found:?}", rule.code).into());
     }
     Ok(())
+}
+
+/// Lints a docs example. An example with files beside it is written out with them into a
+/// fresh directory, its build context; one without is linted with no context on disk.
+#[allow(clippy::too_many_arguments)]
+fn lint_example(
+    rule: &'static Rule,
+    which: &str,
+    n: usize,
+    name: &str,
+    kind: FileKind,
+    text: &str,
+    files: &[(String, String)],
+    settings: &FileSettings,
+) -> Result<Vec<wharf::diagnostic::Diagnostic>, Failed> {
+    let mut settings = settings.clone();
+    let dir = std::env::temp_dir().join(format!(
+        "wharf-docs-{}-{which}-{n}-{}",
+        rule.code,
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    if files.is_empty() {
+        settings.base_dir = Some(dir.join("none"));
+        return Ok(lint_source(&SourceFile::new(name, text, kind), &settings));
+    }
+    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    std::fs::write(dir.join(name), text).map_err(io)?;
+    for (path, body) in files {
+        let p = dir.join(path);
+        if path.ends_with('/') {
+            std::fs::create_dir_all(&p).map_err(io)?;
+        } else {
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).map_err(io)?;
+            }
+            std::fs::write(&p, body).map_err(io)?;
+        }
+    }
+    settings.base_dir = Some(dir.clone());
+    let diags = lint_source(&SourceFile::new(name, text, kind), &settings);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(diags)
 }
 
 fn conventions(rule: &'static Rule) -> Result<(), Failed> {

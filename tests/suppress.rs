@@ -221,6 +221,7 @@ fn disable_hadolint_pragmas_keeps_the_others() {
                 ENV API_KEY=abc123def\n";
     let opts = SuppressOptions {
         disable_hadolint_pragmas: true,
+        ..SuppressOptions::default()
     };
     let diags = lint_with(text, &["DL3025", "DL3064", "DF900"], opts);
     // The ignored hadolint comments are not reported as unused either.
@@ -773,4 +774,46 @@ fn one_check_name_covers_its_whole_group() {
         .map(|r| r.code)
         .collect();
     assert_eq!(codes, ["DL3012", "DL4003", "DL4004"]);
+}
+
+// ----- BuildKit check=error and BUILDKIT_DOCKERFILE_CHECK -------------------------------------
+
+#[test]
+fn check_error_true_makes_buildkit_findings_errors() {
+    use wharf::diagnostic::Severity;
+    let text = "# check=error=true\nFROM node\nCMD node a.js\n";
+    let diags = lint(text, &["DL3025", "DL3006"]);
+    let sev: Vec<(&str, Severity)> = diags.iter().map(|d| (d.code, d.severity)).collect();
+    // DL3025 is BuildKit's JSONArgsRecommended; DL3006 is no BuildKit check.
+    assert!(sev.contains(&("DL3025", Severity::Error)), "{sev:?}");
+    assert!(sev.contains(&("DL3006", Severity::Warning)), "{sev:?}");
+    let quiet = lint(
+        "# check=error=false\nFROM node:22\nCMD node a.js\n",
+        &["DL3025"],
+    );
+    assert_eq!(quiet[0].severity, Severity::Warning);
+}
+
+#[test]
+fn environment_check_replaces_the_directive() {
+    use wharf::diagnostic::Severity;
+    use wharf::suppress::CheckOptions;
+    let text = "# check=skip=JSONArgsRecommended\nFROM node:22 as build\nCMD node a.js\n";
+    let env = CheckOptions::parse("skip=FromAsCasing;error=true").unwrap();
+    let settings = FileSettings {
+        rules: rules(&["DL3025", "DF011"]),
+        suppress: SuppressOptions {
+            buildkit_check_from_env: true,
+            ..SuppressOptions::default()
+        },
+        buildkit_check: Some(std::sync::Arc::new(env)),
+        ..FileSettings::default()
+    };
+    let diags = lint_source(
+        &SourceFile::new("Dockerfile", text, FileKind::Dockerfile),
+        &settings,
+    );
+    // The file's skip no longer applies; the environment's does.
+    assert_eq!(found(text, &diags), [(3, "DL3025")]);
+    assert_eq!(diags[0].severity, Severity::Error);
 }

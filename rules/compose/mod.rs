@@ -33,7 +33,7 @@ crate::register_rules! {
     dc028_no_new_privileges_missing,
     dc029_writable_root_filesystem,
     dc030_data_not_persisted,
-    dc031_healthcheck_without_start_period,
+    dc031_service_healthcheck_without_start_period,
     dc032_services_not_sorted,
     dc033_service_keys_not_ordered,
     dc034_ports_not_sorted,

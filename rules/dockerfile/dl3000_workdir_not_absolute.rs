@@ -36,6 +36,7 @@ declare_rule! {
         name: "workdir-not-absolute",
         category: Category::Correctness,
         summary: "a WORKDIR path is relative",
+        aliases: &["WorkdirRelativePath"],
         options: options::<WorkdirOptions>(),
         check: Check::Dockerfile(check),
     };
@@ -48,19 +49,35 @@ pub struct WorkdirOptions {
     /// Accept a path that starts with a variable (`$HOME/app`), whose value wharf cannot
     /// know, as hadolint does. Turn it off to require a literal absolute path.
     pub allow_variables: bool,
+    /// BuildKit's reading (`WorkdirRelativePath`): report a relative `WORKDIR` only when no
+    /// `WORKDIR` came before it in the stage or the stages it builds `FROM`, so that the
+    /// path is resolved against the base image's directory. Off: every relative `WORKDIR`,
+    /// as hadolint does.
+    pub first_only: bool,
 }
 
 impl Default for WorkdirOptions {
     fn default() -> Self {
         WorkdirOptions {
             allow_variables: true,
+            first_only: false,
         }
     }
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let allow_variables = ctx.options::<WorkdirOptions>().allow_variables;
-    for ins in ctx.file.iter().filter(|i| i.kind == Kind::Workdir) {
+    let opts = ctx.options::<WorkdirOptions>();
+    let allow_variables = opts.allow_variables;
+    let df = ctx.file;
+    for (i, ins) in df.iter().enumerate().filter(|(_, i)| i.kind == Kind::Workdir) {
+        let after_workdir = df
+            .model
+            .state_before
+            .get(i)
+            .is_some_and(|s| s.workdir.is_some());
+        if opts.first_only && after_workdir {
+            continue;
+        }
         let Body::Value(path) = &ins.body else {
             continue;
         };

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
 use crate::dockerfile::{
-    Body, Command, Dockerfile, Healthcheck, Instruction, Kind, json_array_error, repair_json_array,
+    Body, Command, Dockerfile, Healthcheck, Instruction, Kind, json_array_error,
 };
 use crate::rule::{Category, Check, Context};
 
@@ -21,10 +21,8 @@ declare_rule! {
     /// known to wharf.
     ///
     /// An argument that looks like an exec form but is not valid JSON
-    /// (`CMD ["C:\app.exe", "run"]`, single quotes, a trailing comma, an unquoted `$PORT`) is
-    /// reported with the reason, at the offending character, in `CMD`, `ENTRYPOINT` and
-    /// `HEALTHCHECK CMD`, even where a `SHELL` is set:
-    /// Docker silently runs such a text through the shell, which is never what was meant.
+    /// (`CMD ['node', 'app.js']`) is DF009's: this rule stays quiet on it, where hadolint
+    /// reports it as shell form.
     ///
     /// ## Why is this bad?
     /// In shell form Docker runs the command through `/bin/sh -c`, so the shell is PID 1 and
@@ -46,10 +44,7 @@ declare_rule! {
     /// ## Fix safety
     /// The fix rewrites a command made only of plain words into the exec form. It is unsafe:
     /// the command no longer runs through a shell, which is the point, but it changes how the
-    /// process is started. Invalid JSON is repaired where the intent is plain, also as an
-    /// unsafe fix: backslashes that start no JSON escape are doubled (a Windows path), single
-    /// quotes become double quotes, a trailing comma is dropped; an unquoted `$PORT` gets no
-    /// fix, since the exec form would not expand it.
+    /// process is started.
     pub static RULE = Rule {
         code: "DL3025",
         name: "shell-form-cmd",
@@ -89,21 +84,8 @@ fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_s
         Kind::Healthcheck => "HEALTHCHECK CMD",
         k => k.as_str(),
     };
-    if let Some(err) = json_array_error(text) {
-        let whole = text.span(0, text.text.trim_end().len());
-        let fix = repair_json_array(&text.text).map(|json| Fix::unsafe_replace(whole, json, "rewrite as valid JSON"));
-        let d = ctx
-            .report(
-                err.span,
-                format!(
-                    "{what} is not valid JSON, so Docker runs it through a shell: {}",
-                    err.reason
-                ),
-            )
-            .help("write the exec form as a JSON array of double-quoted strings");
-        if let Some(f) = fix {
-            d.fix(f);
-        }
+    // Meant as exec form but not JSON: DF009 says why.
+    if json_array_error(text).is_some() {
         return;
     }
     let trimmed = text.text.trim_end();

@@ -487,11 +487,7 @@ impl<'a> Service<'a> {
         let literal = !image.value.contains('$');
         let whole = image.span;
         let mut r = ImageRef::parse_spanned(&text, &|range: Range<usize>| {
-            if literal {
-                image.span_of(range)
-            } else {
-                whole
-            }
+            if literal { image.span_of(range) } else { whole }
         });
         r.span = whole;
         r.unresolved = unresolved;

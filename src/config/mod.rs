@@ -41,6 +41,9 @@ pub const DCLINT_CONFIG_NAMES: [&str; 4] = [
     ".dclintrc.yaml",
     ".dclintrc.yml",
 ];
+/// BuildKit's build argument for check options, read from the environment: it replaces the
+/// `# check=` directive of every Dockerfile.
+pub const BUILDKIT_CHECK_VAR: &str = "BUILDKIT_DOCKERFILE_CHECK";
 /// The JSON Schema of `wharf.toml`, at the repository root.
 pub const SCHEMA_FILE: &str = "wharf.schema.json";
 
@@ -431,6 +434,8 @@ struct State {
 pub struct Resolver {
     cli: Layer,
     env: Layer,
+    /// `BUILDKIT_DOCKERFILE_CHECK`, parsed.
+    buildkit_check: Option<Arc<crate::suppress::CheckOptions>>,
     isolated: bool,
     /// `--config FILE`, loaded.
     forced: Option<Arc<Loaded>>,
@@ -501,9 +506,16 @@ impl Resolver {
             }
             None => None,
         };
+        let buildkit_check = match env(BUILDKIT_CHECK_VAR).filter(|_| !cli.isolated) {
+            Some(v) => Some(Arc::new(crate::suppress::CheckOptions::parse(&v).map_err(
+                |m| ConfigError::file(Path::new(concat!("$", "BUILDKIT_DOCKERFILE_CHECK")), m),
+            )?)),
+            None => None,
+        };
         Ok(Resolver {
             cli: cli_layer,
             env: env_layer,
+            buildkit_check,
             isolated: cli.isolated,
             forced,
             cwd,
@@ -687,8 +699,11 @@ impl Resolver {
                 rule_settings,
                 suppress: SuppressOptions {
                     disable_hadolint_pragmas: disable_ignore_pragma,
+                    buildkit_check_from_env: self.buildkit_check.is_some(),
                 },
                 max_file_size,
+                base_dir: None,
+                buildkit_check: self.buildkit_check.clone(),
             },
             failure_threshold: threshold,
             disable_ignore_pragma,

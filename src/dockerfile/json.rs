@@ -54,6 +54,12 @@ pub fn json_array_error(text: &MappedText) -> Option<JsonError> {
         return None;
     }
     let err = scan(t).err()?;
+    // `[ "$x" = 1 ] && y` is a shell test: after its first string comes a word, not another
+    // string, as in the meant-as-JSON `["a" "b"]`.
+    let next = t.get(err.at.start..).map(str::trim_start).unwrap_or("");
+    if err.reason.starts_with("expected `,`") && !next.starts_with(['"', '\'']) {
+        return None;
+    }
     // A single quote starts a string as often as it ends one: show it without its neighbour.
     let end = err.at.end.max(err.at.start).min(t.len());
     Some(JsonError {
@@ -389,6 +395,8 @@ mod tests {
             error(r#"["a" "b"]"#).unwrap().0,
             "expected `,` or `]` after a string"
         );
+        // A shell test is not meant as JSON.
+        assert!(error(r#"[ "$(id -u)" = 1005 ] && echo ok"#).is_none());
         assert_eq!(
             error(r#"["a", "b""#).unwrap().0,
             "the array is not closed with `]`"

@@ -37,7 +37,7 @@ pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
 pub use scripts::{Interpreter, RunScript};
-pub use words::{Expansion, VarValue, expand, split_words, unquote};
+pub use words::{Expansion, VarValue, expand, has_fallback, referenced_vars, split_words, unquote};
 
 use crate::source::{MappedText, OffsetMap, Span};
 

@@ -221,6 +221,20 @@ impl Model {
         self.ancestry(stage).last()
     }
 
+    /// The names of every ARG and ENV the file declares, sorted.
+    pub fn declared_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The names of the global ARGs (declared before the first FROM), sorted.
+    pub fn global_arg_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.globals.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The variables an ARG or ENV instruction declares, with their values.
     pub fn declared_by(&self, index: usize) -> &[Var] {
         self.decls.get(index).map(Vec::as_slice).unwrap_or(&[])
@@ -491,6 +505,37 @@ impl Model {
 }
 
 impl Dockerfile {
+    /// The sources a COPY or ADD (or its ONBUILD trigger, under the ONBUILD's index) reads
+    /// from the build context, each with its value expanded there and cleaned (`./src/` is
+    /// `src`, the whole context is `.`). Nothing for `COPY --from`; heredocs, URLs and git
+    /// sources of ADD, and sources that depend on an unknown variable are left out.
+    pub fn context_sources<'a>(
+        &self,
+        index: usize,
+        ins: &'a Instruction,
+    ) -> Vec<(&'a Word, String)> {
+        let Body::Copy { sources, .. } = &ins.body else {
+            return Vec::new();
+        };
+        if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+            return Vec::new();
+        }
+        sources
+            .iter()
+            .filter(|w| !w.value.starts_with("<<"))
+            .filter(|w| ins.kind != Kind::Add || !is_remote_source(&w.value))
+            .filter_map(|w| {
+                let e = self.model.expand_at(index, &w.raw, self.escape);
+                (!e.unresolved && !e.value.is_empty()).then(|| {
+                    (
+                        w,
+                        crate::dockerignore::clean(e.value.trim_start_matches('/')),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The instruction at an index.
     pub fn get(&self, index: usize) -> Option<&Instruction> {
         self.instructions.get(index)
@@ -570,4 +615,9 @@ impl Dockerfile {
                 && (crate::knowledge::images::is_windows(&root.reference) || written)
         })
     }
+}
+
+/// An ADD source fetched from elsewhere than the context: a URL or a git repository.
+fn is_remote_source(value: &str) -> bool {
+    value.contains("://") || value.starts_with("git@")
 }

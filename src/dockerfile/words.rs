@@ -168,6 +168,40 @@ impl Word {
         self.map.span(start as u32, end as u32)
     }
 
+    /// The span of the first reference to variable `name` in the word (`$name` or
+    /// `${name...}`), found in [`Word::value`]; `None` when it is not written there.
+    pub fn var_span(&self, name: &str) -> Option<Span> {
+        let v = self.value.as_str();
+        let is_name = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let mut from = 0;
+        while let Some(k) = v[from..].find('$') {
+            let at = from + k;
+            let rest = &v[at + 1..];
+            if let Some(inner) = rest.strip_prefix('{') {
+                if inner.starts_with(name)
+                    && !inner
+                        .as_bytes()
+                        .get(name.len())
+                        .copied()
+                        .is_some_and(is_name)
+                {
+                    let close = inner.find('}').map_or(v.len(), |c| at + 2 + c + 1);
+                    return Some(self.sub_span(at, close));
+                }
+            } else if rest.starts_with(name)
+                && !rest
+                    .as_bytes()
+                    .get(name.len())
+                    .copied()
+                    .is_some_and(is_name)
+            {
+                return Some(self.sub_span(at, at + 1 + name.len()));
+            }
+            from = at + 1;
+        }
+        None
+    }
+
     /// The value split at `sep`, each part with its byte range in [`Word::value`].
     pub fn split_value(&self, sep: char) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
         let mut at = 0;
@@ -519,9 +553,47 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// The reference to `name` as written (`${NAME:-x}`, `${NAME?msg}`) says what happens when the
+/// variable is not set: a default, an alternative or an error of its own.
+pub fn has_fallback(reference: &str, name: &str) -> bool {
+    reference
+        .strip_prefix("${")
+        .and_then(|r| r.strip_prefix(name))
+        .is_some_and(|r| r.starts_with([':', '-', '+', '?']))
+}
+
+/// The names of the variables a word refers to, in order, each once, as the expansion of
+/// [`expand`] reads them (single-quoted text and escaped `$` are not references).
+pub fn referenced_vars(raw: &str, escape: char) -> Vec<String> {
+    let seen = std::cell::RefCell::new(Vec::<String>::new());
+    expand(raw, escape, &|name| {
+        let mut s = seen.borrow_mut();
+        if !s.iter().any(|n| n == name) {
+            s.push(name.to_string());
+        }
+        VarValue::Unknown
+    });
+    seen.into_inner()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references() {
+        assert_eq!(
+            referenced_vars("${A:-$B}/$C_D'$E'\\$F", '\\'),
+            ["A", "B", "C_D"]
+        );
+        assert!(referenced_vars("plain", '\\').is_empty());
+        assert!(has_fallback("${A:-x}", "A") && has_fallback("${A?}", "A"));
+        assert!(
+            !has_fallback("${A}", "A")
+                && !has_fallback("$A", "A")
+                && !has_fallback("${AB:-x}", "A")
+        );
+    }
 
     fn words(s: &str) -> Vec<&str> {
         split_words(s, '\\').into_iter().map(|r| &s[r]).collect()

@@ -73,6 +73,114 @@ pub(super) fn check_skip(value: &str, base: usize) -> Option<CheckSkip> {
     None
 }
 
+/// BuildKit's check options: the value of a `# check=` directive or of the
+/// `BUILDKIT_DOCKERFILE_CHECK` build argument (`skip=A,B;error=true`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// `skip=all`: every rule that has a BuildKit check name.
+    pub skip_all: bool,
+    /// `skip=A,B`: the check names, as written.
+    pub skip: Vec<String>,
+    /// `error=true`: the findings of BuildKit's checks count as errors.
+    pub error: bool,
+    /// `experimental=...`: accepted; wharf turns rules on through its configuration.
+    pub experimental: Vec<String>,
+}
+
+impl CheckOptions {
+    /// Parses a value as BuildKit does: up to three `key=value` parts separated by `;`, keys
+    /// `skip`, `error` (a Go boolean: `1`, `t`, `true`, `TRUE`, `0`, `f`, `false`...) and
+    /// `experimental`. An unknown key, a part without `=` or a bad boolean is an error.
+    pub fn parse(value: &str) -> Result<CheckOptions, String> {
+        let mut out = CheckOptions::default();
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(out);
+        }
+        let names = |v: &str| -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        for part in value.splitn(3, ';') {
+            let Some((key, v)) = part.split_once('=') else {
+                return Err(format!(
+                    "invalid check option `{part}`: expected `key=value`"
+                ));
+            };
+            let v = v.trim();
+            match key.trim() {
+                "skip" if v == "all" => out.skip_all = true,
+                "skip" => out.skip = names(v),
+                "error" => {
+                    out.error = match v {
+                        "1" | "t" | "T" | "TRUE" | "true" | "True" => true,
+                        "0" | "f" | "F" | "FALSE" | "false" | "False" => false,
+                        _ => {
+                            return Err(format!(
+                                "invalid check option `{part}`: `{v}` is not a boolean (true or false)"
+                            ));
+                        }
+                    }
+                }
+                "experimental" => out.experimental = names(v),
+                k => {
+                    return Err(format!(
+                        "invalid check option `{k}`: the keys are skip, error and experimental"
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The options skip the rule with this code.
+    pub fn skips(&self, code: &str) -> bool {
+        let Some(rule) = registry::find(code) else {
+            return false;
+        };
+        (self.skip_all && super::has_buildkit_name(rule))
+            || self.skip.iter().any(|n| target(n).matches(code))
+    }
+}
+
+/// Applies BuildKit's check options to a Dockerfile's findings: the environment's
+/// `BUILDKIT_DOCKERFILE_CHECK` (its `skip=` drops findings here, since it replaces the file's
+/// directive), else the file's own `# check=` directive (whose `skip=` the comment pass has
+/// applied); with `error=true` the findings of BuildKit's checks become errors.
+pub(crate) fn apply_options(
+    df: &crate::dockerfile::Dockerfile,
+    env: Option<&CheckOptions>,
+    out: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    let own;
+    let opts = match env {
+        Some(o) => {
+            out.retain(|d| !o.skips(d.code));
+            o
+        }
+        None => {
+            let Some(o) = df
+                .directive("check")
+                .and_then(|d| CheckOptions::parse(&d.value).ok())
+            else {
+                return;
+            };
+            own = o;
+            &own
+        }
+    };
+    if opts.error {
+        for d in out.iter_mut() {
+            if registry::find(d.code).is_some_and(super::has_buildkit_name) {
+                d.severity = crate::diagnostic::Severity::Error;
+            }
+        }
+    }
+}
+
 /// Resolves a BuildKit check name, case-sensitively as BuildKit does.
 pub(super) fn target(name: &str) -> Target {
     if name == "all" {
@@ -93,6 +201,38 @@ pub(super) fn target(name: &str) -> Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_options() {
+        let o =
+            CheckOptions::parse(" skip=JSONArgsRecommended, StageNameCasing ; error=True").unwrap();
+        assert_eq!(o.skip, ["JSONArgsRecommended", "StageNameCasing"]);
+        assert!(o.error && !o.skip_all);
+        assert!(o.skips("DL3025") && o.skips("DF010") && !o.skips("DL3024"));
+        let o = CheckOptions::parse("skip=all;experimental=all").unwrap();
+        assert!(o.skip_all && o.skips("DL3024") && !o.skips("DL3008"));
+        assert!(
+            CheckOptions::parse("skip=MultipleInstructionsDisallowed")
+                .unwrap()
+                .skips("DL4003")
+        );
+        assert_eq!(CheckOptions::parse("").unwrap(), CheckOptions::default());
+        assert!(
+            CheckOptions::parse("error=yes")
+                .unwrap_err()
+                .contains("not a boolean")
+        );
+        assert!(
+            CheckOptions::parse("skip")
+                .unwrap_err()
+                .contains("key=value")
+        );
+        assert!(
+            CheckOptions::parse("warn=true")
+                .unwrap_err()
+                .contains("the keys are")
+        );
+    }
 
     #[test]
     fn check_values() {

@@ -29,7 +29,10 @@ pub(super) fn pragmas(text: &str, df: &Dockerfile, opts: &SuppressOptions, set: 
     let comments = &df.comments;
 
     // The directive block: `# check=skip=...` for the whole file.
-    if let Some(d) = df.directive("check")
+    // The environment's BUILDKIT_DOCKERFILE_CHECK replaces it (the engine applies that one).
+    if let Some(d) = df
+        .directive("check")
+        .filter(|_| !opts.buildkit_check_from_env)
         && let Some(skip) = buildkit::check_skip(&d.value, d.value_span.start as usize)
     {
         let whole = skip.part.unwrap_or_else(|| whole_line(text, d.span));

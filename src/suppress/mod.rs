@@ -25,6 +25,8 @@
 //! hands the parsed file in as an [`Input`].
 
 mod buildkit;
+pub use buildkit::CheckOptions;
+pub(crate) use buildkit::apply_options as apply_check_options;
 mod comment;
 mod compose;
 mod dclint;
@@ -45,6 +47,9 @@ pub struct SuppressOptions {
     /// Ignore `# hadolint ignore=`, `global ignore=` and `stage ignore=` comments, like
     /// hadolint's `disable-ignore-pragma`. wharf's own comments and BuildKit's keep working.
     pub disable_hadolint_pragmas: bool,
+    /// BuildKit's check options come from the `BUILDKIT_DOCKERFILE_CHECK` environment
+    /// variable, which replaces the `# check=` directive of every file.
+    pub buildkit_check_from_env: bool,
 }
 
 /// The comment syntax a suppression was written in.
@@ -260,7 +265,7 @@ fn is_syntax_code(code: &str) -> bool {
     matches!(code, "DF000" | "DC000")
 }
 
-fn has_buildkit_name(rule: &Rule) -> bool {
+pub(crate) fn has_buildkit_name(rule: &Rule) -> bool {
     rule.aliases
         .iter()
         .any(|a| a.starts_with(|c: char| c.is_ascii_uppercase()) && !a.contains('-'))

@@ -34,7 +34,7 @@ declare_rule! {
     /// ```
     pub static RULE = Rule {
         code: "DC031",
-        name: "healthcheck-without-start-period",
+        name: "service-healthcheck-without-start-period",
         category: Category::Pedantic,
         summary: "a healthcheck has no `start_period`",
         check: Check::Compose(check),

@@ -1,0 +1,75 @@
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rule::{Category, Check, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `COPY` or `ADD` source that the build context's `.dockerignore` (or the
+    /// Dockerfile's own `<name>.dockerignore`) excludes. The context is the Dockerfile's
+    /// directory, or the one a compose file gives. As BuildKit's `CopyIgnoredFile` does, an
+    /// ignore file with `!` exceptions is not judged, and variables in the source are
+    /// expanded first (a source that depends on an unknown variable is left alone).
+    ///
+    /// ## Why is this bad?
+    /// An excluded file is not sent to the builder: the `COPY` fails with "not found", or,
+    /// with a wildcard or a directory, silently copies less than it says.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// WORKDIR /app
+    /// COPY .env.production .env
+    /// ```
+    /// with this `.dockerignore`:
+    /// ```text .dockerignore
+    /// .git
+    /// .env*
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// WORKDIR /app
+    /// RUN --mount=type=secret,id=env,target=/app/.env npm run build
+    /// ```
+    pub static RULE = Rule {
+        code: "DF018",
+        name: "copy-ignored-file",
+        category: Category::Correctness,
+        summary: "a COPY or ADD source is excluded by .dockerignore",
+        aliases: &["CopyIgnoredFile"],
+        check: Check::Dockerfile(check),
+    };
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let Some(build) = ctx.build_context() else {
+        return;
+    };
+    let Some((_, ignore)) = &build.ignore else {
+        return;
+    };
+    if ignore.has_exceptions() {
+        return;
+    }
+    let df = ctx.file;
+    let name = build.ignore_name();
+    for (i, outer) in df.instructions.iter().enumerate() {
+        let ins = outer.trigger().unwrap_or(outer);
+        for (word, path) in df.context_sources(i, ins) {
+            let Some(pattern) = ignore.excluded_by(&path) else {
+                continue;
+            };
+            ctx.report(
+                word.span,
+                format!(
+                    "{} source `{path}` is excluded by `{pattern}` in {name}",
+                    ins.kind.as_str()
+                ),
+            )
+            .help(format!(
+                "remove the pattern from {name}, or stop copying the file"
+            ));
+        }
+    }
+}
