@@ -31,6 +31,8 @@ pub struct FileSettings {
     /// Files larger than this many bytes are not linted (an error for that file); `None` is
     /// [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: Option<u64>,
+    /// Whether ShellCheck runs on this file, and which of its codes are reported.
+    pub shellcheck: crate::shellcheck::ShellcheckFilter,
 }
 
 /// A parsed file, whichever its kind.
@@ -88,6 +90,16 @@ pub struct Linted {
 /// an internal error of this file: the other rules still run, and the caller goes on with
 /// the other files.
 pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
+    lint_isolated_with(source, settings, Vec::new())
+}
+
+/// [`lint_isolated`], with findings computed outside the rules (ShellCheck's, from
+/// [`shellcheck_pass`]) added before suppressions, severities and sorting apply to them.
+pub fn lint_isolated_with(
+    source: &SourceFile,
+    settings: &FileSettings,
+    extra: Vec<Diagnostic>,
+) -> Linted {
     let mut linted = Linted::default();
     let internal = |what: String, message: String| FileError {
         path: source.path.clone(),
@@ -110,9 +122,10 @@ pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
     let mut failed = Vec::new();
     let id = FileId::default();
     let result = isolate(|| {
-        let found = run_file_rules(source, &parsed, settings, id, &mut |rule, message| {
+        let mut found = run_file_rules(source, &parsed, settings, id, &mut |rule, message| {
             failed.push(internal(format!("rule {}", rule.code), message));
         });
+        found.extend(extra);
         finish(source, &parsed, found, settings, id)
     });
     linted.internal_errors = failed;
@@ -485,22 +498,61 @@ pub fn lint_files_from<'s>(
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build();
+    let shellcheck = files
+        .iter()
+        .any(|(path, _)| settings_for(path).shellcheck.enabled);
+    let lint_one = |source: SourceFile, settings: &FileSettings, extra: Vec<Diagnostic>| {
+        let linted = lint_isolated_with(&source, settings, extra);
+        let file = (!linted.parse_failed).then(|| LintedFile {
+            line_index: LineIndex::new(&source.text),
+            source,
+            diagnostics: linted.diagnostics,
+        });
+        (file, linted.internal_errors)
+    };
     let lint_all = || -> Vec<(Option<LintedFile>, Vec<FileError>)> {
-        files
+        if !shellcheck {
+            return files
+                .par_iter()
+                .map(|(path, kind)| {
+                    let settings = settings_for(path);
+                    match provider.source(path, *kind, settings.max_file_size) {
+                        Ok(source) => lint_one(source, settings, Vec::new()),
+                        Err(e) => (None, vec![e]),
+                    }
+                })
+                .collect();
+        }
+        // ShellCheck reads the scripts of every file at once (in batches), so the files are
+        // read first, then checked together, then linted with its findings.
+        let sources: Vec<Result<SourceFile, FileError>> = files
             .par_iter()
-            .map(|(path, kind)| {
-                let settings = settings_for(path);
-                let source = match provider.source(path, *kind, settings.max_file_size) {
-                    Ok(s) => s,
-                    Err(e) => return (None, vec![e]),
-                };
-                let linted = lint_isolated(&source, settings);
-                let file = (!linted.parse_failed).then(|| LintedFile {
-                    line_index: LineIndex::new(&source.text),
-                    source,
-                    diagnostics: linted.diagnostics,
-                });
-                (file, linted.internal_errors)
+            .map(|(path, kind)| provider.source(path, *kind, settings_for(path).max_file_size))
+            .collect();
+        let ok: Vec<(&SourceFile, &FileSettings)> = sources
+            .iter()
+            .filter_map(|s| s.as_ref().ok())
+            .map(|s| (s, settings_for(&s.path)))
+            .collect();
+        let mut checked = shellcheck_pass(&ok).into_iter();
+        let work: Vec<_> = sources
+            .into_iter()
+            .map(|s| s.map(|source| (source, checked.next().unwrap_or(Ok(Vec::new())))))
+            .collect();
+        work.into_par_iter()
+            .map(|r| match r {
+                Ok((source, Ok(extra))) => {
+                    let settings = settings_for(&source.path);
+                    lint_one(source, settings, extra)
+                }
+                Ok((source, Err(message))) => {
+                    let path = source.path.clone();
+                    let settings = settings_for(&path);
+                    let (file, mut errors) = lint_one(source, settings, Vec::new());
+                    errors.push(FileError { path, message });
+                    (file, errors)
+                }
+                Err(e) => (None, vec![e]),
             })
             .collect()
     };
@@ -517,6 +569,74 @@ pub fn lint_files_from<'s>(
     ok.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     errs.sort_by(|a, b| a.path.cmp(&b.path));
     (ok, errs)
+}
+
+/// The ShellCheck pass over several files: for each, the ShellCheck findings its settings
+/// report (none when ShellCheck is off for it or it is not a Dockerfile), or why ShellCheck
+/// could not check it (the program is missing, crashed, or printed something unreadable).
+/// All the scripts go to ShellCheck together, in batches run in parallel.
+pub fn shellcheck_pass(
+    files: &[(&SourceFile, &FileSettings)],
+) -> Vec<Result<Vec<Diagnostic>, String>> {
+    use crate::shellcheck::{Runner, collect};
+    let collected: Vec<Result<Vec<crate::shellcheck::Script>, String>> = files
+        .par_iter()
+        .map(|(source, settings)| {
+            if !settings.shellcheck.enabled || source.kind != FileKind::Dockerfile {
+                return Ok(Vec::new());
+            }
+            isolate(|| collect(&dockerfile::parse(&source.text))).map_err(|m| {
+                format!("internal error in the ShellCheck pass: {m}; this is a bug in wharf")
+            })
+        })
+        .collect();
+    let mut failed: Vec<Option<String>> = Vec::with_capacity(collected.len());
+    let scripts: Vec<Vec<crate::shellcheck::Script>> = collected
+        .into_iter()
+        .map(|c| match c {
+            Ok(s) => {
+                failed.push(None);
+                s
+            }
+            Err(e) => {
+                failed.push(Some(e));
+                Vec::new()
+            }
+        })
+        .collect();
+    let checked: Vec<Result<Vec<Diagnostic>, String>> = if scripts.iter().all(Vec::is_empty) {
+        scripts.iter().map(|_| Ok(Vec::new())).collect()
+    } else {
+        match Runner::find() {
+            Ok(runner) => runner.check(&scripts),
+            Err(e) => scripts
+                .iter()
+                .map(|s| {
+                    if s.is_empty() {
+                        Ok(Vec::new())
+                    } else {
+                        Err(e.clone())
+                    }
+                })
+                .collect(),
+        }
+    };
+    failed
+        .into_iter()
+        .zip(checked)
+        .zip(files)
+        .map(|((failed, checked), (_, settings))| {
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let mut found = checked?;
+            found.retain(|d| {
+                crate::shellcheck::code_number(d.code)
+                    .is_some_and(|n| settings.shellcheck.reports(n))
+            });
+            Ok(found)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod rule;
 pub mod settings;
 pub mod shared_data;
 pub mod shell;
+pub mod shellcheck;
 pub mod source;
 pub mod suppress;
 
