@@ -680,7 +680,10 @@ impl Resolver {
         let mut disable_ignore_pragma = false;
         let mut no_fail = false;
         let mut shellcheck = ShellcheckSettings::default();
-        let mut sc = ScResolution::default();
+        let mut sc = ScResolution {
+            exclude: crate::shellcheck::DEFAULT_EXCLUDE.to_vec(),
+            ..ScResolution::default()
+        };
         let mut max_file_size = None;
         for layer in layers {
             max_file_size = layer.max_file_size.or(max_file_size);

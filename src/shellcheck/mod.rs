@@ -6,7 +6,7 @@
 //! it reads appended after it as the shell sees them, and every heredoc body that runs as a
 //! script (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`). Exec-form RUNs, PowerShell and cmd
 //! stages, bodies whose shebang names another interpreter (Python...), zsh (ShellCheck has no
-//! zsh dialect) and template files are left out. The RUN's flags (`--mount=...`) are never part
+//! zsh dialect) and the RUNs of a template that hold a placeholder are left out. The RUN's flags (`--mount=...`) are never part
 //! of the script.
 //!
 //! Each script is the RUN's shell text as BuildKit hands it to the shell: continuations and
@@ -31,6 +31,11 @@ use crate::dockerfile::{Command as DfCommand, Dockerfile, Instruction, Kind};
 use crate::source::{Encoding, LineIndex, MappedText, Position};
 use std::collections::HashSet;
 use std::sync::Mutex;
+
+/// The codes left out unless selected by name: SC1090 and SC1091 say that ShellCheck cannot
+/// follow a `source`d file, and the files a RUN sources are in the image, never beside the
+/// Dockerfile (hadolint leaves out SC1090 for the same reason).
+pub const DEFAULT_EXCLUDE: &[u16] = &[1090, 1091];
 
 /// The `name` every ShellCheck diagnostic carries.
 pub const NAME: &str = "shellcheck";
@@ -368,9 +373,6 @@ fn body_dialect(body: &str, otherwise: Option<Dialect>) -> Option<Dialect> {
 /// The scripts of every shell-form RUN (and ONBUILD RUN) of a Dockerfile, in file order.
 pub fn collect(df: &Dockerfile) -> Vec<Script> {
     let mut out = Vec::new();
-    if df.template {
-        return out;
-    }
     for (index, ins) in df.runs() {
         if df.non_posix_shell_at(index) {
             continue;
@@ -378,6 +380,15 @@ pub fn collect(df: &Dockerfile) -> Vec<Script> {
         let Some(DfCommand::Shell(line)) = ins.command() else {
             continue;
         };
+        // In a template, a RUN with a placeholder is only shell once rendered. (Go format
+        // strings such as `go list -f '{{.Dir}}'` make a file look like a template: the RUNs
+        // without braces are still checked.)
+        let placeholder = |t: &str| t.contains("{{") || t.contains("{%");
+        if df.template
+            && (placeholder(&line.text) || ins.heredocs.iter().any(|h| placeholder(&h.body.text)))
+        {
+            continue;
+        }
         let names = declared_names(df, index);
         let dialect = stage_dialect(df, index);
         scripts_of_run(df, ins, line, dialect, &names, &mut out);
