@@ -1125,3 +1125,39 @@ fn schema_describes_every_configurable_rule_and_key() {
         assert!(rules.get(key).is_some(), "{key}");
     }
 }
+
+#[test]
+fn shellcheck_codes_in_selectors() {
+    let p = Project::new();
+    let sc = |cli: CliOverrides| {
+        let r = p.resolver(cli, &[]).unwrap();
+        r.for_file(&p.path("Dockerfile"))
+            .unwrap()
+            .file
+            .shellcheck
+            .clone()
+    };
+    // Off by default, SC1090/SC1091 left out.
+    let off = sc(CliOverrides::default());
+    assert!(!off.enabled && off.include.is_none());
+    assert_eq!(off.exclude, [1090, 1091]);
+    // Selecting a code turns the pass on and narrows it; naming SC1091 brings it back.
+    let only = sc(CliOverrides {
+        select: vec!["DL3000".into(), "SC1091".into(), "sc2086".into()],
+        ..CliOverrides::default()
+    });
+    assert!(only.enabled && only.reports(2086) && only.reports(1091) && !only.reports(2154));
+    // --no-shellcheck wins over a selected code; --ignore leaves a code out.
+    let no = sc(CliOverrides {
+        extend_select: vec!["SC2154".into()],
+        shellcheck: Some(false),
+        ..CliOverrides::default()
+    });
+    assert!(!no.enabled);
+    p.write("wharf.toml", "shellcheck = { exclude = [\"SC2164\"] }\n");
+    let on = sc(CliOverrides {
+        ignore: vec!["SC2086".into()],
+        ..CliOverrides::default()
+    });
+    assert!(on.enabled && on.reports(2154) && !on.reports(2164) && !on.reports(2086));
+}
