@@ -26,7 +26,7 @@ mod run;
 
 pub use run::{Runner, SHELLCHECK_ENV};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::dockerfile::{Command as DfCommand, Dockerfile, Instruction, Kind};
 use crate::source::{Encoding, LineIndex, MappedText, Position};
 use std::collections::HashSet;
@@ -217,6 +217,26 @@ pub struct Finding {
     pub level: String,
     pub code: u16,
     pub message: String,
+    /// ShellCheck's suggested fix, when it has one.
+    #[serde(default)]
+    pub fix: Option<FindingFix>,
+}
+
+/// ShellCheck's suggested fix: text replacements in the script.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct FindingFix {
+    pub replacements: Vec<Replacement>,
+}
+
+/// One replacement of a [`FindingFix`] (a range of the script, 1-based, end exclusive).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Replacement {
+    pub line: u32,
+    pub end_line: u32,
+    pub column: u32,
+    pub end_column: u32,
+    pub replacement: String,
 }
 
 /// The severity of a ShellCheck level (`error`, `warning`, `info`, `style`).
@@ -251,10 +271,38 @@ impl Finding {
             span,
             message: message_of(&self.message),
             help: Some(format!("see {}", wiki_url(self.code))),
-            fix: None,
+            fix: self.fix.as_ref().and_then(|f| fix_of(f, script, index)),
             related: Vec::new(),
         })
     }
+}
+
+/// ShellCheck's fix as a wharf fix, unsafe (it is ShellCheck's suggestion, applied to a Dockerfile
+/// it did not see). `None` when a replacement falls in the header or spans text the Dockerfile
+/// does not hold in one piece (a continuation, a removed comment line), where editing the file
+/// would not make the edit ShellCheck meant.
+fn fix_of(fix: &FindingFix, script: &Script, index: &LineIndex) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for r in &fix.replacements {
+        let start = script.offset(index, r.line, r.column);
+        let end = script.offset(index, r.end_line, r.end_column).max(start);
+        if start < script.header {
+            return None;
+        }
+        let span = script
+            .source
+            .span(start - script.header, end - script.header);
+        if span.len() as usize != end - start {
+            return None;
+        }
+        edits.push(Edit::replace(span, r.replacement.clone()));
+    }
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    (!edits.is_empty()).then(|| Fix {
+        message: "apply ShellCheck's suggestion".to_string(),
+        applicability: Applicability::Unsafe,
+        edits,
+    })
 }
 
 /// Whether a name can be assigned in a shell (`[A-Za-z_][A-Za-z0-9_]*`).

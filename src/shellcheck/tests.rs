@@ -26,6 +26,7 @@ fn finding_at(script: &Script, needle: &str, nth: usize) -> Finding {
         level: "info".into(),
         code: 2086,
         message: "Double quote to prevent globbing and word splitting.".into(),
+        fix: None,
     }
 }
 
@@ -229,4 +230,20 @@ fn real_shellcheck_findings_land_on_their_bytes() {
         "{diags:#?}"
     );
     assert!(out[1].as_ref().is_ok_and(Vec::is_empty));
+    // ShellCheck's fix of SC2086 quotes the word, across the continuation; unsafe.
+    let quote = diags
+        .iter()
+        .find(|d| d.code == "SC2086" && d.span.text(text) == "$unset")
+        .and_then(|d| d.fix.clone());
+    let quote = quote.unwrap_or_else(|| panic!("a fix: {diags:#?}"));
+    assert_eq!(
+        quote.applicability,
+        crate::diagnostic::Applicability::Unsafe
+    );
+    let fixed = crate::fix::apply_fixes(text, [("SC2086", &quote)], quote.applicability);
+    assert!(
+        fixed.text.contains("  && echo \"$unset\"\n"),
+        "{}",
+        fixed.text
+    );
 }
