@@ -91,8 +91,9 @@ pub struct CheckArgs {
     #[arg(long, short = 'o')]
     pub output: Vec<PathBuf>,
     /// Rules to run, replacing the default set: codes, names, prefixes such as DL30,
-    /// categories, or ALL; comma-separated, repeatable. hadolint and ShellCheck codes that
-    /// wharf does not implement are accepted with a note.
+    /// categories, or ALL; comma-separated, repeatable. ShellCheck codes (SC2086) select what
+    /// the ShellCheck pass reports and turn it on; hadolint codes that wharf does not
+    /// implement are accepted with a note.
     #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub select: Vec<String>,
     /// Rules to add to the selected set (same forms as --select, comma-separated).
@@ -153,6 +154,13 @@ pub struct CheckArgs {
     /// or fixed.
     #[arg(long)]
     pub fix_only: bool,
+    /// Also run ShellCheck on the shell of every RUN and heredoc script (SC codes; needs the
+    /// `shellcheck` program, or the one WHARF_SHELLCHECK names). Also `shellcheck = true`.
+    #[arg(long, overrides_with = "no_shellcheck")]
+    pub shellcheck: bool,
+    /// Do not run ShellCheck, whatever the configuration says.
+    #[arg(long, overrides_with = "shellcheck")]
+    pub no_shellcheck: bool,
 }
 
 /// The severities `--failure-threshold` accepts, listed by `--help`.
@@ -258,7 +266,30 @@ fn man(dir: Option<&Path>) -> Result<i32, Stop> {
     }
 }
 
+/// What `wharf rules` and `wharf rule SC####` say about the ShellCheck codes.
+const SHELLCHECK_SUMMARY: &str = "findings of ShellCheck on the shell of RUN instructions and \
+     heredoc scripts (off by default: --shellcheck or `shellcheck = true`; needs the shellcheck \
+     program)";
+
+fn print_shellcheck_code(number: u16) -> Result<i32, Stop> {
+    let code = crate::shellcheck::code_str(number);
+    let out = format!(
+        "# {code} (ShellCheck)\n\n{code} comes from ShellCheck, not from wharf: {SHELLCHECK_SUMMARY}.\n\
+         Its severity is ShellCheck's level. Select, ignore, suppress (`# wharf: ignore={code}`,\n\
+         `# hadolint ignore={code}`) and exclude it (`[shellcheck] exclude = [\"{code}\"]`) like a\n\
+         rule.\n\nDocumentation: {}\n",
+        crate::shellcheck::wiki_url(number)
+    );
+    emit(out.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
 fn print_rule(key: &str) -> Result<i32, Stop> {
+    if registry::find(key).is_none()
+        && let Some(n) = crate::shellcheck::code_number(key)
+    {
+        return print_shellcheck_code(n);
+    }
     let Some(rule) = registry::find(key) else {
         let mut msg = format!("unknown rule `{key}`");
         if let Some(s) = registry::suggest(key) {
@@ -299,6 +330,10 @@ fn print_rules(format: RulesFormat) -> Result<i32, Stop> {
                         "fixable": r.fixable, "summary": r.summary, "aliases": r.aliases,
                     })
                 })
+                .chain(std::iter::once(serde_json::json!({
+                    "code": "SC", "name": crate::shellcheck::NAME, "source": "shellcheck",
+                    "enabled": false, "summary": SHELLCHECK_SUMMARY,
+                })))
                 .collect();
             let _ = writeln!(
                 out,
@@ -320,6 +355,15 @@ fn print_rules(format: RulesFormat) -> Result<i32, Stop> {
                     r.summary
                 );
             }
+            let _ = writeln!(
+                out,
+                "{:<7} {:<36} {:<12} {:<8} (off) {}",
+                "SC####",
+                crate::shellcheck::NAME,
+                "shellcheck",
+                "(level)",
+                SHELLCHECK_SUMMARY
+            );
         }
     }
     emit(&out)?;
@@ -335,6 +379,11 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         config: args.config.clone(),
         isolated: args.isolated,
         max_file_size: args.max_file_size,
+        shellcheck: match (args.shellcheck, args.no_shellcheck) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
     };
     let config_error = |e: config::ConfigError| UsageError(e.to_string());
     let resolver = Resolver::new(&overrides, &config::process_env).map_err(config_error)?;
@@ -400,7 +449,20 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         };
         let kind = crate::discover::kind_of(&name, &text);
         let source = SourceFile::new(name.clone(), text, kind);
-        let result = engine::lint_isolated(&source, &settings.file);
+        probe_shellcheck(&settings.file)?;
+        let mut sc = engine::shellcheck_pass(&[(&source, &settings.file)]);
+        let extra = match sc.pop() {
+            Some(Ok(found)) => found,
+            Some(Err(message)) => {
+                errors.push(FileError {
+                    path: name.clone(),
+                    message,
+                });
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        let result = engine::lint_isolated_with(&source, &settings.file, extra);
         settings_of.insert(name, settings);
         errors.extend(result.internal_errors);
         if !result.parse_failed {
@@ -444,6 +506,9 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
                     });
                 }
             }
+        }
+        for s in settings_of.values() {
+            probe_shellcheck(&s.file)?;
         }
         let (ok, errs) = lint_fs(&files, &resolver, &mut settings_of);
         fs_files = files;
@@ -538,6 +603,19 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         );
     }
     Ok(code)
+}
+
+/// With ShellCheck on, checks once that the program answers, so that a missing `shellcheck`
+/// is one clear error (exit 2) rather than one per file.
+fn probe_shellcheck(settings: &FileSettings) -> Result<(), Stop> {
+    static PROBED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    if !settings.shellcheck.enabled {
+        return Ok(());
+    }
+    PROBED
+        .get_or_init(|| crate::shellcheck::Runner::find().map(|_| ()))
+        .clone()
+        .map_err(|e| UsageError(e).into())
 }
 
 /// The `--format`/`--output` pairs: each format with its file, or `None` for standard output.

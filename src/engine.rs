@@ -39,6 +39,8 @@ pub struct FileSettings {
     /// they replace the `# check=` directive of every Dockerfile (see also
     /// [`SuppressOptions::buildkit_check_from_env`]).
     pub buildkit_check: Option<std::sync::Arc<crate::suppress::CheckOptions>>,
+    /// Whether ShellCheck runs on this file, and which of its codes are reported.
+    pub shellcheck: crate::shellcheck::ShellcheckFilter,
 }
 
 /// A parsed file, whichever its kind.
@@ -96,6 +98,16 @@ pub struct Linted {
 /// an internal error of this file: the other rules still run, and the caller goes on with
 /// the other files.
 pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
+    lint_isolated_with(source, settings, Vec::new())
+}
+
+/// [`lint_isolated`], with findings computed outside the rules (ShellCheck's, from
+/// [`shellcheck_pass`]) added before suppressions, severities and sorting apply to them.
+pub fn lint_isolated_with(
+    source: &SourceFile,
+    settings: &FileSettings,
+    extra: Vec<Diagnostic>,
+) -> Linted {
     let mut linted = Linted::default();
     let internal = |what: String, message: String| FileError {
         path: source.path.clone(),
@@ -118,7 +130,7 @@ pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
     let mut failed = Vec::new();
     let id = FileId::default();
     let result = isolate(|| {
-        let found = run_file_rules(
+        let mut found = run_file_rules(
             source,
             &parsed,
             settings,
@@ -128,6 +140,7 @@ pub fn lint_isolated(source: &SourceFile, settings: &FileSettings) -> Linted {
                 failed.push(internal(format!("rule {}", rule.code), message));
             },
         );
+        found.extend(extra);
         finish(source, &parsed, found, settings, id)
     });
     linted.internal_errors = failed;
@@ -187,7 +200,7 @@ pub fn lint_project_with(
         .collect();
     let all: Vec<usize> = (0..units.len()).collect();
     let settings_of = vec![settings; units.len()];
-    lint_group(&units, &all, &settings_of, settings, path_kind)
+    lint_group(&units, &all, &settings_of, settings, path_kind, &[])
         .into_iter()
         .map(|linted| {
             if let Some(e) = linted.internal_errors.first() {
@@ -346,6 +359,7 @@ fn lint_group(
     settings_of: &[&FileSettings],
     project_settings: &FileSettings,
     path_kind: &PathKindFn<'_>,
+    extras: &[Vec<Diagnostic>],
 ) -> Vec<Linted> {
     let internal = |path: &Path, what: String, message: String| FileError {
         path: path.to_path_buf(),
@@ -421,6 +435,9 @@ fn lint_group(
                 ));
             },
         ));
+        if let (Some(last), Some(extra)) = (found.last_mut(), extras.get(members[i])) {
+            last.extend(extra.iter().cloned());
+        }
     }
     let layers: Vec<(FileId, Vec<FileId>)> = files
         .iter()
@@ -914,6 +931,7 @@ impl Run {
         settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
     ) -> (Vec<LintedFile>, Vec<FileError>) {
         let Run { units, mut errors } = self;
+        let extras = shellcheck_extras(&units, settings_for, &mut errors);
         let groups = projects(&units, &|p| provider.path_kind(p));
         let path_kind = |p: &Path| provider.path_kind(p);
         let lint_all = || -> Vec<Vec<(usize, Linted)>> {
@@ -934,8 +952,14 @@ impl Run {
                     let Some(project_settings) = project_settings else {
                         return Vec::new();
                     };
-                    let linted =
-                        lint_group(&units, members, &settings_of, project_settings, &path_kind);
+                    let linted = lint_group(
+                        &units,
+                        members,
+                        &settings_of,
+                        project_settings,
+                        &path_kind,
+                        &extras,
+                    );
                     members.iter().copied().zip(linted).collect()
                 })
                 .collect()
@@ -963,6 +987,40 @@ impl Run {
         errors.sort_by(|a, b| a.path.cmp(&b.path));
         (ok, errors)
     }
+}
+
+/// ShellCheck's findings for each unit of a run (empty when it is off for every file). A
+/// batch that failed becomes an error of each of its files, whose other findings stay.
+fn shellcheck_extras<'s>(
+    units: &[Unit],
+    settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
+    errors: &mut Vec<FileError>,
+) -> Vec<Vec<Diagnostic>> {
+    if !units
+        .iter()
+        .any(|u| settings_for(&u.source.path).shellcheck.enabled)
+    {
+        return Vec::new();
+    }
+    let files: Vec<(&SourceFile, &FileSettings)> = units
+        .iter()
+        .map(|u| (&u.source, settings_for(&u.source.path)))
+        .collect();
+    let checked = with_pool(|| shellcheck_pass(&files));
+    units
+        .iter()
+        .zip(checked)
+        .map(|(u, r)| match r {
+            Ok(found) => found,
+            Err(message) => {
+                errors.push(FileError {
+                    path: u.source.path.clone(),
+                    message,
+                });
+                Vec::new()
+            }
+        })
+        .collect()
 }
 
 /// Runs `f` in a pool of workers with a roomy stack, as a second line of defence: the parsers
@@ -1056,6 +1114,74 @@ fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
         groups[g].push(i);
     }
     groups
+}
+
+/// The ShellCheck pass over several files: for each, the ShellCheck findings its settings
+/// report (none when ShellCheck is off for it or it is not a Dockerfile), or why ShellCheck
+/// could not check it (the program is missing, crashed, or printed something unreadable).
+/// All the scripts go to ShellCheck together, in batches run in parallel.
+pub fn shellcheck_pass(
+    files: &[(&SourceFile, &FileSettings)],
+) -> Vec<Result<Vec<Diagnostic>, String>> {
+    use crate::shellcheck::{Runner, collect};
+    let collected: Vec<Result<Vec<crate::shellcheck::Script>, String>> = files
+        .par_iter()
+        .map(|(source, settings)| {
+            if !settings.shellcheck.enabled || source.kind != FileKind::Dockerfile {
+                return Ok(Vec::new());
+            }
+            isolate(|| collect(&dockerfile::parse(&source.text))).map_err(|m| {
+                format!("internal error in the ShellCheck pass: {m}; this is a bug in wharf")
+            })
+        })
+        .collect();
+    let mut failed: Vec<Option<String>> = Vec::with_capacity(collected.len());
+    let scripts: Vec<Vec<crate::shellcheck::Script>> = collected
+        .into_iter()
+        .map(|c| match c {
+            Ok(s) => {
+                failed.push(None);
+                s
+            }
+            Err(e) => {
+                failed.push(Some(e));
+                Vec::new()
+            }
+        })
+        .collect();
+    let checked: Vec<Result<Vec<Diagnostic>, String>> = if scripts.iter().all(Vec::is_empty) {
+        scripts.iter().map(|_| Ok(Vec::new())).collect()
+    } else {
+        match Runner::find() {
+            Ok(runner) => runner.check(&scripts),
+            Err(e) => scripts
+                .iter()
+                .map(|s| {
+                    if s.is_empty() {
+                        Ok(Vec::new())
+                    } else {
+                        Err(e.clone())
+                    }
+                })
+                .collect(),
+        }
+    };
+    failed
+        .into_iter()
+        .zip(checked)
+        .zip(files)
+        .map(|((failed, checked), (_, settings))| {
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let mut found = checked?;
+            found.retain(|d| {
+                crate::shellcheck::code_number(d.code)
+                    .is_some_and(|n| settings.shellcheck.reports(n))
+            });
+            Ok(found)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod server;
 pub mod settings;
 pub mod shared_data;
 pub mod shell;
+pub mod shellcheck;
 pub mod source;
 pub mod suppress;
 

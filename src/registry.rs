@@ -148,14 +148,16 @@ pub const HADOLINT_CODES: &[&str] = &[
     "DL3066", "DL3067", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
 ];
 
-/// Whether `code` is a hadolint or ShellCheck code that wharf has no rule for. Codes wharf
-/// implements, and unknown codes, give `None`.
+/// Whether `code` is a hadolint or ShellCheck code that wharf has no rule for (a retired
+/// hadolint code, such as `DL3005`, left in an old configuration). Codes wharf implements, and
+/// unknown codes, give `None`.
 pub fn foreign(code: &str) -> Option<Foreign> {
     let code = code.trim();
     if find(code).is_some() {
         return None;
     }
-    if HADOLINT_CODES.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+    let mut hadolint = HADOLINT_CODES.iter().chain(HADOLINT_RETIRED);
+    if hadolint.any(|c| c.eq_ignore_ascii_case(code)) {
         return Some(Foreign::Hadolint);
     }
     let digits = code.get(2..).unwrap_or("");

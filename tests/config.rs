@@ -769,21 +769,21 @@ fn hadolint_threshold_none_fails_on_everything() {
 #[test]
 fn hadolint_codes_wharf_lacks_are_notes() {
     let p = Project::new();
-    p.write(".hadolint.yaml", "ignored: [DL3005, SC1091]\n");
+    p.write(".hadolint.yaml", "ignored: [DL3005, SC2086]\n");
     let r = p.resolver(CliOverrides::default(), &[]).unwrap();
     assert!(r.for_file(&p.path("Dockerfile")).is_ok());
     let w = r.warnings();
-    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(w.len(), 1, "{w:?}");
     assert!(
         p.strip(&w[0])
             .starts_with(".hadolint.yaml:1:11: wharf has no rule DL3005"),
         "{w:?}"
     );
-    // ShellCheck codes are accepted too, with a note that they have no effect.
-    assert!(
-        p.strip(&w[1])
-            .starts_with(".hadolint.yaml:1:19: SC1091 is a ShellCheck code"),
-        "{w:?}"
+    // A ShellCheck code is left out of the ShellCheck pass, which stays off.
+    let sc = &r.for_file(&p.path("Dockerfile")).unwrap().file.shellcheck;
+    assert_eq!(
+        (sc.enabled, sc.exclude.as_slice()),
+        (false, &[1090, 1091, 2086][..])
     );
 }
 
@@ -1152,4 +1152,40 @@ fn buildkit_check_environment_variable() {
     let check = s.file.buildkit_check.as_ref().expect("parsed");
     assert!(check.error && check.skips("DL3025"));
     assert!(s.file.suppress.buildkit_check_from_env);
+}
+
+#[test]
+fn shellcheck_codes_in_selectors() {
+    let p = Project::new();
+    let sc = |cli: CliOverrides| {
+        let r = p.resolver(cli, &[]).unwrap();
+        r.for_file(&p.path("Dockerfile"))
+            .unwrap()
+            .file
+            .shellcheck
+            .clone()
+    };
+    // Off by default, SC1090/SC1091 left out.
+    let off = sc(CliOverrides::default());
+    assert!(!off.enabled && off.include.is_none());
+    assert_eq!(off.exclude, [1090, 1091]);
+    // Selecting a code turns the pass on and narrows it; naming SC1091 brings it back.
+    let only = sc(CliOverrides {
+        select: vec!["DL3000".into(), "SC1091".into(), "sc2086".into()],
+        ..CliOverrides::default()
+    });
+    assert!(only.enabled && only.reports(2086) && only.reports(1091) && !only.reports(2154));
+    // --no-shellcheck wins over a selected code; --ignore leaves a code out.
+    let no = sc(CliOverrides {
+        extend_select: vec!["SC2154".into()],
+        shellcheck: Some(false),
+        ..CliOverrides::default()
+    });
+    assert!(!no.enabled);
+    p.write("wharf.toml", "shellcheck = { exclude = [\"SC2164\"] }\n");
+    let on = sc(CliOverrides {
+        ignore: vec!["SC2086".into()],
+        ..CliOverrides::default()
+    });
+    assert!(on.enabled && on.reports(2154) && !on.reports(2164) && !on.reports(2086));
 }

@@ -72,7 +72,9 @@ const THRESHOLDS: &[&str] = &["error", "warning", "info", "style", "ignore", "no
 /// How one hadolint code maps to wharf.
 enum Code {
     Rule(&'static Rule),
-    /// A ShellCheck code, or a hadolint rule wharf does not have (yet): nothing to do.
+    /// A ShellCheck code (hadolint runs ShellCheck): for wharf's ShellCheck pass.
+    ShellCheck(u16),
+    /// A hadolint rule wharf does not have (yet): nothing to do.
     Skip,
 }
 
@@ -85,6 +87,9 @@ fn code(
     let t = text.trim();
     if let Some(rule) = registry::find(t) {
         return Ok(Code::Rule(rule));
+    }
+    if let Some(n) = crate::shellcheck::code_number(t) {
+        return Ok(Code::ShellCheck(n));
     }
     if let Some(foreign) = registry::foreign(t) {
         let note = super::foreign_note(&where_(), t, foreign);
@@ -143,6 +148,7 @@ pub(crate) fn load(
                 for (c, at) in yaml::string_list(path, key, value)? {
                     match code(c, &|| loc(at), warnings) {
                         Ok(Code::Rule(r)) => layer.ignore.push(r),
+                        Ok(Code::ShellCheck(n)) => layer.sc.ignore.push(n),
                         Ok(Code::Skip) => {}
                         Err((m, h)) => return Err(error_at(path, at, m).with_help(h)),
                     }
@@ -168,6 +174,7 @@ pub(crate) fn load(
                     for (c, at) in yaml::string_list(path, level, list)? {
                         match code(c, &|| loc(at), warnings) {
                             Ok(Code::Rule(r)) => rules.push(r),
+                            Ok(Code::ShellCheck(n)) => layer.sc.severity.push((n, sev)),
                             Ok(Code::Skip) => {}
                             Err((m, h)) => return Err(error_at(path, at, m).with_help(h)),
                         }
@@ -277,30 +284,37 @@ pub(crate) fn from_env(
 ) -> Result<Layer, ConfigError> {
     let mut layer = Layer::default();
     let var_path = |name: &str| PathBuf::from(format!("${name}"));
-    let codes =
-        |name: &str, warnings: &mut Vec<String>| -> Result<Vec<&'static Rule>, ConfigError> {
-            let mut out = Vec::new();
-            if let Some(v) = env(name) {
-                for (c, at) in items(&v) {
-                    let p = var_path(name);
-                    match code(c, &|| format!("${name}"), warnings) {
-                        Ok(Code::Rule(r)) => out.push(r),
-                        Ok(Code::Skip) => {}
-                        Err((m, h)) => return Err(ConfigError::at(&p, &v, at, m).with_help(h)),
-                    }
+    let codes = |name: &str,
+                 warnings: &mut Vec<String>,
+                 sc: &mut Vec<u16>|
+     -> Result<Vec<&'static Rule>, ConfigError> {
+        let mut out = Vec::new();
+        if let Some(v) = env(name) {
+            for (c, at) in items(&v) {
+                let p = var_path(name);
+                match code(c, &|| format!("${name}"), warnings) {
+                    Ok(Code::Rule(r)) => out.push(r),
+                    Ok(Code::ShellCheck(n)) => sc.push(n),
+                    Ok(Code::Skip) => {}
+                    Err((m, h)) => return Err(ConfigError::at(&p, &v, at, m).with_help(h)),
                 }
             }
-            Ok(out)
-        };
-    layer.ignore = codes("HADOLINT_IGNORE", warnings)?;
+        }
+        Ok(out)
+    };
+    let mut sc_ignore = Vec::new();
+    layer.ignore = codes("HADOLINT_IGNORE", warnings, &mut sc_ignore)?;
+    layer.sc.ignore = sc_ignore;
     for (name, sev) in [
         ("HADOLINT_OVERRIDE_STYLE", Severity::Style),
         ("HADOLINT_OVERRIDE_INFO", Severity::Info),
         ("HADOLINT_OVERRIDE_WARNING", Severity::Warning),
         ("HADOLINT_OVERRIDE_ERROR", Severity::Error),
     ] {
-        let rules = codes(name, warnings)?;
+        let mut sc = Vec::new();
+        let rules = codes(name, warnings, &mut sc)?;
         override_rules(&mut layer, sev, &rules);
+        layer.sc.severity.extend(sc.into_iter().map(|n| (n, sev)));
     }
     if let Some(v) = env("HADOLINT_FAILURE_THRESHOLD") {
         let t = v.trim();

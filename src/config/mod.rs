@@ -73,23 +73,48 @@ pub struct CliOverrides {
     pub isolated: bool,
     /// `--max-file-size`, in bytes.
     pub max_file_size: Option<u64>,
+    /// `--shellcheck` (`Some(true)`) or `--no-shellcheck` (`Some(false)`).
+    pub shellcheck: Option<bool>,
 }
 
-/// ShellCheck settings: parsed and kept; wharf does not run ShellCheck yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// ShellCheck settings of a configuration file (`shellcheck = true` or a table). Off unless
+/// a configuration or `--shellcheck` turns it on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShellcheckSettings {
     pub enabled: bool,
     /// Upper-case ShellCheck codes (`SC2086`) to leave out.
     pub exclude: Vec<String>,
 }
 
-impl Default for ShellcheckSettings {
-    fn default() -> Self {
-        ShellcheckSettings {
-            enabled: true,
-            exclude: Vec::new(),
-        }
+/// What one layer says about ShellCheck codes through the rule selectors (`select`,
+/// `ignore`, `severity`... naming `SC2086`): codes by number.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ShellcheckCodes {
+    /// The layer's `select` names ShellCheck codes: only these are reported.
+    pub select: Option<Vec<u16>>,
+    /// Codes `extend-select` names: they are reported again after an `ignore`, and they turn
+    /// the ShellCheck pass on, as selecting a code does.
+    pub extend_select: Vec<u16>,
+    pub ignore: Vec<u16>,
+    pub severity: Vec<(u16, Severity)>,
+    /// `--shellcheck` / `--no-shellcheck`.
+    pub enabled: Option<bool>,
+}
+
+/// [`resolve_selector`], with a ShellCheck code (`SC2086`) put into `sc` instead of a note.
+pub(crate) fn resolve_selector_sc(
+    sel: &str,
+    where_: &str,
+    warnings: &mut Vec<String>,
+    sc: &mut Vec<u16>,
+) -> Result<Vec<&'static Rule>, (String, Option<&'static str>)> {
+    if registry::find(sel.trim()).is_none()
+        && let Some(n) = crate::shellcheck::code_number(sel)
+    {
+        sc.push(n);
+        return Ok(Vec::new());
     }
+    resolve_selector(sel, where_, warnings)
 }
 
 /// Everything configuration decides for one linted file.
@@ -142,6 +167,8 @@ pub(crate) struct Layer {
     pub fix: Option<bool>,
     pub unsafe_fixes: Option<bool>,
     pub shellcheck: Option<ShellcheckSettings>,
+    /// ShellCheck codes named by the selectors of this layer.
+    pub sc: ShellcheckCodes,
     /// The size limit of linted files, in bytes.
     pub max_file_size: Option<u64>,
 }
@@ -179,7 +206,7 @@ pub(crate) fn foreign_note(where_: &str, code: &str, foreign: registry::Foreign)
             format!("{where_}: wharf has no rule {code} (yet); the entry is skipped")
         }
         registry::Foreign::ShellCheck => format!(
-            "{where_}: {code} is a ShellCheck code; wharf does not run ShellCheck, so the entry has no effect"
+            "{where_}: {code} is a ShellCheck code, which this entry cannot name; it has no effect"
         ),
     }
 }
@@ -465,27 +492,40 @@ impl Resolver {
             ));
         }
         let mut state = State::default();
-        let mut flag_rules =
-            |flag: &str, list: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
-                let mut out = Vec::new();
-                for s in list {
-                    out.extend(
-                        resolve_selector(s, flag, &mut state.warnings)
-                            .map_err(|(m, h)| ConfigError::file(Path::new(flag), m).with_help(h))?,
-                    );
-                }
-                Ok(out)
-            };
+        let mut flag_rules = |flag: &str,
+                              list: &[String],
+                              sc: &mut Vec<u16>|
+         -> Result<Vec<&'static Rule>, ConfigError> {
+            let mut out = Vec::new();
+            for s in list {
+                out.extend(
+                    resolve_selector_sc(s, flag, &mut state.warnings, sc)
+                        .map_err(|(m, h)| ConfigError::file(Path::new(flag), m).with_help(h))?,
+                );
+            }
+            Ok(out)
+        };
+        let mut sc = ShellcheckCodes {
+            enabled: cli.shellcheck,
+            ..ShellcheckCodes::default()
+        };
+        let mut sc_select = Vec::new();
+        let select = if cli.select.is_empty() {
+            None
+        } else {
+            Some(flag_rules("--select", &cli.select, &mut sc_select)?)
+        };
+        sc.select = (!sc_select.is_empty()).then_some(sc_select);
+        let extend_select =
+            flag_rules("--extend-select", &cli.extend_select, &mut sc.extend_select)?;
+        let ignore = flag_rules("--ignore", &cli.ignore, &mut sc.ignore)?;
         let cli_layer = Layer {
-            select: if cli.select.is_empty() {
-                None
-            } else {
-                Some(flag_rules("--select", &cli.select)?)
-            },
-            extend_select: flag_rules("--extend-select", &cli.extend_select)?,
-            ignore: flag_rules("--ignore", &cli.ignore)?,
+            select,
+            extend_select,
+            ignore,
             failure_threshold: cli.failure_threshold,
             max_file_size: cli.max_file_size,
+            sc,
             ..Layer::default()
         };
         let env_layer = if cli.isolated {
@@ -659,6 +699,10 @@ impl Resolver {
         let mut no_fail = false;
         let (mut fix, mut unsafe_fixes) = (false, false);
         let mut shellcheck = ShellcheckSettings::default();
+        let mut sc = ScResolution {
+            exclude: crate::shellcheck::DEFAULT_EXCLUDE.to_vec(),
+            ..ScResolution::default()
+        };
         let mut max_file_size = None;
         for layer in layers {
             max_file_size = layer.max_file_size.or(max_file_size);
@@ -677,6 +721,7 @@ impl Resolver {
             if let Some(sc) = &layer.shellcheck {
                 shellcheck = sc.clone();
             }
+            sc.apply(layer);
         }
         let per_file = sources.iter().flat_map(|s| s.layer.per_file_ignores.iter());
         for ((_, drop), hit) in per_file.zip(mask) {
@@ -686,6 +731,10 @@ impl Resolver {
         }
         rules.sort_by_key(|r| r.code);
         rules.dedup_by_key(|r| r.code);
+        for (code, sev) in &sc.severity {
+            severity.insert(crate::shellcheck::code_str(*code), *sev);
+        }
+        let shellcheck_filter = sc.filter();
         let rule_settings = options::resolve(&option_tables).map_err(|m| {
             let origin = sources
                 .first()
@@ -704,6 +753,7 @@ impl Resolver {
                 max_file_size,
                 base_dir: None,
                 buildkit_check: self.buildkit_check.clone(),
+                shellcheck: shellcheck_filter,
             },
             failure_threshold: threshold,
             disable_ignore_pragma,
@@ -714,5 +764,61 @@ impl Resolver {
             shellcheck,
             config_files: sources.iter().map(|s| s.path.clone()).collect(),
         })
+    }
+}
+
+/// The ShellCheck selection, built layer by layer as the rules are.
+#[derive(Debug, Default)]
+struct ScResolution {
+    /// Only these codes, when some `select` named ShellCheck codes.
+    include: Option<Vec<u16>>,
+    exclude: Vec<u16>,
+    severity: Vec<(u16, Severity)>,
+    /// The last explicit on/off: `--shellcheck`/`--no-shellcheck`, or a selector that names a
+    /// ShellCheck code (on).
+    enabled: Option<bool>,
+}
+
+impl ScResolution {
+    fn apply(&mut self, layer: &Layer) {
+        // A configuration file's `shellcheck` key is its own explicit word.
+        if let Some(s) = &layer.shellcheck {
+            self.enabled = Some(s.enabled);
+            for code in &s.exclude {
+                self.exclude.extend(crate::shellcheck::code_number(code));
+            }
+        }
+        let sc = &layer.sc;
+        if let Some(sel) = &sc.select {
+            self.include = Some(sel.clone());
+            self.exclude.retain(|c| !sel.contains(c));
+        }
+        if let Some(inc) = &mut self.include {
+            inc.extend(sc.extend_select.iter().copied());
+        }
+        self.exclude.retain(|c| !sc.extend_select.contains(c));
+        self.exclude.extend(sc.ignore.iter().copied());
+        self.severity.extend(sc.severity.iter().copied());
+        // Naming a code to run turns ShellCheck on, unless the same layer says otherwise.
+        if (sc.select.is_some() || !sc.extend_select.is_empty()) && layer.shellcheck.is_none() {
+            self.enabled = Some(true);
+        }
+        if let Some(on) = sc.enabled {
+            self.enabled = Some(on);
+        }
+    }
+
+    fn filter(&self) -> crate::shellcheck::ShellcheckFilter {
+        let sorted = |v: &[u16]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        crate::shellcheck::ShellcheckFilter {
+            enabled: self.enabled.unwrap_or(false),
+            include: self.include.as_deref().map(sorted),
+            exclude: sorted(&self.exclude),
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! their validation into a [`Layer`].
 
 use super::error::{ConfigError, closest};
-use super::{Layer, Pattern, ShellcheckSettings, options, resolve_selector};
+use super::{Layer, Pattern, ShellcheckSettings, options, resolve_selector, resolve_selector_sc};
 use crate::diagnostic::Severity;
 use crate::registry;
 use schemars::JsonSchema;
@@ -59,8 +59,8 @@ pub struct WharfToml {
     pub max_file_size: Option<Spanned<SizeToml>>,
     /// Options of configurable rules, by rule code or name.
     pub rules: Option<RulesTable>,
-    /// ShellCheck settings: `false` to turn it off, or a table. Accepted and kept; wharf does
-    /// not run ShellCheck yet.
+    /// Run ShellCheck on the shell of RUN instructions and heredoc scripts (SC codes; needs
+    /// the `shellcheck` program): `true`, `false`, or a table. Off by default.
     pub shellcheck: Option<ShellcheckToml>,
 }
 
@@ -141,7 +141,7 @@ pub enum ShellcheckToml {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ShellcheckTable {
-    /// Run ShellCheck on RUN instructions (default: true).
+    /// Run ShellCheck (default: true once the table is given).
     pub enabled: Option<bool>,
     /// ShellCheck codes to leave out (`SC2086`).
     #[schemars(with = "Option<Vec<String>>")]
@@ -267,7 +267,40 @@ fn to_layer(
 ) -> Result<Layer, ConfigError> {
     let err =
         |span: std::ops::Range<usize>, msg: String| ConfigError::at(path, text, span.start, msg);
-    // A selector, resolved; a hadolint or ShellCheck code wharf lacks becomes a note.
+    // Selectors, resolved: ShellCheck codes go into `sc`, a hadolint code wharf lacks becomes
+    // a note.
+    let selectors = |list: &Option<Vec<Spanned<String>>>,
+                     sc: &mut Vec<u16>,
+                     warnings: &mut Vec<String>|
+     -> Result<_, ConfigError> {
+        let mut out = Vec::new();
+        for s in list.iter().flatten() {
+            let at = ConfigError::at(path, text, s.span().start, String::new());
+            let where_ = format!("{}:{}:{}", path.display(), at.line, at.column);
+            out.extend(
+                resolve_selector_sc(s.get_ref(), &where_, warnings, sc)
+                    .map_err(|(m, h)| err(s.span(), m).with_help(h))?,
+            );
+        }
+        Ok(out)
+    };
+    let mut sc = super::ShellcheckCodes::default();
+    let mut sc_select = Vec::new();
+    let select = match &file.select {
+        Some(_) => Some(selectors(&file.select, &mut sc_select, warnings)?),
+        None => None,
+    };
+    sc.select = (!sc_select.is_empty()).then_some(sc_select);
+    let extend_select = selectors(&file.extend_select, &mut sc.extend_select, warnings)?;
+    let ignore = selectors(&file.ignore, &mut sc.ignore, warnings)?;
+    for (key, sev) in file.severity.iter().flatten() {
+        if registry::find(key.get_ref()).is_none()
+            && let Some(n) = crate::shellcheck::code_number(key.get_ref())
+        {
+            sc.severity.push((n, Severity::from(*sev)));
+        }
+    }
+    // One selector where ShellCheck codes cannot be named (per-file ignores): a note.
     let mut selector =
         |s: &Spanned<String>| -> Result<Vec<&'static crate::rule::Rule>, ConfigError> {
             let at = ConfigError::at(path, text, s.span().start, String::new());
@@ -275,20 +308,11 @@ fn to_layer(
             resolve_selector(s.get_ref(), &where_, warnings)
                 .map_err(|(m, h)| err(s.span(), m).with_help(h))
         };
-    let mut selectors = |list: &Option<Vec<Spanned<String>>>| -> Result<_, ConfigError> {
-        let mut out = Vec::new();
-        for s in list.iter().flatten() {
-            out.extend(selector(s)?);
-        }
-        Ok(out)
-    };
     let mut layer = Layer {
-        select: match &file.select {
-            Some(_) => Some(selectors(&file.select)?),
-            None => None,
-        },
-        extend_select: selectors(&file.extend_select)?,
-        ignore: selectors(&file.ignore)?,
+        select,
+        extend_select,
+        ignore,
+        sc,
         failure_threshold: file.failure_threshold.map(Severity::from),
         disable_ignore_pragma: file.disable_ignore_pragma,
         no_fail: file.no_fail,
@@ -308,6 +332,11 @@ fn to_layer(
     };
     layer.max_file_size = max_file_size;
     for (key, sev) in file.severity.iter().flatten() {
+        if registry::find(key.get_ref()).is_none()
+            && crate::shellcheck::code_number(key.get_ref()).is_some()
+        {
+            continue;
+        }
         let rules = selector(key)?;
         layer
             .severity

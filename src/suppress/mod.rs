@@ -209,6 +209,9 @@ enum Target {
     Unknown,
     /// Another tool's name for a check wharf does not have: never used, never reported.
     Foreign,
+    /// A ShellCheck code (`SC2086`, by number): silences the findings of the ShellCheck pass;
+    /// never reported as unused (the pass may be off in this run and on in another).
+    ShellCheck(u16),
 }
 
 #[derive(Debug)]
@@ -286,6 +289,7 @@ impl Target {
             Target::All { buildkit_only } => {
                 registry::find(code).is_some_and(|r| blanket_covers(r, buildkit_only))
             }
+            Target::ShellCheck(n) => crate::shellcheck::code_number(code) == Some(n),
             Target::Unknown | Target::Foreign => false,
         }
     }
@@ -361,7 +365,7 @@ impl Suppressions {
                         Target::Unknown => Some(Problem::UnknownRule {
                             suggestion: registry::suggest(item.span.text(text)),
                         }),
-                        Target::Foreign => None,
+                        Target::Foreign | Target::ShellCheck(_) => None,
                     }
                 })
                 .collect();
@@ -399,8 +403,13 @@ fn foreign_target(name: &str) -> Target {
     match (registry::find(name), registry::check_group(name)) {
         (Some(r), _) => Target::Rule(r),
         (None, Some(codes)) => Target::Group(codes),
-        (None, None) => Target::Foreign,
+        (None, None) => shellcheck_target(name).unwrap_or(Target::Foreign),
     }
+}
+
+/// The target of a ShellCheck code.
+fn shellcheck_target(name: &str) -> Option<Target> {
+    crate::shellcheck::code_number(name).map(Target::ShellCheck)
 }
 
 /// The items of one comment, each name resolved by its tool's rules.

@@ -40,12 +40,14 @@ pub(super) fn read(c: &mut Cursor<'_>, word: Span) -> Option<CommentPragma> {
     })
 }
 
-/// Resolves a name of a wharf comment: a code in any case, a name or an alias. A hadolint or
-/// ShellCheck code that wharf does not implement is accepted and silences nothing.
+/// Resolves a name of a wharf comment: a code in any case, a name or an alias. A ShellCheck
+/// code silences that code's findings; a hadolint code that wharf does not implement is
+/// accepted and silences nothing.
 fn target(name: &str) -> Target {
     match registry::find(name) {
         Some(r) => Target::Rule(r),
         None if let Some(codes) = registry::check_group(name) => Target::Group(codes),
+        None if let Some(sc) = super::shellcheck_target(name) => sc,
         None if registry::foreign(name).is_some() => Target::Foreign,
         None => Target::Unknown,
     }
