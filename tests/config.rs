@@ -982,6 +982,27 @@ fn dclintrc_json() {
 }
 
 #[test]
+fn dclintrc_rules_turn_on_dclint_forms() {
+    use wharf::rules::compose::dc015_data_port_on_all_interfaces::DataPortOptions;
+    use wharf::rules::compose::dc016_unquoted_port_mapping::UnquotedPortOptions;
+    let p = Project::new();
+    p.write(
+        ".dclintrc.yaml",
+        "rules:\n  no-unbound-port-interfaces: error\n  require-quotes-in-ports: 0\n",
+    );
+    let s = p.settings("compose.yaml").unwrap();
+    assert_eq!(s.file.severity.get("DC015"), Some(&Severity::Error));
+    assert!(s.file.rule_settings.get::<DataPortOptions>().all_ports);
+    assert!(!has(&s, "DC016"));
+    assert!(
+        !s.file
+            .rule_settings
+            .get::<UnquotedPortOptions>()
+            .all_unquoted
+    );
+}
+
+#[test]
 fn dclintrc_yaml_and_levels() {
     let p = Project::new();
     p.write(

@@ -21,7 +21,8 @@ declare_rule! {
     /// `*_URL` and the other names that describe a secret instead of holding it. Not
     /// reported: a value taken from the environment (`${DB_PASSWORD}`, `${DB_PASSWORD:?set
     /// it}`, also with a default), an empty value, a variable without a value (`- API_KEY`,
-    /// passed through from the shell), a path, a boolean or a number.
+    /// passed through from the shell), a path, a boolean, a number or the name of an
+    /// authentication scheme (`REGISTRY_AUTH=htpasswd`).
     ///
     /// ## Why is this bad?
     /// Compose files are committed: the secret is in the repository's history for everyone

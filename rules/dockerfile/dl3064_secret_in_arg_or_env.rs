@@ -33,8 +33,9 @@ declare_rule! {
     /// in `src/knowledge/secrets.rs`.
     ///
     /// Not reported: an `ENV` whose value is empty, only a variable reference (`${TOKEN}`: the
-    /// `ARG` it copies is reported instead), a path (`/run/secrets/db`), a boolean or a number;
-    /// an `ARG` whose default is a path, a boolean or a number.
+    /// `ARG` it copies is reported instead), a path (`/run/secrets/db`), a boolean, a number or
+    /// the name of an authentication scheme (`htpasswd`, `bearer`); an `ARG` whose default is
+    /// one of these.
     ///
     /// Unlike BuildKit's `SecretsUsedInArgOrEnv` and hadolint, an `ENV` with a secret-like name
     /// but no literal value does not fire, and the exceptions go well beyond `_FILE`,

@@ -2,9 +2,12 @@
 //!
 //! `rules: { <name>: <level> }` where the level is `0`/`"off"` (ignore the rule), `1`/`"warn"`
 //! (warning) or `2`/`"error"` (error), optionally as `[level, { options }]`. Names go through
-//! the registry, where dclint rule names are aliases of wharf's compose rules.
+//! the registry, where dclint rule names are aliases of wharf's compose rules. Where dclint's
+//! rule is a wider form of the wharf rule (`no-unbound-port-interfaces` judges every port,
+//! DC015 only those of data services), turning it on sets the option that gives that form.
 
 use super::error::{ConfigError, closest};
+use super::options::{self, raw};
 use super::yaml::{self, Node, error_at};
 use super::{Layer, Pattern};
 use crate::diagnostic::Severity;
@@ -12,6 +15,25 @@ use crate::registry;
 use std::path::Path;
 
 const KEYS: &[&str] = &["rules", "exclude", "quiet", "debug"];
+
+/// dclint rules that are a wider form of the wharf rule they alias, and the boolean option of
+/// that rule which gives dclint's form: a `.dclintrc` that turns the rule on asks for it.
+const DCLINT_FORMS: &[(&str, &str)] = &[
+    ("no-unbound-port-interfaces", "all-ports"),
+    ("require-quotes-in-ports", "all-unquoted"),
+];
+
+/// Sets the option that gives dclint's form of `rule`, when `name` has one.
+fn set_dclint_form(layer: &mut Layer, rule: &'static crate::rule::Rule, name: &str) {
+    let Some(&(_, key)) = DCLINT_FORMS.iter().find(|(n, _)| *n == name) else {
+        return;
+    };
+    let table = raw::table([(key, 0..0, raw::boolean(true, 0..0))], 0..0);
+    // The key is the rule's own, so the check cannot fail; a failure leaves the default.
+    if let Ok(checked) = options::check_table(rule, table) {
+        options::merge(layer.rule_options.entry(rule.code).or_default(), &checked);
+    }
+}
 
 /// `None` means off.
 fn level(node: &Node) -> Option<Option<Severity>> {
@@ -78,6 +100,7 @@ pub(crate) fn load(
                         Some(sev) => {
                             layer.extend_select.push(rule);
                             layer.severity.push((rule.code, sev));
+                            set_dclint_form(&mut layer, rule, name);
                         }
                     }
                 }

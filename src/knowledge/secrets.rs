@@ -295,8 +295,16 @@ pub fn is_variable_reference(v: &str) -> bool {
     v.strip_prefix('$').is_some_and(is_name)
 }
 
+/// Values that name how authentication works rather than holding a credential
+/// (`REGISTRY_AUTH=htpasswd`, `NPM_AUTH=token`).
+pub const AUTH_SCHEMES: &[&str] = &[
+    "htpasswd", "basic", "bearer", "digest", "token", "oauth", "oauth2", "oidc", "ldap", "saml",
+    "jwt", "kerberos", "silly",
+];
+
 /// True when a literal value cannot be a secret: a path (it names where a secret lives), a
-/// boolean, a number, or a word such as `none`.
+/// boolean, a number, a word such as `none`, or the name of an authentication scheme
+/// ([`AUTH_SCHEMES`]).
 pub fn is_inert_literal(v: &str) -> bool {
     let v = v.trim();
     if (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/"))
@@ -308,6 +316,7 @@ pub fn is_inert_literal(v: &str) -> bool {
         v.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null"
     ) || (!v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+        || AUTH_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(v))
 }
 
 /// A credential recognisable from the value alone, whatever the variable's name: what it is.
@@ -476,6 +485,7 @@ mod tests {
         assert!(is_inert_literal("8080"));
         assert!(!is_inert_literal(""));
         assert!(!is_inert_literal("hunter2"));
+        assert!(is_inert_literal("htpasswd") && is_inert_literal("Bearer"));
     }
 
     #[test]
