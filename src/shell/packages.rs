@@ -738,6 +738,15 @@ impl Packages {
                         order,
                         span: pc.span,
                     });
+                    // `apt-get dist-clean` (apt 2.7) also removes the package lists.
+                    if manager.family() == Manager::AptGet && pc.is(&["dist-clean"]) {
+                        out.cleanups.push(Cleanup {
+                            manager: Manager::AptGet,
+                            what: "lists",
+                            order,
+                            span: pc.span,
+                        });
+                    }
                 }
                 out.commands.push(pc);
             }
@@ -1203,7 +1212,7 @@ fn split_version_owned(manager: Manager, text: &str) -> (String, Option<String>)
 fn clean_subcommand(pc: &PackageCommand) -> Option<&'static str> {
     let sub = pc.subcommand.as_deref()?;
     match pc.manager.family() {
-        Manager::AptGet if matches!(sub, "clean" | "autoclean") => Some("cache"),
+        Manager::AptGet if matches!(sub, "clean" | "autoclean" | "dist-clean") => Some("cache"),
         Manager::Dnf if sub == "clean" => Some("cache"),
         Manager::Zypper if matches!(sub, "clean" | "cc") => Some("cache"),
         Manager::Apk | Manager::Pip | Manager::Npm | Manager::Yarn if sub == "cache" => {
@@ -1313,6 +1322,8 @@ mod tests {
         assert!(f.cleaned_after(install, Some("lists")));
         let update = f.of_manager(Manager::AptGet).next().unwrap();
         assert!(f.cleaned_after(update, Some("lists")));
+        let f = facts("apt-get update && apt-get dist-clean");
+        assert!(f.cleaned_after(&f.commands[0], Some("lists")));
         // Before the install is not after it.
         let f = facts("rm -rf /var/lib/apt/lists/* && apt-get install -qq x");
         let install = f.installs(Manager::AptGet).next().unwrap();
