@@ -717,6 +717,9 @@ impl Packages {
                     });
                 }
                 let Some((manager, via, cmd)) = recognise(cmd) else {
+                    // `sudo rm -rf ...` removes as well as `rm` does.
+                    let unwrapped = cmd.unwrap_sudo();
+                    let cmd = unwrapped.as_ref().unwrap_or(cmd);
                     if is_rm(cmd) {
                         out.removed_paths.extend(
                             cmd.args
@@ -1489,6 +1492,8 @@ mod tests {
         assert!(f.cleanups.iter().any(|c| c.manager == Manager::Apk));
         assert!(f.cleanups.iter().any(|c| c.manager == Manager::AptGet));
         assert!(!removes_dir("/root", "/root/.cache/pip"));
+        let f = facts("sudo apt-get update && sudo rm -rf /var/lib/apt/lists/*");
+        assert!(f.cleaned_after(&f.commands[0], Some("lists")));
         assert!(removes_dir("~/.cache", "~/.cache/pip"));
 
         let f = facts(
