@@ -1134,6 +1134,9 @@ fn package(manager: Manager, w: &Word) -> Package {
         || text.starts_with('/')
         || text.starts_with("~/")
         || (manager.family() == Manager::Pip && text.contains('/'))
+        // Go's package patterns of the main module (`go install tool` installs the tools
+        // go.mod pins).
+        || (manager == Manager::Go && matches!(text.as_str(), "tool" | "all" | "std" | "cmd"))
     {
         PackageKind::Path
     } else {
