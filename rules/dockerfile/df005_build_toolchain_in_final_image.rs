@@ -19,6 +19,11 @@ declare_rule! {
     /// (`apt-get purge -y --auto-remove`, the pattern of the official images). Dev-environment
     /// images (`.devcontainer/`, `.gitpod.Dockerfile`) are not judged.
     ///
+    /// Off by default: on the corpus, most final images that keep a compiler are build
+    /// environments on purpose (language SDK and compiler images, CI and test images,
+    /// `buildpack-deps`), which a Dockerfile does not say about itself. Turn it on for
+    /// repositories whose images only run services.
+    ///
     /// ## Why is this bad?
     /// A compiler and its headers are needed to build software, not to run it. In the final
     /// image they add hundreds of megabytes and a larger attack surface. Build in a builder
@@ -51,6 +56,7 @@ declare_rule! {
         code: "DF005",
         name: "build-toolchain-in-final-image",
         category: Category::Efficiency,
+        enabled: Some(false),
         summary: "the final image installs a compiler or development headers",
         check: Check::Dockerfile(check),
     };

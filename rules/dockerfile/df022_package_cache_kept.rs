@@ -1,6 +1,7 @@
 use super::package_calls::calls;
 use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
+use crate::knowledge::files;
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::{Manager, is_truthy};
 
@@ -20,7 +21,8 @@ declare_rule! {
     /// directory).
     ///
     /// Only stages whose layers ship are judged: the final stage, and stages a later `FROM`
-    /// builds on; a builder stage whose files are copied out is not. pip's cache is DL3042's,
+    /// builds on; a builder stage whose files are copied out is not. Dev-environment images
+    /// (`.devcontainer/`, `.gitpod.Dockerfile`) are not judged. pip's cache is DL3042's,
     /// yarn's DL3060's.
     ///
     /// ## Why is this bad?
@@ -54,7 +56,7 @@ declare_rule! {
 
 fn judged(m: Manager, sub: Option<&str>) -> bool {
     let Some(sub) = sub else {
-        return m == Manager::Bundler;
+        return false;
     };
     let subs: &[&str] = match m {
         Manager::Uv => &["sync", "add", "tool"],
@@ -70,6 +72,9 @@ fn judged(m: Manager, sub: Option<&str>) -> bool {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
+    if files::is_dev_environment(&ctx.source.path) {
+        return;
+    }
     let df = ctx.file;
     for (run, c) in calls(df) {
         let Some(spec) = c.manager.cache_spec() else {

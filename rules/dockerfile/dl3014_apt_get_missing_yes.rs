@@ -12,7 +12,8 @@ declare_rule! {
     /// `-q=2`), and no `-o APT::Get::Assume-Yes=true`.
     ///
     /// An earlier RUN of the stage (or of a stage it builds on) that writes
-    /// `APT::Get::Assume-Yes` to apt's configuration counts.
+    /// `APT::Get::Assume-Yes` to apt's configuration counts, and a simulation (`-s`,
+    /// `--simulate`, `--dry-run`...), which asks nothing, is not judged.
     ///
     /// Unlike hadolint, which checks `install` only, `upgrade`, `dist-upgrade`, `remove`,
     /// `purge` and `autoremove` are judged too (they prompt alike), as are `apt` and
@@ -68,7 +69,13 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                     "build-dep",
                 ])
         },
-        |run, c| !c.yes && !configured_before(df, run, "Assume-Yes", text),
+        |run, c| {
+            // A simulation (`-s`, `--dry-run`...) changes nothing and asks nothing.
+            let simulates = c.has_any_flag(&[
+                "s", "simulate", "just-print", "dry-run", "recon", "no-act", "print-uris",
+            ]);
+            !c.yes && !simulates && !configured_before(df, run, "Assume-Yes", text)
+        },
         |c| format!("`{}` without `-y` aborts at its prompt", c.call()),
         "add `-y` so that the build does not stop at the confirmation prompt",
         |c| add_flag(c, "-y", Applicability::Safe),

@@ -11,7 +11,8 @@ declare_rule! {
     ///
     /// A cache or tmpfs mount on `/var/cache/apk` counts, and so, unlike hadolint, does a
     /// later `rm -rf /var/cache/apk/*` (or `apk cache clean`) in the same RUN, which leaves
-    /// the layer without the index just the same.
+    /// the layer without the index just the same. So do a mount on `/etc/apk/cache` (or an
+    /// `ln -s` of it to a cache mount) and `--no-network`, which downloads nothing.
     ///
     /// ## Why is this bad?
     /// Without `--no-cache`, apk keeps the package index it downloaded in `/var/cache/apk`,
@@ -47,9 +48,19 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         ctx,
         |c| c.manager == Manager::Apk && c.is_install(),
         |run, c| {
+            let p = run.packages;
+            // `ln -s /mount /etc/apk/cache` sends the cache to a cache mount.
+            let linked = run.commands().any(|l| {
+                l.name_is(&["ln"])
+                    && l.args.iter().any(|a| a.text == "/etc/apk/cache")
+                    && l.args.iter().any(|a| p.cache_mounted(&a.text))
+            });
             !c.no_cache
-                && !run.packages.cache_mounted("/var/cache/apk")
-                && !run.packages.cleaned_after(c, None)
+                && !c.has_flag("no-network")
+                && !linked
+                && !p.cache_mounted("/var/cache/apk")
+                && !p.cache_mounted("/etc/apk/cache")
+                && !p.cleaned_after(c, None)
         },
         |_| "`apk add` without `--no-cache` keeps the package index".to_string(),
         "add `--no-cache`, or use a cache mount on /var/cache/apk",

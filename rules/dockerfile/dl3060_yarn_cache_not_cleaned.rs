@@ -6,7 +6,7 @@ use crate::shell::packages::Manager;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `yarn install` (or `yarn add`, `yarn global add`, a bare `yarn`) whose RUN
+    /// Reports a `yarn install` (or `yarn add`, `yarn global add`) whose RUN
     /// does not clean yarn's cache afterwards (`yarn cache clean`, or `rm -rf` of the cache
     /// directory or of `$YARN_CACHE_FOLDER`).
     ///
@@ -14,7 +14,7 @@ declare_rule! {
     /// builds on. A cache or tmpfs mount on yarn's cache (a target naming `yarn`, or the value
     /// of `YARN_CACHE_FOLDER` or `--cache-folder`) counts.
     ///
-    /// Unlike hadolint, `yarn add`, `yarn global add` and a bare `yarn` are judged too.
+    /// Unlike hadolint, `yarn add` and `yarn global add` are judged too.
     ///
     /// ## Why is this bad?
     /// yarn keeps a copy of every package it downloaded in its cache, and the layer ships it:
@@ -44,7 +44,10 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     report_calls(
         ctx,
-        |c| c.manager == Manager::Yarn && (c.subcommand.is_none() || c.is(&["install", "add", "global"])),
+        |c| {
+            c.manager == Manager::Yarn
+                && (c.is(&["install", "add"]) || (c.is(&["global"]) && !c.packages.is_empty()))
+        },
         |run, c| {
             let p = run.packages;
             let folder = c

@@ -717,6 +717,9 @@ impl Packages {
                     });
                 }
                 let Some((manager, via, cmd)) = recognise(cmd) else {
+                    // `sudo rm -rf ...` removes as well as `rm` does.
+                    let unwrapped = cmd.unwrap_sudo();
+                    let cmd = unwrapped.as_ref().unwrap_or(cmd);
                     if is_rm(cmd) {
                         out.removed_paths.extend(
                             cmd.args
@@ -738,6 +741,15 @@ impl Packages {
                         order,
                         span: pc.span,
                     });
+                    // `apt-get dist-clean` (apt 2.7) also removes the package lists.
+                    if manager.family() == Manager::AptGet && pc.is(&["dist-clean"]) {
+                        out.cleanups.push(Cleanup {
+                            manager: Manager::AptGet,
+                            what: "lists",
+                            order,
+                            span: pc.span,
+                        });
+                    }
                 }
                 out.commands.push(pc);
             }
@@ -1122,6 +1134,9 @@ fn package(manager: Manager, w: &Word) -> Package {
         || text.starts_with('/')
         || text.starts_with("~/")
         || (manager.family() == Manager::Pip && text.contains('/'))
+        // Go's package patterns of the main module (`go install tool` installs the tools
+        // go.mod pins).
+        || (manager == Manager::Go && matches!(text.as_str(), "tool" | "all" | "std" | "cmd"))
     {
         PackageKind::Path
     } else {
@@ -1203,7 +1218,7 @@ fn split_version_owned(manager: Manager, text: &str) -> (String, Option<String>)
 fn clean_subcommand(pc: &PackageCommand) -> Option<&'static str> {
     let sub = pc.subcommand.as_deref()?;
     match pc.manager.family() {
-        Manager::AptGet if matches!(sub, "clean" | "autoclean") => Some("cache"),
+        Manager::AptGet if matches!(sub, "clean" | "autoclean" | "dist-clean") => Some("cache"),
         Manager::Dnf if sub == "clean" => Some("cache"),
         Manager::Zypper if matches!(sub, "clean" | "cc") => Some("cache"),
         Manager::Apk | Manager::Pip | Manager::Npm | Manager::Yarn if sub == "cache" => {
@@ -1313,6 +1328,8 @@ mod tests {
         assert!(f.cleaned_after(install, Some("lists")));
         let update = f.of_manager(Manager::AptGet).next().unwrap();
         assert!(f.cleaned_after(update, Some("lists")));
+        let f = facts("apt-get update && apt-get dist-clean");
+        assert!(f.cleaned_after(&f.commands[0], Some("lists")));
         // Before the install is not after it.
         let f = facts("rm -rf /var/lib/apt/lists/* && apt-get install -qq x");
         let install = f.installs(Manager::AptGet).next().unwrap();
@@ -1478,6 +1495,8 @@ mod tests {
         assert!(f.cleanups.iter().any(|c| c.manager == Manager::Apk));
         assert!(f.cleanups.iter().any(|c| c.manager == Manager::AptGet));
         assert!(!removes_dir("/root", "/root/.cache/pip"));
+        let f = facts("sudo apt-get update && sudo rm -rf /var/lib/apt/lists/*");
+        assert!(f.cleaned_after(&f.commands[0], Some("lists")));
         assert!(removes_dir("~/.cache", "~/.cache/pip"));
 
         let f = facts(
