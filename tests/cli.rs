@@ -817,12 +817,12 @@ fn foreign_codes_are_notes_everywhere_unknown_codes_errors() {
         let err = run(
             wharf()
                 .arg("check")
-                .args([flag, "DL3008,SC2086,DL3025"])
+                .args([flag, "DL3029,SC2086,DL3025"])
                 .arg(&p),
             if flag == "--ignore" { 0 } else { 1 },
         )
         .1;
-        assert!(err.contains("wharf has no rule DL3008"), "{flag}: {err}");
+        assert!(err.contains("wharf has no rule DL3029"), "{flag}: {err}");
         assert!(err.contains("SC2086 is a ShellCheck code"), "{flag}: {err}");
     }
     let err = run(wharf().arg("check").args(["--ignore", "DL9999"]).arg(&p), 2).1;
@@ -830,31 +830,31 @@ fn foreign_codes_are_notes_everywhere_unknown_codes_errors() {
     let err = run(
         wharf()
             .arg("check")
-            .env("HADOLINT_IGNORE", "DL3008,SC2086")
+            .env("HADOLINT_IGNORE", "DL3029,SC2086")
             .arg(&p),
         1,
     )
     .1;
-    assert!(err.contains("DL3008") && err.contains("SC2086"), "{err}");
+    assert!(err.contains("DL3029") && err.contains("SC2086"), "{err}");
     fs::write(
         dir.path().join("wharf.toml"),
-        "ignore = [\"DL3008\", \"DL3025\"]\n[severity]\nSC2086 = \"error\"\n",
+        "ignore = [\"DL3029\", \"DL3025\"]\n[severity]\nSC2086 = \"error\"\n",
     )
     .unwrap();
     let err = run(wharf().arg("check").arg(&p), 0).1;
     assert!(
-        err.contains("wharf.toml:1:11: wharf has no rule DL3008"),
+        err.contains("wharf.toml:1:11: wharf has no rule DL3029"),
         "{err}"
     );
     assert!(err.contains("wharf.toml:3:1: SC2086"), "{err}");
     fs::remove_file(dir.path().join("wharf.toml")).unwrap();
     fs::write(
         dir.path().join(".hadolint.yaml"),
-        "ignored:\n  - DL3008\n  - SC2086\n  - DL3025\n",
+        "ignored:\n  - DL3029\n  - SC2086\n  - DL3025\n",
     )
     .unwrap();
     let err = run(wharf().arg("check").arg(&p), 0).1;
-    assert!(err.contains("DL3008") && err.contains("SC2086"), "{err}");
+    assert!(err.contains("DL3029") && err.contains("SC2086"), "{err}");
 }
 
 #[cfg(unix)]

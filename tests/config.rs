@@ -475,7 +475,7 @@ fn error_unknown_rule_in_per_file_ignores() {
 fn error_rules_tables() {
     assert_eq!(
         toml_error("[rules.DL3062x]\ntrusted-registries = []\n"),
-        "wharf.toml:1:8: unknown rule `DL3062x` (did you mean `DL3002`?)"
+        "wharf.toml:1:8: unknown rule `DL3062x` (did you mean `DL3062`?)"
     );
     assert_eq!(
         toml_error("[rules.DL3026]\ntrusted-registry = [\"ghcr.io\"]\n"),
