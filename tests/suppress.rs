@@ -724,8 +724,8 @@ fn dc900_keeps_a_compose_comment_that_covers_a_flow_value() {
 
 #[test]
 fn foreign_codes_in_wharf_comments_are_not_unknown() {
-    // DL3008 (hadolint) and SC2086 (ShellCheck) are codes wharf does not implement.
-    let text = "FROM node:22\n# wharf: ignore=DL3008,SC2086\nCMD node server.js\n";
+    // DL3029 (hadolint) and SC2086 (ShellCheck) are codes wharf does not implement.
+    let text = "FROM node:22\n# wharf: ignore=DL3029,SC2086\nCMD node server.js\n";
     assert_eq!(check(text, &["DL3025", "DF900"]), [(3, "DL3025")]);
     // A made-up code still is.
     let text = "FROM node:22\n# wharf: ignore=DL9999\nCMD node server.js\n";

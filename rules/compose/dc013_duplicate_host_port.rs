@@ -1,5 +1,6 @@
 use crate::compose::{ComposeFile, Service};
 use crate::declare_rule;
+use crate::diagnostic::Severity;
 use crate::rule::{Category, Check, Context};
 use crate::source::Span;
 
@@ -45,6 +46,9 @@ declare_rule! {
         code: "DC013",
         name: "duplicate-host-port",
         category: Category::Correctness,
+        // `docker compose config` accepts the file; only `up` fails, when the second
+        // container starts. Error severity is kept for files compose refuses.
+        severity: Some(Severity::Warning),
         summary: "the same host port is published twice",
         aliases: &["no-duplicate-exported-ports"],
         check: Check::Compose(check),
