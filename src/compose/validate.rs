@@ -99,8 +99,13 @@ impl Validator {
         if depth > MAX_DEPTH {
             return;
         }
+        let mut first_key = None;
         for entry in node.entries() {
             let Some(key) = entry.key_str() else { continue };
+            first_key.get_or_insert(entry.key.resolve().span());
+            if table.name == "service" && key == "container_name" {
+                self.container_name(entry.value);
+            }
             match table.field(key) {
                 Some(field) => self.value(entry.value, &field.ty, key, depth + 1),
                 None if table.open || (table.extensions && key.starts_with("x-")) => {}
@@ -114,6 +119,42 @@ impl Validator {
                     );
                 }
             }
+        }
+        // A key the specification requires (compose refuses the file without it), reported at
+        // the mapping's first key, or at the mapping when it is empty.
+        for field in table.fields.iter().filter(|f| f.required) {
+            if node.get(field.name).is_none() {
+                self.report(
+                    first_key.unwrap_or_else(|| node.span()),
+                    Kind::InvalidValue,
+                    format!("`{}` is required in {}", field.name, table.name),
+                );
+            }
+        }
+    }
+
+    /// `container_name` must match compose's pattern `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (judged
+    /// after interpolation with defaults; a value with an unset variable is not judged).
+    fn container_name(&mut self, value: NodeRef<'_>) {
+        let value = value.resolve();
+        let Some((text, _)) = value.as_scalar() else {
+            return;
+        };
+        let Some(name) = interpolate::with_defaults(text) else {
+            return;
+        };
+        let mut chars = name.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && name.len() >= 2
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !valid {
+            self.report(
+                value.span(),
+                Kind::InvalidValue,
+                format!(
+                    "container name `{name}` must start with a letter or digit and hold at least two of letters, digits, `_`, `.` and `-`"
+                ),
+            );
         }
     }
 
@@ -545,6 +586,20 @@ mod tests {
             messages("services:\n  web:\n    image: a\n    gpus: [{driver: n, anything: 1}]\n")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn required_keys_and_container_names() {
+        let m = messages(
+            "services:\n  a:\n    image: x\n    container_name: _a\n    depends_on:\n      b: {restart: true}\n      c: {}\n  b: {image: x, container_name: \"${N:-ok-1}\"}\n  c: {image: x, container_name: \"${UNSET}\"}\n",
+        );
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(m[0].contains("container name `_a`"), "{m:?}");
+        assert!(
+            m[1].contains("`condition` is required in service.depends_on"),
+            "{m:?}"
+        );
+        assert!(m[2].contains("`condition` is required"), "{m:?}");
     }
 
     #[test]
