@@ -19,10 +19,16 @@ mod support;
 use support::compose_binary;
 
 /// Findings a fix may legitimately bring to light, with why.
-const REVEALED: &[(&str, &str)] = &[(
-    "DL3021",
-    "DL3020 turns `ADD a b dir` into `COPY a b dir`, which DL3021 then judges",
-)];
+const REVEALED: &[(&str, &str)] = &[
+    (
+        "DL3021",
+        "DL3020 turns `ADD a b dir` into `COPY a b dir`, which DL3021 then judges",
+    ),
+    (
+        "DL3045",
+        "DL3020 turns `ADD x relative/` into a COPY, whose relative destination DL3045 judges",
+    ),
+];
 
 /// The rules whose findings mean the file does not parse.
 const SYNTAX: &[&str] = &["DF000", "DC000", "DF003"];
