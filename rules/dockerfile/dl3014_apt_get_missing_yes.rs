@@ -1,4 +1,4 @@
-use super::package_calls::{configured_before, report_calls_fixed, add_flag};
+use super::package_calls::{AptSetting, add_flag, report_calls_fixed};
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
 use crate::dockerfile::Dockerfile;
@@ -52,7 +52,7 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     let source = ctx.source;
-    let text = &source.text;
+    let configured = AptSetting::find(df, "Assume-Yes", &source.text);
     report_calls_fixed(
         ctx,
         |c| {
@@ -74,7 +74,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             let simulates = c.has_any_flag(&[
                 "s", "simulate", "just-print", "dry-run", "recon", "no-act", "print-uris",
             ]);
-            !c.yes && !simulates && !configured_before(df, run, "Assume-Yes", text)
+            !c.yes && !simulates && !configured.before(df, run)
         },
         |c| format!("`{}` without `-y` aborts at its prompt", c.call()),
         "add `-y` so that the build does not stop at the confirmation prompt",

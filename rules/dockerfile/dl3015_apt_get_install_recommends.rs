@@ -1,4 +1,4 @@
-use super::package_calls::{configured_before, report_calls_fixed, add_flag};
+use super::package_calls::{AptSetting, add_flag, report_calls_fixed};
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
 use crate::dockerfile::Dockerfile;
@@ -49,11 +49,11 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     let source = ctx.source;
-    let text = &source.text;
+    let configured = AptSetting::find(df, "Install-Recommends", &source.text);
     report_calls_fixed(
         ctx,
         |c| matches!(c.manager, Manager::AptGet | Manager::Apt) && c.is(&["install"]),
-        |run, c| !c.no_recommends && !configured_before(df, run, "Install-Recommends", text),
+        |run, c| !c.no_recommends && !configured.before(df, run),
         |c| format!("`{}` also installs recommended packages", c.call()),
         "add `--no-install-recommends` and name the packages the image needs",
         |c| add_flag(c, "--no-install-recommends", Applicability::Unsafe),

@@ -92,16 +92,33 @@ pub fn add_flag(c: &PackageCommand, flag: &str, applicability: Applicability) ->
     )
 }
 
-/// A RUN up to and including `run` writes `needle` (an apt setting such as
-/// `APT::Install-Recommends` written to `/etc/apt/apt.conf.d`), in `run`'s stage or a stage
-/// it builds on: the setting then holds for the calls that follow.
-pub fn configured_before(df: &Dockerfile, run: &ParsedRun<'_>, needle: &str, text: &str) -> bool {
-    let Some(stage) = df.model.stage_at(run.index) else {
-        return false;
-    };
-    df.model.ancestry(stage).any(|s| {
-        df.stage_instructions(s)
-            .take_while(|(i, _)| *i <= run.index)
-            .any(|(_, ins)| ins.kind == Kind::Run && ins.span.text(text).contains(needle))
-    })
+/// The RUNs of a file that write an apt setting such as `APT::Install-Recommends` (to
+/// `/etc/apt/apt.conf.d`): found once per file, so that asking for each call stays linear.
+pub struct AptSetting(Vec<usize>);
+
+impl AptSetting {
+    /// The RUNs of `df` whose text holds `needle`.
+    pub fn find(df: &Dockerfile, needle: &str, text: &str) -> AptSetting {
+        AptSetting(
+            df.instructions
+                .iter()
+                .enumerate()
+                .filter(|(_, ins)| ins.kind == Kind::Run && ins.span.text(text).contains(needle))
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// A RUN up to and including `run` writes the setting, in `run`'s stage or a stage it
+    /// builds on: the setting then holds for the calls that follow.
+    pub fn before(&self, df: &Dockerfile, run: &ParsedRun<'_>) -> bool {
+        let Some(stage) = df.model.stage_at(run.index) else {
+            return false;
+        };
+        self.0.iter().take_while(|&&i| i <= run.index).any(|&i| {
+            df.model
+                .stage_at(i)
+                .is_some_and(|s| df.model.ancestry(stage).any(|a| a.index == s))
+        })
+    }
 }
