@@ -209,11 +209,11 @@ fn code_actions(server: &Server, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActi
 /// or above the finding's line in a compose file, with that line's indentation.
 fn suppression(doc: &Doc, d: &Diagnostic) -> (u32, String) {
     let mut at = d.span.start;
-    if doc.kind == FileKind::Dockerfile {
-        let df = crate::dockerfile::parse(&doc.text);
-        if let Some(ins) = df.iter().find(|i| i.span.start <= at && at <= i.span.end) {
-            at = ins.span.start;
-        }
+    // `dockerfile()` is `None` for a compose file.
+    if let Some(df) = doc.dockerfile()
+        && let Some(ins) = df.iter().find(|i| i.span.start <= at && at <= i.span.end)
+    {
+        at = ins.span.start;
     }
     let line = doc.index.line_of(at);
     let start = doc.index.line_start(line);
@@ -261,8 +261,8 @@ fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp
         }
     }
     if parts.is_empty() && doc.kind == FileKind::Dockerfile {
-        let df = crate::dockerfile::parse(&doc.text);
-        let ins = df
+        let ins = doc
+            .dockerfile()?
             .iter_with_onbuild()
             .find(|i| i.keyword.start <= at && at <= i.keyword.end)?;
         parts.push(format!(
@@ -449,8 +449,8 @@ fn name_at<'a>(
     let doc = server.docs.get(uri)?;
     let at = doc.text(server.encoding).offset(position);
     let names = match doc.kind {
-        FileKind::Dockerfile => dockerfile_names(&crate::dockerfile::parse(&doc.text)),
-        FileKind::Compose => compose_names(&crate::compose::parse(&doc.text)),
+        FileKind::Dockerfile => dockerfile_names(doc.dockerfile()?),
+        FileKind::Compose => compose_names(doc.compose()?),
     };
     let name = names
         .into_iter()
@@ -485,7 +485,9 @@ fn symbols(doc: &Doc, encoding: crate::source::Encoding) -> Vec<lsp::DocumentSym
     let text = doc.text(encoding);
     match doc.kind {
         FileKind::Dockerfile => {
-            let df = crate::dockerfile::parse(&doc.text);
+            let Some(df) = doc.dockerfile() else {
+                return Vec::new();
+            };
             df.model
                 .stages
                 .iter()
@@ -522,7 +524,9 @@ fn symbols(doc: &Doc, encoding: crate::source::Encoding) -> Vec<lsp::DocumentSym
                 .collect()
         }
         FileKind::Compose => {
-            let cf = crate::compose::parse(&doc.text);
+            let Some(cf) = doc.compose() else {
+                return Vec::new();
+            };
             let mut out: Vec<_> = cf
                 .services()
                 .map(|s| {

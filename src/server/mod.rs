@@ -165,6 +165,9 @@ pub(crate) struct Doc {
     pub version: i32,
     /// The findings of the last lint, for code actions and hover.
     pub diagnostics: Vec<Diagnostic>,
+    /// The parsed text, for navigation, hover and the outline: parsed on the first request
+    /// after a change, then shared by the requests that follow.
+    pub parsed: std::cell::OnceCell<crate::engine::Parsed>,
 }
 
 impl Doc {
@@ -173,6 +176,27 @@ impl Doc {
             text: &self.text,
             index: &self.index,
             encoding,
+        }
+    }
+
+    fn parsed(&self) -> &crate::engine::Parsed {
+        self.parsed
+            .get_or_init(|| crate::engine::Parsed::parse(&self.source()))
+    }
+
+    /// The document as a Dockerfile, when it is one.
+    pub fn dockerfile(&self) -> Option<&crate::dockerfile::Dockerfile> {
+        match self.parsed() {
+            crate::engine::Parsed::Dockerfile(df) => Some(df),
+            crate::engine::Parsed::Compose(_) => None,
+        }
+    }
+
+    /// The document as a compose file, when it is one.
+    pub fn compose(&self) -> Option<&crate::compose::ComposeFile> {
+        match self.parsed() {
+            crate::engine::Parsed::Compose(cf) => Some(cf),
+            crate::engine::Parsed::Dockerfile(_) => None,
         }
     }
 
@@ -312,6 +336,7 @@ impl Server {
             text: item.text,
             version: item.version,
             diagnostics: Vec::new(),
+            parsed: Default::default(),
         };
         self.docs.insert(item.uri.clone(), doc);
         self.lint(&item.uri);
@@ -333,6 +358,7 @@ impl Server {
             doc.index = LineIndex::new(&doc.text);
         }
         doc.version = p.text_document.version;
+        doc.parsed = Default::default();
         self.lint(&p.text_document.uri);
     }
 
