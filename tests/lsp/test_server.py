@@ -221,3 +221,31 @@ async def test_broken_documents_never_stop_the_server(client: LanguageClient):
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert symbols == []
+
+
+@pytest.mark.asyncio
+async def test_suppress_action_silences_the_finding(client: LanguageClient):
+    text = "FROM alpine:3.20\nUSER 1000\nCMD echo \\\n    hi\n"
+    uri = await open_doc(client, "Dockerfile", text, "dockerfile")
+    assert codes(client, uri) == ["DL3025"]
+    d = client.diagnostics[uri][0]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    suppress = next(a for a in actions if a.title == "suppress DL3025 on this line")
+    (edit,) = suppress.edit.changes[uri]
+    new_text = apply(text, edit)
+    # Above the instruction, not inside its continuation.
+    assert new_text.splitlines()[2] == "# wharf: ignore=DL3025"
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
+        )
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert codes(client, uri) == []
