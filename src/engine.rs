@@ -524,11 +524,111 @@ fn run_file_rules(
         }
         crate::source::FileKind::Compose => LazyBuildContext::default(),
     };
+    let mut streamed = Vec::new();
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
             continue;
         }
+        if rule.check.needs_run_models() {
+            streamed.push(rule);
+            continue;
+        }
         match isolate(|| run_rule(rule, source, parsed, settings, id, project, &build)) {
+            Ok(found) => out.extend(found),
+            Err(message) => failed(rule, message),
+        }
+    }
+    if let (false, Parsed::Dockerfile(df)) = (streamed.is_empty(), parsed) {
+        let mut make = |rule| {
+            Context::new(df, source, &settings.rule_settings, rule)
+                .with_file_id(id)
+                .with_built_by(&project.built_by)
+                .with_build_context(&build)
+        };
+        out.extend(run_shell_rules(df, &streamed, &mut make, failed));
+    }
+    out
+}
+
+/// A per-RUN rule while the RUNs of one file stream past it.
+enum RunHook {
+    Each(fn(&mut Context<'_, Dockerfile>, &dockerfile::ParsedRun<'_>)),
+    Visitor(Box<dyn crate::rule::RunVisitor>),
+}
+
+/// Runs the per-RUN rules ([`Check::Run`], [`Check::Runs`]) over a Dockerfile: each RUN's
+/// shell model is built, given to every hook, and dropped before the next RUN, so that the
+/// live model is one RUN's, not the file's. Each rule is isolated as in [`run_file_rules`]:
+/// one that panics is passed to `failed` and gets no more RUNs.
+fn run_shell_rules<'a>(
+    df: &'a Dockerfile,
+    rules: &[&'static Rule],
+    make: &mut dyn FnMut(&'static Rule) -> Context<'a, Dockerfile>,
+    failed: &mut dyn FnMut(&'static Rule, String),
+) -> Vec<Diagnostic> {
+    let mut live: Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)> = Vec::new();
+    for &rule in rules {
+        let hook = match rule.check {
+            Check::Run(f) => RunHook::Each(f),
+            Check::Runs(new) => match isolate(new) {
+                Ok(v) => RunHook::Visitor(v),
+                Err(message) => {
+                    failed(rule, message);
+                    continue;
+                }
+            },
+            _ => continue,
+        };
+        live.push((rule, make(rule), hook));
+    }
+    let mut fail = |live: &mut Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)>,
+                    k: usize,
+                    message: String| {
+        let (rule, _, _) = live.remove(k);
+        failed(rule, message);
+    };
+    for (index, ins) in df.runs() {
+        if live.is_empty() {
+            break;
+        }
+        let model = match isolate(|| df.run_model_at(index, ins)) {
+            Ok(Some(m)) => m,
+            Ok(None) => continue,
+            Err(message) => {
+                let message = format!("the shell parser: {message}");
+                while !live.is_empty() {
+                    fail(&mut live, 0, message.clone());
+                }
+                break;
+            }
+        };
+        let parsed = model.parsed();
+        let mut k = 0;
+        while k < live.len() {
+            let (_, ctx, hook) = &mut live[k];
+            let result = isolate(|| match hook {
+                RunHook::Each(f) => {
+                    if let Some(run) = &parsed {
+                        f(ctx, run);
+                    }
+                }
+                RunHook::Visitor(v) => v.run(ctx, &model),
+            });
+            match result {
+                Ok(()) => k += 1,
+                Err(message) => fail(&mut live, k, message),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (rule, mut ctx, hook) in live {
+        let result = isolate(|| {
+            if let RunHook::Visitor(mut v) = hook {
+                v.finish(&mut ctx);
+            }
+            ctx.into_diagnostics()
+        });
+        match result {
             Ok(found) => out.extend(found),
             Err(message) => failed(rule, message),
         }
@@ -1422,6 +1522,69 @@ mod tests {
             e.message
                 .starts_with("internal error in rule DF999: boom (at src/engine.rs:")
                 && e.message.ends_with("; this is a bug in wharf"),
+            "{}",
+            e.message
+        );
+    }
+
+    /// A per-RUN rule for these tests: it panics on the RUN at index 2, reports the others.
+    static RUN_PANICS: Rule = Rule {
+        code: "DF998",
+        name: "test-run-panic",
+        check: Check::Run(panic_on_second_run),
+        ..Rule::DEFAULT
+    };
+
+    fn panic_on_second_run(ctx: &mut Context<'_, Dockerfile>, run: &dockerfile::ParsedRun<'_>) {
+        if run.index == 2 {
+            panic!("run boom");
+        }
+        ctx.report(run.ins.keyword, "a run");
+    }
+
+    fn models_built(text: &str, codes: &[&str]) -> (Vec<&'static str>, usize) {
+        let source = SourceFile::new("Dockerfile", text, FileKind::Dockerfile);
+        let settings = FileSettings {
+            rules: codes
+                .iter()
+                .map(|c| crate::registry::find(c).unwrap_or_else(|| panic!("{c} exists")))
+                .collect(),
+            ..FileSettings::default()
+        };
+        let before = crate::dockerfile::scripts::MODELS_BUILT.with(Cell::get);
+        let found = lint_source(&source, &settings);
+        let built = crate::dockerfile::scripts::MODELS_BUILT.with(Cell::get) - before;
+        (found.iter().map(|d| d.code).collect(), built)
+    }
+
+    #[test]
+    fn run_models_are_built_only_for_rules_that_read_them_and_once_per_run() {
+        let text = "FROM debian\nRUN cd /x\nRUN cd /y && apt-get install z\nONBUILD RUN cd /w\n";
+        let (codes, built) = models_built(text, &["DL3006"]);
+        assert_eq!((codes, built), (vec!["DL3006"], 0));
+        let (codes, built) = models_built(text, &["DL3003", "DL3008", "DF003", "DL3059"]);
+        assert_eq!(codes, ["DL3003", "DL3003", "DL3008", "DL3003"]);
+        assert_eq!(built, 3);
+    }
+
+    #[test]
+    fn a_per_run_rule_that_panics_stops_alone() {
+        let text = "FROM alpine\nRUN a\nRUN b\nRUN cd /x\n";
+        let source = SourceFile::new("Dockerfile", text, FileKind::Dockerfile);
+        let settings = FileSettings {
+            rules: vec![&RUN_PANICS, crate::registry::find("DL3003").unwrap()],
+            ..FileSettings::default()
+        };
+        let linted = lint_isolated(&source, &settings);
+        let codes: Vec<&str> = linted.diagnostics.iter().map(|d| d.code).collect();
+        // DF998's finding on the first RUN is dropped with the rule; DL3003 goes on.
+        assert_eq!(codes, ["DL3003"]);
+        let [e] = linted.internal_errors.as_slice() else {
+            panic!("one internal error expected: {:?}", linted.internal_errors);
+        };
+        assert!(
+            e.message
+                .starts_with("internal error in rule DF998: run boom"),
             "{}",
             e.message
         );

@@ -2,7 +2,7 @@
 
 use crate::compose::ComposeFile;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun, RunModel};
 use crate::settings::{OptionsDecl, RuleOptions, RuleSettings};
 use crate::source::{FileId, SourceFile, Span};
 
@@ -111,6 +111,15 @@ impl Category {
 #[derive(Clone, Copy)]
 pub enum Check {
     Dockerfile(fn(&mut Context<'_, Dockerfile>)),
+    /// A Dockerfile rule about the shell of each RUN: called for every RUN and ONBUILD RUN
+    /// trigger whose shell parsed, in file order. The engine builds one RUN's shell model,
+    /// runs every selected hook on it, then drops it, and builds no model at all when no
+    /// selected rule has a hook.
+    Run(fn(&mut Context<'_, Dockerfile>, &ParsedRun<'_>)),
+    /// A Dockerfile rule that reads the shell of the RUNs and keeps facts across them (what a
+    /// stage used, the RUN before): the function makes the rule's state for one file, which
+    /// sees each RUN in file order, then [`RunVisitor::finish`].
+    Runs(fn() -> Box<dyn RunVisitor>),
     Compose(fn(&mut Context<'_, ComposeFile>)),
     /// A rule over several files of a project (a compose file and the Dockerfiles it builds);
     /// it can report into any of them.
@@ -119,6 +128,24 @@ pub enum Check {
     Syntax(crate::source::FileKind),
     /// Reported by the engine itself from suppression bookkeeping.
     Meta,
+}
+
+/// The state of a [`Check::Runs`] rule over one Dockerfile. It keeps no model: what it needs
+/// from a RUN after the RUN's hook it keeps as a small summary (spans, indices, flags).
+pub trait RunVisitor {
+    /// One RUN (or ONBUILD RUN trigger) under a POSIX shell, in file order, whether its shell
+    /// parsed or not ([`RunModel::parsed`]).
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, run: &RunModel<'_>);
+
+    /// After the last RUN of the file.
+    fn finish(&mut self, _ctx: &mut Context<'_, Dockerfile>) {}
+}
+
+impl Check {
+    /// The rule reads the shell model of the RUNs (the engine builds it only then).
+    pub fn needs_run_models(&self) -> bool {
+        matches!(self, Check::Run(_) | Check::Runs(_))
+    }
 }
 
 /// A rule's static description. Declare one with [`declare_rule!`](crate::declare_rule).
@@ -269,7 +296,7 @@ impl Rule {
     pub fn applies_to(&self, kind: crate::source::FileKind) -> bool {
         use crate::source::FileKind;
         match self.check {
-            Check::Dockerfile(_) => kind == FileKind::Dockerfile,
+            Check::Dockerfile(_) | Check::Run(_) | Check::Runs(_) => kind == FileKind::Dockerfile,
             Check::Compose(_) => kind == FileKind::Compose,
             Check::Syntax(k) => k == kind,
             // Runs once per project, not per file (see `engine::lint_project`).

@@ -530,10 +530,12 @@ fn a_run_that_does_not_parse_gives_no_commands() {
     let df = parse(src);
     let bad = &df.instructions[1];
     assert!(df.shell_error(bad).is_some());
-    assert!(!df.scripts(bad).is_empty());
-    assert_eq!(df.commands(bad).count(), 0);
-    assert!(df.parsed_run(bad).is_none());
-    let runs: Vec<_> = df.parsed_runs().collect();
+    let model = df.run_model(bad).expect("a RUN model");
+    assert!(!model.scripts().is_empty());
+    assert_eq!(model.commands().count(), 0);
+    assert!(model.parsed().is_none());
+    let models: Vec<_> = df.run_models().collect();
+    let runs: Vec<_> = models.iter().filter_map(|m| m.parsed()).collect();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].index, 2);
     let install = runs[0]

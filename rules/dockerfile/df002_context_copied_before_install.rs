@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile, Instruction, Kind};
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Body, Dockerfile, Instruction, Kind, RunModel};
+use crate::rule::{Category, Check, Context, RunVisitor};
 
 declare_rule! {
     /// ## What it does
@@ -38,7 +38,7 @@ declare_rule! {
         name: "context-copied-before-install",
         category: Category::Efficiency,
         summary: "the whole build context is copied before dependencies are installed",
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
@@ -50,32 +50,43 @@ fn copies_whole_context(ins: &Instruction) -> bool {
         if sources.iter().any(|s| matches!(s.value.as_str(), "." | "./" | "./*" | "*")))
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let df = ctx.file;
-    for stage in &df.model.stages {
-        let mut whole_copy: Option<&Instruction> = None;
-        for (_, ins) in df.stage_instructions(stage) {
-            if whole_copy.is_none() && copies_whole_context(ins) {
-                whole_copy = Some(ins);
-                continue;
-            }
-            let Some(install) = df
-                .parsed_run(ins)
-                .and_then(|run| run.packages.project_installs.first())
-            else {
-                continue;
-            };
-            if let Some(copy) = whole_copy {
-                let span = copy.first_line_span(&ctx.source.text);
-                ctx.report(
-                    span,
-                    "the whole build context is copied before dependencies are installed",
-                )
-                .help("copy only the dependency manifests first, install, then copy the rest")
-                .related(install.span, format!("`{}` installs dependencies here", install.tool));
-            }
-            // Only the first install in a stage matters.
-            break;
+/// The stage whose first dependency install was seen (only that one matters).
+#[derive(Default)]
+struct State(Option<usize>);
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::<State>::default()
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        let df = ctx.file;
+        let Some(run) = model.parsed().filter(|r| !r.is_trigger(df)) else {
+            return;
+        };
+        let Some(install) = run.packages.project_installs.first() else {
+            return;
+        };
+        let Some(s) = df.model.stage_at(run.index).filter(|&s| self.0 != Some(s)) else {
+            return;
+        };
+        self.0 = Some(s);
+        let Some(stage) = df.model.stages.get(s) else {
+            return;
+        };
+        let copy = df
+            .stage_instructions(stage)
+            .take_while(|(i, _)| *i < run.index)
+            .map(|(_, ins)| ins)
+            .find(|ins| copies_whole_context(ins));
+        if let Some(copy) = copy {
+            let span = copy.first_line_span(&ctx.source.text);
+            ctx.report(
+                span,
+                "the whole build context is copied before dependencies are installed",
+            )
+            .help("copy only the dependency manifests first, install, then copy the rest")
+            .related(install.span, format!("`{}` installs dependencies here", install.tool));
         }
     }
 }

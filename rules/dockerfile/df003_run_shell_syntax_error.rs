@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Dockerfile, RunModel};
+use crate::rule::{Category, Check, Context, RunVisitor};
 use crate::shell::ShellErrorKind;
 
 declare_rule! {
@@ -43,14 +43,20 @@ declare_rule! {
         name: "run-shell-syntax-error",
         category: Category::Correctness,
         summary: "the shell script of a RUN does not parse",
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let df = ctx.file;
-    for (_, ins) in df.runs() {
-        if let Some(err) = df.shell_error(ins) {
+/// DF003 keeps nothing across RUNs: it reads each RUN's parse error.
+struct State;
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::new(State)
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        if let Some(err) = model.error() {
             let message = match err.kind {
                 ShellErrorKind::TooDeep => err.message.clone(),
                 ShellErrorKind::Syntax if err.message.starts_with("shell syntax error") => {

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::{Command, Script};
 use crate::source::Span;
@@ -48,20 +48,18 @@ declare_rule! {
         name: "remote-script-piped-to-shell",
         category: Category::Security,
         summary: "a downloaded script is run without a checksum check",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for run in ctx.file.parsed_runs() {
-        if run.commands().any(|c| c.effective().verifies_checksum()) {
-            continue;
-        }
-        for script in run.scripts {
-            for span in piped(script).chain(substituted(script)) {
-                ctx.report(span, "a downloaded script runs without a checksum check")
-                    .help("download to a file, verify it (`sha256sum -c`), then run it");
-            }
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    if run.commands().any(|c| c.effective().verifies_checksum()) {
+        return;
+    }
+    for script in run.scripts {
+        for span in piped(script).chain(substituted(script)) {
+            ctx.report(span, "a downloaded script runs without a checksum check")
+                .help("download to a file, verify it (`sha256sum -c`), then run it");
         }
     }
 }

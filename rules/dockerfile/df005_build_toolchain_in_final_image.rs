@@ -1,6 +1,5 @@
-use super::package_calls::calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::knowledge::{files, toolchain};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::{Manager, PackageKind};
@@ -58,17 +57,17 @@ declare_rule! {
         category: Category::Efficiency,
         enabled: Some(false),
         summary: "the final image installs a compiler or development headers",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     if files::is_dev_environment(&ctx.source.path) {
         return;
     }
     let df = ctx.file;
     let system = [Manager::AptGet, Manager::Apk, Manager::Dnf];
-    for (run, c) in calls(df) {
+    for c in &run.packages.commands {
         if !c.is_install()
             || !system.contains(&c.manager.family())
             || !df.model.stage_at(run.index).is_some_and(|s| df.model.in_final_image(s))

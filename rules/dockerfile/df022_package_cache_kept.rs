@@ -1,6 +1,5 @@
-use super::package_calls::calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::knowledge::files;
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::{Manager, is_truthy};
@@ -50,7 +49,7 @@ declare_rule! {
         name: "package-cache-kept",
         category: Category::Efficiency,
         summary: "a dependency install leaves its download cache in the layer",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
@@ -71,12 +70,12 @@ fn judged(m: Manager, sub: Option<&str>) -> bool {
     subs.contains(&sub)
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     if files::is_dev_environment(&ctx.source.path) {
         return;
     }
     let df = ctx.file;
-    for (run, c) in calls(df) {
+    for c in &run.packages.commands {
         let Some(spec) = c.manager.cache_spec() else {
             continue;
         };
@@ -86,7 +85,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             continue;
         }
         let p = run.packages;
-        let env = |name| df.env_for(&run, c, name);
+        let env = |name| df.env_for(run, c, name);
         let dirs: Vec<&str> = spec
             .dir_vars
             .iter()

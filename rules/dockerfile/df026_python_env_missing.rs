@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile, Kind};
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Body, Dockerfile, Kind, RunModel};
+use crate::rule::{Category, Check, Context, RunVisitor};
 
 declare_rule! {
     /// ## What it does
@@ -33,14 +33,50 @@ declare_rule! {
         name: "python-env-missing",
         category: Category::Pedantic,
         summary: "a Python final stage does not set PYTHONUNBUFFERED and PYTHONDONTWRITEBYTECODE",
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
 const WANTED: &[&str] = &["PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"];
 const TOOLS: &[&str] = &["pip", "pip3", "uv", "poetry", "pipenv"];
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+/// Whether a RUN of the final stage's chain runs a Python tool, and that chain's stages
+/// (found at the first RUN).
+#[derive(Default)]
+struct State {
+    python_tools: bool,
+    chain: Option<Vec<usize>>,
+}
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::<State>::default()
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        if self.python_tools {
+            return;
+        }
+        let model_of = &ctx.file.model;
+        let chain = self.chain.get_or_insert_with(|| match model_of.final_stage() {
+            Some(last) => model_of.ancestry(last.index).map(|s| s.index).collect(),
+            None => Vec::new(),
+        });
+        let in_chain = model_of
+            .stage_at(model.index)
+            .is_some_and(|s| chain.contains(&s));
+        self.python_tools = in_chain
+            && model
+                .parsed()
+                .is_some_and(|run| run.commands().any(|c| c.name_is(TOOLS)));
+    }
+
+    fn finish(&mut self, ctx: &mut Context<'_, Dockerfile>) {
+        check(ctx, self.python_tools);
+    }
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>, python_tools: bool) {
     let df = ctx.file;
     let Some(last) = df.model.final_stage() else {
         return;
@@ -49,10 +85,6 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     let python_image = chain.iter().any(|s| {
         let r = &s.reference;
         r.repository().rsplit('/').next().is_some_and(|n| n.starts_with("python"))
-    });
-    let python_tools = df.parsed_runs().any(|run| {
-        chain.iter().any(|s| s.body.contains(&run.index))
-            && run.commands().any(|c| c.name_is(TOOLS))
     });
     if !python_image && !python_tools {
         return;

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -36,7 +36,7 @@ declare_rule! {
         name: "pointless-command",
         category: Category::Pedantic,
         summary: "a RUN uses a command that is pointless in a build",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
@@ -44,17 +44,15 @@ const POINTLESS: &[&str] = &[
     "free", "ifconfig", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim",
 ];
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for run in ctx.file.parsed_runs() {
-        for cmd in run.commands() {
-            let eff = cmd.effective();
-            let Some(name) = eff.base_name().filter(|n| POINTLESS.contains(n)) else {
-                continue;
-            };
-            if let Some(word) = &eff.name {
-                ctx.report(word.span, format!("`{name}` is pointless in a RUN"))
-                    .help("remove it: a RUN is a build step, with no terminal and no processes that outlive it");
-            }
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    for cmd in run.commands() {
+        let eff = cmd.effective();
+        let Some(name) = eff.base_name().filter(|n| POINTLESS.contains(n)) else {
+            continue;
+        };
+        if let Some(word) = &eff.name {
+            ctx.report(word.span, format!("`{name}` is pointless in a RUN"))
+                .help("remove it: a RUN is a build step, with no terminal and no processes that outlive it");
         }
     }
 }

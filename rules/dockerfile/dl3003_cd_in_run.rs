@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -33,15 +33,13 @@ declare_rule! {
         name: "cd-in-run",
         category: Category::Style,
         summary: "a RUN changes directory with cd",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for run in ctx.file.parsed_runs() {
-        for cmd in run.commands().filter(|c| c.name_str() == Some("cd")) {
-            ctx.report(cmd.span, "`cd` in a RUN")
-                .help("use `WORKDIR` to change directory");
-        }
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    for cmd in run.commands().filter(|c| c.name_str() == Some("cd")) {
+        ctx.report(cmd.span, "`cd` in a RUN")
+            .help("use `WORKDIR` to change directory");
     }
 }

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -39,34 +39,32 @@ declare_rule! {
         name: "sudo-in-run",
         category: Category::Security,
         summary: "a RUN uses sudo",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let is_sudo = |w: &&crate::shell::Word| {
         w.literal()
             .is_some_and(|t| t.rsplit('/').next() == Some("sudo"))
     };
-    for run in ctx.file.parsed_runs() {
-        for cmd in run.commands() {
-            let eff = cmd.effective();
-            let word = cmd.name.iter().find(is_sudo).or_else(|| {
-                eff.wrappers
-                    .iter()
-                    .skip(cmd.wrappers.len())
-                    .find(is_sudo)
-            });
-            // `sudo -u app make`: root dropping to another user, not gaining root.
-            let drops = cmd.base_name() == Some("sudo")
-                && cmd
-                    .flag_value("u")
-                    .or_else(|| cmd.flag_value("user"))
-                    .is_some_and(|u| !matches!(u, "root" | "0" | "#0"));
-            if let Some(w) = word.filter(|_| !drops) {
-                ctx.report(w.span, "`sudo` in a RUN")
-                    .help("use `USER root` for the steps that need root, then switch back");
-            }
+    for cmd in run.commands() {
+        let eff = cmd.effective();
+        let word = cmd.name.iter().find(is_sudo).or_else(|| {
+            eff.wrappers
+                .iter()
+                .skip(cmd.wrappers.len())
+                .find(is_sudo)
+        });
+        // `sudo -u app make`: root dropping to another user, not gaining root.
+        let drops = cmd.base_name() == Some("sudo")
+            && cmd
+                .flag_value("u")
+                .or_else(|| cmd.flag_value("user"))
+                .is_some_and(|u| !matches!(u, "root" | "0" | "#0"));
+        if let Some(w) = word.filter(|_| !drops) {
+            ctx.report(w.span, "`sudo` in a RUN")
+                .help("use `USER root` for the steps that need root, then switch back");
         }
     }
 }

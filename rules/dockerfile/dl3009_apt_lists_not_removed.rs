@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -39,14 +39,15 @@ declare_rule! {
         name: "apt-lists-not-removed",
         category: Category::Efficiency,
         summary: "the apt package lists are left in the layer",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let df = ctx.file;
     report_calls(
         ctx,
+        run,
         |c| c.manager.family() == Manager::AptGet && c.is(&["update"]),
         |run, c| {
             df.model.stage_at(run.index).is_some_and(|s| df.model.stage_ships(s))

@@ -1,6 +1,7 @@
 use crate::declare_rule;
-use crate::dockerfile::{Body, Dockerfile, Kind, Word};
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Body, Dockerfile, Kind, RunModel, Word};
+use crate::rule::{Category, Check, Context, RunVisitor};
+use crate::source::Span;
 use crate::shell::Command;
 
 declare_rule! {
@@ -38,7 +39,7 @@ declare_rule! {
         name: "copy-then-extract",
         category: Category::Efficiency,
         summary: "an archive is copied in and extracted in a later RUN",
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
@@ -65,48 +66,86 @@ fn tar_extracts(cmd: &Command) -> bool {
         && !cmd.has_any_flag(&["strip-components", "strip"])
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let df = ctx.file;
-    for stage in &df.model.stages {
-        // (name in the image, the source word in the COPY)
-        let mut copied: Vec<(String, &Word)> = Vec::new();
-        for (_, ins) in df.stage_instructions(stage) {
-            if ins.kind == Kind::Copy && ins.flag("from").is_none() {
-                let Body::Copy { sources, dest, .. } = &ins.body else { continue };
-                for s in sources.iter().filter(|s| is_tar_archive(&s.value)) {
-                    copied.push((base(&s.value).to_string(), s));
-                }
-                let renamed = dest.as_ref().filter(|d| !d.value.ends_with('/'));
-                if let ([s], Some(d)) = (sources.as_slice(), renamed)
-                    && is_tar_archive(&s.value)
-                    && is_tar_archive(&d.value)
-                {
-                    copied.push((base(&d.value).to_string(), s));
-                }
+/// The stage being read, the next of its instructions to look at for a COPY, and the
+/// archives copied so far (name in the image, the source word's span and value).
+#[derive(Default)]
+struct State {
+    stage: Option<usize>,
+    next: usize,
+    copied: Vec<(String, Span, String)>,
+}
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::<State>::default()
+}
+
+impl State {
+    /// Takes in the COPYs of the stage up to instruction `end` (excluded).
+    fn copies_until(&mut self, df: &Dockerfile, end: usize) {
+        for ins in df.instructions.get(self.next..end).unwrap_or_default() {
+            if ins.kind != Kind::Copy || ins.flag("from").is_some() {
                 continue;
             }
-            let Some(run) = df.parsed_run(ins) else { continue };
-            for cmd in run.commands() {
-                let eff = cmd.effective();
-                if eff.base_name() != Some("tar") || !tar_extracts(&eff) {
-                    continue;
-                }
-                let named = |name: &str| {
-                    eff.args.iter().any(|a| {
-                        let t = a.text.strip_prefix("--file=").unwrap_or(&a.text);
-                        base(t) == name
-                    })
-                };
-                let mut k = 0;
-                while k < copied.len() {
-                    if named(&copied[k].0) {
-                        let (_, source) = copied.remove(k);
-                        ctx.report(source.span, format!("archive `{}` is copied, then extracted by a RUN", source.value))
-                            .related(cmd.span, "extracted here")
-                            .help("use `ADD` to copy and extract it in one layer");
-                    } else {
-                        k += 1;
-                    }
+            let Body::Copy { sources, dest, .. } = &ins.body else { continue };
+            let mut push = |name: &str, s: &Word| {
+                self.copied.push((base(name).to_string(), s.span, s.value.to_string()));
+            };
+            for s in sources.iter().filter(|s| is_tar_archive(&s.value)) {
+                push(&s.value, s);
+            }
+            let renamed = dest.as_ref().filter(|d| !d.value.ends_with('/'));
+            if let ([s], Some(d)) = (sources.as_slice(), renamed)
+                && is_tar_archive(&s.value)
+                && is_tar_archive(&d.value)
+            {
+                push(&d.value, s);
+            }
+        }
+        self.next = self.next.max(end);
+    }
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        let df = ctx.file;
+        let Some(run) = model.parsed().filter(|r| !r.is_trigger(df)) else {
+            return;
+        };
+        let Some((s, stage)) = df
+            .model
+            .stage_at(run.index)
+            .and_then(|s| Some((s, df.model.stages.get(s)?)))
+        else {
+            return;
+        };
+        if self.stage != Some(s) {
+            *self = State {
+                stage: Some(s),
+                next: stage.body.start,
+                copied: Vec::new(),
+            };
+        }
+        self.copies_until(df, run.index);
+        for cmd in run.commands() {
+            let eff = cmd.effective();
+            if eff.base_name() != Some("tar") || !tar_extracts(&eff) {
+                continue;
+            }
+            let named = |name: &str| {
+                eff.args.iter().any(|a| {
+                    let t = a.text.strip_prefix("--file=").unwrap_or(&a.text);
+                    base(t) == name
+                })
+            };
+            let mut k = 0;
+            while k < self.copied.len() {
+                if named(&self.copied[k].0) {
+                    let (_, span, value) = self.copied.remove(k);
+                    ctx.report(span, format!("archive `{value}` is copied, then extracted by a RUN"))
+                        .related(cmd.span, "extracted here")
+                        .help("use `ADD` to copy and extract it in one layer");
+                } else {
+                    k += 1;
                 }
             }
         }

@@ -1,8 +1,8 @@
 use super::package_calls::{AptSetting, add_flag, report_calls_fixed};
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
-use crate::dockerfile::Dockerfile;
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Dockerfile, ParsedRun, RunModel};
+use crate::rule::{Category, Check, Context, RunVisitor};
 use crate::shell::packages::Manager;
 
 declare_rule! {
@@ -42,16 +42,34 @@ declare_rule! {
         category: Category::Efficiency,
         summary: "an apt-get install also installs recommended packages",
         fixable: true,
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+/// The RUNs that write the setting, found at the first RUN.
+#[derive(Default)]
+struct State(Option<AptSetting>);
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::<State>::default()
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        let Some(run) = model.parsed() else { return };
+        let (df, text) = (ctx.file, &ctx.source.text);
+        let configured = self
+            .0
+            .get_or_insert_with(|| AptSetting::find(df, "Install-Recommends", text));
+        check(ctx, &run, configured);
+    }
+}
+
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>, configured: &AptSetting) {
     let df = ctx.file;
-    let source = ctx.source;
-    let configured = AptSetting::find(df, "Install-Recommends", &source.text);
     report_calls_fixed(
         ctx,
+        run,
         |c| matches!(c.manager, Manager::AptGet | Manager::Apt) && c.is(&["install"]),
         |run, c| !c.no_recommends && !configured.before(df, run),
         |c| format!("`{}` also installs recommended packages", c.call()),

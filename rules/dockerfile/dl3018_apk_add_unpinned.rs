@@ -1,6 +1,6 @@
 use super::package_calls::report_unpinned;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -33,10 +33,10 @@ declare_rule! {
         name: "apk-add-unpinned",
         category: Category::Reliability,
         summary: "an apk add names a package without a version",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    report_unpinned(ctx, |c| c.manager == Manager::Apk);
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    report_unpinned(ctx, run, |c| c.manager == Manager::Apk);
 }

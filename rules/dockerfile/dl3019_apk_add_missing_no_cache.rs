@@ -1,7 +1,7 @@
 use super::package_calls::{add_flag, report_calls_fixed};
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -39,13 +39,14 @@ declare_rule! {
         category: Category::Efficiency,
         summary: "an apk add keeps its package index in the layer",
         fixable: true,
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls_fixed(
         ctx,
+        run,
         |c| c.manager == Manager::Apk && c.is_install(),
         |run, c| {
             let p = run.packages;

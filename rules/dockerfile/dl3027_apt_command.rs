@@ -1,7 +1,6 @@
-use super::package_calls::calls;
 use crate::declare_rule;
 use crate::diagnostic::Fix;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::{Manager, Via};
 
@@ -41,13 +40,12 @@ declare_rule! {
         category: Category::Reliability,
         summary: "`apt` is used in a script instead of `apt-get`",
         fixable: true,
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let df = ctx.file;
-    for (_, c) in calls(df).filter(|(_, c)| c.manager == Manager::Apt) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    for c in run.packages.commands.iter().filter(|c| c.manager == Manager::Apt) {
         let d = ctx
             .report(c.name_span, "`apt` has no stable interface for scripts")
             .help("use `apt-get` (or `apt-cache` to search and show packages)");

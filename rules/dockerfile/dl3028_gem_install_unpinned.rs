@@ -1,6 +1,6 @@
 use super::package_calls::report_unpinned;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -31,10 +31,10 @@ declare_rule! {
         name: "gem-install-unpinned",
         category: Category::Reliability,
         summary: "a gem install names a gem without a version",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    report_unpinned(ctx, |c| c.manager == Manager::Gem);
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    report_unpinned(ctx, run, |c| c.manager == Manager::Gem);
 }

@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -28,13 +28,14 @@ declare_rule! {
         name: "yum-missing-yes",
         category: Category::Reliability,
         summary: "a yum install does not answer yes to its prompt",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| c.manager == Manager::Yum && c.is(&["install", "groupinstall", "localinstall"]),
         |_, c| !c.yes,
         |c| format!("`{}` without `-y` stops at its prompt", c.call()),

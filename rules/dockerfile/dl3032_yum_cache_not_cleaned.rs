@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -30,13 +30,14 @@ declare_rule! {
         name: "yum-cache-not-cleaned",
         category: Category::Efficiency,
         summary: "a yum install leaves yum's cache in the layer",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| c.manager == Manager::Yum && c.is(&["install", "groupinstall", "localinstall"]),
         |run, c| {
             !run.packages.cleaned_after(c, None) && !run.packages.cache_mounted("/var/cache/yum")

@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -30,13 +30,14 @@ declare_rule! {
         name: "zypper-missing-non-interactive",
         category: Category::Reliability,
         summary: "a zypper call that changes packages is not non-interactive",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| {
             c.manager == Manager::Zypper
                 && c.is(&["install", "in", "remove", "rm", "source-install", "si", "patch"])

@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -30,13 +30,14 @@ declare_rule! {
         name: "zypper-dist-upgrade",
         category: Category::Reliability,
         summary: "zypper dist-upgrade upgrades the whole base image",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| c.manager == Manager::Zypper && c.is(&["dist-upgrade", "dup"]),
         |_, _| true,
         |c| format!("`{}` upgrades the whole base image", c.call()),

@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -31,13 +31,14 @@ declare_rule! {
         name: "zypper-cache-not-cleaned",
         category: Category::Efficiency,
         summary: "a zypper install leaves zypper's cache in the layer",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| c.manager == Manager::Zypper && c.is(&["install", "in"]),
         |run, c| {
             !run.packages.cleaned_after(c, None) && !run.packages.cache_mounted("/var/cache/zypp")

@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -29,13 +29,14 @@ declare_rule! {
         name: "dnf-missing-yes",
         category: Category::Reliability,
         summary: "a dnf install does not answer yes to its prompt",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| {
             matches!(c.manager, Manager::Dnf | Manager::Microdnf)
                 && c.is(&["install", "groupinstall", "localinstall"])

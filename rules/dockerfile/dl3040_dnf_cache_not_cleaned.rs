@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -33,13 +33,14 @@ declare_rule! {
         name: "dnf-cache-not-cleaned",
         category: Category::Efficiency,
         summary: "a dnf install leaves dnf's cache in the layer",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     report_calls(
         ctx,
+        run,
         |c| {
             matches!(c.manager, Manager::Dnf | Manager::Microdnf)
                 && c.is(&[

@@ -1,6 +1,6 @@
 use super::package_calls::report_unpinned;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -32,12 +32,12 @@ declare_rule! {
         name: "dnf-install-unpinned",
         category: Category::Reliability,
         summary: "a dnf install names a package without a version",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    report_unpinned(ctx, |c| {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    report_unpinned(ctx, run, |c| {
         matches!(c.manager, Manager::Dnf | Manager::Microdnf) && c.is(&["install", "localinstall", "in"])
     });
 }

@@ -1,7 +1,7 @@
 use super::package_calls::{add_flag, report_calls_fixed};
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -44,16 +44,17 @@ declare_rule! {
         category: Category::Efficiency,
         summary: "a pip install keeps its cache in the layer",
         fixable: true,
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
 const BOOLEANS: &[&str] = &["1", "0", "true", "false", "yes", "no", "on", "off", "y", "n"];
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let df = ctx.file;
     report_calls_fixed(
         ctx,
+        run,
         |c| c.manager == Manager::Pip && c.is(&["install"]),
         |run, c| {
             let p = run.packages;

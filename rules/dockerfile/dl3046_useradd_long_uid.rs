@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -34,35 +34,33 @@ declare_rule! {
         name: "useradd-long-uid",
         category: Category::Efficiency,
         summary: "useradd creates a user with a long UID without -l",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let df = ctx.file;
-    for run in df.parsed_runs() {
-        for cmd in run.commands() {
-            let eff = cmd.effective();
-            if eff.base_name() != Some("useradd") || eff.has_any_flag(&["l", "no-log-init"]) {
+    for cmd in run.commands() {
+        let eff = cmd.effective();
+        if eff.base_name() != Some("useradd") || eff.has_any_flag(&["l", "no-log-init"]) {
+            continue;
+        }
+        let Some(word) = eff.flag_value_word("u").or_else(|| eff.flag_value_word("uid")) else {
+            continue;
+        };
+        let text = word.text.strip_prefix("--uid=").unwrap_or(&word.text);
+        let uid = if word.has_expansion {
+            let e = df.model.expand_at(run.index, text, df.escape);
+            if e.unresolved {
                 continue;
             }
-            let Some(word) = eff.flag_value_word("u").or_else(|| eff.flag_value_word("uid")) else {
-                continue;
-            };
-            let text = word.text.strip_prefix("--uid=").unwrap_or(&word.text);
-            let uid = if word.has_expansion {
-                let e = df.model.expand_at(run.index, text, df.escape);
-                if e.unresolved {
-                    continue;
-                }
-                e.value
-            } else {
-                text.to_string()
-            };
-            if uid.len() > 5 {
-                ctx.report(word.span, format!("`useradd` with the long UID `{uid}` and without `-l`"))
-                    .help("add `-l` (`--no-log-init`) so that useradd does not fill lastlog and faillog");
-            }
+            e.value
+        } else {
+            text.to_string()
+        };
+        if uid.len() > 5 {
+            ctx.report(word.span, format!("`useradd` with the long UID `{uid}` and without `-l`"))
+                .help("add `-l` (`--no-log-init`) so that useradd does not fill lastlog and faillog");
         }
     }
 }

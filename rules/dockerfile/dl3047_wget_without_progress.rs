@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -39,7 +39,7 @@ declare_rule! {
         category: Category::Pedantic,
         summary: "wget runs without a progress option",
         fixable: true,
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
@@ -54,27 +54,25 @@ const QUIET: &[&str] = &[
     "append-output",
 ];
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    for run in ctx.file.parsed_runs() {
-        for cmd in run.commands() {
-            let eff = cmd.effective();
-            if eff.base_name() != Some("wget") {
-                continue;
-            }
-            // `-nv` is one option, not `-n -v`.
-            let nv = eff.args.iter().any(|w| w.text == "-nv");
-            if nv || eff.has_any_flag(QUIET) {
-                continue;
-            }
-            if let Some(name) = &eff.name {
-                ctx.report(name.span, "`wget` without a progress option")
-                    .help("add `--progress=dot:giga`, or `-q` to silence it")
-                    .fix(Fix::unsafe_insert_before(
-                        name.span.end,
-                        " --progress=dot:giga",
-                        "add `--progress=dot:giga`",
-                    ));
-            }
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
+    for cmd in run.commands() {
+        let eff = cmd.effective();
+        if eff.base_name() != Some("wget") {
+            continue;
+        }
+        // `-nv` is one option, not `-n -v`.
+        let nv = eff.args.iter().any(|w| w.text == "-nv");
+        if nv || eff.has_any_flag(QUIET) {
+            continue;
+        }
+        if let Some(name) = &eff.name {
+            ctx.report(name.span, "`wget` without a progress option")
+                .help("add `--progress=dot:giga`, or `-q` to silence it")
+                .fix(Fix::unsafe_insert_before(
+                    name.span.end,
+                    " --progress=dot:giga",
+                    "add `--progress=dot:giga`",
+                ));
         }
     }
 }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::dockerfile::{Dockerfile, Instruction, Kind};
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Dockerfile, Instruction, Kind, RunModel};
+use crate::rule::{Category, Check, Context, RunVisitor};
 
 declare_rule! {
     /// ## What it does
@@ -37,17 +37,41 @@ declare_rule! {
         name: "consecutive-run",
         category: Category::Efficiency,
         summary: "consecutive RUN instructions could be one",
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
 /// The RUN holds one simple command and no heredoc, and its shell parsed.
-fn single_command(df: &Dockerfile, ins: &Instruction) -> bool {
-    ins.kind == Kind::Run
-        && ins.heredocs.is_empty()
-        && df
-            .parsed_run(ins)
+fn single_command(model: &RunModel<'_>) -> bool {
+    model.ins.heredocs.is_empty()
+        && model
+            .parsed()
             .is_some_and(|r| r.commands().filter(|c| c.name_str() != Some("[")).count() == 1)
+}
+
+/// The indices of the RUNs (not ONBUILD triggers) that hold a single command, in order.
+#[derive(Default)]
+struct State(Vec<usize>);
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::<State>::default()
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        let own = ctx
+            .file
+            .instructions
+            .get(model.index)
+            .is_some_and(|i| std::ptr::eq(i, model.ins));
+        if own && single_command(model) {
+            self.0.push(model.index);
+        }
+    }
+
+    fn finish(&mut self, ctx: &mut Context<'_, Dockerfile>) {
+        check(ctx, &self.0);
+    }
 }
 
 /// The RUN's flags, as written, in a stable order.
@@ -61,11 +85,11 @@ fn flags(ins: &Instruction) -> Vec<(&str, Option<&str>)> {
     f
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, singles: &[usize]) {
     let df = ctx.file;
     let mut prev: Option<&Instruction> = None;
-    for ins in df.iter() {
-        let single = single_command(df, ins);
+    for (i, ins) in df.iter().enumerate() {
+        let single = ins.kind == Kind::Run && singles.binary_search(&i).is_ok();
         if let Some(p) = prev.filter(|p| single && flags(p) == flags(ins)) {
             ctx.report(ins.span, "this RUN could be merged into the RUN before it")
                 .related(p.span, "previous RUN")

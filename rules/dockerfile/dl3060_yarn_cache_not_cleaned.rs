@@ -1,6 +1,6 @@
 use super::package_calls::report_calls;
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::packages::Manager;
 
@@ -36,14 +36,15 @@ declare_rule! {
         name: "yarn-cache-not-cleaned",
         category: Category::Efficiency,
         summary: "a yarn install leaves yarn's cache in the layer",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let df = ctx.file;
     report_calls(
         ctx,
+        run,
         |c| {
             c.manager == Manager::Yarn
                 && (c.is(&["install", "add"]) || (c.is(&["global"]) && !c.packages.is_empty()))

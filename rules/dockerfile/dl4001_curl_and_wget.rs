@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
-use crate::rule::{Category, Check, Context};
+use crate::dockerfile::{Dockerfile, RunModel};
+use crate::rule::{Category, Check, Context, RunVisitor};
 use crate::source::Span;
 
 declare_rule! {
@@ -35,33 +35,52 @@ declare_rule! {
         name: "curl-and-wget",
         category: Category::Style,
         summary: "a stage uses both curl and wget",
-        check: Check::Dockerfile(check),
+        check: Check::Runs(state),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let df = ctx.file;
-    for stage in &df.model.stages {
-        let (mut curl, mut wget): (Option<Span>, Option<Span>) = (None, None);
-        let runs = df
-            .stage_instructions_with_onbuild(stage)
-            .filter_map(|(_, ins)| df.parsed_run(ins));
-        'stage: for run in runs {
-            for cmd in run.commands() {
-                let eff = cmd.effective();
-                let (seen, other, tool, other_tool) = match eff.base_name() {
-                    Some("curl") => (&mut curl, wget, "curl", "wget"),
-                    Some("wget") => (&mut wget, curl, "wget", "curl"),
-                    _ => continue,
-                };
-                let Some(name) = &eff.name else { continue };
-                seen.get_or_insert(name.span);
-                if let Some(first) = other {
-                    ctx.report(name.span, format!("`{tool}` in a stage that also uses `{other_tool}`"))
-                        .related(first, format!("`{other_tool}` used here"))
-                        .help("use one download tool in the stage");
-                    break 'stage;
-                }
+/// The stage being read, where it used each tool first, and whether it was reported.
+#[derive(Default)]
+struct State {
+    stage: Option<usize>,
+    curl: Option<Span>,
+    wget: Option<Span>,
+    reported: bool,
+}
+
+fn state() -> Box<dyn RunVisitor> {
+    Box::<State>::default()
+}
+
+impl RunVisitor for State {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        let Some(stage) = ctx.file.model.stage_at(model.index) else {
+            return;
+        };
+        if self.stage != Some(stage) {
+            *self = State {
+                stage: Some(stage),
+                ..State::default()
+            };
+        }
+        let Some(run) = model.parsed().filter(|_| !self.reported) else {
+            return;
+        };
+        for cmd in run.commands() {
+            let eff = cmd.effective();
+            let (seen, other, tool, other_tool) = match eff.base_name() {
+                Some("curl") => (&mut self.curl, self.wget, "curl", "wget"),
+                Some("wget") => (&mut self.wget, self.curl, "wget", "curl"),
+                _ => continue,
+            };
+            let Some(name) = &eff.name else { continue };
+            seen.get_or_insert(name.span);
+            if let Some(first) = other {
+                ctx.report(name.span, format!("`{tool}` in a stage that also uses `{other_tool}`"))
+                    .related(first, format!("`{other_tool}` used here"))
+                    .help("use one download tool in the stage");
+                self.reported = true;
+                return;
             }
         }
     }

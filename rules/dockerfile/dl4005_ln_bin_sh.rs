@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::{Base, Dockerfile};
+use crate::dockerfile::{Base, Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 
 declare_rule! {
@@ -33,11 +33,11 @@ declare_rule! {
         name: "ln-bin-sh",
         category: Category::Reliability,
         summary: "a RUN replaces /bin/sh with a link",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let df = ctx.file;
     // A stage built on scratch has no `/bin/sh` to replace (busybox images make one).
     let on_scratch = |index: usize| {
@@ -49,17 +49,18 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             .and_then(|s| df.model.root_of(s))
             .is_some_and(|root| root.base == Base::Scratch)
     };
-    for run in df.parsed_runs().filter(|r| !on_scratch(r.index)) {
-        for cmd in run.commands() {
-            let eff = cmd.effective();
-            if eff.base_name() != Some("ln") {
-                continue;
-            }
-            let target = eff.args_without_flags_and_values(&["S", "suffix"]).last();
-            if target.is_some_and(|w| matches!(w.text.as_str(), "/bin/sh" | "/usr/bin/sh")) {
-                ctx.report(cmd.span, "`ln` replaces `/bin/sh`")
-                    .help("use the `SHELL` instruction to change the shell of the build");
-            }
+    if on_scratch(run.index) {
+        return;
+    }
+    for cmd in run.commands() {
+        let eff = cmd.effective();
+        if eff.base_name() != Some("ln") {
+            continue;
+        }
+        let target = eff.args_without_flags_and_values(&["S", "suffix"]).last();
+        if target.is_some_and(|w| matches!(w.text.as_str(), "/bin/sh" | "/usr/bin/sh")) {
+            ctx.report(cmd.span, "`ln` replaces `/bin/sh`")
+                .help("use the `SHELL` instruction to change the shell of the build");
         }
     }
 }

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context};
 use crate::shell::{Pipeline, Script};
 
@@ -54,7 +54,7 @@ declare_rule! {
         name: "pipe-without-pipefail",
         category: Category::Reliability,
         summary: "a RUN pipes commands while pipefail is off",
-        check: Check::Dockerfile(check),
+        check: Check::Run(check),
     };
 }
 
@@ -69,39 +69,37 @@ fn harmless(script: &Script, pipeline: &Pipeline) -> bool {
         .all(|s| s.is_some_and(|c| c.name_is(&["echo", "printf", "yes"])))
 }
 
-fn check(ctx: &mut Context<'_, Dockerfile>) {
+fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let df = ctx.file;
-    for run in df.parsed_runs() {
-        for (i, script) in run.scripts.iter().enumerate() {
-            if !script.has_pipe() {
-                continue;
-            }
-            let (dialect, pipefail) = df.script_shell(&run, i);
-            let Some(dialect) = dialect else { continue };
-            if pipefail && dialect.has_pipefail() {
-                continue;
-            }
-            let set_at = dialect
-                .has_pipefail()
-                .then(|| {
-                    script
-                        .commands
-                        .iter()
-                        .find(|c| !c.in_subshell && c.sets_pipefail())
-                })
-                .flatten()
-                .map(|c| c.span.start);
-            let Some(pipe) = script
-                .pipelines
-                .iter()
-                .filter(|p| !harmless(script, p))
-                .filter_map(|p| p.pipes.first())
-                .find(|p| set_at.is_none_or(|at| p.start < at))
-            else {
-                continue;
-            };
-            ctx.report(*pipe, "pipe without `pipefail`: a failure before the last command is ignored")
-                .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN, or start the script with `set -o pipefail` under bash");
+    for (i, script) in run.scripts.iter().enumerate() {
+        if !script.has_pipe() {
+            continue;
         }
+        let (dialect, pipefail) = df.script_shell(run, i);
+        let Some(dialect) = dialect else { continue };
+        if pipefail && dialect.has_pipefail() {
+            continue;
+        }
+        let set_at = dialect
+            .has_pipefail()
+            .then(|| {
+                script
+                    .commands
+                    .iter()
+                    .find(|c| !c.in_subshell && c.sets_pipefail())
+            })
+            .flatten()
+            .map(|c| c.span.start);
+        let Some(pipe) = script
+            .pipelines
+            .iter()
+            .filter(|p| !harmless(script, p))
+            .filter_map(|p| p.pipes.first())
+            .find(|p| set_at.is_none_or(|at| p.start < at))
+        else {
+            continue;
+        };
+        ctx.report(*pipe, "pipe without `pipefail`: a failure before the last command is ignored")
+            .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN, or start the script with `set -o pipefail` under bash");
     }
 }

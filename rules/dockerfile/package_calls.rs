@@ -1,23 +1,26 @@
-//! What the package-manager rules share: the calls of every parsed RUN (ONBUILD RUN triggers
-//! included), and the two shapes most of them take: "a package names no version" and "a call
-//! lacks something".
+//! What the package-manager rules share: the two shapes most of them take, "a package names
+//! no version" and "a call lacks something", over the calls of one parsed RUN (their
+//! per-RUN hook, [`Check::Run`](crate::rule::Check::Run), sees every RUN and ONBUILD RUN
+//! trigger).
 
 use crate::diagnostic::{Applicability, Fix};
 use crate::dockerfile::{Dockerfile, Kind, ParsedRun};
 use crate::rule::Context;
 use crate::shell::packages::{Manager, PackageCommand, PackageKind};
 
-/// Every package-manager call of every parsed RUN, with its RUN.
-pub fn calls(df: &Dockerfile) -> impl Iterator<Item = (ParsedRun<'_>, &PackageCommand)> {
-    df.parsed_runs()
-        .flat_map(|run| run.packages.commands.iter().map(move |c| (run, c)))
-}
-
-/// Reports every package of the installing calls `select` picks that names no version, at
-/// the package's word.
-pub fn report_unpinned(ctx: &mut Context<'_, Dockerfile>, select: fn(&PackageCommand) -> bool) {
-    let df = ctx.file;
-    for (_, c) in calls(df).filter(|(_, c)| c.is_install() && select(c)) {
+/// Reports every package of the installing calls of `run` that `select` picks that names no
+/// version, at the package's word.
+pub fn report_unpinned(
+    ctx: &mut Context<'_, Dockerfile>,
+    run: &ParsedRun<'_>,
+    select: fn(&PackageCommand) -> bool,
+) {
+    for c in run
+        .packages
+        .commands
+        .iter()
+        .filter(|c| c.is_install() && select(c))
+    {
         for p in c.unpinned() {
             let (message, help) = match p.kind {
                 PackageKind::Url => {
@@ -51,29 +54,31 @@ pub fn report_unpinned(ctx: &mut Context<'_, Dockerfile>, select: fn(&PackageCom
     }
 }
 
-/// Reports, at the manager and its subcommand, every call `select` picks for which `bad` holds.
+/// Reports, at the manager and its subcommand, every call of `run` that `select` picks for
+/// which `bad` holds.
 pub fn report_calls(
     ctx: &mut Context<'_, Dockerfile>,
+    run: &ParsedRun<'_>,
     select: fn(&PackageCommand) -> bool,
     bad: impl Fn(&ParsedRun<'_>, &PackageCommand) -> bool,
     message: impl Fn(&PackageCommand) -> String,
     help: &str,
 ) {
-    report_calls_fixed(ctx, select, bad, message, help, |_| None);
+    report_calls_fixed(ctx, run, select, bad, message, help, |_| None);
 }
 
 /// [`report_calls`], with the fix `fix` gives for each call reported.
 pub fn report_calls_fixed(
     ctx: &mut Context<'_, Dockerfile>,
+    run: &ParsedRun<'_>,
     select: fn(&PackageCommand) -> bool,
     bad: impl Fn(&ParsedRun<'_>, &PackageCommand) -> bool,
     message: impl Fn(&PackageCommand) -> String,
     help: &str,
     fix: impl Fn(&PackageCommand) -> Option<Fix>,
 ) {
-    let df = ctx.file;
-    for (run, c) in calls(df).filter(|(_, c)| select(c)) {
-        if bad(&run, c) {
+    for c in run.packages.commands.iter().filter(|c| select(c)) {
+        if bad(run, c) {
             let d = ctx.report(c.head(), message(c)).help(help);
             if let Some(f) = fix(c) {
                 d.fix(f);

@@ -15,9 +15,12 @@
 //! - How an instruction is *written* (shell form, secrets in ENV, package pinning): the triggers
 //!   too, [`Dockerfile::iter_with_onbuild`] or [`Dockerfile::stage_instructions_with_onbuild`],
 //!   as hadolint applies its rules to `ONBUILD RUN`.
-//! - The shell of a RUN: [`Dockerfile::parsed_runs`] (or [`Dockerfile::parsed_run`] for one
-//!   instruction): RUNs and ONBUILD RUNs whose script parsed, with their package-manager facts.
-//!   A RUN whose script does not parse is DF003's alone; a RUN under a non-POSIX shell is none.
+//! - The shell of a RUN: a rule's per-RUN hook ([`Check::Run`](crate::rule::Check::Run),
+//!   [`Check::Runs`](crate::rule::Check::Runs)) gets each RUN and ONBUILD RUN whose script
+//!   parsed, as a [`ParsedRun`] with its package-manager facts; the engine builds one RUN's
+//!   model at a time and drops it after the hooks ran. Other readers build a model on demand
+//!   ([`Dockerfile::run_model`], [`Dockerfile::run_models`]). A RUN whose script does not
+//!   parse is DF003's alone; a RUN under a non-POSIX shell has no model.
 //!
 //! # Values
 //!
@@ -29,14 +32,14 @@ mod image;
 mod json;
 mod model;
 mod parser;
-mod scripts;
+pub(crate) mod scripts;
 mod words;
 
 pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
-pub use scripts::{Interpreter, RunScript};
+pub use scripts::{Interpreter, RunModel, RunScript};
 pub use words::{Expansion, VarValue, expand, has_fallback, referenced_vars, split_words, unquote};
 
 use crate::source::{MappedText, OffsetMap, Span};
@@ -60,8 +63,6 @@ pub struct Dockerfile {
     pub errors: Vec<SyntaxError>,
     /// Stages and per-instruction state; built once after parsing.
     pub model: Model,
-    /// The shell model of every RUN (POSIX shells only), sorted by position.
-    pub scripts: Vec<RunScript>,
 }
 
 impl Dockerfile {
@@ -92,38 +93,11 @@ impl Dockerfile {
                 .map(move |i| (idx, i))
         })
     }
-
-    /// The RUNs (and ONBUILD RUN triggers) whose shell was parsed without error, with their
-    /// index and scripts: what every shell rule reads. A RUN whose script does not parse is
-    /// DF003's alone; a RUN under a non-POSIX shell is not there.
-    pub fn parsed_runs(&self) -> impl Iterator<Item = ParsedRun<'_>> {
-        self.runs()
-            .filter_map(|(index, ins)| self.parsed_run_at(index, ins))
-    }
-
-    /// The parsed RUN of an instruction, if it is a RUN whose shell parsed (see
-    /// [`Self::parsed_runs`]).
-    pub fn parsed_run<'a>(&'a self, ins: &'a Instruction) -> Option<ParsedRun<'a>> {
-        let index = self
-            .instructions
-            .partition_point(|i| i.span.start <= ins.span.start)
-            .saturating_sub(1);
-        self.parsed_run_at(index, ins)
-    }
-
-    fn parsed_run_at<'a>(&'a self, index: usize, ins: &'a Instruction) -> Option<ParsedRun<'a>> {
-        let r = self.run_script(ins)?;
-        r.error.is_none().then_some(ParsedRun {
-            index,
-            ins,
-            scripts: &r.scripts,
-            packages: &r.packages,
-            interpreters: &r.interpreters,
-        })
-    }
 }
 
-/// A RUN whose shell parsed: see [`Dockerfile::parsed_runs`].
+/// A RUN whose shell parsed, as the shell rules read it: given to a rule's per-RUN hook
+/// ([`Check::Run`](crate::rule::Check::Run)), or [`RunModel::parsed`] of a model built on
+/// demand.
 #[derive(Debug, Clone, Copy)]
 pub struct ParsedRun<'a> {
     /// The index of the RUN (of the ONBUILD, for a trigger) in `instructions`.
@@ -131,13 +105,20 @@ pub struct ParsedRun<'a> {
     pub ins: &'a Instruction,
     /// The RUN line's script, then its heredoc scripts, in the order they run.
     pub scripts: &'a [crate::shell::Script],
-    /// The package-manager facts of the RUN, computed once when the file was parsed.
+    /// The package-manager facts of the RUN, computed with its shell model.
     pub packages: &'a crate::shell::packages::Packages,
     /// What runs each of `scripts` (see [`Dockerfile::script_shell`]).
     pub interpreters: &'a [Interpreter],
 }
 
 impl<'a> ParsedRun<'a> {
+    /// The RUN is an ONBUILD trigger (`ins` is not `df.instructions[index]` itself).
+    pub fn is_trigger(&self, df: &Dockerfile) -> bool {
+        !df.instructions
+            .get(self.index)
+            .is_some_and(|i| std::ptr::eq(i, self.ins))
+    }
+
     /// Every simple command, across the RUN's scripts, in the order they run.
     pub fn commands(&self) -> impl Iterator<Item = &'a crate::shell::Command> + 'a {
         self.scripts.iter().flat_map(|s| s.commands.iter())

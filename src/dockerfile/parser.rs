@@ -94,7 +94,6 @@ pub fn parse(text: &str) -> Dockerfile {
     p.df.comments.shrink_to_fit();
     p.df.model = super::model::build(&p.df);
     p.df.template = super::scripts::looks_like_template(text);
-    p.df.scripts = super::scripts::build(&p.df);
     p.df
 }
 

@@ -1,5 +1,5 @@
-//! The shell model of every RUN, built once per file: the RUN line, and the heredoc bodies
-//! that run as scripts (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`).
+//! The shell model of a RUN, built on demand, one RUN at a time: the RUN line, and the
+//! heredoc bodies that run as scripts (`RUN <<EOF`, or a heredoc fed to `sh`/`bash`).
 
 use super::{Command as DfCommand, Dockerfile, Instruction, Kind, ParsedRun};
 use crate::shell::packages::Packages;
@@ -71,26 +71,73 @@ pub(super) fn looks_like_template(text: &str) -> bool {
     pair("{{", "}}") || pair("{%", "%}")
 }
 
-pub(super) fn build(df: &Dockerfile) -> Vec<RunScript> {
-    let template = df.template;
-    let mut out = Vec::new();
-    for (idx, ins) in df.runs() {
-        if df.non_posix_shell_at(idx) {
-            continue;
-        }
-        let mut r = script_of(ins);
-        if template {
-            r.error = None;
-        }
-        r.scripts.shrink_to_fit();
-        if r.error.is_none() {
-            r.packages = Packages::of(&r.scripts, ins.mounts());
-        }
-        out.push(r);
+#[cfg(test)]
+thread_local! {
+    /// How many RUN models this thread built (the engine's laziness is tested with it).
+    pub(crate) static MODELS_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The shell model of one RUN (or ONBUILD RUN trigger) at instruction `index`: None for
+/// other instructions and for a RUN under a non-POSIX shell.
+fn build_one(df: &Dockerfile, index: usize, ins: &Instruction) -> Option<RunScript> {
+    if ins.kind != Kind::Run || df.non_posix_shell_at(index) {
+        return None;
     }
-    out.sort_by_key(|r| r.at);
-    out.shrink_to_fit();
-    out
+    #[cfg(test)]
+    MODELS_BUILT.with(|n| n.set(n.get() + 1));
+    let mut r = script_of(ins);
+    if df.template {
+        r.error = None;
+    }
+    r.scripts.shrink_to_fit();
+    if r.error.is_none() {
+        r.packages = Packages::of(&r.scripts, ins.mounts());
+    }
+    Some(r)
+}
+
+/// The shell model of one RUN, built on demand and owned by the caller: see
+/// [`Dockerfile::run_model`] and [`Dockerfile::run_models`].
+#[derive(Debug, Clone)]
+pub struct RunModel<'a> {
+    /// The index of the RUN (of the ONBUILD, for a trigger) in `instructions`.
+    pub index: usize,
+    pub ins: &'a Instruction,
+    pub script: RunScript,
+}
+
+impl<'a> RunModel<'a> {
+    /// The RUN as the shell rules read it, if its shell parsed.
+    pub fn parsed(&self) -> Option<ParsedRun<'_>> {
+        self.script.error.is_none().then_some(ParsedRun {
+            index: self.index,
+            ins: self.ins,
+            scripts: &self.script.scripts,
+            packages: &self.script.packages,
+            interpreters: &self.script.interpreters,
+        })
+    }
+
+    /// The shell parse error of the RUN, if its text did not parse.
+    pub fn error(&self) -> Option<&ShellError> {
+        self.script.error.as_ref()
+    }
+
+    /// The parsed scripts (the parts that parsed, when the RUN has an error).
+    pub fn scripts(&self) -> &[Script] {
+        &self.script.scripts
+    }
+
+    /// Every simple command of the RUN, heredoc scripts included; nothing when any of its
+    /// scripts failed to parse (that RUN is DF003's alone).
+    pub fn commands(&self) -> impl Iterator<Item = &Command> + '_ {
+        let parsed = self.script.error.is_none();
+        self.script
+            .scripts
+            .iter()
+            .filter(move |_| parsed)
+            .flat_map(|s| s.commands.iter())
+    }
 }
 
 fn script_of(ins: &Instruction) -> RunScript {
@@ -241,37 +288,35 @@ impl Dockerfile {
         }
     }
 
-    pub(super) fn run_script(&self, ins: &Instruction) -> Option<&RunScript> {
-        if ins.kind != Kind::Run {
-            return None;
-        }
-        let i = self
-            .scripts
-            .binary_search_by_key(&ins.keyword.start, |r| r.at)
-            .ok()?;
-        self.scripts.get(i)
+    /// The shell model of the RUN at instruction `index` (`ins` is that instruction or its
+    /// ONBUILD trigger), built now: None for other instructions and non-POSIX shells. Nothing
+    /// is kept: the shell rules get each RUN from the engine, one at a time; this is for the
+    /// other readers (ShellCheck, fixes, tests).
+    pub fn run_model_at<'a>(&'a self, index: usize, ins: &'a Instruction) -> Option<RunModel<'a>> {
+        build_one(self, index, ins).map(|script| RunModel { index, ins, script })
     }
 
-    /// The parsed scripts of a RUN (empty for other instructions and non-POSIX shells).
-    pub fn scripts(&self, ins: &Instruction) -> &[Script] {
-        self.run_script(ins)
-            .map(|r| r.scripts.as_slice())
-            .unwrap_or(&[])
+    /// [`Self::run_model_at`] for an instruction of this file (a RUN or an ONBUILD RUN
+    /// trigger), its index found from its position.
+    pub fn run_model<'a>(&'a self, ins: &'a Instruction) -> Option<RunModel<'a>> {
+        let index = self
+            .instructions
+            .partition_point(|i| i.span.start <= ins.span.start)
+            .saturating_sub(1);
+        self.run_model_at(index, ins)
     }
 
-    /// Every simple command of a RUN, heredoc scripts included; nothing when any of its
-    /// scripts failed to parse (that RUN is DF003's alone).
-    pub fn commands<'a>(&'a self, ins: &Instruction) -> impl Iterator<Item = &'a Command> + 'a {
-        let parsed = self.shell_error(ins).is_none();
-        self.scripts(ins)
-            .iter()
-            .filter(move |_| parsed)
-            .flat_map(|s| s.commands.iter())
+    /// The shell model of every RUN and ONBUILD RUN trigger under a POSIX shell, in file
+    /// order, each built when the iterator reaches it.
+    pub fn run_models(&self) -> impl Iterator<Item = RunModel<'_>> {
+        self.runs()
+            .filter_map(|(index, ins)| self.run_model_at(index, ins))
     }
 
-    /// The shell parse error of a RUN, if its text did not parse.
-    pub fn shell_error(&self, ins: &Instruction) -> Option<&ShellError> {
-        self.run_script(ins).and_then(|r| r.error.as_ref())
+    /// The shell parse error of a RUN, if its text did not parse (the model is built to
+    /// know it).
+    pub fn shell_error(&self, ins: &Instruction) -> Option<ShellError> {
+        self.run_model(ins)?.script.error
     }
 }
 
@@ -315,11 +360,14 @@ mod tests {
     /// (dialect, pipefail) of each script of each parsed RUN.
     fn shells(text: &str) -> Vec<Vec<(Option<Dialect>, bool)>> {
         let df = crate::dockerfile::parse(text);
-        df.parsed_runs()
-            .map(|run| {
-                (0..run.scripts.len())
-                    .map(|i| df.script_shell(&run, i))
-                    .collect()
+        df.run_models()
+            .filter_map(|m| {
+                let run = m.parsed()?;
+                Some(
+                    (0..run.scripts.len())
+                        .map(|i| df.script_shell(&run, i))
+                        .collect(),
+                )
             })
             .collect()
     }

@@ -286,7 +286,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
     };
     let mut tags = vec![rule.category.as_str()];
     match rule.check {
-        Check::Dockerfile(_) => tags.push("dockerfile"),
+        Check::Dockerfile(_) | Check::Run(_) | Check::Runs(_) => tags.push("dockerfile"),
         Check::Compose(_) => tags.push("compose"),
         Check::Syntax(kind) => tags.push(kind.as_str()),
         Check::Project(_) => tags.push("project"),

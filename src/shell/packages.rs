@@ -1516,7 +1516,8 @@ mod tests {
             "FROM debian\nRUN --mount=type=cache,target=/var/cache/apt apt-get install -y x\n",
         );
         let run = &df.instructions[1];
-        let f = Packages::of(df.scripts(run), run.mounts());
+        let model = df.run_model(run).expect("a RUN");
+        let f = Packages::of(model.scripts(), run.mounts());
         assert!(f.cache_mounted("/var/cache/apt/archives"));
         assert!(!f.cache_mounted("/var/cache/ap"));
     }

@@ -487,9 +487,10 @@ fn scripts_of_run(
     }
     push(dialect, &full);
     // A heredoc fed to a shell (`RUN bash <<EOF`) is also a script, in that shell's dialect.
-    let commands = df
-        .scripts(ins)
-        .first()
+    let model = df.run_model(ins);
+    let commands = model
+        .as_ref()
+        .and_then(|m| m.scripts().first())
         .map_or(&[][..], |s| s.commands.as_slice());
     for h in &ins.heredocs {
         let reads = |c: &&crate::shell::Command| {
