@@ -64,7 +64,7 @@ fn argument(ins: &Instruction) -> Option<&MappedText> {
         | Body::Cmd(Command::Shell(t))
         | Body::Entrypoint(Command::Shell(t))
         | Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))) => Some(t),
-        Body::Copy { json: false, .. } | Body::Volume(_) => Some(&ins.rest),
+        Body::Copy { json: false, .. } | Body::Volume(_) => Some(ins.rest()),
         _ => None,
     }
 }

@@ -287,16 +287,28 @@ pub struct Instruction {
     pub span: Span,
     pub keyword: Span,
     /// The keyword as written (for casing checks and unknown instructions).
-    pub keyword_text: String,
+    pub keyword_text: compact_str::CompactString,
     pub flags: Vec<Flag>,
-    /// Everything after the keyword and the flags, as one logical line (continuations and
-    /// comment lines removed), mapped back to the file.
-    pub rest: MappedText,
+    /// Everything after the keyword and the flags, as one logical line: read it with
+    /// [`Instruction::rest`]. Empty when the body holds that same line as a shell-form
+    /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once.
+    rest: MappedText,
     pub heredocs: Vec<Heredoc>,
     pub body: Body,
 }
 
 impl Instruction {
+    /// Everything after the keyword and the flags, as one logical line (continuations and
+    /// comment lines removed), mapped back to the file.
+    pub fn rest(&self) -> &MappedText {
+        match &self.body {
+            Body::Run(Command::Shell(t))
+            | Body::Cmd(Command::Shell(t))
+            | Body::Entrypoint(Command::Shell(t)) => t,
+            _ => &self.rest,
+        }
+    }
+
     /// The trigger of an ONBUILD (`RUN x` in `ONBUILD RUN x`).
     pub fn trigger(&self) -> Option<&Instruction> {
         match &self.body {
@@ -441,7 +453,8 @@ pub enum Healthcheck {
 /// The typed arguments of an instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
-    From(From),
+    /// Boxed: the largest variant, and a file has few FROMs.
+    From(Box<From>),
     Run(Command),
     Cmd(Command),
     Entrypoint(Command),
@@ -542,5 +555,23 @@ impl Mount {
     /// The mount type (`bind` when not given).
     pub fn kind(&self) -> &str {
         self.get("type").unwrap_or("bind")
+    }
+}
+
+#[cfg(test)]
+mod rest_tests {
+    use super::*;
+
+    #[test]
+    fn a_shell_form_line_is_kept_once_and_rest_still_reads_it() {
+        let df = parse("FROM a\nRUN echo \\\n  x\nCMD run it\nCOPY a b\nRUN [\"x\"]\n");
+        let texts: Vec<&str> = df.iter().map(|i| i.rest().text.as_str()).collect();
+        assert_eq!(texts, ["a", "echo   x", "run it", "a b", "[\"x\"]"]);
+        // The shell-form RUN and CMD hold their line in the body only.
+        assert!(df.instructions[1].rest.text.is_empty());
+        assert!(df.instructions[2].rest.text.is_empty());
+        assert_eq!(df.instructions[3].rest.text, "a b");
+        let run = &df.instructions[1];
+        assert_eq!(run.rest().span(0, 4).text(&"FROM a\nRUN echo"[..]), "echo");
     }
 }

@@ -272,7 +272,7 @@ impl<'a> Parser<'a> {
                 Body::Run(Command::Exec { .. }) | Body::Copy { json: true, .. }
             );
             if !is_json {
-                let markers = heredoc_markers(&target.rest, self.df.escape);
+                let markers = heredoc_markers(target.rest(), self.df.escape);
                 for m in markers {
                     let (doc, after, last_end) = self.read_heredoc(lines, next, m);
                     if doc.terminator.is_none() {
@@ -295,7 +295,11 @@ impl<'a> Parser<'a> {
         ins.span = Self::span(start, end);
         if let Body::Onbuild(Some(inner)) = &mut ins.body {
             inner.span = Self::span(inner.span.start as usize, end);
+            inner.heredocs.shrink_to_fit();
         }
+        // The tree lives as long as the file is linted: give back what pushing reserved.
+        ins.heredocs.shrink_to_fit();
+        ins.flags.shrink_to_fit();
         self.df.instructions.push(ins);
         next
     }
@@ -361,7 +365,7 @@ impl<'a> Parser<'a> {
         let kw_end = t[kw_start..]
             .find(|c: char| c.is_whitespace())
             .map_or(t.len(), |e| kw_start + e);
-        let keyword_text = t[kw_start..kw_end].to_string();
+        let keyword_text = compact_str::CompactString::from(&t[kw_start..kw_end]);
         let keyword = logical.span(kw_start, kw_end);
         let kind = Kind::from_keyword(&keyword_text);
         let mut ins = Instruction {
@@ -429,6 +433,15 @@ impl<'a> Parser<'a> {
         }
         ins.rest = sub_text(logical, rest_start, t.len());
         ins.body = self.body(kind, &ins, start);
+        // A shell-form command holds the same line: keep it once (see `Instruction::rest`).
+        if matches!(
+            ins.body,
+            Body::Run(Command::Shell(_))
+                | Body::Cmd(Command::Shell(_))
+                | Body::Entrypoint(Command::Shell(_))
+        ) {
+            ins.rest = MappedText::default();
+        }
         ins
     }
 
@@ -463,14 +476,14 @@ impl<'a> Parser<'a> {
             Kind::From => {
                 let words = mapped_words(rest, escape);
                 match words.len() {
-                    1 => Body::From(From {
+                    1 => Body::From(Box::new(From {
                         image: words[0].clone(),
                         alias: None,
-                    }),
-                    3 if words[1].raw.eq_ignore_ascii_case("as") => Body::From(From {
+                    })),
+                    3 if words[1].raw.eq_ignore_ascii_case("as") => Body::From(Box::new(From {
                         image: words[0].clone(),
                         alias: Some((words[1].span, words[2].clone())),
-                    }),
+                    })),
                     _ => {
                         let span = if empty {
                             ins.keyword
