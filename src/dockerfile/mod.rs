@@ -572,6 +572,6 @@ mod rest_tests {
         assert!(df.instructions[2].rest.text.is_empty());
         assert_eq!(df.instructions[3].rest.text, "a b");
         let run = &df.instructions[1];
-        assert_eq!(run.rest().span(0, 4).text(&"FROM a\nRUN echo"[..]), "echo");
+        assert_eq!(run.rest().span(0, 4).text("FROM a\nRUN echo"), "echo");
     }
 }
