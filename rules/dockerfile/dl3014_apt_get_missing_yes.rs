@@ -1,7 +1,7 @@
-use super::package_calls::{AptSetting, add_flag, report_calls_fixed};
+use super::package_calls::{AptSetting, WithAptSetting, add_flag, report_calls_fixed};
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
-use crate::dockerfile::{Dockerfile, ParsedRun, RunModel};
+use crate::dockerfile::{Dockerfile, ParsedRun};
 use crate::rule::{Category, Check, Context, RunVisitor};
 use crate::shell::packages::Manager;
 
@@ -49,23 +49,8 @@ declare_rule! {
     };
 }
 
-/// The RUNs that write the setting, found at the first RUN.
-#[derive(Default)]
-struct State(Option<AptSetting>);
-
 fn state() -> Box<dyn RunVisitor> {
-    Box::<State>::default()
-}
-
-impl RunVisitor for State {
-    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
-        let Some(run) = model.parsed() else { return };
-        let (df, text) = (ctx.file, &ctx.source.text);
-        let configured = self
-            .0
-            .get_or_insert_with(|| AptSetting::find(df, "Assume-Yes", text));
-        check(ctx, &run, configured);
-    }
+    WithAptSetting::visitor("Assume-Yes", check)
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>, configured: &AptSetting) {

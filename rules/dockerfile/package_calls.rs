@@ -4,8 +4,8 @@
 //! trigger).
 
 use crate::diagnostic::{Applicability, Fix};
-use crate::dockerfile::{Dockerfile, Kind, ParsedRun};
-use crate::rule::Context;
+use crate::dockerfile::{Dockerfile, Kind, ParsedRun, RunModel};
+use crate::rule::{Context, RunVisitor};
 use crate::shell::packages::{Manager, PackageCommand, PackageKind};
 
 /// Reports every package of the installing calls of `run` that `select` picks that names no
@@ -125,5 +125,38 @@ impl AptSetting {
                 .stage_at(i)
                 .is_some_and(|s| df.model.ancestry(stage).any(|a| a.index == s))
         })
+    }
+}
+
+/// The per-file state of a rule whose check asks an [`AptSetting`]: the RUNs that write the
+/// setting are found at the first RUN, then each parsed RUN is checked with them.
+pub struct WithAptSetting {
+    needle: &'static str,
+    check: fn(&mut Context<'_, Dockerfile>, &ParsedRun<'_>, &AptSetting),
+    found: Option<AptSetting>,
+}
+
+impl WithAptSetting {
+    /// The state of a rule that checks each RUN with the RUNs whose text holds `needle`.
+    pub fn visitor(
+        needle: &'static str,
+        check: fn(&mut Context<'_, Dockerfile>, &ParsedRun<'_>, &AptSetting),
+    ) -> Box<dyn RunVisitor> {
+        Box::new(WithAptSetting {
+            needle,
+            check,
+            found: None,
+        })
+    }
+}
+
+impl RunVisitor for WithAptSetting {
+    fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
+        let Some(run) = model.parsed() else { return };
+        let (df, text, needle) = (ctx.file, &ctx.source.text, self.needle);
+        let found = self
+            .found
+            .get_or_insert_with(|| AptSetting::find(df, needle, text));
+        (self.check)(ctx, &run, found);
     }
 }
