@@ -45,11 +45,18 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     for service in ctx.file.services() {
-        // A service that `extends` another may get the missing key from it.
-        let Some(data) = service.data_service().filter(|_| service.extends().is_none()) else {
+        // The service as compose merges it, judged once, in the file of its first definition;
+        // not judged when it extends a service wharf cannot see.
+        let Some(merged) = ctx.effective_service(service.name) else {
             continue;
         };
-        if service.healthcheck().is_some_and(|h| !h.is_disabled()) {
+        if !merged.is_home(ctx.file_id) || merged.incomplete {
+            continue;
+        }
+        let Some(data) = merged.data_service() else {
+            continue;
+        };
+        if merged.health().is_on() {
             continue;
         }
         ctx.report(
