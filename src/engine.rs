@@ -276,6 +276,9 @@ struct FileFacts<'a> {
     layers: Vec<&'a ComposeFile>,
     /// The compose files of the project, for the effective services.
     compose: Option<&'a crate::compose::project::Project<'a>>,
+    /// For a Dockerfile a compose service builds: that service's build context (the first
+    /// such service's, when several build it), instead of the Dockerfile's own directory.
+    build_context: Option<PathBuf>,
 }
 
 /// The compose files a compose file names: the files it `include`s and the files its
@@ -422,6 +425,7 @@ fn lint_group(
                 built_by: crate::project::built_by(&compose_project, &builds, f.id, df),
                 layers: Vec::new(),
                 compose: None,
+                build_context: crate::project::compose_context(&builds, f.id),
             },
             Parsed::Compose(_) => FileFacts {
                 built_by: Vec::new(),
@@ -433,6 +437,7 @@ fn lint_group(
                     })
                     .collect(),
                 compose: Some(&compose_project),
+                build_context: None,
             },
         };
         let errors = &mut linted[i].internal_errors;
@@ -535,9 +540,16 @@ fn run_file_rules(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let build = match source.kind {
-        crate::source::FileKind::Dockerfile => {
-            LazyBuildContext::beside(&source.path, settings.base_dir.as_deref())
-        }
+        crate::source::FileKind::Dockerfile => match &project.build_context {
+            Some(dir) => {
+                let based = |p: &Path| match settings.base_dir.as_deref() {
+                    Some(b) if p.is_relative() => b.join(p),
+                    _ => p.to_path_buf(),
+                };
+                LazyBuildContext::new(based(dir), based(&source.path))
+            }
+            None => LazyBuildContext::beside(&source.path, settings.base_dir.as_deref()),
+        },
         crate::source::FileKind::Compose => LazyBuildContext::default(),
     };
     for &rule in &settings.rules {

@@ -189,6 +189,16 @@ pub fn is_predefined_build_arg(name: &str) -> bool {
         || name == "SOURCE_DATE_EPOCH"
 }
 
+/// The build context a compose service gives the Dockerfile `id` of the run: the context
+/// directory of the first service that builds it (`build.context`, the compose file's
+/// directory by default), `None` when no service builds it from a local context.
+pub fn compose_context(builds: &[BuildLink], id: FileId) -> Option<PathBuf> {
+    builds
+        .iter()
+        .filter(|l| l.dockerfile_file == Some(id))
+        .find_map(|l| l.target.context.clone())
+}
+
 /// A compose service that builds the final stage of a Dockerfile, as the Dockerfile's rules
 /// see it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,8 +11,10 @@ declare_rule! {
     /// has a healthcheck: the short form (`depends_on: [db]`), a long-form entry without a
     /// `condition`, or `condition: service_started`.
     ///
-    /// Only healthchecks written in the compose file count (merge keys included); one that is
-    /// turned off (`disable: true`, `test: ["NONE"]`) does not.
+    /// The service depended on is read as compose merges it: a healthcheck written in the
+    /// file (merge keys included), in an override file or another compose file read with it,
+    /// or in a service it `extends`, counts; one that is turned off (`disable: true`,
+    /// `test: ["NONE"]`) does not.
     ///
     /// ## Why is this bad?
     /// A started container is not a ready one: a database takes seconds to accept connections

@@ -10,6 +10,11 @@ declare_rule! {
     /// healthcheck, or one that is turned off. Most of these official images define no
     /// `HEALTHCHECK` of their own.
     ///
+    /// The service is read as compose merges it: keys given by an override file, another
+    /// compose file of the same directory, an included file or a service it `extends` count.
+    /// It is judged once, in the file of its first definition (the base file); a service that
+    /// extends a service wharf cannot see (a file outside the run) is not judged.
+    ///
     /// ## Why is this bad?
     /// Such services accept connections seconds or minutes after their container starts.
     /// Without a healthcheck, services that depend on them can only wait for the start

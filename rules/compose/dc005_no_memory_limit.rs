@@ -15,6 +15,12 @@ declare_rule! {
     /// `production`. Elsewhere the rule stays quiet, since a development stack without limits
     /// is not wrong; the `everywhere` option makes it judge every compose file.
     ///
+    /// The service is read as compose merges it (override files, other compose files of the
+    /// directory, included files, `extends`): a limit any of them gives counts. The finding
+    /// is in the production file that defines the service (an overlay such as
+    /// `compose.prod.yaml` over `compose.yaml`), else in the file of its first definition; a
+    /// service that extends a service wharf cannot see is not judged.
+    ///
     /// ## Why is this bad?
     /// Without a limit a leaking or overloaded container takes the host's memory until the
     /// kernel's OOM killer ends processes, possibly those of other services or of the host

@@ -12,6 +12,11 @@ declare_rule! {
     /// `PGDATA` names; a `tmpfs` there says the data is meant to be thrown away. Caches and
     /// brokers are left out: losing their state on recreation is often what is wanted.
     ///
+    /// The service is read as compose merges it: keys given by an override file, another
+    /// compose file of the same directory, an included file or a service it `extends` count.
+    /// It is judged once, in the file of its first definition (the base file); a service that
+    /// extends a service wharf cannot see (a file outside the run) is not judged.
+    ///
     /// ## Why is this bad?
     /// The data then lives in the container's anonymous volume: `docker compose down`
     /// followed by `up`, or a recreation after the anonymous volume was pruned, starts with

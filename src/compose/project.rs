@@ -162,6 +162,46 @@ impl<'a> Project<'a> {
         project
     }
 
+    /// Whether member `a` is read on top of member `b` of the same directory: `b` is the base
+    /// file of the override file `a` (`compose.override.yaml` over `compose.yaml`,
+    /// `x.override.yml` over `x.yml`), or `b` is the default file of the directory and `a` a
+    /// layer that cannot stand alone (a service with neither `image`, `build` nor `extends`, or
+    /// a `depends_on` service that only `b` defines), as `-f compose.yaml -f a.yaml` reads it.
+    /// Other compose files of a directory are separate projects.
+    fn layered(&self, a: usize, b: usize) -> bool {
+        let (pa, pb) = (&self.paths[a], &self.paths[b]);
+        if a == b || pa.parent() != pb.parent() {
+            return false;
+        }
+        let name = |p: &Path| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default()
+        };
+        let (na, nb) = (name(pa), name(pb));
+        if let Some(cut) = na.find(".override.") {
+            let stem = &na[..cut];
+            let base_of_default = base_of(pa, |p| p == pb.as_path()).is_some();
+            return base_of_default
+                || nb.strip_suffix(".yml").or_else(|| nb.strip_suffix(".yaml")) == Some(stem);
+        }
+        if !DEFAULT_FILES.iter().any(|(d, _)| *d == nb) {
+            return false;
+        }
+        let (fa, fb) = (self.members[a].file, self.members[b].file);
+        fa.services().any(|s| {
+            let partial = s.get("image").is_none()
+                && s.get("build").is_none()
+                && s.get("extends").is_none()
+                && fb.service(s.name).is_some();
+            partial
+                || s.depends_on()
+                    .iter()
+                    .any(|d| fa.service(d.name).is_none() && fb.service(d.name).is_some())
+        })
+    }
+
     /// Splits the members into the groups compose merges by name.
     fn group(&mut self) {
         let n = self.members.len();
@@ -198,8 +238,11 @@ impl<'a> Project<'a> {
                     if group_of[j] != usize::MAX || lender[j] {
                         continue;
                     }
-                    let same_dir = self.paths[i].parent() == self.paths[j].parent();
-                    if same_dir || includes[i].contains(&j) || includes[j].contains(&i) {
+                    if self.layered(i, j)
+                        || self.layered(j, i)
+                        || includes[i].contains(&j)
+                        || includes[j].contains(&i)
+                    {
                         group_of[j] = g;
                         seen.push(j);
                     }
@@ -262,9 +305,10 @@ impl<'a> Project<'a> {
     }
 
     /// The compose files merged service by service with file `id`, lowest precedence first,
-    /// `id` among them: the compose files of its directory (a base and its override files,
-    /// layers given with `-f`), the files they include and the files that include them. A
-    /// file that is only named by `extends` lends services and is not merged by name.
+    /// `id` among them: a base file and its override files, a layer that cannot stand alone
+    /// over the default file of its directory (see [`Project::layered`]), the files they
+    /// include and the files that include them. A file that is only named by `extends` lends
+    /// services and is not merged by name.
     pub fn merged_files(&self, id: FileId) -> Vec<FileId> {
         let Some(i) = self.index(id) else {
             return Vec::new();
@@ -628,6 +672,167 @@ impl<'a> Effective<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parses `files` (path, text) into a project; file ids are positions.
+    fn parsed(files: &[(&str, &str)]) -> Vec<(PathBuf, ComposeFile)> {
+        files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), crate::compose::parse(t)))
+            .collect()
+    }
+
+    fn project(files: &[(PathBuf, ComposeFile)]) -> Project<'_> {
+        Project::new(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, (p, f))| Member {
+                    id: FileId(i as u32),
+                    path: p,
+                    file: f,
+                })
+                .collect(),
+        )
+    }
+
+    const BASE: &str = "services:\n  web:\n    image: nginx:1.27\n    restart: always\n    ports: [\"8080:80\"]\n    volumes: [\"data:/data\", \"./x:/x\"]\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 5s\n  db:\n    image: postgres:16\nvolumes:\n  data:\n";
+    const OVERRIDE: &str = "services:\n  web:\n    image: nginx:1.28\n    ports: [\"9090:80\", \"8080:80\"]\n    volumes: [\"other:/data\"]\n    healthcheck:\n      timeout: 3s\n    depends_on: [db]\n";
+
+    #[test]
+    fn an_override_file_merges_over_its_base() {
+        let files = parsed(&[
+            ("p/compose.override.yaml", OVERRIDE),
+            ("p/compose.yaml", BASE),
+        ]);
+        let p = project(&files);
+        // The base first, whatever the order of the run.
+        assert_eq!(p.merged_files(FileId(0)), vec![FileId(1), FileId(0)]);
+        let web = p.effective(FileId(0), "web").unwrap();
+        assert!(web.is_home(FileId(1)) && !web.incomplete);
+        // Scalars: the override wins; a key only the base has stays.
+        let image = web.image().unwrap();
+        assert_eq!((image.value.value, image.file), ("nginx:1.28", FileId(0)));
+        assert_eq!(web.restart_policy().unwrap().file, FileId(1));
+        // The healthcheck merges key by key: the test is the base's.
+        match web.health() {
+            Health::Test(t) => {
+                assert_eq!(t.file, FileId(1));
+                assert_eq!(t.value.args[1].value, "true");
+            }
+            h => panic!("{h:?}"),
+        }
+        // Ports by identity: 8080:80 once, 9090:80 added.
+        let ports: Vec<&str> = web
+            .ports()
+            .iter()
+            .filter_map(|p| p.value.published.map(|s| s.value))
+            .collect();
+        assert_eq!(ports, ["8080", "9090"]);
+        // Volumes by target: /data from the override, /x from the base.
+        let vols: Vec<(&str, FileId)> = web
+            .volumes()
+            .iter()
+            .filter_map(|v| Some((v.value.source?.value, v.file)))
+            .collect();
+        assert_eq!(vols, [("other", FileId(0)), ("./x", FileId(1))]);
+        let deps: Vec<&str> = web.dependencies().iter().map(|d| d.value.value).collect();
+        assert_eq!(deps, ["db"]);
+        // `db` is only in the base.
+        assert!(p.effective(FileId(0), "db").unwrap().is_home(FileId(1)));
+        assert_eq!(p.service_names(FileId(0)), ["web", "db"]);
+    }
+
+    #[test]
+    fn reset_and_override_tags() {
+        let over = "services:\n  web:\n    ports: !reset []\n    volumes: !override [\"vol:/v\"]\n    healthcheck: !reset {}\n";
+        let files = parsed(&[("compose.yaml", BASE), ("compose.override.yaml", over)]);
+        let p = project(&files);
+        let web = p.effective(FileId(0), "web").unwrap();
+        assert!(web.ports().is_empty());
+        let vols: Vec<&str> = web
+            .volumes()
+            .iter()
+            .filter_map(|v| Some(v.value.target?.value))
+            .collect();
+        assert_eq!(vols, ["/v"]);
+        assert!(matches!(web.health(), Health::Absent));
+    }
+
+    #[test]
+    fn extends_in_the_same_file_and_another_file() {
+        let main = "services:\n  web:\n    extends:\n      file: common/services.yaml\n      service: base\n    image: nginx:1.27\n  worker:\n    extends: web\n    restart: \"no\"\n  lost:\n    extends:\n      file: missing.yaml\n      service: x\n";
+        let common = "services:\n  base:\n    image: alpine:3.20\n    depends_on: [db]\n    healthcheck:\n      disable: true\n    deploy:\n      resources:\n        limits:\n          memory: 256m\n";
+        let files = parsed(&[("compose.yaml", main), ("common/services.yaml", common)]);
+        let p = project(&files);
+        let worker = p.effective(FileId(0), "worker").unwrap();
+        assert_eq!(worker.defs.len(), 3);
+        assert!(worker.defs[1].extended && worker.defs[2].file == FileId(1));
+        assert_eq!(worker.image().unwrap().value.value, "nginx:1.27");
+        assert_eq!(worker.restart_policy().unwrap().value.value, "no");
+        assert_eq!(worker.memory_limit().unwrap().file, FileId(1));
+        assert!(matches!(worker.health(), Health::Off(s) if s.file == FileId(1)));
+        let deps: Vec<&str> = worker
+            .dependencies()
+            .iter()
+            .map(|d| d.value.value)
+            .collect();
+        assert_eq!(deps, ["db"]);
+        assert!(worker.is_home(FileId(0)));
+        assert!(p.effective(FileId(0), "lost").unwrap().incomplete);
+    }
+
+    #[test]
+    fn a_file_only_extended_from_is_not_a_layer() {
+        let main = "services:\n  web:\n    extends: {file: compose.common.yaml, service: base}\n";
+        let common = "services:\n  web:\n    image: other:1\n  base:\n    image: alpine:3.20\n";
+        let files = parsed(&[("compose.yaml", main), ("compose.common.yaml", common)]);
+        let p = project(&files);
+        assert_eq!(p.merged_files(FileId(0)), vec![FileId(0)]);
+        assert_eq!(p.merged_files(FileId(1)), vec![FileId(1)]);
+        let web = p.effective(FileId(0), "web").unwrap();
+        assert_eq!(web.image().unwrap().value.value, "alpine:3.20");
+    }
+
+    #[test]
+    fn included_files_are_below_the_file_that_includes_them() {
+        let main = "include: [sub/compose.yaml]\nservices:\n  web:\n    image: nginx:1.27\n";
+        let sub = "services:\n  web:\n    image: nginx:1.26\n    restart: always\n  api:\n    image: api:1\n";
+        let files = parsed(&[("compose.yaml", main), ("sub/compose.yaml", sub)]);
+        let p = project(&files);
+        assert_eq!(p.merged_files(FileId(0)), vec![FileId(1), FileId(0)]);
+        let web = p.effective(FileId(1), "web").unwrap();
+        assert_eq!(web.image().unwrap().value.value, "nginx:1.27");
+        assert_eq!(web.restart_policy().unwrap().file, FileId(1));
+        assert_eq!(p.service_names(FileId(0)), ["web", "api"]);
+    }
+
+    #[test]
+    fn production_home() {
+        let prod = "services:\n  web:\n    environment: [MODE=prod]\n";
+        let base =
+            "services:\n  web:\n    build: .\n  job:\n    image: x:1\n    profiles: [prod]\n";
+        let files = parsed(&[("compose.yaml", base), ("compose.prod.yaml", prod)]);
+        let p = project(&files);
+        let web = p.effective(FileId(0), "web").unwrap();
+        assert_eq!(web.production_home(false).map(|d| d.file), Some(FileId(1)));
+        assert_eq!(web.production_home(true).map(|d| d.file), Some(FileId(0)));
+        let job = p.effective(FileId(0), "job").unwrap();
+        assert_eq!(job.production_home(false).map(|d| d.file), Some(FileId(0)));
+        // A standalone file of the directory is another project.
+        let other = parsed(&[
+            ("compose.yaml", base),
+            ("compose.ci.yaml", "services:\n  web:\n    image: x:1\n"),
+        ]);
+        assert_eq!(project(&other).merged_files(FileId(1)), vec![FileId(1)]);
+        let solo = parsed(&[("compose.yaml", base)]);
+        let p = project(&solo);
+        assert!(
+            p.effective(FileId(0), "web")
+                .unwrap()
+                .production_home(false)
+                .is_none()
+        );
+    }
 
     #[test]
     fn override_files_by_name() {
