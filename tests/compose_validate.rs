@@ -10,6 +10,13 @@
 //! finding on 51 of those, 70 are refused for the environment and 21 are layers. Point
 //! `WHARF_DOCKER_COMPOSE` at another binary to use it instead. The test skips with a message
 //! when no binary or no corpus is found, and fails in CI (`CI` set) when the corpus is absent.
+//!
+//! A second test reads every base file with its override file (`compose.yaml` +
+//! `compose.override.yaml`, `x.yml` + `x.override.yml`, corpus and fixtures: 11 pairs) with
+//! `-f base -f override`, the files they extend from included: the error findings agree with
+//! compose's verdict in the same way, and for each pair compose accepts, the services of
+//! wharf's merge model (`compose::project::Effective`) have the image, restart policy,
+//! published ports, dependencies and healthcheck test of `config --format json`.
 
 mod support;
 
@@ -32,20 +39,32 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 /// `config -q` runs in the file's directory with an empty environment, so that the result does
 /// not depend on the machine, and with every profile enabled, as wharf reads every service.
 fn compose_verdict(binary: &Path, file: &Path) -> Option<String> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let out = Command::new(binary)
-        .args(["--profile", "*", "-f"])
-        .arg(file)
-        .args(["config", "-q"])
+    compose_run(binary, &[file], &["config", "-q"]).err()
+}
+
+/// Runs `docker-compose --profile * -f <file>... <args>` in the first file's directory with
+/// an empty environment: `Ok(stdout)` when it succeeds, else its message.
+fn compose_run(binary: &Path, files: &[&Path], args: &[&str]) -> Result<String, String> {
+    let dir = files
+        .first()
+        .and_then(|f| f.parent())
+        .unwrap_or(Path::new("."));
+    let mut cmd = Command::new(binary);
+    cmd.args(["--profile", "*"]);
+    for f in files {
+        cmd.arg("-f").arg(f);
+    }
+    let out = cmd
+        .args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
         .output();
     match out {
-        Ok(o) if o.status.success() => None,
-        Ok(o) => Some(String::from_utf8_lossy(&o.stderr).trim().to_string()),
-        Err(e) => Some(e.to_string()),
+        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).to_string()),
+        Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -231,34 +250,6 @@ fn override_pairs(files: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
-/// `docker-compose -f base -f over config` in the base's directory, with an empty
-/// environment and every profile: `Ok(json)` when compose accepts the pair, else its message.
-fn compose_pair(binary: &Path, base: &Path, over: &Path, json: bool) -> Result<String, String> {
-    let dir = base.parent().unwrap_or(Path::new("."));
-    let mut cmd = Command::new(binary);
-    cmd.args(["--profile", "*", "-f"])
-        .arg(base)
-        .arg("-f")
-        .arg(over)
-        .arg("config");
-    if json {
-        cmd.args(["--format", "json"]);
-    } else {
-        cmd.arg("-q");
-    }
-    let out = cmd
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).to_string()),
-        Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
 /// What wharf's merge says of a service, in the terms compose's JSON gives: the image, the
 /// restart policy, the published ports, the services depended on and the healthcheck test's
 /// first word. Values with variables are left out (`None`), as compose substitutes them.
@@ -408,7 +399,11 @@ fn base_and_override_pairs_agree_with_compose() {
             })
             .collect();
         let name = format!("{} + {}", base.display(), over.display());
-        match compose_pair(&binary, base, over, true) {
+        match compose_run(
+            &binary,
+            &[base.as_path(), over.as_path()],
+            &["config", "--format", "json"],
+        ) {
             Ok(json) => {
                 accepted += 1;
                 wrong.extend(lines.iter().map(|l| format!("{name}: {l}")));
