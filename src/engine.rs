@@ -274,6 +274,11 @@ struct FileFacts<'a> {
     built_by: Vec<crate::project::BuiltBy>,
     /// For a compose file: the other compose files compose reads with it.
     layers: Vec<&'a ComposeFile>,
+    /// The compose files of the project, for the effective services.
+    compose: Option<&'a crate::compose::project::Project<'a>>,
+    /// For a Dockerfile a compose service builds: that service's build context (the first
+    /// such service's, when several build it), instead of the Dockerfile's own directory.
+    build_context: Option<PathBuf>,
 }
 
 /// The compose files a compose file names: the files it `include`s and the files its
@@ -399,15 +404,28 @@ fn lint_group(
     } else {
         Vec::new()
     };
+    let compose_project = crate::compose::project::Project::new(
+        files
+            .iter()
+            .filter_map(|f| match f.parsed {
+                Parsed::Compose(cf) => Some(crate::compose::project::Member {
+                    id: f.id,
+                    path: &f.source.path,
+                    file: cf,
+                }),
+                Parsed::Dockerfile(_) => None,
+            })
+            .collect(),
+    );
     let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(files.len());
     for (f, &i) in files.iter().zip(&slot) {
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
         let facts = match f.parsed {
             Parsed::Dockerfile(df) => FileFacts {
-                built_by: crate::project::built_by(&files, &builds, f.id, df, &|c| {
-                    compose_layers(&files, c)
-                }),
+                built_by: crate::project::built_by(&compose_project, &builds, f.id, df),
                 layers: Vec::new(),
+                compose: None,
+                build_context: crate::project::compose_context(&builds, f.id),
             },
             Parsed::Compose(_) => FileFacts {
                 built_by: Vec::new(),
@@ -418,6 +436,8 @@ fn lint_group(
                         _ => None,
                     })
                     .collect(),
+                compose: Some(&compose_project),
+                build_context: None,
             },
         };
         let errors = &mut linted[i].internal_errors;
@@ -454,7 +474,8 @@ fn lint_group(
         let result = isolate(|| {
             let mut ctx = ProjectContext::new(&files, &project_settings.rule_settings, rule)
                 .with_builds(&builds)
-                .with_layers(&layers);
+                .with_layers(&layers)
+                .with_compose_project(&compose_project);
             check(&mut ctx);
             ctx.into_diagnostics()
         });
@@ -519,9 +540,16 @@ fn run_file_rules(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let build = match source.kind {
-        crate::source::FileKind::Dockerfile => {
-            LazyBuildContext::beside(&source.path, settings.base_dir.as_deref())
-        }
+        crate::source::FileKind::Dockerfile => match &project.build_context {
+            Some(dir) => {
+                let based = |p: &Path| match settings.base_dir.as_deref() {
+                    Some(b) if p.is_relative() => b.join(p),
+                    _ => p.to_path_buf(),
+                };
+                LazyBuildContext::new(based(dir), based(&source.path))
+            }
+            None => LazyBuildContext::beside(&source.path, settings.base_dir.as_deref()),
+        },
         crate::source::FileKind::Compose => LazyBuildContext::default(),
     };
     let mut streamed = Vec::new();
@@ -659,6 +687,9 @@ fn run_rule(
             let mut ctx = Context::new(cf, source, &settings.rule_settings, rule)
                 .with_file_id(id)
                 .with_layers(&project.layers);
+            if let Some(p) = project.compose {
+                ctx = ctx.with_compose_project(p);
+            }
             f(&mut ctx);
             ctx.into_diagnostics()
         }

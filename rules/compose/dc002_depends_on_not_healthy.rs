@@ -1,4 +1,5 @@
 use crate::compose::{ComposeFile, ScalarStyle, Service};
+use crate::compose::project::Effective;
 use crate::declare_rule;
 use crate::diagnostic::Fix;
 use crate::source::Span;
@@ -10,8 +11,10 @@ declare_rule! {
     /// has a healthcheck: the short form (`depends_on: [db]`), a long-form entry without a
     /// `condition`, or `condition: service_started`.
     ///
-    /// Only healthchecks written in the compose file count (merge keys included); one that is
-    /// turned off (`disable: true`, `test: ["NONE"]`) does not.
+    /// The service depended on is read as compose merges it: a healthcheck written in the
+    /// file (merge keys included), in an override file or another compose file read with it,
+    /// or in a service it `extends`, counts; one that is turned off (`disable: true`,
+    /// `test: ["NONE"]`) does not.
     ///
     /// ## Why is this bad?
     /// A started container is not a ready one: a database takes seconds to accept connections
@@ -65,13 +68,18 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let file = ctx.file;
+    // The services depended on that have a healthcheck, read once before reporting.
+    let healthy_names: Vec<&str> = file
+        .services()
+        .flat_map(|s| s.depends_on())
+        .map(|d| d.name)
+        .filter(|n| ctx.effective_service(n).is_some_and(|t| has_healthcheck(&t)))
+        .collect();
+    let healthy = |name: &str| healthy_names.contains(&name);
     for service in file.services() {
-        let long_form = long_form_fix(file, &ctx.source.text, &service);
+        let long_form = long_form_fix(&ctx.source.text, &service, &healthy);
         for dep in service.depends_on() {
-            let Some(target) = file.service(dep.name) else {
-                continue;
-            };
-            if !has_healthcheck(&target) {
+            if !healthy(dep.name) {
                 continue;
             }
             let (span, fix) = match dep.condition {
@@ -102,13 +110,15 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
     }
 }
 
-fn has_healthcheck(service: &Service<'_>) -> bool {
-    service.healthcheck().is_some_and(|h| !h.is_disabled())
+/// The service as compose merges it (override files, layers, `extends`) has a healthcheck
+/// that is not turned off.
+fn has_healthcheck(service: &Effective<'_>) -> bool {
+    service.health().is_on()
 }
 
 /// The fix that rewrites a short-form `depends_on` list in the long form (see the fix safety
 /// section); every finding in the list offers the same edit, which is made once.
-fn long_form_fix(file: &ComposeFile, text: &str, service: &Service<'_>) -> Option<Fix> {
+fn long_form_fix(text: &str, service: &Service<'_>, healthy: &dyn Fn(&str) -> bool) -> Option<Fix> {
     let entry = service.node.entry("depends_on")?;
     let own = service.node.span();
     let list = entry.value;
@@ -122,9 +132,10 @@ fn long_form_fix(file: &ComposeFile, text: &str, service: &Service<'_>) -> Optio
         if style != ScalarStyle::Plain {
             return None;
         }
-        let condition = match file.service(name) {
-            Some(t) if has_healthcheck(&t) => "service_healthy",
-            _ => "service_started",
+        let condition = if healthy(name) {
+            "service_healthy"
+        } else {
+            "service_started"
         };
         names.push((name, item.span(), condition));
     }

@@ -10,6 +10,11 @@ declare_rule! {
     /// healthcheck, or one that is turned off. Most of these official images define no
     /// `HEALTHCHECK` of their own.
     ///
+    /// The service is read as compose merges it: keys given by an override file, another
+    /// compose file of the same directory, an included file or a service it `extends` count.
+    /// It is judged once, in the file of its first definition (the base file); a service that
+    /// extends a service wharf cannot see (a file outside the run) is not judged.
+    ///
     /// ## Why is this bad?
     /// Such services accept connections seconds or minutes after their container starts.
     /// Without a healthcheck, services that depend on them can only wait for the start
@@ -45,11 +50,18 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     for service in ctx.file.services() {
-        // A service that `extends` another may get the missing key from it.
-        let Some(data) = service.data_service().filter(|_| service.extends().is_none()) else {
+        // The service as compose merges it, judged once, in the file of its first definition;
+        // not judged when it extends a service wharf cannot see.
+        let Some(merged) = ctx.effective_service(service.name) else {
             continue;
         };
-        if service.healthcheck().is_some_and(|h| !h.is_disabled()) {
+        if !merged.is_home(ctx.file_id) || merged.incomplete {
+            continue;
+        }
+        let Some(data) = merged.data_service() else {
+            continue;
+        };
+        if merged.health().is_on() {
             continue;
         }
         ctx.report(

@@ -15,6 +15,12 @@ declare_rule! {
     /// `production`. Elsewhere the rule stays quiet, since a development stack without limits
     /// is not wrong; the `everywhere` option makes it judge every compose file.
     ///
+    /// The service is read as compose merges it (override files, other compose files of the
+    /// directory, included files, `extends`): a limit any of them gives counts. The finding
+    /// is in the production file that defines the service (an overlay such as
+    /// `compose.prod.yaml` over `compose.yaml`), else in the file of its first definition; a
+    /// service that extends a service wharf cannot see is not judged.
+    ///
     /// ## Why is this bad?
     /// Without a limit a leaking or overloaded container takes the host's memory until the
     /// kernel's OOM killer ends processes, possibly those of other services or of the host
@@ -64,10 +70,18 @@ pub struct MemoryLimitOptions {
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let everywhere = ctx.options::<MemoryLimitOptions>().everywhere;
     for service in ctx.file.services() {
-        if !(everywhere || service.is_production(&ctx.source.path)) {
+        // The service as compose merges it (override files, layers, `extends`), judged once:
+        // in its production file, else in the file of its first definition.
+        let Some(merged) = ctx.effective_service(service.name) else {
+            continue;
+        };
+        let Some(home) = merged.production_home(everywhere) else {
+            continue;
+        };
+        if home.file != ctx.file_id || home.service.name_span() != service.name_span() {
             continue;
         }
-        if service.memory_limit().is_some() {
+        if merged.memory_limit().is_some() || merged.incomplete {
             continue;
         }
         ctx.report(

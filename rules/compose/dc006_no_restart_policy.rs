@@ -15,6 +15,12 @@ declare_rule! {
     /// `production`. Elsewhere the rule stays quiet; the `everywhere` option makes it judge
     /// every compose file.
     ///
+    /// The service is read as compose merges it (override files, other compose files of the
+    /// directory, included files, `extends`): a policy any of them gives counts. The finding
+    /// is in the production file that defines the service (an overlay such as
+    /// `compose.prod.yaml` over `compose.yaml`), else in the file of its first definition; a
+    /// service that extends a service wharf cannot see is not judged.
+    ///
     /// ## Why is this bad?
     /// The default is `no`: a container that crashes, is killed for memory or stops when the
     /// Docker daemon restarts (a host reboot, an engine upgrade) stays down until someone
@@ -61,10 +67,18 @@ pub struct RestartPolicyOptions {
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let everywhere = ctx.options::<RestartPolicyOptions>().everywhere;
     for service in ctx.file.services() {
-        if !(everywhere || service.is_production(&ctx.source.path)) {
+        // The service as compose merges it (override files, layers, `extends`), judged once:
+        // in its production file, else in the file of its first definition.
+        let Some(merged) = ctx.effective_service(service.name) else {
+            continue;
+        };
+        let Some(home) = merged.production_home(everywhere) else {
+            continue;
+        };
+        if home.file != ctx.file_id || home.service.name_span() != service.name_span() {
             continue;
         }
-        if service.restart_policy().is_some() {
+        if merged.restart_policy().is_some() || merged.incomplete {
             continue;
         }
         ctx.report(

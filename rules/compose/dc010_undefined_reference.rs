@@ -1,5 +1,5 @@
 use crate::compose::ComposeFile;
-use crate::compose::refs::Target;
+use crate::compose::refs::{ServiceKey, Target};
 use crate::declare_rule;
 use crate::rule::{Category, Check, Context};
 use std::collections::HashSet;
@@ -15,7 +15,8 @@ declare_rule! {
     /// An `include` of the file itself is reported too. Every document of the file and every
     /// profile count. The `default` network always
     /// exists. A name that holds a variable is not judged, nor an `extends` from another
-    /// file.
+    /// file. An `extends` without `file` must name a service of the same file, as compose
+    /// looks for it there only, even when the file is read with others.
     ///
     /// Names defined in the files compose may read together with this one count: the base
     /// file of an override file (`compose.override.yaml` over `compose.yaml`), its override
@@ -96,6 +97,7 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
     };
     let sections = ["volumes", "networks", "secrets", "configs", "models", "services"];
     let names: Vec<(&str, HashSet<&str>)> = sections.iter().map(|s| (*s, defined(s))).collect();
+    let own_services: HashSet<&str> = file.services().map(|s| s.name).collect();
     for service in file.services() {
         for r in service.references(file) {
             if r.is_interpolated() {
@@ -105,12 +107,25 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
             let Some((_, known)) = names.iter().find(|(s, _)| *s == section) else {
                 continue;
             };
+            // `extends` without `file` names a service of this file only, even in a layer.
+            let known = if r.target == Target::Service(ServiceKey::Extends) {
+                &own_services
+            } else {
+                known
+            };
             let name = r.name.value;
             if known.contains(name) || (r.target == Target::Network && name == "default") {
                 continue;
             }
             let noun = r.target.noun();
+            let in_other_file = r.target == Target::Service(ServiceKey::Extends)
+                && names
+                    .iter()
+                    .any(|(s, n)| *s == "services" && n.contains(name));
             let help = match crate::registry::closest(name, known.iter().copied()) {
+                _ if in_other_file => format!(
+                    "`{name}` is defined in another compose file: name it with `extends.file`"
+                ),
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("define `{name}` under the top-level `{section}`"),
             };

@@ -1,5 +1,5 @@
 use crate::compose::ComposeFile;
-use crate::compose::refs::{ServiceKey, Target};
+use crate::compose::project::{Project, Sourced};
 use crate::declare_rule;
 use crate::rule::{Category, Check, Context};
 use crate::source::Span;
@@ -10,8 +10,11 @@ declare_rule! {
     /// Reports services that depend on each other in a circle, and names the circle
     /// (`web -> api -> web`). A service depends on the services it names in `depends_on`,
     /// `links`, `network_mode: service:x`, `ipc`/`pid: service:x` and `volumes_from`, as
-    /// compose counts them. The finding is at the first link of the circle, with a label at
-    /// each of the others.
+    /// compose counts them. Services are read as compose merges them: a dependency given by an
+    /// override file, another compose file read with this one, or a service it `extends`
+    /// counts, so a circle may go through several files. The finding is at the first link of
+    /// the circle in the first of those files, with a label at each of the others (in their
+    /// own files).
     ///
     /// ## Why is this bad?
     /// `docker compose` refuses the project ("dependency cycle detected"): no service of the
@@ -47,29 +50,36 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
-    let file = ctx.file;
-    // The first definition of each name, in file order, and its edges with where each is
-    // written (the first reference of a pair).
-    let mut order: Vec<&str> = Vec::new();
-    let mut edges: HashMap<&str, Vec<(&str, Span)>> = HashMap::new();
-    for service in file.services() {
-        if edges.contains_key(service.name) {
+    let single;
+    let project = match ctx.compose_project {
+        Some(p) => p,
+        None => {
+            single = Project::single(ctx.file, &ctx.source.path, ctx.file_id);
+            &single
+        }
+    };
+    let here = ctx.file_id;
+    // Every service of the files merged with this one, as compose merges it, and its edges
+    // with where each is written (the first reference of a pair).
+    let order: Vec<&str> = project.service_names(here);
+    let group = project.merged_files(here);
+    let mut edges: HashMap<&str, Vec<(&str, Sourced<Span>)>> = HashMap::new();
+    for &name in &order {
+        let Some(service) = project.effective(here, name) else {
             continue;
-        }
-        order.push(service.name);
-        let mut out: Vec<(&str, Span)> = Vec::new();
-        for r in service.references(file) {
-            let Target::Service(key) = r.target else {
-                continue;
-            };
-            if key == ServiceKey::Extends || r.is_interpolated() {
-                continue;
-            }
-            if !out.iter().any(|(n, _)| *n == r.name.value) {
-                out.push((r.name.value, r.name.span));
-            }
-        }
-        edges.insert(service.name, out);
+        };
+        let out = service
+            .dependencies()
+            .into_iter()
+            .map(|d| {
+                let at = Sourced {
+                    value: d.value.span,
+                    file: d.file,
+                };
+                (d.value.value, at)
+            })
+            .collect();
+        edges.insert(name, out);
     }
     let mut reported: HashSet<Vec<&str>> = HashSet::new();
     for &start in &order {
@@ -83,7 +93,7 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
         }
         let mut names: Vec<&str> = cycle.clone();
         names.push(start);
-        let spans: Vec<Span> = names
+        let links: Vec<Sourced<Span>> = names
             .windows(2)
             .filter_map(|w| {
                 edges
@@ -93,22 +103,54 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
                     .map(|(_, s)| *s)
             })
             .collect();
-        let Some((&first, rest)) = spans.split_first() else {
+        // A circle through several files is reported once, in the first of the files merged
+        // with this one that holds a link, from its first link there. A circle whose links are
+        // all in services extended from other files is reported at the first service's name.
+        let Some(first_file) = links.iter().map(|l| l.file).filter(|f| group.contains(f)).min()
+        else {
+            let Some(home) = project.effective(here, start).and_then(|e| e.home().copied()) else {
+                continue;
+            };
+            if home.file != here {
+                continue;
+            }
+            let d = ctx
+                .report(home.service.name_span(), format!("dependency cycle: {}", names.join(" -> ")))
+                .help("remove one of the dependencies so that one service can start first");
+            for (i, link) in links.iter().enumerate() {
+                let (from, to) = (names[i], names[i + 1]);
+                d.related_in(link.file, link.value, format!("`{from}` depends on `{to}`"));
+            }
             continue;
         };
+        if first_file != here {
+            continue;
+        }
+        let Some(at) = links.iter().position(|l| l.file == here) else {
+            continue;
+        };
+        let n = links.len();
+        names.pop();
+        let turn = |i: usize| names[(at + i) % n];
+        let mut circle: Vec<&str> = (0..n).map(turn).collect();
+        circle.push(turn(0));
         let d = ctx
-            .report(first, format!("dependency cycle: {}", names.join(" -> ")))
+            .report(links[at].value, format!("dependency cycle: {}", circle.join(" -> ")))
             .help("remove one of the dependencies so that one service can start first");
-        for (i, span) in rest.iter().enumerate() {
-            let (from, to) = (names[i + 1], names[i + 2]);
-            d.related(*span, format!("`{from}` depends on `{to}`"));
+        for i in 1..n {
+            let link = links[(at + i) % n];
+            let (from, to) = (turn(i), turn(i + 1));
+            d.related_in(link.file, link.value, format!("`{from}` depends on `{to}`"));
         }
     }
 }
 
 /// The services of the shortest circle through `start`, from `start` on, when there is
 /// one.
-fn shortest_cycle<'a>(start: &'a str, edges: &HashMap<&'a str, Vec<(&'a str, Span)>>) -> Option<Vec<&'a str>> {
+fn shortest_cycle<'a, T>(
+    start: &'a str,
+    edges: &HashMap<&'a str, Vec<(&'a str, T)>>,
+) -> Option<Vec<&'a str>> {
     let mut parent: HashMap<&str, &str> = HashMap::new();
     let mut queue: VecDeque<&str> = VecDeque::from([start]);
     let mut seen: HashSet<&str> = HashSet::new();

@@ -6,6 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a `container_name` on a service that asks for more than one container
     /// (`deploy.replicas` or `scale` above 1, interpolated values judged by their default).
+    /// The service is read as compose merges it, so the name and the replicas may come from
+    /// different files (a base file and its override file).
     ///
     /// ## Why is this bad?
     /// Every container needs its own name: compose refuses to create a second container with
@@ -39,19 +41,34 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
+    let mut seen = Vec::new();
     for service in ctx.file.services() {
-        let (Some(name), Some((n, replicas))) = (service.str("container_name"), service.replicas())
-        else {
+        // The service as compose merges it: the name and the replicas may be in different
+        // files (a base and its override); the finding is where the name is written.
+        let Some(merged) = ctx.effective_service(service.name) else {
             continue;
         };
-        if n <= 1 {
+        let Some(name) = merged.str("container_name") else {
+            continue;
+        };
+        let replicas = merged
+            .first("deploy", |s| s.deploy()?.str("replicas"))
+            .or_else(|| merged.str("scale"));
+        let Some(replicas) = replicas else {
+            continue;
+        };
+        let Some(n) = replicas.value.as_int() else {
+            continue;
+        };
+        if n <= 1 || name.file != ctx.file_id || seen.contains(&name.value.span) {
             continue;
         }
+        seen.push(name.value.span);
         ctx.report(
-            name.span,
+            name.value.span,
             format!("`container_name` on service `{}` with {n} replicas", service.name),
         )
         .help("remove `container_name`; each replica needs its own name")
-        .related(replicas.span, "replicas set here");
+        .related_in(replicas.file, replicas.value.span, "replicas set here");
     }
 }

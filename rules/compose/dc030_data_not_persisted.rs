@@ -12,6 +12,11 @@ declare_rule! {
     /// `PGDATA` names; a `tmpfs` there says the data is meant to be thrown away. Caches and
     /// brokers are left out: losing their state on recreation is often what is wanted.
     ///
+    /// The service is read as compose merges it: keys given by an override file, another
+    /// compose file of the same directory, an included file or a service it `extends` count.
+    /// It is judged once, in the file of its first definition (the base file); a service that
+    /// extends a service wharf cannot see (a file outside the run) is not judged.
+    ///
     /// ## Why is this bad?
     /// The data then lives in the container's anonymous volume: `docker compose down`
     /// followed by `up`, or a recreation after the anonymous volume was pruned, starts with
@@ -52,25 +57,32 @@ fn overlaps(a: &str, b: &str) -> bool {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     for service in ctx.file.services() {
-        // A service that `extends` another may get the missing key from it.
-        let Some(data) = service.data_service().filter(|_| service.extends().is_none()) else {
+        // The service as compose merges it, judged once, in the file of its first definition;
+        // not judged when it extends a service wharf cannot see.
+        let Some(merged) = ctx.effective_service(service.name) else {
+            continue;
+        };
+        if !merged.is_home(ctx.file_id) || merged.incomplete {
+            continue;
+        }
+        let Some(data) = merged.data_service() else {
             continue;
         };
         if data.kind != "database" || data.data_dirs.is_empty() {
             continue;
         }
         let mut dirs: Vec<String> = data.data_dirs.iter().map(|d| d.to_string()).collect();
-        if let Some(pgdata) = service
+        if let Some(pgdata) = merged
             .environment()
             .iter()
-            .find(|v| v.key == "PGDATA")
-            .and_then(|v| v.value)
+            .find(|v| v.value.key == "PGDATA")
+            .and_then(|v| v.value.value)
             .and_then(|v| v.resolved())
         {
             dirs.push(pgdata.into_owned());
         }
-        let tmpfs = service.list("tmpfs");
-        let covered = service.volumes().iter().any(|v| {
+        let tmpfs = merged.list("tmpfs");
+        let covered = merged.volumes().iter().map(|v| &v.value).any(|v| {
             let kept = match v.kind {
                 VolumeKind::Bind => true,
                 VolumeKind::Volume => v.source.is_some(),
@@ -81,10 +93,10 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
                 .target
                 .is_some_and(|t| dirs.iter().any(|d| overlaps(t.value, d)))
         }) || tmpfs.iter().any(|t| {
-            let path = t.value.split(':').next().unwrap_or_default();
+            let path = t.value.value.split(':').next().unwrap_or_default();
             dirs.iter().any(|d| overlaps(path, d))
         });
-        if covered || service.get("volumes_from").is_some() {
+        if covered || merged.has("volumes_from") {
             continue;
         }
         let dir = data.data_dirs.first().copied().unwrap_or_default();

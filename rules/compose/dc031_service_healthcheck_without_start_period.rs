@@ -7,6 +7,8 @@ declare_rule! {
     /// Reports a service healthcheck with a `test` but no `start_period`. Off by default, as
     /// DF023 is for `HEALTHCHECK` in Dockerfiles: many services start fast enough for the
     /// default.
+    /// A `start_period` (or `disable: true`) that an override file, a layer or an extended
+    /// service gives the same service counts.
     ///
     /// ## Why is this bad?
     /// Without a start period, failed checks count from the first second: a service that
@@ -48,6 +50,15 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
             continue;
         };
         if health.is_disabled() || health.str("start_period").is_some() {
+            continue;
+        }
+        // An override file, a layer or an extended service may give the rest.
+        if let Some(merged) = ctx.effective_service(service.name)
+            && (!merged.health().is_on()
+                || merged
+                    .first("healthcheck", |s| s.healthcheck()?.str("start_period"))
+                    .is_some())
+        {
             continue;
         }
         let Some(test) = health.test() else { continue };

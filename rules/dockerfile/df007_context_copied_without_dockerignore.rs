@@ -87,7 +87,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
                 format!("the whole context is copied with no .dockerignore, and it holds {listed}"),
             )
             .help(format!(
-                "add a .dockerignore beside the Dockerfile that excludes {listed}"
+                "add a .dockerignore at the root of the build context that excludes {listed}"
             ));
         }
     }

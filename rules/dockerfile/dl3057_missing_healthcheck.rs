@@ -19,8 +19,8 @@ declare_rule! {
     /// When the Dockerfile is linted with a compose file that builds it (its final stage), the
     /// compose service counts too: a `healthcheck:` with a `test` of its own there is enough,
     /// and a service that publishes `ports` marks a network service as `EXPOSE` does. The
-    /// service of the same name in the compose files read with it (an override file, a layer
-    /// of the same directory) counts as part of it, as compose merges them.
+    /// service is read as compose merges it: what an override file, a layer over the base
+    /// file, an included file or a service it `extends` gives counts.
     ///
     /// This differs from hadolint, whose DL3057 asks every Dockerfile (and is off by default
     /// there); `require = "always"` restores that reading.

@@ -1,6 +1,6 @@
-use crate::compose::{ComposeFile, Service};
+use crate::compose::project::{Effective, Health};
 use crate::declare_rule;
-use crate::project::{ImageHealthcheck, healthcheck_off, stage_healthcheck, target_stage};
+use crate::project::{ImageHealthcheck, stage_healthcheck, target_stage};
 use crate::rule::{Category, Check, ProjectContext};
 use crate::source::{FileId, Span};
 
@@ -14,10 +14,10 @@ declare_rule! {
     /// A service that runs a pulled image without a `healthcheck:` of its own is not judged:
     /// the image may declare one that wharf cannot see. The same goes for a `HEALTHCHECK` that
     /// the base image of the Dockerfile would provide, so the rule asks for one in the
-    /// Dockerfile itself. A service that `extends` another service of the same file gets the
-    /// `healthcheck` and `build` of that service when it has none of its own; one that extends
-    /// a service of another file is not judged. A `healthcheck` given to the service by an
-    /// override file or another compose file read with it counts.
+    /// Dockerfile itself. The service is read as compose merges it: a `healthcheck` or a
+    /// `build` given by an override file, another compose file read with it, or a service it
+    /// `extends` (in the same file or another file of the run) counts. A service that extends
+    /// a service wharf cannot see (a file outside the run) is not judged.
     ///
     /// ## Why is this bad?
     /// `docker compose up` fails when it starts the dependent service: the container it waits
@@ -70,8 +70,8 @@ declare_rule! {
 
 /// Why a service has no health check, and where that is written.
 enum Missing {
-    /// Turned off in compose, at this span of the compose file.
-    DisabledInCompose(Span),
+    /// Turned off in compose, at this span of this compose file.
+    DisabledInCompose(FileId, Span),
     /// Absent or turned off in the Dockerfile: the stage's FROM line, or `HEALTHCHECK NONE`.
     InDockerfile(FileId, Span, &'static str),
 }
@@ -89,13 +89,10 @@ fn check(ctx: &mut ProjectContext<'_>) {
                 if condition.resolved().as_deref() != Some("service_healthy") {
                     continue;
                 }
-                let Some(target) = cf.service(dep.name) else {
+                let Some(target) = ctx.effective_service(f.id, dep.name) else {
                     continue;
                 };
-                let Some(chain) = extends_chain(cf, target) else {
-                    continue;
-                };
-                let Some(missing) = missing_healthcheck(ctx, f.id, &chain) else {
+                let Some(missing) = missing_healthcheck(ctx, &target) else {
                     continue;
                 };
                 let name = dep.name;
@@ -109,8 +106,8 @@ fn check(ctx: &mut ProjectContext<'_>) {
                         "give `{name}` a `healthcheck:` in compose or a HEALTHCHECK in its Dockerfile, or wait for `service_started`"
                     ));
                 match missing {
-                    Missing::DisabledInCompose(span) => {
-                        d.related(span, "the health check is turned off here");
+                    Missing::DisabledInCompose(id, span) => {
+                        d.related_in(id, span, "the health check is turned off here");
                     }
                     Missing::InDockerfile(id, span, label) => {
                         d.related_in(id, span, label);
@@ -121,58 +118,30 @@ fn check(ctx: &mut ProjectContext<'_>) {
     }
 }
 
-/// The service and the services it extends in the same file, nearest first; `None` when it
-/// extends a service of another file (or a chain too long to follow), whose keys wharf does
-/// not see here.
-fn extends_chain<'a>(cf: &'a ComposeFile, service: Service<'a>) -> Option<Vec<Service<'a>>> {
-    let mut chain = vec![service];
-    let mut at = service;
-    while let Some(e) = at.extends() {
-        if e.file.is_some() || chain.len() > 8 {
-            return None;
-        }
-        let parent = cf.service(e.service?.value)?;
-        if chain.iter().any(|s| s.name == parent.name) {
-            return None;
-        }
-        chain.push(parent);
-        at = parent;
+fn missing_healthcheck(ctx: &ProjectContext<'_>, service: &Effective<'_>) -> Option<Missing> {
+    // Keys may come from an extended service wharf does not see.
+    if service.incomplete {
+        return None;
     }
-    Some(chain)
-}
-
-fn missing_healthcheck(
-    ctx: &ProjectContext<'_>,
-    compose: FileId,
-    chain: &[Service<'_>],
-) -> Option<Missing> {
-    // The nearest `healthcheck` and `build` win, as `extends` merges them; a definition of
-    // the service in an override file or layer counts as its own.
-    let own = chain
-        .first()
-        .map(|s| ctx.merged_service(compose, s.name))
-        .unwrap_or_default();
-    let layered = own.iter().skip(1).map(|(_, s)| *s);
-    let healthcheck = chain
-        .iter()
-        .copied()
-        .chain(layered)
-        .find_map(|s| s.healthcheck());
-    if let Some(hc) = healthcheck {
-        return healthcheck_off(&hc).map(Missing::DisabledInCompose);
+    match service.health() {
+        Health::Off(at) => return Some(Missing::DisabledInCompose(at.file, at.value)),
+        Health::Settings(_) | Health::Test(_) => return None,
+        Health::Absent => {}
     }
-    let (service, build) = chain.iter().find_map(|s| Some((s, s.build()?)))?;
+    // The Dockerfile of the definition that gives `build`.
+    let (def, _) = service.giving("build").into_iter().next()?;
+    def.service.build()?;
     let link = ctx
         .builds
         .iter()
-        .find(|l| l.compose == compose && l.service == service.name)?;
+        .find(|l| l.compose == def.file && l.service == def.service.name)?;
     let id = link.dockerfile_file?;
     let df = ctx.dockerfile(id)?;
     if df.template {
         return None;
     }
-    let target = match build.str("target") {
-        Some(t) => Some(t.resolved()?.into_owned()),
+    let target = match service.build_str("target") {
+        Some(t) => Some(t.value.resolved()?.into_owned()),
         None => None,
     };
     let stage = target_stage(df, target.as_deref())?;

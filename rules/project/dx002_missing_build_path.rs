@@ -10,6 +10,13 @@ declare_rule! {
     /// Dockerfile against the context. Remote contexts (Git or HTTP URLs), inline Dockerfiles
     /// and values whose variables have no default are not judged.
     ///
+    /// The rule asks the file system, so it only runs when the compose file is read from
+    /// disk with its tree: a compose file given on standard input is not judged. Its accuracy
+    /// could not be measured on real projects: the corpus holds compose files and Dockerfiles
+    /// without their source trees, so a missing path there says nothing about the real
+    /// checkout (see `docs/accuracy.md`). A context that an earlier step generates (a `dist`
+    /// folder built before `docker compose build`) is reported when it is not there yet.
+    ///
     /// ## Why is this bad?
     /// `docker compose build` (and `up`, when the image is missing) fails. The path usually
     /// broke when a directory was moved or renamed.
