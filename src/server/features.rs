@@ -152,14 +152,9 @@ fn code_actions(server: &Server, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActi
             .is_none_or(|only| only.iter().any(|k| kind.starts_with(k.as_str())))
     };
     let mut out = Vec::new();
-    let own = |d: &&Diagnostic| d.file == Default::default();
-    for d in doc
-        .diagnostics
-        .iter()
-        .filter(own)
-        .filter(|d| overlaps(d.span, range))
-    {
-        let lsp_diag = super::convert::diagnostic(d, &text, &doc.uri);
+    for d in doc.diagnostics.iter().filter(|d| overlaps(d.span, range)) {
+        let lsp_diag =
+            super::convert::diagnostic(d, &text, &doc.uri, &|p, s| server.location(p, s));
         if let Some(fix) = d.fix.as_ref().filter(|_| wanted("quickfix")) {
             let safe = fix.applicability == Applicability::Safe;
             let title = if safe {

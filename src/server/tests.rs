@@ -165,3 +165,60 @@ fn changes_past_the_end_and_hostile_text_are_survived() {
     assert!(symbols.is_array(), "{symbols}");
     c.stop();
 }
+
+/// The next diagnostics published for `uri`, skipping other messages.
+fn diagnostics_of(c: &Client, uri: &str) -> Vec<String> {
+    loop {
+        let p = c.wait("textDocument/publishDiagnostics");
+        if p["uri"] == uri {
+            return p["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap().to_string())
+                .collect();
+        }
+    }
+}
+
+#[test]
+fn a_dockerfile_edit_lints_the_compose_file_that_builds_it_again() {
+    let c = Client::start(json!({"capabilities": {}}));
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  api:\n    build:\n      context: ./api\n      target: prod\n";
+    let dockerfile = "FROM alpine:3.20 AS build\nUSER 1000\n";
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    std::fs::write(dir.path().join("api/Dockerfile"), dockerfile).unwrap();
+    let compose_uri = path_to_uri(&dir.path().join("compose.yaml")).unwrap();
+    let df_uri = path_to_uri(&dir.path().join("api/Dockerfile")).unwrap();
+    let (compose_uri, df_uri) = (compose_uri.as_str(), df_uri.as_str());
+    // The compose file alone: its target names no stage of the Dockerfile on disk.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": compose_uri, "languageId": "dockercompose", "version": 1, "text": compose}}),
+    );
+    assert!(diagnostics_of(&c, compose_uri).contains(&"DX001".to_string()));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": df_uri, "languageId": "dockerfile", "version": 1, "text": dockerfile}}),
+    );
+    assert!(diagnostics_of(&c, compose_uri).contains(&"DX001".to_string()));
+    // The stage gets the name in the editor, unsaved: the compose file's finding goes.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": df_uri, "version": 2}, "contentChanges": [
+            {"text": "FROM alpine:3.20 AS prod\nUSER 1000\n"}
+        ]}),
+    );
+    assert!(!diagnostics_of(&c, compose_uri).contains(&"DX001".to_string()));
+    // And the other way round: the compose file names a stage that is not there.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": compose_uri, "version": 2}, "contentChanges": [
+            {"text": "services:\n  api:\n    build:\n      context: ./api\n      target: nope\n"}
+        ]}),
+    );
+    assert!(diagnostics_of(&c, compose_uri).contains(&"DX001".to_string()));
+    c.stop();
+}
