@@ -237,7 +237,7 @@ fn fix_all(server: &Server, doc: &Doc) -> Option<lsp::TextEdit> {
 }
 
 /// The rule docs of the findings under the cursor; else, on an instruction keyword, what the
-/// instruction does.
+/// instruction does; on a compose key, what the specification says of it.
 fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp::Hover> {
     let doc = server.docs.get(uri)?;
     let text = doc.text(server.encoding);
@@ -265,6 +265,11 @@ fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp
             ins.kind.as_str(),
             keyword_doc(ins.kind)
         ));
+    }
+    if doc.kind == FileKind::Compose
+        && let Some(key) = crate::compose::describe::key_at(doc.compose()?, at)
+    {
+        parts.push(crate::compose::describe::hover_text(&key));
     }
     if parts.is_empty() {
         return None;

@@ -222,3 +222,36 @@ fn a_dockerfile_edit_lints_the_compose_file_that_builds_it_again() {
     assert!(diagnostics_of(&c, compose_uri).contains(&"DX001".to_string()));
     c.stop();
 }
+
+fn hover_text(c: &mut Client, uri: &str, line: u32, character: u32) -> String {
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    );
+    h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn hover_on_a_compose_key_says_what_the_specification_says() {
+    let mut c = Client::start(json!({"capabilities": {}}));
+    let uri = "untitled:compose-1";
+    let text = "services:\n  web:\n    image: nginx:1.27\n    healthcheck:\n      interval: 10s\n    scale: 2\n";
+    open(&c, uri, "dockercompose", text);
+    let interval = hover_text(&mut c, uri, 4, 8);
+    assert!(
+        interval.starts_with("**`interval`** (service.healthcheck): the time between"),
+        "{interval}"
+    );
+    assert!(interval.contains("Value: a duration"), "{interval}");
+    let scale = hover_text(&mut c, uri, 5, 5);
+    assert!(
+        scale.contains("**Deprecated**: `scale` is deprecated"),
+        "{scale}"
+    );
+    // On a value: nothing.
+    assert_eq!(hover_text(&mut c, uri, 2, 13), "");
+    c.stop();
+}

@@ -286,3 +286,17 @@ async def test_cross_file_findings_follow_the_other_file(client: LanguageClient)
     )
     await barrier(client, df_uri)
     assert codes(client, compose_uri) == []
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_compose_key(client: LanguageClient):
+    text = "services:\n  web:\n    image: nginx:1.27\n    restart: unless-stopped\n"
+    uri = await open_doc(client, "compose.yaml", text, "dockercompose")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=3, character=6),
+        )
+    )
+    assert hover.contents.value.startswith("**`restart`** (service): when the container restarts")
+    assert "Value: a string" in hover.contents.value
