@@ -137,6 +137,10 @@ fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         references_provider: Some(lsp::OneOf::Left(true)),
         rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
             prepare_provider: Some(true),
@@ -450,7 +454,7 @@ impl Server {
         found
     }
 
-    fn open_texts(&self) -> project::Open<'_> {
+    pub fn open_texts(&self) -> project::Open<'_> {
         project::Open {
             texts: self
                 .docs

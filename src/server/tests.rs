@@ -255,3 +255,98 @@ fn hover_on_a_compose_key_says_what_the_specification_says() {
     assert_eq!(hover_text(&mut c, uri, 2, 13), "");
     c.stop();
 }
+
+fn position_request(c: &mut Client, method: &str, uri: &str, line: u32, character: u32) -> Value {
+    c.request(
+        method,
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character},
+               "context": {"includeDeclaration": false}}),
+    )
+}
+
+#[test]
+fn arg_references_go_to_the_arg_that_scopes_them() {
+    let mut c = Client::start(json!({"capabilities": {}}));
+    let uri = "untitled:Dockerfile-args";
+    let text = "ARG BASE=alpine:3.20\nARG VERSION=1\nFROM ${BASE} AS build\nARG VERSION\nRUN echo $VERSION \\$VERSION\nFROM $BASE\nENV HOME=/app\nWORKDIR ${HOME}/src\n";
+    open(&c, uri, "dockerfile", text);
+    // `${BASE}` in the first FROM: the global ARG.
+    let def = position_request(&mut c, "textDocument/definition", uri, 2, 8);
+    assert_eq!(
+        def["range"]["start"],
+        json!({"line": 0, "character": 4}),
+        "{def}"
+    );
+    // `$VERSION` in the stage: the stage's own `ARG VERSION`, not the global one.
+    let def = position_request(&mut c, "textDocument/definition", uri, 4, 11);
+    assert_eq!(
+        def["range"]["start"],
+        json!({"line": 3, "character": 4}),
+        "{def}"
+    );
+    // The global BASE is read by both FROM lines; the escaped `\$VERSION` reads nothing.
+    let refs = position_request(&mut c, "textDocument/references", uri, 0, 5);
+    let lines: Vec<u64> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 5], "{refs}");
+    let refs = position_request(&mut c, "textDocument/references", uri, 3, 5);
+    assert_eq!(refs.as_array().unwrap().len(), 1, "{refs}");
+    // An ENV is a definition too.
+    let def = position_request(&mut c, "textDocument/definition", uri, 7, 11);
+    assert_eq!(
+        def["range"]["start"],
+        json!({"line": 6, "character": 4}),
+        "{def}"
+    );
+    // A build argument is not renamed (the builds that pass it write its name too).
+    let rename = position_request(&mut c, "textDocument/prepareRename", uri, 0, 5);
+    assert_eq!(rename, Value::Null);
+    c.stop();
+}
+
+#[test]
+fn a_build_dockerfile_links_to_the_file() {
+    let mut c = Client::start(json!({"capabilities": {}}));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    std::fs::write(dir.path().join("api/Dockerfile.prod"), "FROM alpine:3.20\n").unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM alpine:3.20\n").unwrap();
+    let text = "services:\n  api:\n    build:\n      context: ./api\n      dockerfile: Dockerfile.prod\n  web:\n    build: .\n  gone:\n    build: ./missing\n";
+    let uri = path_to_uri(&dir.path().join("compose.yaml")).unwrap();
+    open(&c, uri.as_str(), "dockercompose", text);
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri.as_str()}}),
+    );
+    let links = links.as_array().unwrap();
+    assert_eq!(links.len(), 2, "{links:?}");
+    assert_eq!(
+        links[0]["range"]["start"],
+        json!({"line": 4, "character": 18})
+    );
+    assert!(
+        links[0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/Dockerfile.prod")
+    );
+    assert!(
+        links[1]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("/Dockerfile")
+    );
+    let def = position_request(&mut c, "textDocument/definition", uri.as_str(), 4, 20);
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/Dockerfile.prod"),
+        "{def}"
+    );
+    c.stop();
+}

@@ -300,3 +300,21 @@ async def test_hover_on_a_compose_key(client: LanguageClient):
     )
     assert hover.contents.value.startswith("**`restart`** (service): when the container restarts")
     assert "Value: a string" in hover.contents.value
+
+
+@pytest.mark.asyncio
+async def test_arg_definition_and_build_file_link(client: LanguageClient):
+    text = "ARG BASE=alpine:3.20\nFROM ${BASE}\nARG PORT=80\nEXPOSE $PORT\n"
+    uri = await open_doc(client, "Dockerfile", text, "dockerfile")
+    doc = types.TextDocumentIdentifier(uri=uri)
+    loc = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc, position=types.Position(line=3, character=9))
+    )
+    assert (loc.range.start.line, loc.range.start.character) == (2, 4)
+    compose = "services:\n  app:\n    build: .\n"
+    compose_uri = await open_doc(client, "compose.yaml", compose, "dockercompose")
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=compose_uri))
+    )
+    assert [link.target for link in links] == [uri]
+    assert (links[0].range.start.line, links[0].range.start.character) == (2, 11)
