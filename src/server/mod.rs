@@ -333,14 +333,14 @@ impl Server {
     fn open(&mut self, item: lsp::TextDocumentItem) {
         let path = uri_to_path(&item.uri).unwrap_or_else(|| {
             let name = match item.language_id.as_str() {
-                "dockercompose" | "yaml" => "compose.yaml",
+                "dockercompose" | "yaml.docker-compose" | "yaml" => "compose.yaml",
                 _ => "Dockerfile",
             };
             self.root.clone().unwrap_or_default().join(name)
         });
         let kind = match item.language_id.as_str() {
             "dockerfile" => FileKind::Dockerfile,
-            "dockercompose" => FileKind::Compose,
+            "dockercompose" | "yaml.docker-compose" => FileKind::Compose,
             _ => crate::discover::kind_of(&path, &item.text),
         };
         let doc = Doc {
