@@ -43,6 +43,17 @@ pub(super) fn answer(server: &mut Server, method: &str, params: Value) -> Result
                 symbols.map(lsp::DocumentSymbolResponse::Nested),
             ))
         }
+        req::Completion::METHOD => {
+            let p: lsp::CompletionParams = serde_json::from_value(params)?;
+            let pos = &p.text_document_position;
+            let items = server.docs.get(&pos.text_document.uri).map(|d| {
+                let at = d.text(server.encoding).offset(pos.position);
+                super::complete::complete(d, at)
+            });
+            json(serde_json::to_value(
+                items.map(lsp::CompletionResponse::Array),
+            ))
+        }
         req::DocumentLinkRequest::METHOD => {
             let p: lsp::DocumentLinkParams = serde_json::from_value(params)?;
             let links = server.docs.get(&p.text_document.uri).map(|d| {
@@ -310,7 +321,7 @@ fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp
 }
 
 /// One line on what an instruction does, in wharf's words.
-fn keyword_doc(kind: Kind) -> &'static str {
+pub(super) fn keyword_doc(kind: Kind) -> &'static str {
     match kind {
         Kind::From => "starts a build stage from a base image, or from an earlier stage",
         Kind::Run => "runs a command in a new layer, through the shell or in exec form",

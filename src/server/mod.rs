@@ -12,6 +12,7 @@
 //! wharf cannot read answers with nothing, and what went wrong is sent as a log message: a bad
 //! document never stops the server.
 
+mod complete;
 mod convert;
 mod features;
 mod project;
@@ -137,6 +138,10 @@ fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec!["-".into()]),
+            ..Default::default()
+        }),
         document_link_provider: Some(lsp::DocumentLinkOptions {
             resolve_provider: Some(false),
             work_done_progress_options: Default::default(),

@@ -350,3 +350,49 @@ fn a_build_dockerfile_links_to_the_file() {
     );
     c.stop();
 }
+
+fn completion_labels(c: &mut Client, uri: &str, line: u32, character: u32) -> Vec<String> {
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    );
+    items
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["label"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn completion_offers_keywords_flags_and_compose_keys() {
+    let mut c = Client::start(json!({"capabilities": {}}));
+    let uri = "untitled:Dockerfile-complete";
+    open(
+        &c,
+        uri,
+        "dockerfile",
+        "FROM alpine:3.20\nCO\nCOPY --\nRUN apt-get update \\\n    --\n",
+    );
+    let keywords = completion_labels(&mut c, uri, 1, 2);
+    assert!(keywords.contains(&"COPY".to_string()), "{keywords:?}");
+    let flags = completion_labels(&mut c, uri, 2, 7);
+    assert!(flags.contains(&"--chmod".to_string()), "{flags:?}");
+    assert!(!flags.contains(&"--mount".to_string()), "{flags:?}");
+    // A continued RUN line: a word of the command, not an instruction keyword.
+    let continued = completion_labels(&mut c, uri, 4, 6);
+    assert!(continued.contains(&"--mount".to_string()), "{continued:?}");
+    let compose = "untitled:compose-complete";
+    open(
+        &c,
+        compose,
+        "dockercompose",
+        "services:\n  web:\n    build:\n      tar\n",
+    );
+    let keys = completion_labels(&mut c, compose, 3, 9);
+    assert!(keys.contains(&"target".to_string()), "{keys:?}");
+    assert!(keys.contains(&"dockerfile".to_string()), "{keys:?}");
+    c.stop();
+}
