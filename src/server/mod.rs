@@ -228,6 +228,8 @@ pub(crate) struct Server {
     /// The compose files that build each Dockerfile linted (by normalized path), until a
     /// compose document changes or a file is saved.
     builders: HashMap<PathBuf, Vec<PathBuf>>,
+    /// The settings of each path linted, until the configuration is reloaded.
+    settings: HashMap<PathBuf, Option<Arc<ResolvedSettings>>>,
     /// Messages to send once the current one is handled.
     pub outbox: Vec<Message>,
 }
@@ -240,6 +242,7 @@ impl Server {
             encoding,
             root,
             builders: HashMap::new(),
+            settings: HashMap::new(),
             outbox: Vec::new(),
         };
         server.reload_configuration();
@@ -247,6 +250,7 @@ impl Server {
     }
 
     fn reload_configuration(&mut self) {
+        self.settings.clear();
         match Resolver::new(&CliOverrides::default(), &crate::config::process_env) {
             Ok(r) => self.resolver = Some(r),
             Err(e) => {
@@ -470,17 +474,21 @@ impl Server {
     }
 
     /// The settings of a file, `None` when it is excluded or its configuration is broken
-    /// (logged).
+    /// (logged once). Resolved once per path until the configuration is reloaded.
     fn settings_for(&mut self, path: &Path) -> Option<Arc<ResolvedSettings>> {
-        let resolved = self.resolver.as_ref()?.for_file(path);
-        match resolved {
+        if let Some(known) = self.settings.get(path) {
+            return known.clone();
+        }
+        let resolved = match self.resolver.as_ref()?.for_file(path) {
             Ok(s) if s.excluded => None,
             Ok(s) => Some(s),
             Err(e) => {
                 self.log(lsp::MessageType::ERROR, e.to_string());
                 None
             }
-        }
+        };
+        self.settings.insert(path.to_path_buf(), resolved.clone());
+        resolved
     }
 
     /// Lints one document (alone, or with its project) and publishes the diagnostics of the
