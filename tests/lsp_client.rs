@@ -23,11 +23,7 @@ fn language_server_end_to_end() {
         .env("WHARF_BIN", env!("CARGO_BIN_EXE_wharf"))
         .output()
         .unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report = output_text(&out);
     println!("{report}");
     assert!(out.status.success(), "the LSP tests failed:\n{report}");
 }
@@ -111,11 +107,7 @@ fn neovim_snippet_gets_diagnostics() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report = output_text(&out);
     println!("{report}");
     assert!(report.contains("filetype=dockerfile clients=1"), "{report}");
     assert!(report.contains("3:5 DL3025"), "{report}");
@@ -124,4 +116,13 @@ fn neovim_snippet_gets_diagnostics() {
         "{report}"
     );
     assert!(report.contains("5:15 DX001"), "{report}");
+}
+
+/// A command's standard output and error, as text.
+fn output_text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }

@@ -84,7 +84,7 @@ fn in_value(node: NodeRef<'_>, ty: &'static Type, offset: u32, depth: usize) -> 
 }
 
 /// The alternatives of a type, `OneOf` unfolded.
-fn flatten(ty: &'static Type, out: &mut Vec<&'static Type>) {
+pub fn flatten(ty: &'static Type, out: &mut Vec<&'static Type>) {
     match ty {
         Type::OneOf(alts) => alts.iter().for_each(|t| flatten(t, out)),
         t => out.push(t),

@@ -166,14 +166,6 @@ fn path<'a>(above: &'a str, mut want: usize, mut in_list: bool) -> Vec<Step<'a>>
     out
 }
 
-/// The alternatives of a type, `OneOf` unfolded.
-fn alternatives(ty: &'static Type, out: &mut Vec<&'static Type>) {
-    match ty {
-        Type::OneOf(alts) => alts.iter().for_each(|t| alternatives(t, out)),
-        t => out.push(t),
-    }
-}
-
 /// The type at the end of `path`, from the top level.
 fn type_at(path: &[Step<'_>]) -> Option<Vec<&'static Type>> {
     static TOP: Type = Type::Table(&spec::TOP_LEVEL);
@@ -185,14 +177,14 @@ fn type_at(path: &[Step<'_>]) -> Option<Vec<&'static Type>> {
             _ => None,
         })?;
         let mut alts = Vec::new();
-        alternatives(next, &mut alts);
+        describe::flatten(next, &mut alts);
         if step.in_list {
             let item = alts.iter().find_map(|t| match t {
                 Type::List(item) => Some(*item),
                 _ => None,
             })?;
             alts.clear();
-            alternatives(item, &mut alts);
+            describe::flatten(item, &mut alts);
         }
         here = alts;
     }
@@ -223,7 +215,7 @@ fn compose(above: &str, line: &str) -> Vec<lsp::CompletionItem> {
             return Vec::new();
         };
         let mut alts = Vec::new();
-        alternatives(&field.ty, &mut alts);
+        describe::flatten(&field.ty, &mut alts);
         let mut values: Vec<&str> = Vec::new();
         for t in alts {
             match t {
