@@ -1,6 +1,6 @@
-//! The requests `wharf server` answers: code actions, hover, document symbols, and definition,
-//! references and rename of the names a file defines (Dockerfile stages; compose services,
-//! volumes, networks, secrets and configs).
+//! The requests `wharf server` answers: code actions, hover, completion, document symbols and
+//! links, and definition, references and rename of the names a file defines (Dockerfile stages
+//! and variables; compose services, volumes, networks, secrets and configs).
 
 use std::collections::HashMap;
 

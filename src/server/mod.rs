@@ -1,10 +1,11 @@
 //! `wharf server`: a language server over standard input and output (LSP 3.17).
 //!
-//! It keeps the open documents, lints each one on open and on every change, with the engine and
-//! the configuration the CLI would use for that path, and answers code actions (every fix, "fix
-//! all", "suppress on this line"), hover (a finding's rule docs, an instruction keyword),
-//! document symbols, and definition, references and rename of Dockerfile stages and compose
-//! services.
+//! It keeps the open documents, lints each one on open and on every change, with the engine, the
+//! configuration and the project pass the CLI would use for that path (a compose file with the
+//! Dockerfiles it builds: an edit of one re-publishes the other), and answers code actions
+//! (every fix, "fix all", "suppress on this line"), hover (a finding's rule docs, an instruction
+//! keyword, a compose key), completion, document symbols and links, and definition, references
+//! and rename of Dockerfile stages and variables and compose services and resources.
 //!
 //! The server is synchronous (`lsp-server`, as rust-analyzer's): linting a file takes well
 //! under a millisecond, so a request is answered before the next one is read. Only open
