@@ -68,6 +68,9 @@ fn dockerfile(doc: &Doc, above: &str, line: &str) -> Vec<lsp::CompletionItem> {
     } else {
         ""
     };
+    if let Some(typed) = current.strip_prefix("--from=") {
+        return stage_names(doc, above.len() as u32, typed);
+    }
     if !current.starts_with('-') || current.contains('=') {
         return Vec::new();
     }
@@ -101,6 +104,31 @@ fn dockerfile(doc: &Doc, above: &str, line: &str) -> Vec<lsp::CompletionItem> {
                 format!("--{f}=")
             });
             it
+        })
+        .collect()
+}
+
+/// The named stages before the instruction at `offset`, for `--from=`.
+fn stage_names(doc: &Doc, offset: u32, typed: &str) -> Vec<lsp::CompletionItem> {
+    let Some(df) = doc.dockerfile() else {
+        return Vec::new();
+    };
+    df.model
+        .stages
+        .iter()
+        .filter(|s| {
+            df.instructions
+                .get(s.from)
+                .is_some_and(|i| i.span.end < offset)
+        })
+        .filter_map(|s| s.name.as_deref())
+        .filter(|n| n.starts_with(typed))
+        .map(|n| {
+            item(
+                n.to_string(),
+                lsp::CompletionItemKind::MODULE,
+                Some("stage".into()),
+            )
         })
         .collect()
 }

@@ -384,6 +384,14 @@ fn completion_offers_keywords_flags_and_compose_keys() {
     // A continued RUN line: a word of the command, not an instruction keyword.
     let continued = completion_labels(&mut c, uri, 4, 6);
     assert!(continued.contains(&"--mount".to_string()), "{continued:?}");
+    let stages = "untitled:Dockerfile-stages";
+    open(
+        &c,
+        stages,
+        "dockerfile",
+        "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS test\nFROM scratch\nCOPY --from=b\nFROM alpine:3.20 AS late\n",
+    );
+    assert_eq!(completion_labels(&mut c, stages, 3, 13), ["build"]);
     let compose = "untitled:compose-complete";
     open(
         &c,
