@@ -168,6 +168,14 @@ mod tests {
         }
     }
 
+    /// The paths of the project of the compose file `root`, in order.
+    fn member_paths(root: &str, provider: &Open<'_>) -> Vec<String> {
+        members(&[PathBuf::from(root)], provider)
+            .into_iter()
+            .map(|m| m.path.display().to_string())
+            .collect()
+    }
+
     #[test]
     fn a_dockerfile_is_built_by_the_compose_file_above_it() {
         let provider = open(&[
@@ -194,16 +202,9 @@ mod tests {
         );
         let web = Path::new("/nowhere/p/web/Dockerfile");
         assert!(builders(web, &[], &provider).is_empty());
-        let files: Vec<PathBuf> = members(&[PathBuf::from("/nowhere/p/compose.yaml")], &provider)
-            .into_iter()
-            .map(|m| m.path)
-            .collect();
         assert_eq!(
-            files,
-            vec![
-                PathBuf::from("/nowhere/p/compose.yaml"),
-                PathBuf::from("/nowhere/p/api/Dockerfile")
-            ]
+            member_paths("/nowhere/p/compose.yaml", &provider),
+            ["/nowhere/p/compose.yaml", "/nowhere/p/api/Dockerfile"]
         );
     }
 
@@ -221,18 +222,11 @@ mod tests {
                 FileKind::Compose,
             ),
         ]);
-        let files: Vec<PathBuf> = members(
-            &[PathBuf::from("/nowhere/q/compose.override.yaml")],
-            &provider,
-        )
-        .into_iter()
-        .map(|m| m.path)
-        .collect();
         assert_eq!(
-            files,
-            vec![
-                PathBuf::from("/nowhere/q/compose.override.yaml"),
-                PathBuf::from("/nowhere/q/compose.yaml"),
+            member_paths("/nowhere/q/compose.override.yaml", &provider),
+            [
+                "/nowhere/q/compose.override.yaml",
+                "/nowhere/q/compose.yaml"
             ]
         );
     }
