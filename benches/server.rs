@@ -1,6 +1,9 @@
-//! The language server's time per edit: a `didChange` that replaces the whole text of a
-//! 300-line Dockerfile or compose file, until its `publishDiagnostics` arrives (the server runs
-//! in a thread on an in-memory connection, so this is the server's work plus a channel hop).
+//! The language server's time per edit of a 300-line Dockerfile or compose file, until its
+//! `publishDiagnostics` arrives (the server runs in a thread on an in-memory connection, so
+//! this is the server's work plus a channel hop). Two edits: a `didChange` that replaces the
+//! whole text, and one that types a character (incremental sync: a space inserted at the end
+//! of line 9, then taken out again, in turns). The files are in an empty directory of their
+//! own, so that no other compose file joins their project.
 
 use std::time::Duration;
 
@@ -65,12 +68,13 @@ fn edit_cost(c: &mut Criterion) {
             .unwrap();
     };
     send("initialized", json!({}));
-    let dir = std::env::temp_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     for (name, language, text) in [
         ("Dockerfile", "dockerfile", dockerfile(300)),
         ("compose.yaml", "dockercompose", compose(300)),
     ] {
-        let uri = format!("file://{}/wharf-bench-{name}", dir.display());
+        let uri = format!("file://{}/{name}", dir.display());
         send(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
@@ -83,6 +87,25 @@ fn edit_cost(c: &mut Criterion) {
                 send(
                     "textDocument/didChange",
                     json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+                );
+                wait_for(&client, "textDocument/publishDiagnostics");
+            })
+        });
+        // Line 9's end, in UTF-16 units (the text is ASCII): an ENV line, a `depends_on:`.
+        let end = text.lines().nth(8).map_or(0, str::len);
+        let mut typed = false;
+        c.bench_function(&format!("server: type in a 300-line {name}"), |b| {
+            b.iter(|| {
+                version += 1;
+                let change = if typed {
+                    json!({"range": {"start": {"line": 8, "character": end}, "end": {"line": 8, "character": end + 1}}, "text": ""})
+                } else {
+                    json!({"range": {"start": {"line": 8, "character": end}, "end": {"line": 8, "character": end}}, "text": " "})
+                };
+                typed = !typed;
+                send(
+                    "textDocument/didChange",
+                    json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
                 );
                 wait_for(&client, "textDocument/publishDiagnostics");
             })

@@ -211,6 +211,29 @@ pub fn lint_project_with(
         .collect()
 }
 
+/// Parses a source so that a panic in the parser (a bug in wharf) becomes its message.
+pub fn parse_isolated(source: &SourceFile) -> Result<Parsed, String> {
+    isolate(|| Parsed::parse(source))
+}
+
+/// Lints the files of one project, already parsed (with [`parse_isolated`]), in this thread:
+/// file `i` under `settings_of[i]`, the project rules under `project_settings`. As
+/// [`lint_isolated`], a panic in a parser or a rule becomes an internal error of its file.
+/// For the language server, which lints one project per edit and starts no thread pool.
+pub fn lint_project_parsed(
+    files: Vec<(SourceFile, Result<Parsed, String>)>,
+    settings_of: &[&FileSettings],
+    project_settings: &FileSettings,
+    path_kind: &PathKindFn<'_>,
+) -> Vec<Linted> {
+    let units: Vec<Unit> = files
+        .into_iter()
+        .map(|(source, parsed)| Unit { source, parsed })
+        .collect();
+    let all: Vec<usize> = (0..units.len()).collect();
+    lint_group(&units, &all, settings_of, project_settings, path_kind, &[])
+}
+
 /// What is at a path (a build context or a Dockerfile a compose file names).
 pub type PathKindFn<'a> = dyn Fn(&Path) -> crate::project::PathKind + Sync + 'a;
 

@@ -6,6 +6,7 @@
 //! duplicate keys and a top level that is not a mapping end up in [`ComposeFile::errors`]
 //! (reported as DC000), and whatever could be read is kept.
 
+pub mod describe;
 pub mod interpolate;
 pub mod model;
 pub mod project;

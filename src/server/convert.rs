@@ -92,9 +92,15 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 /// fade such text.
 const UNNECESSARY: &[&str] = &["DF900", "DC900"];
 
-/// An LSP diagnostic of a finding in the document `text`, with `uri` for its related labels
-/// (labels in other files are left out: their text is not at hand).
-pub fn diagnostic(d: &Diagnostic, text: &Text<'_>, uri: &lsp::Uri) -> lsp::Diagnostic {
+/// An LSP diagnostic of a finding in the document `text`, with `uri` for its related labels.
+/// Labels in other files are placed by `elsewhere` (left out when it gives `None`: that
+/// file's text is not at hand).
+pub fn diagnostic(
+    d: &Diagnostic,
+    text: &Text<'_>,
+    uri: &lsp::Uri,
+    elsewhere: &dyn Fn(&Path, Span) -> Option<lsp::Location>,
+) -> lsp::Diagnostic {
     let rule = crate::registry::find(d.code);
     let code_description = rule
         .and_then(|r| r.url().parse().ok())
@@ -102,10 +108,15 @@ pub fn diagnostic(d: &Diagnostic, text: &Text<'_>, uri: &lsp::Uri) -> lsp::Diagn
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
-        .filter(|r| r.file.is_none())
-        .map(|r| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location::new(uri.clone(), text.range(r.span)),
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match &r.file {
+                None => lsp::Location::new(uri.clone(), text.range(r.span)),
+                Some(path) => elsewhere(path, r.span)?,
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     let mut message = d.message.clone();

@@ -1,6 +1,6 @@
-//! The requests `wharf server` answers: code actions, hover, document symbols, and definition,
-//! references and rename of the names a file defines (Dockerfile stages; compose services,
-//! volumes, networks, secrets and configs).
+//! The requests `wharf server` answers: code actions, hover, completion, document symbols and
+//! links, and definition, references and rename of the names a file defines (Dockerfile stages
+//! and variables; compose services, volumes, networks, secrets and configs).
 
 use std::collections::HashMap;
 
@@ -43,9 +43,41 @@ pub(super) fn answer(server: &mut Server, method: &str, params: Value) -> Result
                 symbols.map(lsp::DocumentSymbolResponse::Nested),
             ))
         }
+        req::Completion::METHOD => {
+            let p: lsp::CompletionParams = serde_json::from_value(params)?;
+            let pos = &p.text_document_position;
+            let items = server.docs.get(&pos.text_document.uri).map(|d| {
+                let at = d.text(server.encoding).offset(pos.position);
+                super::complete::complete(d, at)
+            });
+            json(serde_json::to_value(
+                items.map(lsp::CompletionResponse::Array),
+            ))
+        }
+        req::DocumentLinkRequest::METHOD => {
+            let p: lsp::DocumentLinkParams = serde_json::from_value(params)?;
+            let links = server.docs.get(&p.text_document.uri).map(|d| {
+                let text = d.text(server.encoding);
+                build_files(server, d)
+                    .into_iter()
+                    .map(|(span, uri)| lsp::DocumentLink {
+                        range: text.range(span),
+                        target: Some(uri),
+                        tooltip: Some("the Dockerfile this service builds".into()),
+                        data: None,
+                    })
+                    .collect::<Vec<_>>()
+            });
+            json(serde_json::to_value(links))
+        }
         req::GotoDefinition::METHOD => {
             let p: lsp::GotoDefinitionParams = serde_json::from_value(params)?;
             let pos = &p.text_document_position_params;
+            if let Some(file) = build_file_at(server, &pos.text_document.uri, pos.position) {
+                return json(serde_json::to_value(lsp::GotoDefinitionResponse::Scalar(
+                    file,
+                )));
+            }
             let found = name_at(server, &pos.text_document.uri, pos.position).map(|(d, n)| {
                 lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
                     d.uri.clone(),
@@ -70,6 +102,9 @@ pub(super) fn answer(server: &mut Server, method: &str, params: Value) -> Result
         req::PrepareRenameRequest::METHOD => {
             let p: lsp::TextDocumentPositionParams = serde_json::from_value(params)?;
             let found = name_at(server, &p.text_document.uri, p.position).and_then(|(d, n)| {
+                if !n.renamable {
+                    return None;
+                }
                 let at = d.text(server.encoding).offset(p.position);
                 let span = n.spans().find(|s| s.start <= at && at <= s.end)?;
                 Some(lsp::PrepareRenameResponse::Range(
@@ -81,17 +116,19 @@ pub(super) fn answer(server: &mut Server, method: &str, params: Value) -> Result
         req::Rename::METHOD => {
             let p: lsp::RenameParams = serde_json::from_value(params)?;
             let pos = &p.text_document_position;
-            let found = name_at(server, &pos.text_document.uri, pos.position).map(|(d, n)| {
-                let text = d.text(server.encoding);
-                let edits = n
-                    .spans()
-                    .map(|s| lsp::TextEdit::new(text.range(s), p.new_name.clone()))
-                    .collect();
-                lsp::WorkspaceEdit {
-                    changes: Some(HashMap::from([(d.uri.clone(), edits)])),
-                    ..Default::default()
-                }
-            });
+            let found = name_at(server, &pos.text_document.uri, pos.position)
+                .filter(|(_, n)| n.renamable)
+                .map(|(d, n)| {
+                    let text = d.text(server.encoding);
+                    let edits = n
+                        .spans()
+                        .map(|s| lsp::TextEdit::new(text.range(s), p.new_name.clone()))
+                        .collect();
+                    lsp::WorkspaceEdit {
+                        changes: Some(HashMap::from([(d.uri.clone(), edits)])),
+                        ..Default::default()
+                    }
+                });
             json(serde_json::to_value(found))
         }
         _ => Err(Failure::Unknown),
@@ -152,14 +189,9 @@ fn code_actions(server: &Server, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActi
             .is_none_or(|only| only.iter().any(|k| kind.starts_with(k.as_str())))
     };
     let mut out = Vec::new();
-    let own = |d: &&Diagnostic| d.file == Default::default();
-    for d in doc
-        .diagnostics
-        .iter()
-        .filter(own)
-        .filter(|d| overlaps(d.span, range))
-    {
-        let lsp_diag = super::convert::diagnostic(d, &text, &doc.uri);
+    for d in doc.diagnostics.iter().filter(|d| overlaps(d.span, range)) {
+        let lsp_diag =
+            super::convert::diagnostic(d, &text, &doc.uri, &|p, s| server.location(p, s));
         if let Some(fix) = d.fix.as_ref().filter(|_| wanted("quickfix")) {
             let safe = fix.applicability == Applicability::Safe;
             let title = if safe {
@@ -242,7 +274,7 @@ fn fix_all(server: &Server, doc: &Doc) -> Option<lsp::TextEdit> {
 }
 
 /// The rule docs of the findings under the cursor; else, on an instruction keyword, what the
-/// instruction does.
+/// instruction does; on a compose key, what the specification says of it.
 fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp::Hover> {
     let doc = server.docs.get(uri)?;
     let text = doc.text(server.encoding);
@@ -271,6 +303,11 @@ fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp
             keyword_doc(ins.kind)
         ));
     }
+    if doc.kind == FileKind::Compose
+        && let Some(key) = crate::compose::describe::key_at(doc.compose()?, at)
+    {
+        parts.push(crate::compose::describe::hover_text(&key));
+    }
     if parts.is_empty() {
         return None;
     }
@@ -284,7 +321,7 @@ fn hover(server: &Server, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp
 }
 
 /// One line on what an instruction does, in wharf's words.
-fn keyword_doc(kind: Kind) -> &'static str {
+pub(super) fn keyword_doc(kind: Kind) -> &'static str {
     match kind {
         Kind::From => "starts a build stage from a base image, or from an earlier stage",
         Kind::Run => "runs a command in a new layer, through the shell or in exec form",
@@ -318,6 +355,9 @@ fn keyword_doc(kind: Kind) -> &'static str {
 struct Name {
     definition: Span,
     references: Vec<Span>,
+    /// Whether rename offers it: not a build argument, whose name the builds that pass it
+    /// (`--build-arg`, compose `build.args`) also write.
+    renamable: bool,
 }
 
 impl Name {
@@ -327,8 +367,8 @@ impl Name {
 }
 
 /// The names of a Dockerfile: its named stages, each with the `FROM`, `COPY --from` and
-/// `RUN --mount=from=` words that name it.
-fn dockerfile_names(df: &Dockerfile) -> Vec<Name> {
+/// `RUN --mount=from=` words that name it; its variables ([`variable_names`]).
+fn dockerfile_names(df: &Dockerfile, text: &str) -> Vec<Name> {
     let stages = &df.model.stages;
     let mut names: Vec<Option<Name>> = stages
         .iter()
@@ -336,6 +376,7 @@ fn dockerfile_names(df: &Dockerfile) -> Vec<Name> {
             s.name_span.map(|definition| Name {
                 definition,
                 references: Vec::new(),
+                renamable: true,
             })
         })
         .collect();
@@ -373,7 +414,83 @@ fn dockerfile_names(df: &Dockerfile) -> Vec<Name> {
             }
         }
     }
-    names.into_iter().flatten().collect()
+    let mut names: Vec<Name> = names.into_iter().flatten().collect();
+    names.extend(variable_names(df, text));
+    names
+}
+
+/// The variables of a Dockerfile (ARG and ENV keys), each with the `$NAME` and `${NAME}`
+/// words that read it, resolved as BuildKit scopes them: a FROM line reads the global ARGs, an
+/// instruction of a stage the ARGs and ENVs declared before it in that stage (or inherited
+/// from the stage it starts from).
+fn variable_names(df: &Dockerfile, text: &str) -> Vec<Name> {
+    // (instruction, name) of each declaration, with its Name.
+    let mut decls: Vec<(usize, String, Name)> = Vec::new();
+    for (index, ins) in df.instructions.iter().enumerate() {
+        if let Body::Arg(kvs) | Body::Env(kvs) = &ins.body {
+            for kv in kvs {
+                decls.push((
+                    index,
+                    kv.key.value.to_string(),
+                    Name {
+                        definition: kv.key.span,
+                        references: Vec::new(),
+                        renamable: false,
+                    },
+                ));
+            }
+        }
+    }
+    for (index, ins) in df.instructions.iter().enumerate() {
+        let body = Span::new(ins.keyword.end, ins.span.end);
+        for (name, span) in variable_refs(text, body, df.escape) {
+            let Some(at) = df.model.var_at(index, &name).and_then(|v| v.at) else {
+                continue;
+            };
+            if let Some((_, _, n)) = decls.iter_mut().find(|(i, k, _)| *i == at && *k == name) {
+                n.references.push(span);
+            }
+        }
+    }
+    decls.into_iter().map(|(_, _, n)| n).collect()
+}
+
+/// The names of the `$NAME` and `${NAME...}` references in `span` of `text` (a variable
+/// escaped with the escape character is not one), each with the span of the name.
+fn variable_refs(text: &str, span: Span, escape: char) -> Vec<(String, Span)> {
+    let Some(part) = text.get(span.range()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut chars = part.char_indices().peekable();
+    let is_start = |c: char| c.is_ascii_alphabetic() || c == '_';
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    while let Some((_, c)) = chars.next() {
+        if c == escape {
+            chars.next();
+            continue;
+        }
+        if c != '$' {
+            continue;
+        }
+        let _brace = chars.next_if(|(_, c)| *c == '{');
+        let Some(&(start, first)) = chars.peek() else {
+            break;
+        };
+        if !is_start(first) {
+            continue;
+        }
+        let mut end = start;
+        while let Some((i, c)) = chars.next_if(|(_, c)| is_name(*c)) {
+            end = i + c.len_utf8();
+        }
+        let at = span.start + start as u32;
+        out.push((
+            part[start..end].to_string(),
+            Span::new(at, span.start + end as u32),
+        ));
+    }
+    out
 }
 
 /// The names of a compose file: services (with their `depends_on`, `links`, `extends`,
@@ -388,6 +505,7 @@ fn compose_names(cf: &crate::compose::ComposeFile) -> Vec<Name> {
             Name {
                 definition: s.name_span(),
                 references: Vec::new(),
+                renamable: true,
             },
         ));
     }
@@ -399,6 +517,7 @@ fn compose_names(cf: &crate::compose::ComposeFile) -> Vec<Name> {
                 Name {
                     definition: r.span,
                     references: Vec::new(),
+                    renamable: true,
                 },
             ));
         }
@@ -440,6 +559,54 @@ fn compose_names(cf: &crate::compose::ComposeFile) -> Vec<Name> {
     names.into_iter().map(|(_, _, n)| n).collect()
 }
 
+/// The Dockerfiles a compose file's builds name, where they exist: linked from the
+/// `dockerfile` value, or from the context when no `dockerfile` is written.
+fn build_files(server: &Server, doc: &Doc) -> Vec<(Span, lsp::Uri)> {
+    use crate::engine::SourceProvider;
+    let Some(cf) = doc.compose() else {
+        return Vec::new();
+    };
+    let provider = server.open_texts();
+    let mut out = Vec::new();
+    for service in cf.services() {
+        let Some(build) = service.build() else {
+            continue;
+        };
+        let Some(file) = crate::project::build_target(&doc.path, &build).dockerfile else {
+            continue;
+        };
+        if provider.path_kind(&file) != crate::project::PathKind::File {
+            continue;
+        }
+        let Some(uri) = super::path_to_uri(&file) else {
+            continue;
+        };
+        if let Some(from) = build.str("dockerfile").or(build.context) {
+            out.push((from.span, uri));
+        }
+    }
+    out
+}
+
+/// The start of the Dockerfile whose `build` value (`dockerfile`, or the context) is under
+/// the cursor.
+fn build_file_at(
+    server: &Server,
+    uri: &lsp::Uri,
+    position: lsp::Position,
+) -> Option<lsp::Location> {
+    let doc = server.docs.get(uri)?;
+    if doc.kind != FileKind::Compose {
+        return None;
+    }
+    let at = doc.text(server.encoding).offset(position);
+    let (_, target) = build_files(server, doc)
+        .into_iter()
+        .find(|(span, _)| span.start <= at && at <= span.end)?;
+    let start = lsp::Position::new(0, 0);
+    Some(lsp::Location::new(target, lsp::Range::new(start, start)))
+}
+
 /// The document and the name whose definition or reference is under the cursor.
 fn name_at<'a>(
     server: &'a Server,
@@ -449,7 +616,7 @@ fn name_at<'a>(
     let doc = server.docs.get(uri)?;
     let at = doc.text(server.encoding).offset(position);
     let names = match doc.kind {
-        FileKind::Dockerfile => dockerfile_names(doc.dockerfile()?),
+        FileKind::Dockerfile => dockerfile_names(doc.dockerfile()?, &doc.text),
         FileKind::Compose => compose_names(doc.compose()?),
     };
     let name = names

@@ -1,10 +1,11 @@
 //! `wharf server`: a language server over standard input and output (LSP 3.17).
 //!
-//! It keeps the open documents, lints each one on open and on every change, with the engine and
-//! the configuration the CLI would use for that path, and answers code actions (every fix, "fix
-//! all", "suppress on this line"), hover (a finding's rule docs, an instruction keyword),
-//! document symbols, and definition, references and rename of Dockerfile stages and compose
-//! services.
+//! It keeps the open documents, lints each one on open and on every change, with the engine, the
+//! configuration and the project pass the CLI would use for that path (a compose file with the
+//! Dockerfiles it builds: an edit of one re-publishes the other), and answers code actions
+//! (every fix, "fix all", "suppress on this line"), hover (a finding's rule docs, an instruction
+//! keyword, a compose key), completion, document symbols and links, and definition, references
+//! and rename of Dockerfile stages and variables and compose services and resources.
 //!
 //! The server is synchronous (`lsp-server`, as rust-analyzer's): linting a file takes well
 //! under a millisecond, so a request is answered before the next one is read. Only open
@@ -12,19 +13,23 @@
 //! wharf cannot read answers with nothing, and what went wrong is sent as a log message: a bad
 //! document never stops the server.
 
+mod complete;
 mod convert;
 mod features;
+mod project;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
 use serde_json::Value;
 
-use crate::config::{CliOverrides, Resolver};
+use crate::config::{CliOverrides, ResolvedSettings, Resolver};
 use crate::diagnostic::Diagnostic;
+use crate::project::normalize;
 use crate::source::{Encoding, FileKind, LineIndex, SourceFile};
 
 pub use convert::{path_to_uri, uri_to_path};
@@ -134,6 +139,14 @@ fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec!["-".into()]),
+            ..Default::default()
+        }),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         references_provider: Some(lsp::OneOf::Left(true)),
         rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
             prepare_provider: Some(true),
@@ -168,6 +181,9 @@ pub(crate) struct Doc {
     /// The parsed text, for navigation, hover and the outline: parsed on the first request
     /// after a change, then shared by the requests that follow.
     pub parsed: std::cell::OnceCell<crate::engine::Parsed>,
+    /// The files of the project its last findings came from (normalized paths; empty when
+    /// it was linted alone).
+    pub group: Vec<PathBuf>,
 }
 
 impl Doc {
@@ -210,6 +226,11 @@ pub(crate) struct Server {
     resolver: Option<Resolver>,
     pub encoding: Encoding,
     root: Option<PathBuf>,
+    /// The compose files that build each Dockerfile linted (by normalized path), until a
+    /// compose document changes or a file is saved.
+    builders: HashMap<PathBuf, Vec<PathBuf>>,
+    /// The settings of each path linted, until the configuration is reloaded.
+    settings: HashMap<PathBuf, Option<Arc<ResolvedSettings>>>,
     /// Messages to send once the current one is handled.
     pub outbox: Vec<Message>,
 }
@@ -221,6 +242,8 @@ impl Server {
             resolver: None,
             encoding,
             root,
+            builders: HashMap::new(),
+            settings: HashMap::new(),
             outbox: Vec::new(),
         };
         server.reload_configuration();
@@ -228,6 +251,7 @@ impl Server {
     }
 
     fn reload_configuration(&mut self) {
+        self.settings.clear();
         match Resolver::new(&CliOverrides::default(), &crate::config::process_env) {
             Ok(r) => self.resolver = Some(r),
             Err(e) => {
@@ -286,17 +310,18 @@ impl Server {
                 }
                 note::DidCloseTextDocument::METHOD => {
                     let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
-                    self.docs.remove(&p.text_document.uri);
-                    self.publish_empty(p.text_document.uri);
+                    self.close(p.text_document.uri);
                 }
                 note::DidSaveTextDocument::METHOD => {
                     let p: lsp::DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
+                    self.builders.clear();
                     if is_config(&p.text_document.uri) {
                         self.relint_all();
                     }
                 }
                 note::DidChangeWatchedFiles::METHOD => {
                     let p: lsp::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                    self.builders.clear();
                     if p.changes.iter().any(|c| is_config(&c.uri)) {
                         self.relint_all();
                     }
@@ -318,14 +343,14 @@ impl Server {
     fn open(&mut self, item: lsp::TextDocumentItem) {
         let path = uri_to_path(&item.uri).unwrap_or_else(|| {
             let name = match item.language_id.as_str() {
-                "dockercompose" | "yaml" => "compose.yaml",
+                "dockercompose" | "yaml.docker-compose" | "yaml" => "compose.yaml",
                 _ => "Dockerfile",
             };
             self.root.clone().unwrap_or_default().join(name)
         });
         let kind = match item.language_id.as_str() {
             "dockerfile" => FileKind::Dockerfile,
-            "dockercompose" => FileKind::Compose,
+            "dockercompose" | "yaml.docker-compose" => FileKind::Compose,
             _ => crate::discover::kind_of(&path, &item.text),
         };
         let doc = Doc {
@@ -337,7 +362,11 @@ impl Server {
             version: item.version,
             diagnostics: Vec::new(),
             parsed: Default::default(),
+            group: Vec::new(),
         };
+        if kind == FileKind::Compose {
+            self.builders.clear();
+        }
         self.docs.insert(item.uri.clone(), doc);
         self.lint(&item.uri);
     }
@@ -359,7 +388,30 @@ impl Server {
         }
         doc.version = p.text_document.version;
         doc.parsed = Default::default();
+        if doc.kind == FileKind::Compose {
+            self.builders.clear();
+        }
         self.lint(&p.text_document.uri);
+    }
+
+    /// Forgets a closed document. The open files of its project are linted again, now with
+    /// the file's text on disk.
+    fn close(&mut self, uri: lsp::Uri) {
+        let Some(doc) = self.docs.remove(&uri) else {
+            return;
+        };
+        self.builders.clear();
+        self.publish_empty(uri);
+        let path = normalize(&doc.path);
+        let others: Vec<lsp::Uri> = self
+            .docs
+            .values()
+            .filter(|d| d.group.contains(&path))
+            .map(|d| d.uri.clone())
+            .collect();
+        for u in others {
+            self.lint(&u);
+        }
     }
 
     fn relint_all(&mut self) {
@@ -370,20 +422,98 @@ impl Server {
         }
     }
 
-    /// Lints one open document and publishes its diagnostics.
+    /// Lints one open document and publishes its diagnostics; with it, the open files of its
+    /// project (the compose file that builds a Dockerfile, the Dockerfiles a compose file
+    /// builds), and the open files that were of its project before this change and are no
+    /// longer.
     fn lint(&mut self, uri: &lsp::Uri) {
-        let Some(doc) = self.docs.get(uri) else {
-            return;
-        };
-        let path = doc.path.clone();
-        let found = match self.resolver.as_ref().map(|r| (r.for_file(&path), r)) {
-            None => Vec::new(),
-            Some((Err(e), _)) => {
+        let before = self
+            .docs
+            .get(uri)
+            .map(|d| d.group.clone())
+            .unwrap_or_default();
+        let done = self.lint_once(uri);
+        let stale: Vec<lsp::Uri> = self
+            .docs
+            .values()
+            .filter(|d| {
+                let p = normalize(&d.path);
+                before.contains(&p) && !done.contains(&p)
+            })
+            .map(|d| d.uri.clone())
+            .collect();
+        for u in stale {
+            self.lint_once(&u);
+        }
+    }
+
+    /// The compose files that build the Dockerfile at `path` (normalized), cached until a
+    /// compose document changes or a file is saved.
+    fn builders_of(&mut self, path: &Path) -> Vec<PathBuf> {
+        if let Some(found) = self.builders.get(path) {
+            return found.clone();
+        }
+        let open_composes: Vec<PathBuf> = self
+            .docs
+            .values()
+            .filter(|d| d.kind == FileKind::Compose)
+            .map(|d| normalize(&d.path))
+            .collect();
+        let found = project::builders(path, &open_composes, &self.open_texts());
+        self.builders.insert(path.to_path_buf(), found.clone());
+        found
+    }
+
+    pub fn open_texts(&self) -> project::Open<'_> {
+        project::Open {
+            texts: self
+                .docs
+                .values()
+                .map(|d| (normalize(&d.path), (d.text.as_str(), d.kind)))
+                .collect(),
+        }
+    }
+
+    /// The settings of a file, `None` when it is excluded or its configuration is broken
+    /// (logged once). Resolved once per path until the configuration is reloaded.
+    fn settings_for(&mut self, path: &Path) -> Option<Arc<ResolvedSettings>> {
+        if let Some(known) = self.settings.get(path) {
+            return known.clone();
+        }
+        let resolved = match self.resolver.as_ref()?.for_file(path) {
+            Ok(s) if s.excluded => None,
+            Ok(s) => Some(s),
+            Err(e) => {
                 self.log(lsp::MessageType::ERROR, e.to_string());
-                Vec::new()
+                None
             }
-            Some((Ok(_), r)) if r.is_excluded(&path).unwrap_or(false) => Vec::new(),
-            Some((Ok(settings), _)) => {
+        };
+        self.settings.insert(path.to_path_buf(), resolved.clone());
+        resolved
+    }
+
+    /// Lints one document (alone, or with its project) and publishes the diagnostics of the
+    /// open files linted. Returns their paths (normalized).
+    fn lint_once(&mut self, uri: &lsp::Uri) -> Vec<PathBuf> {
+        let Some(doc) = self.docs.get(uri) else {
+            return Vec::new();
+        };
+        let path = normalize(&doc.path);
+        let roots = match doc.kind {
+            FileKind::Compose => vec![path.clone()],
+            FileKind::Dockerfile => self.builders_of(&path),
+        };
+        if !roots.is_empty()
+            && let Some(done) = self.lint_project(&path, &roots)
+        {
+            return done;
+        }
+        let found = match self.settings_for(&path) {
+            None => Vec::new(),
+            Some(settings) => {
+                let Some(doc) = self.docs.get(uri) else {
+                    return Vec::new();
+                };
                 let linted = crate::engine::lint_isolated(&doc.source(), &settings.file);
                 for e in linted.internal_errors {
                     self.log(lsp::MessageType::ERROR, e.to_string());
@@ -391,22 +521,109 @@ impl Server {
                 linted.diagnostics
             }
         };
-        let Some(doc) = self.docs.get_mut(uri) else {
+        self.publish(uri, found, Vec::new());
+        vec![path]
+    }
+
+    /// Lints the project of the compose files `roots`, which holds the document at `path`,
+    /// and publishes the diagnostics of its open files; `None` (nothing published) when the
+    /// document is not one of the project's files after all.
+    fn lint_project(&mut self, path: &Path, roots: &[PathBuf]) -> Option<Vec<PathBuf>> {
+        let members = project::members(roots, &self.open_texts());
+        if !members.iter().any(|m| m.path == path) {
+            return None;
+        }
+        let mut files = Vec::new();
+        let mut settings = Vec::new();
+        for m in members {
+            if let Some(s) = self.settings_for(&m.path) {
+                files.push((m.source, m.parsed));
+                settings.push(s);
+            }
+        }
+        let group: Vec<PathBuf> = files.iter().map(|(s, _)| normalize(&s.path)).collect();
+        let project_settings = files
+            .iter()
+            .position(|(s, _)| s.kind == FileKind::Compose)
+            .and_then(|i| settings.get(i).cloned())?;
+        let settings_of: Vec<&crate::engine::FileSettings> =
+            settings.iter().map(|s| &s.file).collect();
+        let provider = self.open_texts();
+        let linted =
+            crate::engine::lint_project_parsed(files, &settings_of, &project_settings.file, &|p| {
+                crate::engine::SourceProvider::path_kind(&provider, p)
+            });
+        drop(provider);
+        let by_path: HashMap<PathBuf, lsp::Uri> = self
+            .docs
+            .values()
+            .map(|d| (normalize(&d.path), d.uri.clone()))
+            .collect();
+        let mut done = Vec::new();
+        let mut own_missing = true;
+        for (p, linted) in group.iter().zip(linted) {
+            for e in linted.internal_errors {
+                self.log(lsp::MessageType::ERROR, e.to_string());
+            }
+            if let Some(uri) = by_path.get(p) {
+                own_missing &= p != path;
+                self.publish(uri, linted.diagnostics, group.clone());
+                done.push(p.clone());
+            }
+        }
+        // The document itself was excluded: it has no findings.
+        if own_missing && let Some(uri) = by_path.get(path) {
+            self.publish(uri, Vec::new(), Vec::new());
+            done.push(path.to_path_buf());
+        }
+        Some(done)
+    }
+
+    /// Where a span of another open file is, for related labels.
+    pub fn location(&self, path: &Path, span: crate::source::Span) -> Option<lsp::Location> {
+        let path = normalize(path);
+        let doc = self.docs.values().find(|d| normalize(&d.path) == path)?;
+        Some(lsp::Location::new(
+            doc.uri.clone(),
+            doc.text(self.encoding).range(span),
+        ))
+    }
+
+    /// Keeps a document's findings (for code actions and hover) and publishes them. The
+    /// findings are made the document's own: file 0, and no fix that edits another file.
+    fn publish(&mut self, uri: &lsp::Uri, mut found: Vec<Diagnostic>, group: Vec<PathBuf>) {
+        for d in &mut found {
+            let own = d.file;
+            if d.fix
+                .as_ref()
+                .is_some_and(|f| f.edits.iter().any(|e| e.file.is_some_and(|id| id != own)))
+            {
+                d.fix = None;
+            }
+            d.file = Default::default();
+            if let Some(fix) = d.fix.as_mut() {
+                for e in &mut fix.edits {
+                    e.file = None;
+                }
+            }
+        }
+        let Some(doc) = self.docs.get(uri) else {
             return;
         };
-        doc.diagnostics = found;
         let text = doc.text(self.encoding);
-        let diagnostics = doc
-            .diagnostics
+        let diagnostics = found
             .iter()
-            .filter(|d| d.file == Default::default())
-            .map(|d| convert::diagnostic(d, &text, uri))
+            .map(|d| convert::diagnostic(d, &text, uri, &|p, s| self.location(p, s)))
             .collect();
         let params = lsp::PublishDiagnosticsParams {
             uri: uri.clone(),
             diagnostics,
             version: Some(doc.version),
         };
+        if let Some(doc) = self.docs.get_mut(uri) {
+            doc.diagnostics = found;
+            doc.group = group;
+        }
         self.outbox.push(Message::Notification(Notification::new(
             lsp::notification::PublishDiagnostics::METHOD.into(),
             params,

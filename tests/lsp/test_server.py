@@ -249,3 +249,72 @@ async def test_suppress_action_silences_the_finding(client: LanguageClient):
     )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert codes(client, uri) == []
+
+
+
+async def barrier(client, uri):
+    """A request answered after every notification the server sent before it."""
+    await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+
+
+@pytest.mark.asyncio
+async def test_cross_file_findings_follow_the_other_file(client: LanguageClient):
+    (client.root / "api").mkdir()
+    compose = "services:\n  api:\n    build:\n      context: ./api\n      target: prod\n"
+    compose_uri = await open_doc(client, "compose.yaml", compose, "dockercompose")
+    # No Dockerfile yet.
+    assert codes(client, compose_uri) == ["DX002"]
+    dockerfile = "FROM alpine:3.20 AS build\nUSER 1000\n"
+    df_uri = await open_doc(client, "api/Dockerfile", dockerfile, "dockerfile")
+    await barrier(client, df_uri)
+    assert codes(client, compose_uri) == ["DX001"]
+    d = client.diagnostics[compose_uri][0]
+    # The target's value, in the compose file.
+    assert (d.range.start.line, d.range.start.character) == (4, 14)
+    # Naming the stage in the Dockerfile, unsaved, clears the compose file's finding.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=df_uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(
+                    text="FROM alpine:3.20 AS prod\nUSER 1000\n"
+                )
+            ],
+        )
+    )
+    await barrier(client, df_uri)
+    assert codes(client, compose_uri) == []
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_compose_key(client: LanguageClient):
+    text = "services:\n  web:\n    image: nginx:1.27\n    restart: unless-stopped\n"
+    uri = await open_doc(client, "compose.yaml", text, "dockercompose")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=3, character=6),
+        )
+    )
+    assert hover.contents.value.startswith("**`restart`** (service): when the container restarts")
+    assert "Value: a string" in hover.contents.value
+
+
+@pytest.mark.asyncio
+async def test_arg_definition_and_build_file_link(client: LanguageClient):
+    text = "ARG BASE=alpine:3.20\nFROM ${BASE}\nARG PORT=80\nEXPOSE $PORT\n"
+    uri = await open_doc(client, "Dockerfile", text, "dockerfile")
+    doc = types.TextDocumentIdentifier(uri=uri)
+    loc = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc, position=types.Position(line=3, character=9))
+    )
+    assert (loc.range.start.line, loc.range.start.character) == (2, 4)
+    compose = "services:\n  app:\n    build: .\n"
+    compose_uri = await open_doc(client, "compose.yaml", compose, "dockercompose")
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=compose_uri))
+    )
+    assert [link.target for link in links] == [uri]
+    assert (links[0].range.start.line, links[0].range.start.character) == (2, 11)
