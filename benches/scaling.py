@@ -38,7 +38,7 @@ GNU_TIME = "/usr/bin/time"
 
 
 def run_once(cmd, cwd):
-    """Wall seconds and peak RSS (KiB) of one process, or (None, None) on a timeout.
+    """Wall seconds, peak RSS (KiB) and CPU seconds of one process; Nones on a timeout.
 
     The peak comes from GNU time when it is installed: a child forked from this Python
     process would report Python's own resident set as its peak when that is larger.
@@ -49,12 +49,12 @@ def run_once(cmd, cwd):
         os.close(fd)
         cmd = [GNU_TIME, "-f", "%M", "-o", report] + cmd
     try:
-        t, m = run_timed(cmd, cwd)
+        t, m, c = run_timed(cmd, cwd)
         if report and t is not None:
             with open(report, encoding="utf-8") as f:
                 last = [line for line in f.read().split() if line.isdigit()]
             m = int(last[-1]) if last else m
-        return t, m
+        return t, m, c
     finally:
         if report:
             os.unlink(report)
@@ -68,24 +68,26 @@ def run_timed(cmd, cwd):
         pid, status, usage = os.wait4(p.pid, os.WNOHANG)
         if pid:
             p.returncode = os.waitstatus_to_exitcode(status)
-            return time.perf_counter() - start, usage.ru_maxrss
+            return time.perf_counter() - start, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         if time.perf_counter() > deadline:
             p.kill()
             os.wait4(p.pid, 0)
             p.returncode = -9
-            return None, None
+            return None, None, None
         time.sleep(0.0005)
 
 
 def measure(wharf, path, cwd, runs):
-    best_t, peak = None, None
+    """The best wall time, the largest peak RSS and the least CPU time of `runs` runs."""
+    best_t, peak, cpu = None, None, None
     for _ in range(runs):
-        t, m = run_once([wharf, "check", "--format", "json", "--exit-zero", path], cwd)
+        t, m, c = run_once([wharf, "check", "--format", "json", "--exit-zero", path], cwd)
         if t is None:
-            return None, None
+            return None, None, None
         best_t = t if best_t is None else min(best_t, t)
         peak = m if peak is None else max(peak, m)
-    return best_t, peak
+        cpu = c if cpu is None else min(cpu, c)
+    return best_t, peak, cpu
 
 
 # Generators -------------------------------------------------------------------------------
@@ -255,10 +257,10 @@ def main():
             for n in [10**e for e in range(0, min(args.max_exp, 4) + 1)]:
                 dest = os.path.join(tmp, f"files-{n}")
                 replicate(files, os.path.abspath(args.corpus), n, dest)
-                t, m = measure(wharf, dest, cwd, args.runs)
+                t, m, c = measure(wharf, dest, cwd, args.runs)
                 size = sum(os.path.getsize(os.path.join(b, f)) for b, _, fs in os.walk(dest) for f in fs)
                 print(f"files {n}: {t} s, {m} KiB", file=sys.stderr)
-                pts.append((n, size, t, m))
+                pts.append((n, size, t, m, c))
                 shutil.rmtree(dest)
             results["files"] = pts
         else:
@@ -272,9 +274,9 @@ def main():
                 text = gen(n)
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(text)
-                t, m = measure(wharf, path, cwd, args.runs)
+                t, m, c = measure(wharf, path, cwd, args.runs)
                 print(f"{name} {n}: {t} s, {m} KiB", file=sys.stderr)
-                pts.append((n, len(text.encode()), t, m))
+                pts.append((n, len(text.encode()), t, m, c))
             results[name] = pts
 
     with open("/proc/loadavg") as f:
@@ -283,29 +285,31 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     print(f"## wharf scaling ({version}, {commit})\n")
     print(f"- machine: {os.cpu_count()} cores; load average before: {load_before}, after: {load_after}")
-    print(f"- time: best of {args.runs} runs of one process; memory: peak resident set of that process\n")
-    print("| series | size | bytes | time s | peak MB | time growth / size growth | memory growth / size growth |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"- time: best of {args.runs} runs of one process (wall; CPU is user + system, least of")
+    print("  the runs: on a loaded machine the CPU time is the steadier one); memory: peak resident set\n")
+    print("| series | size | bytes | wall s | CPU s | peak MB | CPU growth / size growth | memory growth / size growth |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, pts in results.items():
         prev = None
-        for n, size, t, m in pts:
+        for n, size, t, m, c in pts:
             tg = mg = ""
-            if prev and t and prev[2] and m and prev[3]:
+            if prev and c and prev[4] and m and prev[3]:
                 grow = size / prev[1]
-                tg = f"{(t / prev[2]) / grow:.2f}"
+                tg = f"{(c / prev[4]) / grow:.2f}"
                 # Memory: the growth above the process's fixed size (the smallest point).
                 base = pts[0][3]
                 if m > base and prev[3] > base:
                     mg = f"{((m - base) / (prev[3] - base)) / grow:.2f}"
             ts = f"{t:.4f}" if t else "timeout"
+            cs = f"{c:.3f}" if c is not None else ""
             ms = f"{m / 1024:.1f}" if m else ""
-            print(f"| {name} | {n:,} | {size:,} | {ts} | {ms} | {tg} | {mg} |")
-            prev = (n, size, t, m)
+            print(f"| {name} | {n:,} | {size:,} | {ts} | {cs} | {ms} | {tg} | {mg} |")
+            prev = (n, size, t, m, c)
     caption = f"benches/scaling.py, {time.strftime('%Y-%m-%d', time.gmtime())}, {commit}, load {load_before}"
     os.makedirs(args.out, exist_ok=True)
-    plot({k: [(n, t) for n, _, t, _ in v] for k, v in results.items()}, "t", "time (s)",
+    plot({k: [(n, c) for n, _, _, _, c in v] for k, v in results.items()}, "t", "CPU time (s)",
          os.path.join(args.out, "scaling-time.svg"), caption)
-    plot({k: [(n, m / 1024 if m else None) for n, _, _, m in v] for k, v in results.items()}, "m",
+    plot({k: [(n, m / 1024 if m else None) for n, _, _, m, _ in v] for k, v in results.items()}, "m",
          "peak memory (MB)", os.path.join(args.out, "scaling-memory.svg"), caption)
 
 

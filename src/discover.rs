@@ -335,10 +335,7 @@ pub fn identity(path: &Path) -> PathBuf {
 /// files. The key is the path as given, so relative paths assume the current directory does
 /// not change while wharf runs (wharf never changes it).
 fn canonical_dir(dir: &Path) -> PathBuf {
-    static CACHE: std::sync::OnceLock<
-        std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>,
-    > = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
+    let cache = canonical_cache();
     if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
         return found.clone();
     }
@@ -348,6 +345,22 @@ fn canonical_dir(dir: &Path) -> PathBuf {
         .unwrap_or_else(|p| p.into_inner())
         .insert(dir.to_path_buf(), resolved.clone());
     resolved
+}
+
+type CanonicalCache = std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>;
+
+fn canonical_cache() -> &'static CanonicalCache {
+    static CACHE: std::sync::OnceLock<CanonicalCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Records that `dir` resolves to `resolved`: the walk knows it for every directory it
+/// enters (a real directory, not a link, inside a resolved one).
+fn note_canonical(dir: PathBuf, resolved: PathBuf) {
+    canonical_cache()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(dir, resolved);
 }
 
 /// Resolves `dir` from its resolved parent (see [`canonical_dir`]): one `lstat` for a
@@ -393,9 +406,15 @@ fn walk(
     // Each directory to read, with the matchers of its own directory and of every directory
     // above it, deepest first.
     let above = ignores.chain_above(&ignores.root_abs);
-    let mut stack: Vec<(PathBuf, PathBuf, Vec<Arc<DirIgnores>>)> =
-        vec![(root.to_path_buf(), ignores.root_abs.clone(), above)];
-    while let Some((dir, dir_abs, above)) = stack.pop() {
+    // The resolved path of each directory, passed down so that `identity` need not ask.
+    let root_real = canonical_dir(&lexical(root));
+    let mut stack: Vec<(PathBuf, PathBuf, PathBuf, Vec<Arc<DirIgnores>>)> = vec![(
+        root.to_path_buf(),
+        ignores.root_abs.clone(),
+        root_real,
+        above,
+    )];
+    while let Some((dir, dir_abs, dir_real, above)) = stack.pop() {
         let entries = match list_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {
@@ -421,7 +440,9 @@ fn walk(
                 continue;
             }
             if t.is_dir() {
-                stack.push((p, abs, chain.clone()));
+                let real = dir_real.join(name);
+                note_canonical(lexical(&p), real.clone());
+                stack.push((p, abs, real, chain.clone()));
                 continue;
             }
             let Some(kind) = kind_from_name(&p) else {
