@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::diagnostic::Fix;
 use crate::source::Span;
 use crate::rule::{Category, Check, Context};
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -65,13 +66,16 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let file = ctx.file;
+    // Whether each service (its first definition) has a healthcheck, read once: looking each
+    // dependency up by name would walk every service for every `depends_on` entry.
+    let mut healthy: HashMap<&str, bool> = HashMap::new();
+    for s in file.services() {
+        healthy.entry(s.name).or_insert_with(|| has_healthcheck(&s));
+    }
     for service in file.services() {
-        let long_form = long_form_fix(file, &ctx.source.text, &service);
+        let long_form = long_form_fix(&healthy, &ctx.source.text, &service);
         for dep in service.depends_on() {
-            let Some(target) = file.service(dep.name) else {
-                continue;
-            };
-            if !has_healthcheck(&target) {
+            if healthy.get(dep.name) != Some(&true) {
                 continue;
             }
             let (span, fix) = match dep.condition {
@@ -108,7 +112,7 @@ fn has_healthcheck(service: &Service<'_>) -> bool {
 
 /// The fix that rewrites a short-form `depends_on` list in the long form (see the fix safety
 /// section); every finding in the list offers the same edit, which is made once.
-fn long_form_fix(file: &ComposeFile, text: &str, service: &Service<'_>) -> Option<Fix> {
+fn long_form_fix(healthy: &HashMap<&str, bool>, text: &str, service: &Service<'_>) -> Option<Fix> {
     let entry = service.node.entry("depends_on")?;
     let own = service.node.span();
     let list = entry.value;
@@ -122,8 +126,8 @@ fn long_form_fix(file: &ComposeFile, text: &str, service: &Service<'_>) -> Optio
         if style != ScalarStyle::Plain {
             return None;
         }
-        let condition = match file.service(name) {
-            Some(t) if has_healthcheck(&t) => "service_healthy",
+        let condition = match healthy.get(name) {
+            Some(true) => "service_healthy",
             _ => "service_started",
         };
         names.push((name, item.span(), condition));

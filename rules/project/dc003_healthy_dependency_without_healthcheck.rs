@@ -1,8 +1,9 @@
-use crate::compose::{ComposeFile, Service};
+use crate::compose::Service;
 use crate::declare_rule;
 use crate::project::{ImageHealthcheck, healthcheck_off, stage_healthcheck, target_stage};
 use crate::rule::{Category, Check, ProjectContext};
 use crate::source::{FileId, Span};
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -81,6 +82,12 @@ fn check(ctx: &mut ProjectContext<'_>) {
         let Some(cf) = ctx.compose(f.id) else {
             continue;
         };
+        // The first service of each name, so that a dependency is found without walking
+        // every service again.
+        let mut by_name: HashMap<&str, Service<'_>> = HashMap::new();
+        for s in cf.services() {
+            by_name.entry(s.name).or_insert(s);
+        }
         for service in cf.services() {
             for dep in service.depends_on() {
                 let Some(condition) = dep.condition else {
@@ -89,10 +96,10 @@ fn check(ctx: &mut ProjectContext<'_>) {
                 if condition.resolved().as_deref() != Some("service_healthy") {
                     continue;
                 }
-                let Some(target) = cf.service(dep.name) else {
+                let Some(&target) = by_name.get(dep.name) else {
                     continue;
                 };
-                let Some(chain) = extends_chain(cf, target) else {
+                let Some(chain) = extends_chain(&by_name, target) else {
                     continue;
                 };
                 let Some(missing) = missing_healthcheck(ctx, f.id, &chain) else {
@@ -124,14 +131,17 @@ fn check(ctx: &mut ProjectContext<'_>) {
 /// The service and the services it extends in the same file, nearest first; `None` when it
 /// extends a service of another file (or a chain too long to follow), whose keys wharf does
 /// not see here.
-fn extends_chain<'a>(cf: &'a ComposeFile, service: Service<'a>) -> Option<Vec<Service<'a>>> {
+fn extends_chain<'a>(
+    by_name: &HashMap<&str, Service<'a>>,
+    service: Service<'a>,
+) -> Option<Vec<Service<'a>>> {
     let mut chain = vec![service];
     let mut at = service;
     while let Some(e) = at.extends() {
         if e.file.is_some() || chain.len() > 8 {
             return None;
         }
-        let parent = cf.service(e.service?.value)?;
+        let parent = *by_name.get(e.service?.value)?;
         if chain.iter().any(|s| s.name == parent.name) {
             return None;
         }
