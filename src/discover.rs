@@ -732,6 +732,71 @@ mod tests {
     }
 
     #[test]
+    fn canonical_dirs_match_canonicalize() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real").join("sub");
+        std::fs::create_dir_all(&real).unwrap();
+        let mut paths = vec![
+            real.clone(),
+            tmp.path().join("real/../real/sub"),
+            tmp.path().join("missing/x"),
+        ];
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path().join("real"), tmp.path().join("link")).unwrap();
+            paths.push(tmp.path().join("link").join("sub"));
+        }
+        for p in paths {
+            let want = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+            assert_eq!(canonical_dir(&p), want, "{}", p.display());
+            // Asked again: the cached answer is the same.
+            assert_eq!(canonical_dir(&p), want, "{}", p.display());
+        }
+    }
+
+    #[test]
+    fn the_walk_passes_on_each_listing_and_honours_gitignore() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("app/skipped")).unwrap();
+        std::fs::write(root.join(".gitignore"), "skipped/\n").unwrap();
+        std::fs::write(root.join("app/Dockerfile"), "FROM alpine\n").unwrap();
+        std::fs::write(root.join("app/.hadolint.yaml"), "ignored: []\n").unwrap();
+        std::fs::write(root.join("app/skipped/Dockerfile"), "FROM alpine\n").unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let listed = |dir: &Path, names: &[&std::ffi::OsStr]| {
+            let mut names: Vec<String> = names
+                .iter()
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            seen.lock().unwrap().push((dir.to_path_buf(), names));
+        };
+        let walk = Walk {
+            exclude: &|_| false,
+            listed: &listed,
+        };
+        let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
+        assert!(errors.is_empty(), "{errors:?}");
+        let paths: Vec<PathBuf> = found.into_iter().map(|c| c.path).collect();
+        assert_eq!(paths, vec![root.join("app/Dockerfile")]);
+        let seen = seen.into_inner().unwrap();
+        let app = crate::config::normalize_path(&root.join("app"), Path::new("/"));
+        let app_names = seen.iter().find(|(d, _)| *d == app).map(|(_, n)| n.clone());
+        assert_eq!(
+            app_names,
+            Some(vec![
+                ".hadolint.yaml".to_string(),
+                "Dockerfile".into(),
+                "skipped".into()
+            ])
+        );
+        // The ignored directory is never read.
+        assert!(!seen.iter().any(|(d, _)| d.ends_with("skipped")));
+    }
+
+    #[test]
     fn content() {
         assert_eq!(
             kind_from_content("# c\nservices:\n  a: {}\n"),
