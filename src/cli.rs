@@ -477,7 +477,12 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     let mut fs_files = Vec::new();
     if !fs_paths.is_empty() {
         let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);
-        let (found, errs) = crate::discover::discover(&fs_paths, &exclude);
+        let listed = |dir: &Path, names: &[&std::ffi::OsStr]| resolver.note_listing(dir, names);
+        let walk = crate::discover::Walk {
+            exclude: &exclude,
+            listed: &listed,
+        };
+        let (found, errs) = crate::discover::discover_with(&fs_paths, &walk);
         errors.extend(errs.into_iter().map(|e| FileError {
             path: e.path,
             message: e.message,

@@ -4,6 +4,7 @@
 use crate::source::{FileKind, MAX_CONFIG_SIZE, ReadError, describe_file_type, read_regular_file};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How a Dockerfile name is recognised, compared ASCII case-insensitively.
 #[derive(Debug, Clone, Copy)]
@@ -225,6 +226,30 @@ pub fn discover(
     paths: &[PathBuf],
     exclude: &dyn Fn(&Path) -> bool,
 ) -> (Vec<Candidate>, Vec<DiscoverError>) {
+    discover_with(
+        paths,
+        &Walk {
+            exclude,
+            listed: &|_, _| {},
+        },
+    )
+}
+
+/// What a walk asks of its caller.
+pub struct Walk<'a> {
+    /// Whether a file found in a directory is left out (`exclude` globs).
+    pub exclude: &'a dyn Fn(&Path) -> bool,
+    /// Told the names in each directory walked (an absolute, normalized path), before any
+    /// file of it is passed to `exclude`: the configuration lookup reads them instead of
+    /// probing each configuration file name.
+    pub listed: &'a dyn Fn(&Path, &[&std::ffi::OsStr]),
+}
+
+/// [`discover`], with the directory listings passed on to `walk.listed`.
+pub fn discover_with(
+    paths: &[PathBuf],
+    walk_opts: &Walk<'_>,
+) -> (Vec<Candidate>, Vec<DiscoverError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
@@ -255,7 +280,7 @@ pub fn discover(
             continue;
         }
         let before = (out.len(), errors.len());
-        walk(path, &cwd, exclude, &mut out, &mut errors);
+        walk(path, &cwd, walk_opts, &mut out, &mut errors);
         if out.len() == before.0 && errors.len() == before.1 {
             errors.push(DiscoverError {
                 path: path.clone(),
@@ -297,92 +322,164 @@ pub fn identity(path: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let dir = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+    let dir = canonical_dir(parent);
     match path.file_name() {
         Some(name) => dir.join(name),
         None => dir,
     }
 }
 
-/// Walks one directory given on the command line.
+/// A directory with its links resolved, as `std::fs::canonicalize` gives it (the directory
+/// itself when that fails), cached for the process: resolving costs a `readlink` for every
+/// component of the path, and a run asks about the same few directories for thousands of
+/// files. The key is the path as given, so relative paths assume the current directory does
+/// not change while wharf runs (wharf never changes it).
+fn canonical_dir(dir: &Path) -> PathBuf {
+    let cache = canonical_cache();
+    if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
+        return found.clone();
+    }
+    let resolved = resolve_dir(dir).unwrap_or_else(|| dir.to_path_buf());
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(dir.to_path_buf(), resolved.clone());
+    resolved
+}
+
+type CanonicalCache = std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>;
+
+fn canonical_cache() -> &'static CanonicalCache {
+    static CACHE: std::sync::OnceLock<CanonicalCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Records that `dir` resolves to `resolved`: the walk knows it for every directory it
+/// enters (a real directory, not a link, inside a resolved one).
+fn note_canonical(dir: PathBuf, resolved: PathBuf) {
+    canonical_cache()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(dir, resolved);
+}
+
+/// Resolves `dir` from its resolved parent (see [`canonical_dir`]): one `lstat` for a
+/// directory that is not a link, where `canonicalize` reads every component again. Paths with
+/// `..` and links go through `canonicalize`. `None` when the directory cannot be resolved.
+fn resolve_dir(dir: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let plain = dir.components().all(|c| {
+        matches!(
+            c,
+            Component::Normal(_) | Component::RootDir | Component::CurDir
+        )
+    });
+    let name = dir.file_name();
+    let parent = dir.parent();
+    match (plain, name, parent) {
+        (true, Some(name), Some(parent)) if !parent.as_os_str().is_empty() => {
+            let meta = std::fs::symlink_metadata(dir).ok()?;
+            if meta.file_type().is_symlink() {
+                return std::fs::canonicalize(dir).ok();
+            }
+            let up = canonical_dir(parent);
+            // The parent did not resolve (it vanished meanwhile): resolve the whole path.
+            if up.is_relative() {
+                return std::fs::canonicalize(dir).ok();
+            }
+            Some(up.join(name))
+        }
+        _ => std::fs::canonicalize(dir).ok(),
+    }
+}
+
+/// Walks one directory given on the command line, reading each directory once: its listing
+/// says which ignore and configuration files it holds, so that none is probed by name.
 fn walk(
     root: &Path,
     cwd: &Path,
-    exclude: &dyn Fn(&Path) -> bool,
+    walk_opts: &Walk<'_>,
     out: &mut Vec<Candidate>,
     errors: &mut Vec<DiscoverError>,
 ) {
-    let ignores = std::sync::Arc::new(Ignores::new(root, cwd));
-    let filter = ignores.clone();
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .follow_links(false)
-        .filter_entry(move |e| {
-            e.file_name() != ".git"
-                && !filter.is_ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
-        })
-        .build();
-    for entry in walker {
-        let e = match entry {
-            Ok(e) => e,
+    let ignores = Ignores::new(root, cwd);
+    // Each directory to read, with the matchers of its own directory and of every directory
+    // above it, deepest first.
+    let above = ignores.chain_above(&ignores.root_abs);
+    // The resolved path of each directory, passed down so that `identity` need not ask.
+    let root_real = canonical_dir(&lexical(root));
+    let mut stack: Vec<(PathBuf, PathBuf, PathBuf, Vec<Arc<DirIgnores>>)> = vec![(
+        root.to_path_buf(),
+        ignores.root_abs.clone(),
+        root_real,
+        above,
+    )];
+    while let Some((dir, dir_abs, dir_real, above)) = stack.pop() {
+        let entries = match list_dir(&dir) {
+            Ok(entries) => entries,
             Err(e) => {
-                errors.push(walk_error(root, &e));
+                errors.push(DiscoverError {
+                    path: lexical(&dir),
+                    message: io_message(&e),
+                });
                 continue;
             }
         };
-        let Some(t) = e.file_type() else { continue };
-        if t.is_dir() {
-            continue;
+        let names: Vec<&std::ffi::OsStr> = entries.iter().map(|(n, _)| n.as_os_str()).collect();
+        (walk_opts.listed)(&dir_abs, &names);
+        let mut chain = Vec::with_capacity(above.len() + 1);
+        chain.push(ignores.listed(&dir_abs, &names));
+        chain.extend(above);
+        for (name, t) in &entries {
+            if name == ".git" {
+                continue;
+            }
+            let p = dir.join(name);
+            let abs = dir_abs.join(name);
+            if ignores.is_ignored(&chain, &abs, t.is_dir()) {
+                continue;
+            }
+            if t.is_dir() {
+                let real = dir_real.join(name);
+                note_canonical(lexical(&p), real.clone());
+                stack.push((p, abs, real, chain.clone()));
+                continue;
+            }
+            let Some(kind) = kind_from_name(&p) else {
+                continue;
+            };
+            // A link counts when it leads to a regular file; a link to a directory is not
+            // followed. Anything else under a Dockerfile or compose name (a FIFO, a device, a
+            // link to one) is kept, so that the reader reports it instead of it being passed
+            // over.
+            if t.is_symlink() && std::fs::metadata(&p).is_ok_and(|m| m.is_dir()) {
+                continue;
+            }
+            if (walk_opts.exclude)(&p) {
+                continue;
+            }
+            out.push(Candidate {
+                path: lexical(&p),
+                kind: Some(kind),
+            });
         }
-        let p = e.path();
-        let Some(kind) = kind_from_name(p) else {
-            continue;
-        };
-        // A link counts when it leads to a regular file; a link to a directory is not
-        // followed. Anything else under a Dockerfile or compose name (a FIFO, a device, a
-        // link to one) is kept, so that the reader reports it instead of it being passed over.
-        if t.is_symlink() && std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
-            continue;
-        }
-        if exclude(p) {
-            continue;
-        }
-        out.push(Candidate {
-            path: lexical(p),
-            kind: Some(kind),
-        });
     }
     errors.extend(ignores.take_errors());
 }
 
-/// One error of the walk, as `path: message` without the path repeated in the message.
-fn walk_error(root: &Path, e: &ignore::Error) -> DiscoverError {
-    fn path_of(e: &ignore::Error) -> Option<&Path> {
-        match e {
-            ignore::Error::WithPath { path, .. } => Some(path),
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                path_of(err)
-            }
-            ignore::Error::Loop { child, .. } => Some(child),
-            _ => None,
+/// The names and types (as the directory listing gives them, without a `stat` each) of the
+/// entries of a directory.
+fn list_dir(dir: &Path) -> std::io::Result<Vec<(std::ffi::OsString, std::fs::FileType)>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        // The type comes from the listing; only file systems that do not give it cost a
+        // `lstat`, and an entry that vanished meanwhile is passed over.
+        if let Ok(t) = e.file_type() {
+            out.push((e.file_name(), t));
         }
     }
-    let message = match e.io_error() {
-        Some(io) => io_message(io),
-        None => {
-            let mut inner = e;
-            while let ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } =
-                inner
-            {
-                inner = err;
-            }
-            inner.to_string()
-        }
-    };
-    DiscoverError {
-        path: lexical(path_of(e).unwrap_or(root)),
-        message,
-    }
+    Ok(out)
 }
 
 /// The ignore files of the directories of one walk, read on demand with the safe reader and
@@ -391,7 +488,7 @@ struct Ignores {
     /// The walk's root as given, and the same directory made absolute.
     root: PathBuf,
     root_abs: PathBuf,
-    dirs: std::sync::Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<DirIgnores>>>,
+    dirs: std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<DirIgnores>>>,
     errors: std::sync::Mutex<Vec<DiscoverError>>,
 }
 
@@ -421,46 +518,70 @@ impl Ignores {
         std::mem::take(&mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Whether a walked entry is ignored. `path` starts with the walk's root.
-    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let abs = match path.strip_prefix(&self.root) {
-            Ok(rel) if rel.as_os_str().is_empty() => return false,
-            Ok(rel) => self.root_abs.join(rel),
-            Err(_) => return false,
-        };
-        let dirs: Vec<std::sync::Arc<DirIgnores>> =
-            abs.ancestors().skip(1).map(|d| self.dir(d)).collect();
+    /// The matchers of the directories above `dir` (not `dir` itself), deepest first: read
+    /// by name, since those directories are not listed by the walk.
+    fn chain_above(&self, dir: &Path) -> Vec<Arc<DirIgnores>> {
+        dir.ancestors()
+            .skip(1)
+            .map(|d| {
+                let present = |name: &str| std::fs::symlink_metadata(d.join(name)).is_ok();
+                self.dir(
+                    d,
+                    present(".ignore"),
+                    present(".gitignore"),
+                    present(".git"),
+                )
+            })
+            .collect()
+    }
+
+    /// The matchers of a directory the walk has listed: only the files it holds are read.
+    fn listed(&self, dir: &Path, names: &[&std::ffi::OsStr]) -> Arc<DirIgnores> {
+        let has = |name: &str| names.iter().any(|n| *n == name);
+        self.dir(dir, has(".ignore"), has(".gitignore"), has(".git"))
+    }
+
+    /// Whether an entry is ignored by the matchers `chain` of its directory and the
+    /// directories above, deepest first. `abs` is the entry's absolute path.
+    fn is_ignored(&self, chain: &[Arc<DirIgnores>], abs: &Path, is_dir: bool) -> bool {
         // Precedence as ripgrep's: the kind of file first, then the deepest directory.
-        let ignore = dirs.iter().map(|d| d.ignore.as_ref());
-        if let Some(ignored) = first_match(ignore, &abs, is_dir) {
+        let ignore = chain.iter().map(|d| d.ignore.as_ref());
+        if let Some(ignored) = first_match(ignore, abs, is_dir) {
             return ignored;
         }
         // Git's files apply only inside a repository, and not above its top.
-        let Some(top) = dirs.iter().position(|d| d.git_root) else {
+        let Some(top) = chain.iter().position(|d| d.git_root) else {
             return false;
         };
-        let repo = &dirs[..=top];
-        if let Some(ignored) = first_match(repo.iter().map(|d| d.gitignore.as_ref()), &abs, is_dir)
-        {
+        let repo = &chain[..=top];
+        if let Some(ignored) = first_match(repo.iter().map(|d| d.gitignore.as_ref()), abs, is_dir) {
             return ignored;
         }
-        first_match(repo.iter().map(|d| d.exclude.as_ref()), &abs, is_dir).unwrap_or(false)
+        first_match(repo.iter().map(|d| d.exclude.as_ref()), abs, is_dir).unwrap_or(false)
     }
 
-    fn dir(&self, dir: &Path) -> std::sync::Arc<DirIgnores> {
+    /// The matchers of one directory, given which of `.ignore`, `.gitignore` and `.git` it
+    /// holds; read once and cached.
+    fn dir(&self, dir: &Path, ignore: bool, gitignore: bool, git: bool) -> Arc<DirIgnores> {
         if let Some(d) = self.dirs.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
             return d.clone();
         }
-        let git_root = std::fs::symlink_metadata(dir.join(".git")).is_ok();
-        let loaded = std::sync::Arc::new(DirIgnores {
-            ignore: self.load(dir, &dir.join(".ignore")),
-            gitignore: self.load(dir, &dir.join(".gitignore")),
-            exclude: if git_root {
+        let read = |present: bool, name: &str| {
+            if present {
+                self.load(dir, &dir.join(name))
+            } else {
+                None
+            }
+        };
+        let loaded = Arc::new(DirIgnores {
+            ignore: read(ignore, ".ignore"),
+            gitignore: read(gitignore, ".gitignore"),
+            exclude: if git {
                 self.load(dir, &dir.join(".git").join("info").join("exclude"))
             } else {
                 None
             },
-            git_root,
+            git_root: git,
         });
         self.dirs
             .lock()
@@ -611,18 +732,68 @@ mod tests {
     }
 
     #[test]
-    fn walk_errors_name_the_path_once() {
-        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
-        let e = ignore::Error::WithDepth {
-            depth: 1,
-            err: Box::new(ignore::Error::WithPath {
-                path: PathBuf::from("./root/locked"),
-                err: Box::new(ignore::Error::Io(denied)),
-            }),
+    fn canonical_dirs_match_canonicalize() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real").join("sub");
+        std::fs::create_dir_all(&real).unwrap();
+        let mut paths = vec![
+            real.clone(),
+            tmp.path().join("real/../real/sub"),
+            tmp.path().join("missing/x"),
+        ];
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path().join("real"), tmp.path().join("link")).unwrap();
+            paths.push(tmp.path().join("link").join("sub"));
+        }
+        for p in paths {
+            let want = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+            assert_eq!(canonical_dir(&p), want, "{}", p.display());
+            // Asked again: the cached answer is the same.
+            assert_eq!(canonical_dir(&p), want, "{}", p.display());
+        }
+    }
+
+    #[test]
+    fn the_walk_passes_on_each_listing_and_honours_gitignore() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("app/skipped")).unwrap();
+        std::fs::write(root.join(".gitignore"), "skipped/\n").unwrap();
+        std::fs::write(root.join("app/Dockerfile"), "FROM alpine\n").unwrap();
+        std::fs::write(root.join("app/.hadolint.yaml"), "ignored: []\n").unwrap();
+        std::fs::write(root.join("app/skipped/Dockerfile"), "FROM alpine\n").unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let listed = |dir: &Path, names: &[&std::ffi::OsStr]| {
+            let mut names: Vec<String> = names
+                .iter()
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            seen.lock().unwrap().push((dir.to_path_buf(), names));
         };
-        let d = walk_error(Path::new("root"), &e);
-        assert_eq!(d.path, PathBuf::from("root/locked"));
-        assert_eq!(d.message, "permission denied");
+        let walk = Walk {
+            exclude: &|_| false,
+            listed: &listed,
+        };
+        let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
+        assert!(errors.is_empty(), "{errors:?}");
+        let paths: Vec<PathBuf> = found.into_iter().map(|c| c.path).collect();
+        assert_eq!(paths, vec![root.join("app/Dockerfile")]);
+        let seen = seen.into_inner().unwrap();
+        let app = crate::config::normalize_path(&root.join("app"), Path::new("/"));
+        let app_names = seen.iter().find(|(d, _)| *d == app).map(|(_, n)| n.clone());
+        assert_eq!(
+            app_names,
+            Some(vec![
+                ".hadolint.yaml".to_string(),
+                "Dockerfile".into(),
+                "skipped".into()
+            ])
+        );
+        // The ignored directory is never read.
+        assert!(!seen.iter().any(|(d, _)| d.ends_with("skipped")));
     }
 
     #[test]

@@ -308,7 +308,35 @@ impl BuildContext {
             dir: dir.to_path_buf(),
             ..BuildContext::default()
         };
-        if let Some(path) = ignore_file_for(dir, dockerfile) {
+        let listing = std::fs::read_dir(dir).ok().map(|rd| {
+            let mut names: Vec<String> = rd
+                .filter_map(|e| e.ok())
+                .take(10_000)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        });
+        let ignore_file = match &listing {
+            // The listing (complete, below the cap) answers which ignore files exist, when
+            // the Dockerfile sits in the context directory: no file is probed by name.
+            Some(names)
+                if names.len() < 10_000
+                    && dockerfile.parent() == Some(dir)
+                    && dockerfile.file_name().and_then(|n| n.to_str()).is_some() =>
+            {
+                let has = |n: &str| names.binary_search_by(|e| e.as_str().cmp(n)).is_ok();
+                let own = dockerfile
+                    .file_name()
+                    .map(|n| format!("{}.dockerignore", n.to_string_lossy()))
+                    .filter(|n| has(n))
+                    .map(|n| dir.join(n))
+                    .filter(|p| p.is_file());
+                own.or_else(|| has(".dockerignore").then(|| dir.join(".dockerignore")))
+            }
+            _ => ignore_file_for(dir, dockerfile),
+        };
+        if let Some(path) = ignore_file {
             match read_regular_file(&path, MAX_IGNORE_FILE_SIZE) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => ctx.ignore = Some((path, DockerIgnore::parse(&text))),
@@ -317,14 +345,7 @@ impl BuildContext {
                 Err(e) => ctx.ignore_error = Some(read_error(&e)),
             }
         }
-        if let Ok(rd) = std::fs::read_dir(dir) {
-            ctx.entries = rd
-                .filter_map(|e| e.ok())
-                .take(10_000)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            ctx.entries.sort();
-        }
+        ctx.entries = listing.unwrap_or_default();
         ctx
     }
 

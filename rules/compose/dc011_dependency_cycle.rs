@@ -81,9 +81,26 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
             .collect();
         edges.insert(name, out);
     }
+    // Only a service in a circle has a cycle through it: the circles lie inside the strongly
+    // connected components, found in one pass, so that a long chain of services costs one
+    // walk instead of one per service.
+    let comp = components(&order, &edges);
+    let mut size: HashMap<usize, usize> = HashMap::new();
+    for c in comp.values() {
+        *size.entry(*c).or_default() += 1;
+    }
     let mut reported: HashSet<Vec<&str>> = HashSet::new();
     for &start in &order {
-        let Some(cycle) = shortest_cycle(start, &edges) else {
+        let Some(&c) = comp.get(start) else {
+            continue;
+        };
+        let self_loop = edges
+            .get(start)
+            .is_some_and(|out| out.iter().any(|(n, _)| *n == start));
+        if size.get(&c).copied().unwrap_or(0) < 2 && !self_loop {
+            continue;
+        }
+        let Some(cycle) = shortest_cycle(start, &edges, &|n| comp.get(n) == Some(&c)) else {
             continue;
         };
         let mut key = cycle.clone();
@@ -145,11 +162,81 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
     }
 }
 
+/// The strongly connected component of each service (Tarjan's algorithm, without
+/// recursion): two services share one when each reaches the other.
+fn components<'a, T>(
+    order: &[&'a str],
+    edges: &HashMap<&'a str, Vec<(&'a str, T)>>,
+) -> HashMap<&'a str, usize> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut low: HashMap<&str, usize> = HashMap::new();
+    let mut on_stack: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut comp: HashMap<&str, usize> = HashMap::new();
+    let mut next_comp = 0;
+    for &root in order {
+        if index.contains_key(root) {
+            continue;
+        }
+        // The walk: each service with the position of the next of its edges to follow.
+        let mut work: Vec<(&str, usize)> = vec![(root, 0)];
+        index.insert(root, index.len());
+        low.insert(root, index.len() - 1);
+        stack.push(root);
+        on_stack.insert(root);
+        while let Some(&(v, i)) = work.last() {
+            let out = edges.get(v).map_or(&[][..], Vec::as_slice);
+            let low_v = low.get(v).copied().unwrap_or(0);
+            if let Some(&(w, _)) = out.get(i) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                if !edges.contains_key(w) {
+                    continue;
+                }
+                match index.get(w).copied() {
+                    None => {
+                        let n = index.len();
+                        index.insert(w, n);
+                        low.insert(w, n);
+                        stack.push(w);
+                        on_stack.insert(w);
+                        work.push((w, 0));
+                    }
+                    Some(iw) if on_stack.contains(w) => {
+                        low.insert(v, low_v.min(iw));
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(u, _)) = work.last() {
+                let low_u = low.get(u).copied().unwrap_or(0);
+                low.insert(u, low_u.min(low_v));
+            }
+            if Some(&low_v) == index.get(v) {
+                while let Some(w) = stack.pop() {
+                    on_stack.remove(w);
+                    comp.insert(w, next_comp);
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    comp
+}
+
 /// The services of the shortest circle through `start`, from `start` on, when there is
-/// one.
+/// one. The walk keeps to the services `within` accepts (the component of `start`: a circle
+/// never leaves it).
 fn shortest_cycle<'a, T>(
     start: &'a str,
     edges: &HashMap<&'a str, Vec<(&'a str, T)>>,
+    within: &dyn Fn(&str) -> bool,
 ) -> Option<Vec<&'a str>> {
     let mut parent: HashMap<&str, &str> = HashMap::new();
     let mut queue: VecDeque<&str> = VecDeque::from([start]);
@@ -166,7 +253,7 @@ fn shortest_cycle<'a, T>(
                 path.reverse();
                 return Some(path);
             }
-            if edges.contains_key(next) && seen.insert(next) {
+            if edges.contains_key(next) && within(next) && seen.insert(next) {
                 parent.insert(next, at);
                 queue.push_back(next);
             }

@@ -451,6 +451,9 @@ struct DirConfigs {
 struct State {
     dirs: HashMap<PathBuf, Result<DirConfigs, ConfigError>>,
     resolved: HashMap<(Vec<usize>, Vec<bool>, bool), Arc<ResolvedSettings>>,
+    /// The configuration file names present in directories whose listing is known (from the
+    /// walk of discovery): those are not probed name by name.
+    listed: HashMap<PathBuf, Vec<&'static str>>,
     next_id: usize,
     warnings: Vec<String>,
 }
@@ -616,6 +619,21 @@ impl Resolver {
         state.warnings.clone()
     }
 
+    /// Records the names in a directory (absolute and normalized, as discovery walks it), so
+    /// that looking for configuration files there reads this listing instead of asking the
+    /// file system for each of the eight names.
+    pub fn note_listing(&self, dir: &Path, names: &[&std::ffi::OsStr]) {
+        let present: Vec<&'static str> = WHARF_CONFIG_NAMES
+            .iter()
+            .chain(&HADOLINT_CONFIG_NAMES)
+            .chain(&DCLINT_CONFIG_NAMES)
+            .copied()
+            .filter(|c| names.iter().any(|n| *n == *c))
+            .collect();
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.listed.insert(dir.to_path_buf(), present);
+    }
+
     /// The nearest configurations for a directory, looking upwards; cached per directory.
     fn dir_configs(&self, state: &mut State, dir: &Path) -> Result<DirConfigs, ConfigError> {
         if let Some(r) = state.dirs.get(dir) {
@@ -649,12 +667,14 @@ impl Resolver {
         dir: &Path,
         names: &[&str],
     ) -> Result<Option<Arc<Loaded>>, ConfigError> {
+        let listed = state.listed.get(dir);
         let present: Vec<PathBuf> = names
             .iter()
+            .filter(|n| listed.is_none_or(|l| l.contains(n)))
             .map(|n| dir.join(n))
             // Whatever the type: a FIFO or a device under a configuration name is an error
             // from the reader, not a file silently passed over.
-            .filter(|p| std::fs::symlink_metadata(p).is_ok())
+            .filter(|p| listed.is_some() || std::fs::symlink_metadata(p).is_ok())
             .collect();
         let Some(path) = present.first() else {
             return Ok(None);
