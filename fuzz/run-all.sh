@@ -70,7 +70,12 @@ for t in "${targets[@]}"; do
     esac
     echo "== $t: $secs s ($(date -u +%H:%M:%S))"
     mkdir -p "artifacts/$t"
+    # Fork mode with one job: a crash, hang or blow-up is saved to artifacts/<target>/ and
+    # fuzzing goes on until the time is up.
     nice -n 19 cargo +nightly fuzz run -s "$san" "$t" "corpus/$t" -- \
         -max_total_time="$secs" -timeout=1 -rss_limit_mb="$rss" -max_len="$max_len" \
-        -print_final_stats=1 "${dict[@]}" 2>&1 | tee "logs/$t.log" | grep -E '^#[0-9]+ *DONE|stat::|ERROR|SUMMARY|Test unit written' || true
+        -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -print_final_stats=1 "${dict[@]}" > "logs/$t.log" 2>&1 || true
+    last=$(grep -E '^#[0-9]+:' "logs/$t.log" | tail -1)
+    echo "   ${last:-no progress line}; artifacts: $(ls "artifacts/$t" | wc -l)"
 done
