@@ -14,9 +14,12 @@ use wharf::fix::{apply_fixes, fixes_of};
 use wharf::shell::Script;
 use wharf::source::{FileKind, MappedText, OffsetMap, SourceFile, Span};
 
+/// The body of a fuzz target that takes bytes.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets that take bytes, by name: what `fuzz_targets/<name>.rs` runs, and what the
 /// regression test (`tests/fuzz_regressions.rs`) replays the saved inputs through.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("dockerfile_parse", targets::dockerfile_parse),
     ("shell_model", targets::shell_model),
     ("yaml_tree", targets::yaml_tree),
