@@ -5,7 +5,8 @@
 #   fuzz/run-all.sh [SECONDS] [TARGET...]     default: 600 seconds, every target
 #
 # Environment: CORPUS (default ../shared/corpus beside the worktree), RSS_MB (2048),
-# MAX_LEN (65536), SANITIZER (none; `address` for ASan, slower). Working corpora go to
+# MAX_LEN (65536), SANITIZER (none; `address` for ASan, slower), CHUNK (180: seconds per
+# libFuzzer run). Working corpora go to
 # fuzz/corpus/<target>/ (gitignored), crashes to fuzz/artifacts/<target>/, the libFuzzer log of
 # each run to fuzz/logs/<target>.log (gitignored too).
 set -euo pipefail
@@ -70,12 +71,18 @@ for t in "${targets[@]}"; do
     esac
     echo "== $t: $secs s ($(date -u +%H:%M:%S))"
     mkdir -p "artifacts/$t"
-    # Fork mode with one job: a crash, hang or blow-up is saved to artifacts/<target>/ and
-    # fuzzing goes on until the time is up.
-    nice -n 19 cargo +nightly fuzz run -s "$san" "$t" "corpus/$t" -- \
-        -max_total_time="$secs" -timeout=1 -rss_limit_mb="$rss" -max_len="$max_len" \
-        -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-        -print_final_stats=1 "${dict[@]}" > "logs/$t.log" 2>&1 || true
-    last=$(grep -E '^#[0-9]+:' "logs/$t.log" | tail -1)
-    echo "   ${last:-no progress line}; artifacts: $(ls "artifacts/$t" | wc -l)"
+    : > "logs/$t.log"
+    # libFuzzer stops at the first crash or hang (the input goes to artifacts/<target>/): it
+    # is started again until the target's time is used up, in chunks of at most CHUNK seconds,
+    # each under a hard timeout (a child stuck in libFuzzer's own timeout handler was seen once
+    # on a loaded machine; fork mode waits for such a child forever).
+    end=$((SECONDS + secs))
+    while [ "$SECONDS" -lt "$end" ]; do
+        left=$((end - SECONDS)); chunk=$((left < ${CHUNK:-180} ? left : ${CHUNK:-180}))
+        timeout -k 5 $((chunk + 60)) nice -n 19 cargo +nightly fuzz run -s "$san" "$t" "corpus/$t" -- \
+            -max_total_time="$chunk" -timeout=1 -rss_limit_mb="$rss" -max_len="$max_len" \
+            -print_final_stats=1 "${dict[@]}" >> "logs/$t.log" 2>&1 || true
+    done
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$t.log" | paste -sd+ | bc)
+    echo "   executions: ${execs:-0}; artifacts: $(ls "artifacts/$t" | wc -l)"
 done
