@@ -593,3 +593,27 @@ fn from_values_name_earlier_stages_by_index_or_name() {
     assert_eq!(df.model.stage_ref("alpine", 4), None);
     assert!(df.model.stages[0].copied_from);
 }
+
+#[test]
+fn shell_spans_of_heredoc_cut_by_end_of_file_stay_in_file() {
+    // Found by fuzzing: the shell reads the heredoc's delimiter after the line, which the file
+    // never wrote, and the error of an unclosed quote ran past the end of the file.
+    // A body the file cuts short gave commands past the end too.
+    for src in [
+        "RUN s <<F'",
+        "RUN s <<F'\n",
+        "RUN cat <<EOF\necho 'x\n",
+        "RUN <<f p\n<<",
+    ] {
+        let df = parse(src);
+        for r in &df.scripts {
+            let commands = r.scripts.iter().flat_map(|s| &s.commands);
+            let spans = commands
+                .map(|c| c.span)
+                .chain(r.error.as_ref().map(|e| e.span));
+            for span in spans {
+                assert!(span.end as usize <= src.len(), "{src:?}: {span:?}");
+            }
+        }
+    }
+}

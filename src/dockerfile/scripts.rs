@@ -5,6 +5,7 @@ use super::{Command as DfCommand, Dockerfile, Instruction, Kind, ParsedRun};
 use crate::shell::packages::Packages;
 use crate::shell::tools::{self as shell_tools, Dialect};
 use crate::shell::{self, Command, Script, ShellError, Word};
+use crate::source::Span;
 
 /// The parsed scripts of one RUN.
 #[derive(Debug, Clone, Default)]
@@ -145,12 +146,18 @@ fn script_of(ins: &Instruction) -> RunScript {
         at: ins.keyword.start,
         ..RunScript::default()
     };
+    // The shell reads a line break and each heredoc's delimiter after the RUN line; where the
+    // file has neither (it ends first), what the shell found in that text would lie past the
+    // end of the file: keep every span inside the instruction.
+    let end = ins.span.end;
     let push = |r: &mut RunScript, res: Result<Script, ShellError>, by: Interpreter| match res {
-        Ok(s) => {
+        Ok(mut s) => {
+            clamp_script(&mut s, end);
             r.scripts.push(s);
             r.interpreters.push(by);
         }
-        Err(e) => {
+        Err(mut e) => {
+            clamp(&mut e.span, end);
             if r.error.is_none() {
                 r.error = Some(e);
             }
@@ -230,6 +237,31 @@ fn script_of(ins: &Instruction) -> RunScript {
         None => {}
     }
     r
+}
+
+fn clamp(span: &mut Span, end: u32) {
+    *span = Span::new(span.start.min(end), span.end.min(end));
+}
+
+/// Brings every span of a script that ends past `end` back to `end`.
+fn clamp_script(s: &mut Script, end: u32) {
+    for c in &mut s.commands {
+        clamp(&mut c.span, end);
+        let words = c
+            .name
+            .iter_mut()
+            .chain(&mut c.wrappers)
+            .chain(&mut c.args)
+            .chain(&mut c.assignments)
+            .chain(c.redirects.iter_mut().filter_map(|r| r.target.as_mut()));
+        for w in words {
+            clamp(&mut w.span, end);
+        }
+    }
+    let pipes = s.pipelines.iter_mut().flat_map(|p| &mut p.pipes);
+    for span in s.pipes.iter_mut().chain(&mut s.unparsed).chain(pipes) {
+        clamp(span, end);
+    }
 }
 
 /// The shell a heredoc with this delimiter is fed to on the RUN line: the shell command that

@@ -175,6 +175,23 @@ pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> usize {
     walk_tokens(tokens, limit).0
 }
 
+/// How many `(` operators are never closed by a `)`. brush's parser backtracks over every
+/// unclosed `(` (a subshell or the start of `((`), so its time doubles with each one: a script
+/// with a few dozen takes minutes. Such a script is a syntax error anyway.
+pub(super) fn unclosed_parens(tokens: &[Token]) -> usize {
+    let mut open = 0usize;
+    for t in tokens {
+        if let Token::Operator(op, _) = t {
+            match op.as_str() {
+                "(" => open += 1,
+                ")" => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    open
+}
+
 /// The first reserved word that stands where a command surely starts but closes or continues
 /// a construct that is not open (`do` with no loop, `fi` with no `if`, `then` in a loop's
 /// condition...): its token index and what it lacks. Only meaningful for a script that brush

@@ -25,6 +25,10 @@ const MAX_SUBSTITUTION_DEPTH: usize = 16;
 /// exhausting the stack in the recursive-descent parser.
 const MAX_NESTING: usize = 64;
 
+/// Scripts with more `(` left unclosed than this are refused before brush parses them: its
+/// time grows exponentially with their number (see `depth::unclosed_parens`).
+const MAX_UNCLOSED_PARENS: usize = 8;
+
 /// Parses the shell text `src` (a RUN's logical line, or a heredoc script) into a [`Script`].
 ///
 /// Bash syntax is accepted (`[[ ]]`, arrays, `function`, `<<<`, `|&`, process substitution),
@@ -304,6 +308,13 @@ impl Builder<'_> {
                     kind: ShellErrorKind::Syntax,
                 });
             }
+        }
+        if depth::unclosed_parens(tokens) > MAX_UNCLOSED_PARENS {
+            return Err(ShellError {
+                message: "unclosed `(`".to_string(),
+                span: self.whole(f),
+                kind: ShellErrorKind::Syntax,
+            });
         }
         let nesting = depth::token_nesting(tokens, MAX_NESTING);
         if self.nesting + nesting > MAX_NESTING {

@@ -938,3 +938,22 @@ fn a_misplaced_reserved_word_is_reported_at_itself() {
     // Arguments that look like reserved words are not misplaced.
     assert!(parse_str("echo do fi done; for x in do; do echo then; done").is_ok());
 }
+
+#[test]
+fn unclosed_parentheses_are_refused_quickly() {
+    // Found by fuzzing: brush backtracks over every unclosed `(`, doubling its time with each;
+    // 20 unclosed `((x` took a minute.
+    for text in ["((x".repeat(20), "(".repeat(30), "a && ( ".repeat(25)] {
+        let started = std::time::Instant::now();
+        let e = parse_str(&text).unwrap_err();
+        assert_eq!(e.message, "unclosed `(`", "{text}");
+        assert!(
+            started.elapsed().as_secs() < 2,
+            "{text}: {:?}",
+            started.elapsed()
+        );
+    }
+    // Closed ones, however many, still parse.
+    let closed = format!("{}x{}", "( ".repeat(20), ") ".repeat(20));
+    assert!(parse_str(&closed).is_ok());
+}
