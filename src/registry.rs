@@ -90,7 +90,9 @@ pub fn suggest(key: &str) -> Option<&'static str> {
 }
 
 /// The closest candidate to a mistyped word (case-insensitive), if one is close enough to be
-/// a likely typo. A shortened word (`warn` for `warning`) counts as close.
+/// a likely typo. A shortened word (`warn` for `warning`) counts as close. Ties go to the
+/// candidate first in byte order, so the answer never depends on the order of `candidates`
+/// (callers pass hash sets).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     let limit = 2.max(word.chars().count() / 3);
@@ -102,7 +104,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             let d = edit_distance(&lower, &cl);
             (d <= limit || prefix).then_some((if prefix { 1 } else { d }, c))
         })
-        .min_by_key(|(d, _)| *d)
+        .min_by_key(|&(d, c)| (d, c))
         .map(|(_, c)| c)
 }
 
@@ -210,5 +212,20 @@ mod buildkit_tests {
                 "BuildKit's {name} names no wharf rule"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod closest_tests {
+    use super::closest;
+
+    #[test]
+    fn ties_do_not_depend_on_candidate_order() {
+        // `web1` and `web2` are both one edit from `web`.
+        assert_eq!(closest("web", ["web2", "web1"]), Some("web1"));
+        assert_eq!(closest("web", ["web1", "web2"]), Some("web1"));
+        let set: std::collections::HashSet<&str> = ["dbb", "dba", "dbc"].into_iter().collect();
+        assert_eq!(closest("db", set.iter().copied()), Some("dba"));
+        assert_eq!(closest("zzzzzz", ["web"]), None);
     }
 }

@@ -147,3 +147,30 @@ fn corpus_lints_without_panics_or_false_syntax_errors() {
         unexpected.join("\n")
     );
 }
+
+/// The whole report is the same on every run: hash maps are seeded per process, so any answer
+/// that depends on their order (a "did you mean" among equally close names, a report order)
+/// shows up as two runs that differ.
+#[test]
+fn corpus_report_is_the_same_on_every_run() {
+    let Some(root) = wharf::shared_data::shared_path("corpus") else {
+        return;
+    };
+    let run = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+            .args(["check", "--isolated", "--select", "ALL", "--format", "json"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some(), "wharf was killed");
+        out.stdout
+    };
+    let first = run();
+    assert!(first.len() > 1000, "no report");
+    for _ in 0..4 {
+        assert!(
+            run() == first,
+            "two runs over the corpus gave different reports"
+        );
+    }
+}
