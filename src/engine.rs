@@ -768,8 +768,18 @@ fn finish(
             d.severity = *s;
         }
     }
-    if let Parsed::Dockerfile(df) = parsed {
-        suppress::apply_check_options(df, settings.buildkit_check.as_deref(), &mut out);
+    match parsed {
+        Parsed::Dockerfile(df) => {
+            suppress::apply_check_options(df, settings.buildkit_check.as_deref(), &mut out);
+        }
+        // What follows a YAML syntax error was never read: an edit may change how it parses
+        // (found by fuzzing: deleting a `version:` line turned one error into six).
+        Parsed::Compose(cf) if cf.truncated() => {
+            for d in &mut out {
+                d.fix = None;
+            }
+        }
+        _ => {}
     }
     sort(&mut out);
     out

@@ -188,3 +188,15 @@ fn a_link_is_followed_and_stays_a_link() {
     );
     assert_eq!(read(dir.path(), "real.yaml"), COMPOSE_FIXED);
 }
+
+#[test]
+fn a_compose_file_cut_short_by_a_yaml_error_gets_no_fix() {
+    // Found by fuzzing: what follows the error was never read, and deleting the `version:`
+    // line changed how it parses (one syntax error became six).
+    let broken = "version: '3.8'\n!services:\n  web:\n    image: nginx:1.27\n  - [\n";
+    let dir = project(&[("compose.yaml", broken)]);
+    let (out, err) = run(wharf(dir.path()).args(["--fix", "compose.yaml"]), 1);
+    assert_eq!(read(dir.path(), "compose.yaml"), broken);
+    assert!(out.contains("DC000"), "{out}");
+    assert!(!err.contains("fixable"), "{err}");
+}

@@ -135,7 +135,7 @@ fn check_instruction(text: &str, ins: &Instruction) {
             check_span(text, p.value_span, "mount value");
         }
     }
-    check_mapped(text, &ins.rest, "instruction rest");
+    check_mapped(text, ins.rest(), "instruction rest");
     for h in &ins.heredocs {
         check_span(text, h.marker, "heredoc marker");
         check_span(text, h.body_span, "heredoc body span");
@@ -228,11 +228,11 @@ pub fn check_dockerfile(text: &str, df: &Dockerfile) {
     for e in &df.errors {
         check_span(text, e.span, "syntax error");
     }
-    for r in &df.scripts {
-        for s in &r.scripts {
+    for r in df.run_models() {
+        for s in r.scripts() {
             check_script(text, s);
         }
-        if let Some(e) = &r.error {
+        if let Some(e) = r.error() {
             check_span(text, e.span, "shell error");
         }
     }

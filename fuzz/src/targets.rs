@@ -14,13 +14,17 @@ pub fn dockerfile_parse(data: &[u8]) {
     let df = wharf::dockerfile::parse(text);
     check_dockerfile(text, &df);
     for (i, ins) in df.instructions.iter().enumerate() {
-        let _ = df.parsed_run(ins);
+        if let Some(m) = df.run_model(ins) {
+            let _ = m.parsed().map(|r| r.commands().count());
+        }
         let _ = df.model.stage_at(i);
         let _ = df.shell_at(i);
         let _ = df.get(i);
     }
-    for run in df.parsed_runs() {
-        let _ = run.commands().count();
+    for m in df.run_models() {
+        if let Some(run) = m.parsed() {
+            let _ = run.commands().count();
+        }
     }
 }
 

@@ -47,6 +47,12 @@ pub struct ComposeFile {
 }
 
 impl ComposeFile {
+    /// A YAML syntax error cut a document short: the tree holds what came before it, and what
+    /// follows is unknown, so no edit to the file can be judged safe.
+    pub fn truncated(&self) -> bool {
+        self.tree.documents.iter().any(|d| !d.complete)
+    }
+
     /// A handle on a node of the tree.
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
         self.tree.node(id)

@@ -250,35 +250,37 @@ impl Builder<'_> {
             });
         }
         let opts = options();
-        let tokens =
-            match brush_parser::uncached_tokenize_str(&f.text, &opts.tokenizer_options()) {
-                // sh and bash read a here-document left open at the end of the script up to the
-                // end (with a warning), so `<< /x` with no body is valid: give brush the missing
-                // terminators. Their positions lie past the frame's text, which `Frame::byte`
-                // clamps, so nothing is ever reported there.
-                Err(e @ TokenizerError::UnterminatedHereDocuments(..)) => {
-                    let open = unterminated_heredocs(&f.text);
-                    if open.is_empty() {
-                        Err(e)
-                    } else {
-                        let mut text = f.text.clone();
-                        for tag in open {
-                            text.push('\n');
-                            text.push_str(&tag);
-                        }
+        // Blanks at the very end mean nothing to the shell, and brush's tokenizer never returns
+        // on a here-document whose delimiter is empty (`<<"" `, `<<\r\t`) when they follow it.
+        let text = without_trailing_blanks(&f.text);
+        let tokens = match brush_parser::uncached_tokenize_str(text, &opts.tokenizer_options()) {
+            // sh and bash read a here-document left open at the end of the script up to the
+            // end (with a warning), so `<< /x` with no body is valid: give brush the missing
+            // terminators. Their positions lie past the frame's text, which `Frame::byte`
+            // clamps, so nothing is ever reported there.
+            Err(e @ TokenizerError::UnterminatedHereDocuments(..)) => {
+                let open = unterminated_heredocs(text);
+                if open.is_empty() {
+                    Err(e)
+                } else {
+                    let mut text = text.to_string();
+                    for tag in open {
                         text.push('\n');
-                        // The longer text may reach a brush panic the original stopped
-                        // before; then the original error stands.
-                        let tokenizer = opts.tokenizer_options();
-                        catch_unwind(AssertUnwindSafe(|| {
-                            brush_parser::uncached_tokenize_str(&text, &tokenizer)
-                        }))
-                        .unwrap_or(Err(e))
+                        text.push_str(&tag);
                     }
+                    text.push('\n');
+                    // The longer text may reach a brush panic the original stopped
+                    // before; then the original error stands.
+                    let tokenizer = opts.tokenizer_options();
+                    catch_unwind(AssertUnwindSafe(|| {
+                        brush_parser::uncached_tokenize_str(&text, &tokenizer)
+                    }))
+                    .unwrap_or(Err(e))
                 }
-                other => other,
             }
-            .map_err(|e| self.tokenizer_error(f, &e))?;
+            other => other,
+        }
+        .map_err(|e| self.tokenizer_error(f, &e))?;
         self.check_tokens(f, &tokens)?;
         let program = brush_parser::parse_tokens(&tokens, &opts)
             .map_err(|e| self.parse_error(f, &tokens, &e))?;
@@ -826,6 +828,18 @@ struct Cx<'f> {
 
 /// The delimiters (quotes removed) of the here-documents of `text` that no later line ends.
 /// Rough like [`substitution_in_heredoc_delimiter`]: only used once brush found one open.
+/// `text` without the spaces and tabs that end it, unless the last one is escaped (`a\ `).
+pub(super) fn without_trailing_blanks(text: &str) -> &str {
+    let trimmed = text.trim_end_matches([' ', '\t']);
+    if trimmed.len() < text.len() && trimmed.ends_with('\\') {
+        let backslashes = trimmed.len() - trimmed.trim_end_matches('\\').len();
+        if backslashes % 2 == 1 {
+            return &text[..trimmed.len() + 1];
+        }
+    }
+    trimmed
+}
+
 fn unterminated_heredocs(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let mut open = Vec::new();
