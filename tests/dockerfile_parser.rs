@@ -606,11 +606,9 @@ fn shell_spans_of_heredoc_cut_by_end_of_file_stay_in_file() {
         "RUN <<f p\n<<",
     ] {
         let df = parse(src);
-        for r in &df.scripts {
-            let commands = r.scripts.iter().flat_map(|s| &s.commands);
-            let spans = commands
-                .map(|c| c.span)
-                .chain(r.error.as_ref().map(|e| e.span));
+        for r in df.run_models() {
+            let commands = r.scripts().iter().flat_map(|s| &s.commands);
+            let spans = commands.map(|c| c.span).chain(r.error().map(|e| e.span));
             for span in spans {
                 assert!(span.end as usize <= src.len(), "{src:?}: {span:?}");
             }
