@@ -194,7 +194,7 @@ pub fn lint_project_with(
     let units: Vec<Unit> = sources
         .iter()
         .map(|s| Unit {
-            parsed: Ok(Parsed::parse(s)),
+            parsed: Some(Ok(Parsed::parse(s))),
             source: s.clone(),
         })
         .collect();
@@ -228,7 +228,10 @@ pub fn lint_project_parsed(
 ) -> Vec<Linted> {
     let units: Vec<Unit> = files
         .into_iter()
-        .map(|(source, parsed)| Unit { source, parsed })
+        .map(|(source, parsed)| Unit {
+            source,
+            parsed: Some(parsed),
+        })
         .collect();
     let all: Vec<usize> = (0..units.len()).collect();
     lint_group(&units, &all, settings_of, project_settings, path_kind, &[])
@@ -237,10 +240,12 @@ pub fn lint_project_parsed(
 /// What is at a path (a build context or a Dockerfile a compose file names).
 pub type PathKindFn<'a> = dyn Fn(&Path) -> crate::project::PathKind + Sync + 'a;
 
-/// One file of a run: its source and its parse (or the parser's internal error).
+/// One file of a run: its source and its parse (or the parser's internal error). A
+/// Dockerfile of a [`Run`] is parsed only when its project is linted (`None` until then), so
+/// that the parsed trees of a whole tree of Dockerfiles are never all alive at once.
 struct Unit {
     source: SourceFile,
-    parsed: Result<Parsed, String>,
+    parsed: Option<Result<Parsed, String>>,
 }
 
 /// The services with a `build` in the compose files among `files`, each linked to the
@@ -394,12 +399,24 @@ fn lint_group(
         message: format!("internal error in {what}: {message}; this is a bug in wharf"),
     };
     let mut linted: Vec<Linted> = members.iter().map(|_| Linted::default()).collect();
+    // The members not parsed yet (the Dockerfiles of a run) are parsed here, and dropped with
+    // the project.
+    let late: Vec<Option<Result<Parsed, String>>> = members
+        .iter()
+        .map(|&m| match units.get(m) {
+            Some(u) if u.parsed.is_none() => Some(isolate(|| Parsed::parse(&u.source))),
+            _ => None,
+        })
+        .collect();
     let mut files: Vec<ProjectFile<'_>> = Vec::new();
     // Position in `members` of each project file.
     let mut slot: Vec<usize> = Vec::new();
     for (i, &m) in members.iter().enumerate() {
         let Some(unit) = units.get(m) else { continue };
-        match &unit.parsed {
+        let Some(parsed) = unit.parsed.as_ref().or(late[i].as_ref()) else {
+            continue;
+        };
+        match parsed {
             Ok(parsed) => {
                 slot.push(i);
                 files.push(ProjectFile {
@@ -1027,7 +1044,9 @@ impl Run {
                 .par_iter()
                 .map(|(path, kind)| {
                     let source = provider.source(path, *kind, max_size(path))?;
-                    let parsed = isolate(|| Parsed::parse(&source));
+                    // Compose files are parsed now: they say which files form a project.
+                    let parsed = (source.kind == FileKind::Compose)
+                        .then(|| isolate(|| Parsed::parse(&source)));
                     Ok(Unit { source, parsed })
                 })
                 .collect()
@@ -1064,7 +1083,7 @@ impl Run {
                 && provider.path_kind(p) == PathKind::File
         };
         for u in &self.units {
-            let Ok(Parsed::Compose(cf)) = &u.parsed else {
+            let Some(Ok(Parsed::Compose(cf))) = &u.parsed else {
                 continue;
             };
             for p in compose_file_refs(&u.source.path, cf) {
@@ -1235,7 +1254,7 @@ fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
     };
     let mut first_in_dir: HashMap<PathBuf, usize> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
-        let Ok(Parsed::Compose(cf)) = &u.parsed else {
+        let Some(Ok(Parsed::Compose(cf))) = &u.parsed else {
             continue;
         };
         let dir = normalize(&u.source.path)
