@@ -455,7 +455,7 @@ fi
 
 if ((README_UPDATE == 1)); then
     {
-        echo "Latest run (\`$COMMAND\`, $(date -u +%Y-%m-%d), $(nproc) cores, load average before: $LOAD_BEFORE; wharf $WHARF_VERSION):"
+        echo "Latest run (\`$COMMAND\`, $(date -u +%Y-%m-%d), $(nproc) cores, load average before: $LOAD_BEFORE; $WHARF_VERSION):"
         echo
         summary_table
         echo
