@@ -592,6 +592,16 @@ fn run_file_rules(
         },
         crate::source::FileKind::Compose => LazyBuildContext::default(),
     };
+    // A compose file linted alone is a project of its own, indexed once for all its rules
+    // (without one, every `effective_service` call would index the file again).
+    let single;
+    let compose = match (project.compose, parsed) {
+        (None, Parsed::Compose(cf)) => {
+            single = crate::compose::project::Project::single(cf, &source.path, id);
+            Some(&single)
+        }
+        (p, _) => p,
+    };
     let mut streamed = Vec::new();
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
@@ -601,7 +611,13 @@ fn run_file_rules(
             streamed.push(rule);
             continue;
         }
-        match isolate(|| run_rule(rule, source, parsed, settings, id, project, &build)) {
+        let around = Around {
+            id,
+            facts: project,
+            compose,
+            build: &build,
+        };
+        match isolate(|| run_rule(rule, source, parsed, settings, &around)) {
             Ok(found) => out.extend(found),
             Err(message) => failed(rule, message),
         }
@@ -704,16 +720,29 @@ fn run_shell_rules<'a>(
     out
 }
 
+/// What a file's rules see around it: its id, its project facts, its compose project and its
+/// build context.
+struct Around<'r, 'a> {
+    id: FileId,
+    facts: &'r FileFacts<'a>,
+    compose: Option<&'r crate::compose::project::Project<'a>>,
+    build: &'r LazyBuildContext,
+}
+
 /// One rule's findings on one file.
 fn run_rule(
     rule: &'static Rule,
     source: &SourceFile,
     parsed: &Parsed,
     settings: &FileSettings,
-    id: FileId,
-    project: &FileFacts<'_>,
-    build: &LazyBuildContext,
+    around: &Around<'_, '_>,
 ) -> Vec<Diagnostic> {
+    let Around {
+        id,
+        facts: project,
+        compose,
+        build,
+    } = *around;
     match (rule.check, parsed) {
         (Check::Dockerfile(f), Parsed::Dockerfile(df)) => {
             let mut ctx = Context::new(df, source, &settings.rule_settings, rule)
@@ -727,7 +756,7 @@ fn run_rule(
             let mut ctx = Context::new(cf, source, &settings.rule_settings, rule)
                 .with_file_id(id)
                 .with_layers(&project.layers);
-            if let Some(p) = project.compose {
+            if let Some(p) = compose {
                 ctx = ctx.with_compose_project(p);
             }
             f(&mut ctx);

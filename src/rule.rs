@@ -457,6 +457,31 @@ impl<'a> Context<'a, ComposeFile> {
             }
         }
     }
+
+    /// The services a rule about production readiness judges in this file, each as compose
+    /// merges it: those meant for production (all with `everywhere`) whose production
+    /// definition is in this file ([`Effective::production_home`]), so that a service is
+    /// judged once across its files; a service wharf cannot see whole is left out.
+    ///
+    /// [`Effective::production_home`]: crate::compose::project::Effective::production_home
+    pub fn production_services(
+        &self,
+        everywhere: bool,
+    ) -> Vec<(
+        crate::compose::Service<'a>,
+        crate::compose::project::Effective<'a>,
+    )> {
+        let file: &'a ComposeFile = self.file;
+        file.services()
+            .filter_map(|service| {
+                let merged = self.effective_service(service.name)?;
+                let home = merged.production_home(everywhere)?;
+                let here =
+                    home.file == self.file_id && home.service.name_span() == service.name_span();
+                (here && !merged.incomplete).then_some((service, merged))
+            })
+            .collect()
+    }
 }
 
 fn push_report<'d>(

@@ -69,19 +69,8 @@ pub struct MemoryLimitOptions {
 
 fn check(ctx: &mut Context<'_, ComposeFile>) {
     let everywhere = ctx.options::<MemoryLimitOptions>().everywhere;
-    for service in ctx.file.services() {
-        // The service as compose merges it (override files, layers, `extends`), judged once:
-        // in its production file, else in the file of its first definition.
-        let Some(merged) = ctx.effective_service(service.name) else {
-            continue;
-        };
-        let Some(home) = merged.production_home(everywhere) else {
-            continue;
-        };
-        if home.file != ctx.file_id || home.service.name_span() != service.name_span() {
-            continue;
-        }
-        if merged.memory_limit().is_some() || merged.incomplete {
+    for (service, merged) in ctx.production_services(everywhere) {
+        if merged.memory_limit().is_some() {
             continue;
         }
         ctx.report(
