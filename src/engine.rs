@@ -1068,19 +1068,13 @@ impl Run {
         files: &[(PathBuf, Option<FileKind>)],
         max_size: &(dyn Fn(&Path) -> Option<u64> + Sync),
     ) {
-        let read_all = || -> Vec<Result<Unit, FileError>> {
-            files
-                .par_iter()
-                .map(|(path, kind)| {
-                    let source = provider.source(path, *kind, max_size(path))?;
-                    // Compose files are parsed now: they say which files form a project.
-                    let parsed = (source.kind == FileKind::Compose)
-                        .then(|| isolate(|| Parsed::parse(&source)));
-                    Ok(Unit { source, parsed })
-                })
-                .collect()
-        };
-        let results = with_pool(read_all);
+        let results = par_map(files, |(path, kind)| {
+            let source = provider.source(path, *kind, max_size(path))?;
+            // Compose files are parsed now: they say which files form a project.
+            let parsed =
+                (source.kind == FileKind::Compose).then(|| isolate(|| Parsed::parse(&source)));
+            Ok(Unit { source, parsed })
+        });
         for r in results {
             match r {
                 Ok(u) => self.units.push(u),
@@ -1146,37 +1140,31 @@ impl Run {
         let extras = shellcheck_extras(&units, settings_for, &mut errors);
         let groups = projects(&units, &|p| provider.path_kind(p));
         let path_kind = |p: &Path| provider.path_kind(p);
-        let lint_all = || -> Vec<Vec<(usize, Linted)>> {
-            groups
-                .par_iter()
-                .map(|members| {
-                    let settings_of: Vec<&FileSettings> = members
-                        .iter()
-                        .map(|&m| settings_for(&units[m].source.path))
-                        .collect();
-                    // The project rules run under the settings of the project's first compose
-                    // file (the project is named after it).
-                    let project_settings = members
-                        .iter()
-                        .position(|&m| units[m].source.kind == FileKind::Compose)
-                        .and_then(|i| settings_of.get(i).copied())
-                        .or_else(|| settings_of.first().copied());
-                    let Some(project_settings) = project_settings else {
-                        return Vec::new();
-                    };
-                    let linted = lint_group(
-                        &units,
-                        members,
-                        &settings_of,
-                        project_settings,
-                        &path_kind,
-                        &extras,
-                    );
-                    members.iter().copied().zip(linted).collect()
-                })
-                .collect()
-        };
-        let results = with_pool(lint_all);
+        let results = par_map(&groups, |members| {
+            let settings_of: Vec<&FileSettings> = members
+                .iter()
+                .map(|&m| settings_for(&units[m].source.path))
+                .collect();
+            // The project rules run under the settings of the project's first compose
+            // file (the project is named after it).
+            let project_settings = members
+                .iter()
+                .position(|&m| units[m].source.kind == FileKind::Compose)
+                .and_then(|i| settings_of.get(i).copied())
+                .or_else(|| settings_of.first().copied());
+            let Some(project_settings) = project_settings else {
+                return Vec::new();
+            };
+            let linted = lint_group(
+                &units,
+                members,
+                &settings_of,
+                project_settings,
+                &path_kind,
+                &extras,
+            );
+            members.iter().copied().zip(linted).collect()
+        });
         let mut slots: Vec<Option<Linted>> = units.iter().map(|_| None).collect();
         for (m, linted) in results.into_iter().flatten() {
             if let Some(s) = slots.get_mut(m) {
@@ -1218,7 +1206,7 @@ fn shellcheck_extras<'s>(
         .iter()
         .map(|u| (&u.source, settings_for(&u.source.path)))
         .collect();
-    let checked = with_pool(|| shellcheck_pass(&files));
+    let checked = in_pool(|| shellcheck_pass(&files));
     units
         .iter()
         .zip(checked)
@@ -1235,16 +1223,37 @@ fn shellcheck_extras<'s>(
         .collect()
 }
 
-/// Runs `f` in a pool of workers with a roomy stack, as a second line of defence: the parsers
-/// bound their own recursion so that 2 MiB suffice (see `shell::depth`).
-fn with_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build()
-    {
-        Ok(pool) => pool.install(f),
-        Err(_) => f(),
+/// The workers of a run: one pool, built when a phase first has more than one item of work,
+/// and kept for the rest of the process. Its threads have a roomy stack, as a second line of
+/// defence: the parsers bound their own recursion so that 2 MiB suffice (see `shell::depth`).
+/// `None` when the threads cannot be started; the work then runs on the calling thread.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `f` in the run's pool (see [`pool`]), so that the parallel iterators inside it use the
+/// pool's workers.
+fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
     }
+}
+
+/// `f` over each item, in order. One item is done on the calling thread: a run of one file
+/// (pre-commit, an editor) starts no thread at all.
+fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    in_pool(|| items.par_iter().map(f).collect())
 }
 
 /// Groups the units into projects: a compose file with the Dockerfiles it builds, with the
