@@ -17,6 +17,9 @@
 #   --svg FILE     where the chart goes (default docs/benchmark.svg; "" for none)
 #   --readme       also put the summary table and the command into README.md (between the
 #                  `<!-- bench:start -->` and `<!-- bench:end -->` markers)
+#   --static       measure a statically linked wharf (glibc, `-C target-feature=+crt-static
+#                  -C relocation-model=static`, built for the host triple into target/static):
+#                  no dynamic loader and no relocations at start-up, as README's static build
 #   --quick        skip the slow peer measurements of peak memory on the whole corpus and
 #                  of wharf --shellcheck
 #   -h, --help     this text
@@ -44,6 +47,7 @@ INSTALL=1
 SVG="$ROOT/docs/benchmark.svg"
 README_UPDATE=0
 QUICK=0
+STATIC=0
 ARGS_GIVEN="$*"
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
@@ -77,6 +81,10 @@ while (($#)); do
         ;;
     --quick)
         QUICK=1
+        shift
+        ;;
+    --static)
+        STATIC=1
         shift
         ;;
     --single)
@@ -122,10 +130,19 @@ trap 'exit 130' INT TERM
 # ---------------------------------------------------------------------------------------------
 # Tools
 
-note "building wharf (release)"
-(cd "$ROOT" && cargo build --release --quiet --bin wharf) || die "cannot build wharf"
-WHARF="$ROOT/target/release/wharf"
-WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified'))"
+if [[ $STATIC == 1 ]]; then
+    HOST=$(rustc -vV | awk '/^host:/ { print $2 }')
+    note "building wharf (release, static, $HOST)"
+    (cd "$ROOT" && RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+        cargo build --release --quiet --bin wharf --target "$HOST" --target-dir target/static) ||
+        die "cannot build a static wharf"
+    WHARF="$ROOT/target/static/$HOST/release/wharf"
+else
+    note "building wharf (release)"
+    (cd "$ROOT" && cargo build --release --quiet --bin wharf) || die "cannot build wharf"
+    WHARF="$ROOT/target/release/wharf"
+fi
+WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified')$([[ $STATIC == 1 ]] && echo ', static build'))"
 
 HADOLINT=${HADOLINT-}
 if [[ -z $HADOLINT ]]; then
