@@ -304,15 +304,33 @@ pub struct BuildContext {
 impl BuildContext {
     /// Reads the context `dir` for the Dockerfile at `dockerfile`.
     pub fn load(dir: &Path, dockerfile: &Path) -> BuildContext {
+        Self::load_seeing(dir, dockerfile).0
+    }
+
+    /// [`Self::load`], and whether the listing showed the Dockerfile as a regular file (not a
+    /// link): `Some(true)` then; `None` when the listing cannot tell.
+    fn load_seeing(dir: &Path, dockerfile: &Path) -> (BuildContext, Option<bool>) {
         let mut ctx = BuildContext {
             dir: dir.to_path_buf(),
             ..BuildContext::default()
         };
+        let own_name = dockerfile
+            .file_name()
+            .filter(|_| dockerfile.parent() == Some(dir));
+        let mut own_is_file = None;
         let listing = std::fs::read_dir(dir).ok().map(|rd| {
             let mut names: Vec<String> = rd
                 .filter_map(|e| e.ok())
                 .take(10_000)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .map(|e| {
+                    let name = e.file_name();
+                    if own_name == Some(name.as_os_str())
+                        && e.file_type().is_ok_and(|t| t.is_file())
+                    {
+                        own_is_file = Some(true);
+                    }
+                    name.to_string_lossy().into_owned()
+                })
                 .collect();
             names.sort();
             names
@@ -346,7 +364,7 @@ impl BuildContext {
             }
         }
         ctx.entries = listing.unwrap_or_default();
-        ctx
+        (ctx, own_is_file)
     }
 
     /// A name sits directly in the context directory.
@@ -419,9 +437,14 @@ impl LazyBuildContext {
         let (dir, dockerfile) = self.at.as_ref()?;
         self.cell
             .get_or_init(|| {
-                dockerfile
-                    .is_file()
-                    .then(|| BuildContext::load(dir, dockerfile))
+                // The listing of the context usually shows the Dockerfile itself (a regular
+                // file in its own context directory): then it needs no `stat` of its own.
+                let in_own_dir = dockerfile.parent() == Some(dir.as_path());
+                if !in_own_dir && !dockerfile.is_file() {
+                    return None;
+                }
+                let (ctx, seen_file) = BuildContext::load_seeing(dir, dockerfile);
+                (seen_file == Some(true) || !in_own_dir || dockerfile.is_file()).then_some(ctx)
             })
             .as_ref()
     }
@@ -509,6 +532,29 @@ mod tests {
         assert!(!i.excludes("./package.json"));
         // A leading slash is the context root.
         assert!(ig("/secret\n").excludes("secret"));
+    }
+
+    #[test]
+    fn the_listing_of_its_own_directory_shows_the_dockerfile() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let df = dir.path().join("Dockerfile");
+        std::fs::write(&df, "FROM scratch\n").expect("write");
+        std::fs::write(dir.path().join(".env"), "A=1\n").expect("write");
+        let (ctx, seen) = BuildContext::load_seeing(dir.path(), &df);
+        assert_eq!(seen, Some(true));
+        assert_eq!(
+            ctx.entries,
+            vec![".env".to_string(), "Dockerfile".to_string()]
+        );
+        let lazy = LazyBuildContext::beside(&df, None);
+        assert!(lazy.get().is_some_and(|c| c.has_entry(".env")));
+        // A Dockerfile that is not on disk (an editor buffer) has no build context.
+        let missing = LazyBuildContext::beside(&dir.path().join("Other.Dockerfile"), None);
+        assert!(missing.get().is_none());
+        // Nor has a directory of that name.
+        std::fs::create_dir(dir.path().join("sub.Dockerfile")).expect("mkdir");
+        let not_file = LazyBuildContext::beside(&dir.path().join("sub.Dockerfile"), None);
+        assert!(not_file.get().is_none());
     }
 
     #[test]

@@ -54,8 +54,16 @@ pub enum Parsed {
 impl Parsed {
     pub fn parse(source: &SourceFile) -> Parsed {
         match source.kind {
-            FileKind::Dockerfile => Parsed::Dockerfile(dockerfile::parse(&source.text)),
-            FileKind::Compose => Parsed::Compose(compose::parse(&source.text)),
+            FileKind::Dockerfile => {
+                Parsed::Dockerfile(crate::rule_times::time(crate::rule_times::PARSE, || {
+                    dockerfile::parse(&source.text)
+                }))
+            }
+            FileKind::Compose => {
+                Parsed::Compose(crate::rule_times::time(crate::rule_times::PARSE, || {
+                    compose::parse(&source.text)
+                }))
+            }
         }
     }
 }
@@ -516,7 +524,7 @@ fn lint_group(
                 .with_builds(&builds)
                 .with_layers(&layers)
                 .with_compose_project(&compose_project);
-            check(&mut ctx);
+            crate::rule_times::time(rule.code, || check(&mut ctx));
             ctx.into_diagnostics()
         });
         let diagnostics = match result {
@@ -556,7 +564,11 @@ fn lint_group(
             }
         }
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
-        match isolate(|| finish(f.source, f.parsed, diags, settings, f.id)) {
+        match isolate(|| {
+            crate::rule_times::time(crate::rule_times::FINISH, || {
+                finish(f.source, f.parsed, diags, settings, f.id)
+            })
+        }) {
             Ok(d) => linted[i].diagnostics = d,
             Err(message) => linted[i].internal_errors.push(internal(
                 &f.source.path,
@@ -617,7 +629,11 @@ fn run_file_rules(
             compose,
             build: &build,
         };
-        match isolate(|| run_rule(rule, source, parsed, settings, &around)) {
+        match isolate(|| {
+            crate::rule_times::time(rule.code, || {
+                run_rule(rule, source, parsed, settings, &around)
+            })
+        }) {
             Ok(found) => out.extend(found),
             Err(message) => failed(rule, message),
         }
@@ -675,7 +691,9 @@ fn run_shell_rules<'a>(
         if live.is_empty() {
             break;
         }
-        let model = match isolate(|| df.run_model_at(index, ins)) {
+        let model = match isolate(|| {
+            crate::rule_times::time(crate::rule_times::RUN_MODEL, || df.run_model_at(index, ins))
+        }) {
             Ok(Some(m)) => m,
             Ok(None) => continue,
             Err(message) => {
@@ -689,14 +707,16 @@ fn run_shell_rules<'a>(
         let parsed = model.parsed();
         let mut k = 0;
         while k < live.len() {
-            let (_, ctx, hook) = &mut live[k];
-            let result = isolate(|| match hook {
-                RunHook::Each(f) => {
-                    if let Some(run) = &parsed {
-                        f(ctx, run);
+            let (rule, ctx, hook) = &mut live[k];
+            let result = isolate(|| {
+                crate::rule_times::time(rule.code, || match hook {
+                    RunHook::Each(f) => {
+                        if let Some(run) = &parsed {
+                            f(ctx, run);
+                        }
                     }
-                }
-                RunHook::Visitor(v) => v.run(ctx, &model),
+                    RunHook::Visitor(v) => v.run(ctx, &model),
+                })
             });
             match result {
                 Ok(()) => k += 1,
@@ -707,10 +727,12 @@ fn run_shell_rules<'a>(
     let mut out = Vec::new();
     for (rule, mut ctx, hook) in live {
         let result = isolate(|| {
-            if let RunHook::Visitor(mut v) = hook {
-                v.finish(&mut ctx);
-            }
-            ctx.into_diagnostics()
+            crate::rule_times::time(rule.code, || {
+                if let RunHook::Visitor(mut v) = hook {
+                    v.finish(&mut ctx);
+                }
+                ctx.into_diagnostics()
+            })
         });
         match result {
             Ok(found) => out.extend(found),

@@ -19,6 +19,7 @@ pub mod output;
 pub mod project;
 pub mod registry;
 pub mod rule;
+pub mod rule_times;
 pub mod server;
 pub mod settings;
 pub mod shared_data;

@@ -2,5 +2,7 @@ use clap::Parser;
 
 fn main() {
     let cli = wharf::cli::Cli::parse();
-    std::process::exit(wharf::cli::run(cli));
+    let code = wharf::cli::run(cli);
+    wharf::rule_times::report();
+    std::process::exit(code);
 }

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +55,28 @@ pub(crate) const UNWANTED: &[&str] = &[
     "__pycache__",
 ];
 
+/// The sources `.` (the whole build context) of the file's COPY and ADD instructions, ONBUILD
+/// triggers included, in file order. Looked for before the build context is read: a file that
+/// copies no whole context needs no listing of it.
+pub(crate) fn whole_context_copies(df: &Dockerfile) -> Vec<Span> {
+    let mut out = Vec::new();
+    for (i, outer) in df.instructions.iter().enumerate() {
+        let ins = outer.trigger().unwrap_or(outer);
+        out.extend(
+            df.context_sources(i, ins)
+                .into_iter()
+                .filter(|(_, path)| path == ".")
+                .map(|(word, _)| word.span),
+        );
+    }
+    out
+}
+
 fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let whole = whole_context_copies(ctx.file);
+    if whole.is_empty() {
+        return;
+    }
     let Some(build) = ctx.build_context() else {
         return;
     };
@@ -70,25 +92,18 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     if present.is_empty() {
         return;
     }
-    let df = ctx.file;
     let listed = present
         .iter()
         .map(|p| format!("`{p}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    for (i, outer) in df.instructions.iter().enumerate() {
-        let ins = outer.trigger().unwrap_or(outer);
-        for (word, path) in df.context_sources(i, ins) {
-            if path != "." {
-                continue;
-            }
-            ctx.report(
-                word.span,
-                format!("the whole context is copied with no .dockerignore, and it holds {listed}"),
-            )
-            .help(format!(
-                "add a .dockerignore at the root of the build context that excludes {listed}"
-            ));
-        }
+    for span in whole {
+        ctx.report(
+            span,
+            format!("the whole context is copied with no .dockerignore, and it holds {listed}"),
+        )
+        .help(format!(
+            "add a .dockerignore at the root of the build context that excludes {listed}"
+        ));
     }
 }

@@ -49,8 +49,9 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             std::iter::once(i).chain(inner).filter(|i| i.kind != Kind::Unknown)
         })
     };
-    let is_lower = |s: &str| s == s.to_ascii_lowercase();
-    let is_upper = |s: &str| s == s.to_ascii_uppercase();
+    // Without a copy of each keyword: lower (upper) case is the absence of the other.
+    let is_lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
+    let is_upper = |s: &str| !s.bytes().any(|b| b.is_ascii_lowercase());
     let lower = keywords().filter(|i| is_lower(&i.keyword_text)).count();
     let upper = keywords().filter(|i| is_upper(&i.keyword_text)).count();
     let majority_lower = lower > upper;

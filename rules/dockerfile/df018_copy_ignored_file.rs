@@ -43,6 +43,20 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
+    let df = ctx.file;
+    // The sources first: a file that copies nothing from its context needs no listing of it.
+    let mut sources = Vec::new();
+    for (i, outer) in df.instructions.iter().enumerate() {
+        let ins = outer.trigger().unwrap_or(outer);
+        sources.extend(
+            df.context_sources(i, ins)
+                .into_iter()
+                .map(|(word, path)| (ins.kind, word, path)),
+        );
+    }
+    if sources.is_empty() {
+        return;
+    }
     let Some(build) = ctx.build_context() else {
         return;
     };
@@ -52,24 +66,20 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     if ignore.has_exceptions() {
         return;
     }
-    let df = ctx.file;
     let name = build.ignore_name();
-    for (i, outer) in df.instructions.iter().enumerate() {
-        let ins = outer.trigger().unwrap_or(outer);
-        for (word, path) in df.context_sources(i, ins) {
-            let Some(pattern) = ignore.excluded_by(&path) else {
-                continue;
-            };
-            ctx.report(
-                word.span,
-                format!(
-                    "{} source `{path}` is excluded by `{pattern}` in {name}",
-                    ins.kind.as_str()
-                ),
-            )
-            .help(format!(
-                "remove the pattern from {name}, or stop copying the file"
-            ));
-        }
+    for (kind, word, path) in sources {
+        let Some(pattern) = ignore.excluded_by(&path) else {
+            continue;
+        };
+        ctx.report(
+            word.span,
+            format!(
+                "{} source `{path}` is excluded by `{pattern}` in {name}",
+                kind.as_str()
+            ),
+        )
+        .help(format!(
+            "remove the pattern from {name}, or stop copying the file"
+        ));
     }
 }

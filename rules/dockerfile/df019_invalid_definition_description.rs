@@ -50,26 +50,33 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         if names.is_empty() {
             continue;
         }
-        // The comment line right above the instruction.
-        let above = df.comments.iter().rev().find(|c| {
-            !c.in_continuation
-                && c.span.end <= ins.span.start
-                && text
-                    .get(c.span.end as usize..ins.span.start as usize)
-                    .is_some_and(|gap| {
-                        gap.matches('\n').count() == 1 && gap.trim_matches([' ', '\t', '\r', '\n']).is_empty()
-                    })
-        });
+        // The comment line right above the instruction: the last comment before it that is
+        // not inside another instruction (comments are in file order), when only one line
+        // break separates them. An earlier comment cannot be it: its gap holds this one.
+        let before = df.comments.partition_point(|c| c.span.end <= ins.span.start);
+        let above = df.comments[..before]
+            .iter()
+            .rev()
+            .find(|c| !c.in_continuation)
+            .filter(|c| {
+                text.get(c.span.end as usize..ins.span.start as usize)
+                    .is_some_and(one_line_break)
+            });
         let Some(c) = above else { continue };
         let first = c.text.split_whitespace().next().unwrap_or("");
-        let lower = c.text.to_ascii_lowercase();
+        let starts = |prefix: &str| {
+            c.text
+                .as_bytes()
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+        };
         if c.text.is_empty()
             || names.contains(&first)
-            || lower.starts_with("hadolint")
-            || lower.starts_with("wharf:")
-            || lower.starts_with("check=")
-            || lower.starts_with("syntax=")
-            || lower.starts_with("escape=")
+            || starts("hadolint")
+            || starts("wharf:")
+            || starts("check=")
+            || starts("syntax=")
+            || starts("escape=")
         {
             continue;
         }
@@ -80,4 +87,22 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         )
         .help(format!("write the description as `# {example} <description>`"));
     }
+}
+
+/// Only blanks and exactly one line break.
+fn one_line_break(gap: &str) -> bool {
+    let mut breaks = 0;
+    for b in gap.bytes() {
+        match b {
+            b'\n' => {
+                breaks += 1;
+                if breaks > 1 {
+                    return false;
+                }
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => return false,
+        }
+    }
+    breaks == 1
 }

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rule::{Category, Check, Context};
+use super::df007_context_copied_without_dockerignore::whole_context_copies;
 
 declare_rule! {
     /// ## What it does
@@ -50,6 +51,10 @@ const ALWAYS: &[(&str, &str)] = &[(".env", ".env"), (".env.*", ".env.local"), ("
 const WHEN_PRESENT: &[&str] = &["node_modules", ".venv", "venv", "__pycache__"];
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
+    // The first copy of the whole context, before the context is read.
+    let Some(&span) = whole_context_copies(ctx.file).first() else {
+        return;
+    };
     let Some(build) = ctx.build_context() else {
         return;
     };
@@ -70,25 +75,15 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     if missing.is_empty() {
         return;
     }
-    let df = ctx.file;
     let name = build.ignore_name();
     let listed = missing
         .iter()
         .map(|p| format!("`{p}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let first = df.instructions.iter().enumerate().find_map(|(i, outer)| {
-        let ins = outer.trigger().unwrap_or(outer);
-        df.context_sources(i, ins)
-            .into_iter()
-            .find(|(_, p)| p == ".")
-            .map(|(w, _)| w.span)
-    });
-    if let Some(span) = first {
-        ctx.report(
-            span,
-            format!("the whole context is copied and {name} does not exclude {listed}"),
-        )
-        .help(format!("add {listed} to {name}"));
-    }
+    ctx.report(
+        span,
+        format!("the whole context is copied and {name} does not exclude {listed}"),
+    )
+    .help(format!("add {listed} to {name}"));
 }

@@ -140,16 +140,19 @@ const ROOT_EXCEPTIONS: &[&str] = &["bitnami/minideb"];
 
 /// True when a familiar name matches a pattern (`*` matches any run of characters).
 pub fn name_matches(pattern: &str, name: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
+    // Called for every table entry and image: no allocation.
+    let (Some(first_star), Some(last_star)) = (pattern.find('*'), pattern.rfind('*')) else {
         return pattern == name;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    };
+    let (first, last) = (&pattern[..first_star], &pattern[last_star + 1..]);
     if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
         return false;
     }
+    if first_star == last_star {
+        return true;
+    }
     let mut rest = &name[first.len()..name.len() - last.len()];
-    for mid in &parts[1..parts.len() - 1] {
+    for mid in pattern[first_star + 1..last_star].split('*') {
         match rest.find(mid) {
             Some(i) => rest = &rest[i + mid.len()..],
             None => return false,

@@ -197,43 +197,52 @@ pub const NOT_SECRET_NAMES: &[&str] = &[
 
 /// The lowercase tokens of a variable name.
 pub fn name_tokens(name: &str) -> Vec<String> {
+    token_slices(name)
+        .into_iter()
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The tokens of a variable name as slices of it, in their own case: each is a run of ASCII
+/// letters and digits, so comparing it with a lowercase table word ignoring ASCII case is the
+/// same as comparing its lowercase copy.
+fn token_slices(name: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = part.chars().collect();
+        let b = part.as_bytes();
         let mut start = 0;
-        for i in 1..chars.len() {
-            let (prev, cur) = (chars[i - 1], chars[i]);
-            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_ascii_lowercase());
+        for i in 1..b.len() {
+            let (prev, cur) = (b[i - 1], b[i]);
+            let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
             // `dbPassword`: lower then upper; `APIKey`: the last upper of a run before a lower.
             let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
                 || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower);
             if boundary {
-                out.push(
-                    chars[start..i]
-                        .iter()
-                        .collect::<String>()
-                        .to_ascii_lowercase(),
-                );
+                out.push(&part[start..i]);
                 start = i;
             }
         }
-        if start < chars.len() {
-            out.push(
-                chars[start..]
-                    .iter()
-                    .collect::<String>()
-                    .to_ascii_lowercase(),
-            );
+        if start < b.len() {
+            out.push(&part[start..]);
         }
     }
     out
 }
 
+/// `t` (any case) is one of the lowercase `words`.
+fn one_of(words: &[&str], t: &str) -> bool {
+    words.iter().any(|w| w.eq_ignore_ascii_case(t))
+}
+
 fn is_secret_token(t: &str) -> bool {
-    if NOT_SECRET_WORDS.contains(&t) {
+    if one_of(NOT_SECRET_WORDS, t) {
         return false;
     }
-    SECRET_WORDS.contains(&t) || SECRET_ENDINGS.iter().any(|e| t.ends_with(e))
+    one_of(SECRET_WORDS, t)
+        || SECRET_ENDINGS.iter().any(|e| {
+            t.len() >= e.len()
+                && t.as_bytes()[t.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+        })
 }
 
 /// Names the configuration adds to the built-in rules: whole names, any case.
@@ -257,29 +266,28 @@ pub fn is_secret_name_with(name: &str, extra: ExtraNames<'_>) -> bool {
     if listed(extra.secret) {
         return true;
     }
-    if NOT_SECRET_NAMES
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(name))
-    {
+    if one_of(NOT_SECRET_NAMES, name) {
         return false;
     }
-    let t = name_tokens(name);
-    if t.iter().any(|x| PUBLIC_TOKENS.contains(&x.as_str())) {
+    // Tokens in their own case, compared ignoring it: no lowercase copy of each.
+    let t = token_slices(name);
+    if t.iter().any(|x| one_of(PUBLIC_TOKENS, x)) {
         return false;
     }
     // The index of the last token that makes the name a secret.
     let mut last = None;
     for (i, tok) in t.iter().enumerate() {
-        let pair = i > 0 && SECRET_KEY_PAIRS.contains(&(t[i - 1].as_str(), tok.as_str()));
-        let auth_last = tok == "auth" && i + 1 == t.len();
+        let pair = i > 0
+            && SECRET_KEY_PAIRS
+                .iter()
+                .any(|(a, b)| a.eq_ignore_ascii_case(t[i - 1]) && b.eq_ignore_ascii_case(tok));
+        let auth_last = tok.eq_ignore_ascii_case("auth") && i + 1 == t.len();
         if is_secret_token(tok) || pair || auth_last {
             last = Some(i);
         }
     }
     match last {
-        Some(i) => !t[i + 1..]
-            .iter()
-            .any(|x| DESCRIPTOR_TOKENS.contains(&x.as_str())),
+        Some(i) => !t[i + 1..].iter().any(|x| one_of(DESCRIPTOR_TOKENS, x)),
         None => false,
     }
 }

@@ -92,6 +92,19 @@ pub(super) enum CommentPragma {
 }
 
 /// Reads the comment that starts with `#` at `hash` and ends at `end`.
+/// Whether some `#` of `text` is followed (after blanks) by one of `words` (lowercase; any
+/// case in the text): a cheap test that [`read`] can find nothing in a file without it, since
+/// a pragma starts with its `#`, blanks and one of these words.
+pub(super) fn may_start_pragma(text: &str, words: &[&str]) -> bool {
+    text.match_indices('#').any(|(i, _)| {
+        let rest = text[i + 1..].trim_start_matches([' ', '\t']).as_bytes();
+        words.iter().any(|w| {
+            rest.get(..w.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    })
+}
+
 pub(super) fn read(text: &str, hash: usize, end: usize) -> Option<CommentPragma> {
     let body = text.get(hash + 1..end)?;
     let mut c = Cursor::new(body, hash + 1);

@@ -126,7 +126,9 @@ impl Layout {
 }
 
 pub(super) fn pragmas(text: &str, file: &ComposeFile, set: &mut Suppressions) {
-    if !text.contains('#') {
+    // The layout of the whole tree is built only when some `#` may start a comment that
+    // means something in a compose file: `# wharf...` or `# dclint...`.
+    if !comment::may_start_pragma(text, &["wharf", "dclint"]) {
         return;
     }
     let layout = Layout::new(&file.tree);
@@ -244,6 +246,25 @@ mod tests {
     fn hashes(text: &str) -> Vec<Option<usize>> {
         let (_, lines) = layout(text);
         lines.iter().map(|l| l.hash.map(|h| h - l.start)).collect()
+    }
+
+    #[test]
+    fn only_a_file_with_a_pragma_word_after_a_hash_is_laid_out() {
+        let words = ["wharf", "dclint"];
+        assert!(comment::may_start_pragma(
+            "a: 1 # wharf: ignore DC001\n",
+            &words
+        ));
+        assert!(comment::may_start_pragma("#\tDCLINT disable\n", &words));
+        assert!(!comment::may_start_pragma(
+            "# a comment\nimage: x#wh\n",
+            &words
+        ));
+        assert!(!comment::may_start_pragma(
+            "# hadolint ignore=DL3008\n",
+            &words
+        ));
+        assert!(!comment::may_start_pragma("wharf: 1\n", &words));
     }
 
     #[test]
