@@ -1448,9 +1448,13 @@ mod provider_tests {
                     .path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned());
-                f.diagnostics
-                    .iter()
-                    .map(move |d| (name.clone().unwrap_or_default(), d.code, d.message.clone()))
+                f.diagnostics.iter().map(move |d| {
+                    (
+                        name.clone().unwrap_or_default(),
+                        d.code,
+                        d.message.to_string(),
+                    )
+                })
             })
             .collect();
         // The override sees `data` of its base; `other` is defined nowhere; the target names
