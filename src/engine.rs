@@ -828,6 +828,9 @@ fn finish(
         _ => {}
     }
     sort(&mut out);
+    // The list is final: give back what growing it reserved (a file of many findings would
+    // otherwise keep up to twice their size until the report is written).
+    out.shrink_to_fit();
     out
 }
 
@@ -1143,54 +1146,85 @@ impl Run {
         settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
     ) -> (Vec<LintedFile>, Vec<FileError>) {
         let Run { units, mut errors } = self;
-        let extras = shellcheck_extras(&units, settings_for, &mut errors);
+        let mut extras = shellcheck_extras(&units, settings_for, &mut errors);
         let groups = projects(&units, &|p| provider.path_kind(p));
         let path_kind = |p: &Path| provider.path_kind(p);
-        let lint_all = || -> Vec<Vec<(usize, Linted)>> {
-            groups
-                .par_iter()
-                .map(|members| {
-                    let settings_of: Vec<&FileSettings> = members
+        let count = units.len();
+        // Each project takes its units (and their ShellCheck findings) with it, so that its
+        // parsed files (compose trees included) are dropped as soon as its rules have run,
+        // not kept until the whole run is done.
+        let mut free: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
+        let owned: Vec<Vec<(usize, Unit, Vec<Diagnostic>)>> = groups
+            .into_iter()
+            .map(|members| {
+                members
+                    .into_iter()
+                    .filter_map(|m| {
+                        let unit = free.get_mut(m)?.take()?;
+                        let extra = extras.get_mut(m).map(std::mem::take).unwrap_or_default();
+                        Some((m, unit, extra))
+                    })
+                    .collect()
+            })
+            .collect();
+        let lint_all = || -> Vec<Vec<(usize, Linted, SourceFile)>> {
+            owned
+                .into_par_iter()
+                .map(|group| {
+                    let mut members = Vec::with_capacity(group.len());
+                    let mut group_units = Vec::with_capacity(group.len());
+                    let mut group_extras = Vec::with_capacity(group.len());
+                    for (m, unit, extra) in group {
+                        members.push(m);
+                        group_units.push(unit);
+                        group_extras.push(extra);
+                    }
+                    let settings_of: Vec<&FileSettings> = group_units
                         .iter()
-                        .map(|&m| settings_for(&units[m].source.path))
+                        .map(|u| settings_for(&u.source.path))
                         .collect();
                     // The project rules run under the settings of the project's first compose
                     // file (the project is named after it).
-                    let project_settings = members
+                    let project_settings = group_units
                         .iter()
-                        .position(|&m| units[m].source.kind == FileKind::Compose)
+                        .position(|u| u.source.kind == FileKind::Compose)
                         .and_then(|i| settings_of.get(i).copied())
                         .or_else(|| settings_of.first().copied());
                     let Some(project_settings) = project_settings else {
                         return Vec::new();
                     };
+                    let all: Vec<usize> = (0..group_units.len()).collect();
                     let linted = lint_group(
-                        &units,
-                        members,
+                        &group_units,
+                        &all,
                         &settings_of,
                         project_settings,
                         &path_kind,
-                        &extras,
+                        &group_extras,
                     );
-                    members.iter().copied().zip(linted).collect()
+                    members
+                        .into_iter()
+                        .zip(linted)
+                        .zip(group_units)
+                        .map(|((m, linted), unit)| (m, linted, unit.source))
+                        .collect()
                 })
                 .collect()
         };
         let results = with_pool(lint_all);
-        let mut slots: Vec<Option<Linted>> = units.iter().map(|_| None).collect();
-        for (m, linted) in results.into_iter().flatten() {
+        let mut slots: Vec<Option<(Linted, SourceFile)>> = (0..count).map(|_| None).collect();
+        for (m, linted, source) in results.into_iter().flatten() {
             if let Some(s) = slots.get_mut(m) {
-                *s = Some(linted);
+                *s = Some((linted, source));
             }
         }
         let mut ok = Vec::new();
-        for (unit, linted) in units.into_iter().zip(slots) {
-            let Some(linted) = linted else { continue };
+        for (linted, source) in slots.into_iter().flatten() {
             errors.extend(linted.internal_errors);
             if !linted.parse_failed {
                 ok.push(LintedFile {
-                    line_index: LineIndex::new(&unit.source.text),
-                    source: unit.source,
+                    line_index: LineIndex::new(&source.text),
+                    source,
                     diagnostics: linted.diagnostics,
                 });
             }
