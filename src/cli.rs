@@ -223,13 +223,21 @@ fn emit(bytes: &[u8]) -> Result<(), Stop> {
 /// [`emit`], with the exit code to end with when the pipe is closed.
 fn emit_or(bytes: &[u8], closed_code: i32) -> Result<(), Stop> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Stop::ClosedPipe(closed_code)),
-        Err(e) => Err(Stop::Usage(UsageError(format!(
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| stdout_error(e, closed_code))
+}
+
+/// Why writing to standard output failed: a closed pipe stops quietly with `closed_code`, any
+/// other error is an error of the run.
+fn stdout_error(e: std::io::Error, closed_code: i32) -> Stop {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Stop::ClosedPipe(closed_code)
+    } else {
+        Stop::Usage(UsageError(format!(
             "cannot write to standard output: {}",
             crate::discover::io_message(&e)
-        )))),
+        )))
     }
 }
 
@@ -715,25 +723,43 @@ fn write_reports(
             show_fixes: args.show_fixes,
             ..OutputOptions::default()
         };
-        let mut buf = Vec::new();
         if args.statistics && out.is_none() {
+            let mut buf = Vec::new();
             statistics(report, format, &mut buf);
-        } else {
-            output::write(format, report, &opts, &mut buf)
-                .map_err(|e| UsageError(e.to_string()))?;
-        }
-        match out {
-            Some(path) => std::fs::write(path, &buf).map_err(|e| {
-                UsageError(format!(
-                    "{}: {}",
-                    path.display(),
-                    crate::discover::io_message(&e)
-                ))
-            })?,
-            None if to_stderr => {
+            if to_stderr {
                 let _ = std::io::stderr().write_all(&buf);
+            } else {
+                emit_or(&buf, code)?;
             }
-            None => emit_or(&buf, code)?,
+            continue;
+        }
+        // Each report goes straight to its destination through a buffer, never whole in
+        // memory (a report of many findings is larger than the files it is about).
+        match out {
+            Some(path) => {
+                let file_error = |e: std::io::Error| {
+                    UsageError(format!(
+                        "{}: {}",
+                        path.display(),
+                        crate::discover::io_message(&e)
+                    ))
+                };
+                let file = std::fs::File::create(path).map_err(file_error)?;
+                let mut w = std::io::BufWriter::new(file);
+                output::write(format, report, &opts, &mut w)
+                    .and_then(|()| w.flush())
+                    .map_err(file_error)?;
+            }
+            None if to_stderr => {
+                let mut w = std::io::BufWriter::new(std::io::stderr().lock());
+                let _ = output::write(format, report, &opts, &mut w).and_then(|()| w.flush());
+            }
+            None => {
+                let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                output::write(format, report, &opts, &mut w)
+                    .and_then(|()| w.flush())
+                    .map_err(|e| stdout_error(e, code))?;
+            }
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 use crate::source::{FileId, Span};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// How serious a finding is. Ordered from most to least severe.
@@ -87,6 +88,10 @@ pub struct Related {
 }
 
 /// One finding.
+///
+/// Kept small, because a run can hold hundreds of thousands of them: the message and the help
+/// are borrowed when they are static text (`Cow::Borrowed`), and the fix, which few findings
+/// carry, is boxed (a finding without one pays a pointer, not the fix's size).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The file the finding is in (its `span` indexes that file's text).
@@ -95,8 +100,8 @@ pub struct Diagnostic {
     pub name: &'static str,
     pub severity: Severity,
     pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
-    pub fix: Option<Fix>,
+    pub message: Cow<'static, str>,
+    pub help: Option<Cow<'static, str>>,
+    pub fix: Option<Box<Fix>>,
     pub related: Vec<Related>,
 }

@@ -645,7 +645,7 @@ fn run_file_rules(
                 .with_built_by(&project.built_by)
                 .with_build_context(&build)
         };
-        out.extend(run_shell_rules(df, &streamed, &mut make, failed));
+        run_shell_rules(df, &streamed, &mut make, failed, &mut out);
     }
     out
 }
@@ -659,13 +659,15 @@ enum RunHook {
 /// Runs the per-RUN rules ([`Check::Run`], [`Check::Runs`]) over a Dockerfile: each RUN's
 /// shell model is built, given to every hook, and dropped before the next RUN, so that the
 /// live model is one RUN's, not the file's. Each rule is isolated as in [`run_file_rules`]:
-/// one that panics is passed to `failed` and gets no more RUNs.
+/// one that panics is passed to `failed` and gets no more RUNs. The findings are added to
+/// `out`.
 fn run_shell_rules<'a>(
     df: &'a Dockerfile,
     rules: &[&'static Rule],
     make: &mut dyn FnMut(&'static Rule) -> Context<'a, Dockerfile>,
     failed: &mut dyn FnMut(&'static Rule, String),
-) -> Vec<Diagnostic> {
+    out: &mut Vec<Diagnostic>,
+) {
     let mut live: Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)> = Vec::new();
     for &rule in rules {
         let hook = match rule.check {
@@ -724,7 +726,7 @@ fn run_shell_rules<'a>(
             }
         }
     }
-    let mut out = Vec::new();
+    let mut lists = Vec::with_capacity(live.len());
     for (rule, mut ctx, hook) in live {
         let result = isolate(|| {
             crate::rule_times::time(rule.code, || {
@@ -735,11 +737,16 @@ fn run_shell_rules<'a>(
             })
         });
         match result {
-            Ok(found) => out.extend(found),
+            Ok(found) => lists.push(found),
             Err(message) => failed(rule, message),
         }
     }
-    out
+    // One exact reservation, then each rule's list is moved and freed in turn: growing `out`
+    // by doubling would hold up to twice the findings of a file that has many.
+    out.reserve_exact(lists.iter().map(Vec::len).sum());
+    for found in lists {
+        out.extend(found);
+    }
 }
 
 /// What a file's rules see around it: its id, its project facts, its compose project and its
@@ -850,6 +857,9 @@ fn finish(
         _ => {}
     }
     sort(&mut out);
+    // The list is final: give back what growing it reserved (a file of many findings would
+    // otherwise keep up to twice their size until the report is written).
+    out.shrink_to_fit();
     out
 }
 
@@ -1159,48 +1169,79 @@ impl Run {
         settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
     ) -> (Vec<LintedFile>, Vec<FileError>) {
         let Run { units, mut errors } = self;
-        let extras = shellcheck_extras(&units, settings_for, &mut errors);
+        let mut extras = shellcheck_extras(&units, settings_for, &mut errors);
         let groups = projects(&units, &|p| provider.path_kind(p));
         let path_kind = |p: &Path| provider.path_kind(p);
-        let results = par_map(&groups, |members| {
-            let settings_of: Vec<&FileSettings> = members
+        let count = units.len();
+        // Each project takes its units (and their ShellCheck findings) with it, so that its
+        // parsed files (compose trees included) are dropped as soon as its rules have run,
+        // not kept until the whole run is done.
+        let mut free: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
+        let owned: Vec<Vec<(usize, Unit, Vec<Diagnostic>)>> = groups
+            .into_iter()
+            .map(|members| {
+                members
+                    .into_iter()
+                    .filter_map(|m| {
+                        let unit = free.get_mut(m)?.take()?;
+                        let extra = extras.get_mut(m).map(std::mem::take).unwrap_or_default();
+                        Some((m, unit, extra))
+                    })
+                    .collect()
+            })
+            .collect();
+        let results = par_map_into(owned, |group| {
+            let mut members = Vec::with_capacity(group.len());
+            let mut group_units = Vec::with_capacity(group.len());
+            let mut group_extras = Vec::with_capacity(group.len());
+            for (m, unit, extra) in group {
+                members.push(m);
+                group_units.push(unit);
+                group_extras.push(extra);
+            }
+            let settings_of: Vec<&FileSettings> = group_units
                 .iter()
-                .map(|&m| settings_for(&units[m].source.path))
+                .map(|u| settings_for(&u.source.path))
                 .collect();
             // The project rules run under the settings of the project's first compose
             // file (the project is named after it).
-            let project_settings = members
+            let project_settings = group_units
                 .iter()
-                .position(|&m| units[m].source.kind == FileKind::Compose)
+                .position(|u| u.source.kind == FileKind::Compose)
                 .and_then(|i| settings_of.get(i).copied())
                 .or_else(|| settings_of.first().copied());
             let Some(project_settings) = project_settings else {
                 return Vec::new();
             };
+            let all: Vec<usize> = (0..group_units.len()).collect();
             let linted = lint_group(
-                &units,
-                members,
+                &group_units,
+                &all,
                 &settings_of,
                 project_settings,
                 &path_kind,
-                &extras,
+                &group_extras,
             );
-            members.iter().copied().zip(linted).collect()
+            members
+                .into_iter()
+                .zip(linted)
+                .zip(group_units)
+                .map(|((m, linted), unit)| (m, linted, unit.source))
+                .collect()
         });
-        let mut slots: Vec<Option<Linted>> = units.iter().map(|_| None).collect();
-        for (m, linted) in results.into_iter().flatten() {
+        let mut slots: Vec<Option<(Linted, SourceFile)>> = (0..count).map(|_| None).collect();
+        for (m, linted, source) in results.into_iter().flatten() {
             if let Some(s) = slots.get_mut(m) {
-                *s = Some(linted);
+                *s = Some((linted, source));
             }
         }
         let mut ok = Vec::new();
-        for (unit, linted) in units.into_iter().zip(slots) {
-            let Some(linted) = linted else { continue };
+        for (linted, source) in slots.into_iter().flatten() {
             errors.extend(linted.internal_errors);
             if !linted.parse_failed {
                 ok.push(LintedFile {
-                    line_index: LineIndex::new(&unit.source.text),
-                    source: unit.source,
+                    line_index: LineIndex::new(&source.text),
+                    source,
                     diagnostics: linted.diagnostics,
                 });
             }
@@ -1276,6 +1317,14 @@ fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> 
         return items.iter().map(f).collect();
     }
     in_pool(|| items.par_iter().map(f).collect())
+}
+
+/// [`par_map`] for work that takes its items.
+fn par_map_into<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync + Send) -> Vec<T> {
+    if items.len() <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    in_pool(|| items.into_par_iter().map(f).collect())
 }
 
 /// Groups the units into projects: a compose file with the Dockerfiles it builds, with the
@@ -1479,9 +1528,13 @@ mod provider_tests {
                     .path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned());
-                f.diagnostics
-                    .iter()
-                    .map(move |d| (name.clone().unwrap_or_default(), d.code, d.message.clone()))
+                f.diagnostics.iter().map(move |d| {
+                    (
+                        name.clone().unwrap_or_default(),
+                        d.code,
+                        d.message.to_string(),
+                    )
+                })
             })
             .collect();
         // The override sees `data` of its base; `other` is defined nowhere; the target names

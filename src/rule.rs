@@ -420,7 +420,11 @@ impl<'a, F> Context<'a, F> {
     }
 
     /// Reports a finding of this rule at `span`. Returns it so help or a fix can be added.
-    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        span: Span,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> &mut Diagnostic {
         push_report(
             &mut self.diagnostics,
             self.rule,
@@ -489,7 +493,7 @@ fn push_report<'d>(
     rule: &'static Rule,
     file: FileId,
     span: Span,
-    message: String,
+    message: std::borrow::Cow<'static, str>,
 ) -> &'d mut Diagnostic {
     out.push(Diagnostic {
         file,
@@ -615,7 +619,7 @@ impl<'a> ProjectContext<'a> {
         &mut self,
         file: FileId,
         span: Span,
-        message: impl Into<String>,
+        message: impl Into<std::borrow::Cow<'static, str>>,
     ) -> &mut Diagnostic {
         push_report(&mut self.diagnostics, self.rule, file, span, message.into())
     }
@@ -631,7 +635,7 @@ impl<'a> ProjectContext<'a> {
 }
 
 impl Diagnostic {
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn help(&mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> &mut Self {
         self.help = Some(help.into());
         self
     }
@@ -641,7 +645,7 @@ impl Diagnostic {
         for e in &mut fix.edits {
             e.file.get_or_insert(self.file);
         }
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 

@@ -97,7 +97,7 @@ fn diag(rule: &'static Rule, span: Span, message: &str) -> Diagnostic {
         name: rule.name,
         severity: rule.default_severity(),
         span,
-        message: message.to_string(),
+        message: message.to_string().into(),
         help: None,
         fix: None,
         related: Vec::new(),
@@ -113,7 +113,7 @@ fn files() -> Vec<LintedFile> {
                 span_of(DOCKERFILE, "apt-get install", 0),
                 "Avoid additional packages by specifying `--no-install-recommends`",
             );
-            d.fix = Some(Fix {
+            d.fix = Some(Box::new(Fix {
                 message: "Add `--no-install-recommends`".to_string(),
                 applicability: Applicability::Safe,
                 edits: vec![Edit {
@@ -121,7 +121,7 @@ fn files() -> Vec<LintedFile> {
                     span: Span::empty(after_install),
                     content: "--no-install-recommends ".to_string(),
                 }],
-            });
+            }));
             d
         },
         {
@@ -130,8 +130,8 @@ fn files() -> Vec<LintedFile> {
                 span_of(DOCKERFILE, "curl", 0),
                 "Pin versions in apt-get install: `curl` has no version",
             );
-            d.help = Some("Install `curl=<version>` instead".to_string());
-            d.fix = Some(Fix {
+            d.help = Some("Install `curl=<version>` instead".into());
+            d.fix = Some(Box::new(Fix {
                 message: "Pin `curl` to the version available today".to_string(),
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit {
@@ -139,7 +139,7 @@ fn files() -> Vec<LintedFile> {
                     span: span_of(DOCKERFILE, "curl", 0),
                     content: "curl=7.88.1-10".to_string(),
                 }],
-            });
+            }));
             d
         },
         {
@@ -163,7 +163,7 @@ fn files() -> Vec<LintedFile> {
             span_of(COMPOSE, "wharf/web:latest", 0),
             "Service `web` uses \"latest\": <not> pinned & 100% mutable, a:b",
         );
-        d.help = Some("Pin a version, or a digest:\n`wharf/web:1.2@sha256:…`".to_string());
+        d.help = Some("Pin a version, or a digest:\n`wharf/web:1.2@sha256:…`".into());
         d.related.push(Related {
             file_id: wharf::source::FileId(1),
             file: Some(PathBuf::from("./app/Dockerfile")),
@@ -638,7 +638,7 @@ fn odd_spans_do_not_fail() {
             diag(&APT_PIN, Span::new(100, 200), "past the end"),
             {
                 let mut d = diag(&APT_PIN, Span::new(0, 4), "bad fix");
-                d.fix = Some(Fix {
+                d.fix = Some(Box::new(Fix {
                     message: "overlapping and out of range".to_string(),
                     applicability: Applicability::Safe,
                     edits: vec![
@@ -658,7 +658,7 @@ fn odd_spans_do_not_fail() {
                             content: "C".to_string(),
                         },
                     ],
-                });
+                }));
                 d
             },
         ],

@@ -450,7 +450,7 @@ fn unknown_names_in_other_tools_comments_are_not_reported() {
 fn malformed_wharf_comments_are_reported() {
     let text = "FROM node:22\n# wharf: ignore\n# wharf: ignroe=DL3025\nCMD [\"node\"]\n";
     let diags = lint(text, &["DF900"]);
-    let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    let messages: Vec<&str> = diags.iter().map(|d| d.message.as_ref()).collect();
     assert_eq!(
         messages,
         [

@@ -60,7 +60,7 @@ pub fn report_unsorted(
     ctx: &mut Context<'_, ComposeFile>,
     items: &[(Span, &str)],
     what: &str,
-    help: &str,
+    help: &'static str,
     seen: &mut Vec<Span>,
 ) {
     let Some((span, before, i)) = first_out_of_order(items) else {

@@ -98,7 +98,7 @@ pub(crate) fn check_label_type(
     ty: LabelType,
     valid: fn(&str) -> bool,
     what: &str,
-    help: &str,
+    help: &'static str,
 ) {
     let labels: Vec<&str> = ctx.options::<LabelSchema>().labels_of_type(ty).collect();
     if labels.is_empty() {

@@ -62,7 +62,7 @@ pub fn report_calls(
     select: fn(&PackageCommand) -> bool,
     bad: impl Fn(&ParsedRun<'_>, &PackageCommand) -> bool,
     message: impl Fn(&PackageCommand) -> String,
-    help: &str,
+    help: &'static str,
 ) {
     report_calls_fixed(ctx, run, select, bad, message, help, |_| None);
 }
@@ -74,7 +74,7 @@ pub fn report_calls_fixed(
     select: fn(&PackageCommand) -> bool,
     bad: impl Fn(&ParsedRun<'_>, &PackageCommand) -> bool,
     message: impl Fn(&PackageCommand) -> String,
-    help: &str,
+    help: &'static str,
     fix: impl Fn(&PackageCommand) -> Option<Fix>,
 ) {
     for c in run.packages.commands.iter().filter(|c| select(c)) {

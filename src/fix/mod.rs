@@ -155,7 +155,7 @@ fn push_with_crlf(out: &mut String, content: &str) {
 /// file is left out (it belongs to a fixer that holds the whole project).
 pub fn fixes_of(diags: &[Diagnostic]) -> impl Iterator<Item = (&'static str, &Fix)> {
     diags.iter().filter_map(|d| {
-        let fix = d.fix.as_ref()?;
+        let fix: &Fix = d.fix.as_deref()?;
         let own = fix.edits.iter().all(|e| e.file.is_none_or(|f| f == d.file));
         own.then_some((d.code, fix))
     })
@@ -461,7 +461,7 @@ mod tests {
             span: fix.edits[0].span,
             message: "m".into(),
             help: None,
-            fix: Some(fix),
+            fix: Some(Box::new(fix)),
             related: Vec::new(),
         }
     }

@@ -63,7 +63,7 @@ pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()
                 Severity::Warning => "warning",
                 Severity::Info | Severity::Style => "notice",
             };
-            let mut message = d.message.clone();
+            let mut message = d.message.to_string();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
                 message.push_str(help);

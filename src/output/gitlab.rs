@@ -21,12 +21,12 @@ struct Issue<'a> {
     check_name: &'a str,
     fingerprint: String,
     severity: &'static str,
-    location: Location,
+    location: Location<'a>,
 }
 
 #[derive(Serialize)]
-struct Location {
-    path: String,
+struct Location<'a> {
+    path: &'a str,
     lines: Lines,
 }
 
@@ -44,43 +44,55 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
-    let mut issues = Vec::new();
-    for file in report.files {
-        let path = file.display_path();
-        let fingerprints = line_fingerprints(file);
-        for (d, (hash, occurrence)) in file.diagnostics.iter().zip(fingerprints) {
-            let (start, end) = file.range(d.span);
-            let fingerprint = fnv1a64(&[&hash.to_le_bytes(), &occurrence.to_le_bytes()]);
-            issues.push(Issue {
-                description: format!("{}: {}", d.code, d.message),
-                check_name: d.code,
-                fingerprint: format!("{fingerprint:016x}"),
-                severity: severity(d.severity),
-                location: Location {
-                    path: path.clone(),
-                    lines: Lines {
-                        begin: start.line,
-                        end: end.line,
+/// The issues of a report, each built while the serializer writes it (the report is never
+/// held whole), then one issue per file that could not be linted.
+struct Issues<'r, 'a>(&'r Report<'a>);
+
+impl Serialize for Issues<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let report = self.0;
+        let mut seq = serializer.serialize_seq(None)?;
+        for file in report.files {
+            let path = file.display_path();
+            let fingerprints = line_fingerprints(file);
+            for (d, (hash, occurrence)) in file.diagnostics.iter().zip(fingerprints) {
+                let (start, end) = file.range(d.span);
+                let fingerprint = fnv1a64(&[&hash.to_le_bytes(), &occurrence.to_le_bytes()]);
+                seq.serialize_element(&Issue {
+                    description: format!("{}: {}", d.code, d.message),
+                    check_name: d.code,
+                    fingerprint: format!("{fingerprint:016x}"),
+                    severity: severity(d.severity),
+                    location: Location {
+                        path: &path,
+                        lines: Lines {
+                            begin: start.line,
+                            end: end.line,
+                        },
                     },
-                },
-            });
+                })?;
+            }
         }
+        for e in report.not_linted {
+            let path = super::display_path(&e.path);
+            let fingerprint = fnv1a64(&[b"not-linted", path.as_bytes()]);
+            seq.serialize_element(&Issue {
+                description: format!("could not be linted: {}", e.message),
+                check_name: "not-linted",
+                fingerprint: format!("{fingerprint:016x}"),
+                severity: "major",
+                location: Location {
+                    path: &path,
+                    lines: Lines { begin: 1, end: 1 },
+                },
+            })?;
+        }
+        seq.end()
     }
-    for e in report.not_linted {
-        let path = super::display_path(&e.path);
-        let fingerprint = fnv1a64(&[b"not-linted", path.as_bytes()]);
-        issues.push(Issue {
-            description: format!("could not be linted: {}", e.message),
-            check_name: "not-linted",
-            fingerprint: format!("{fingerprint:016x}"),
-            severity: "major",
-            location: Location {
-                path,
-                lines: Lines { begin: 1, end: 1 },
-            },
-        });
-    }
-    serde_json::to_writer_pretty(&mut *w, &issues)?;
+}
+
+pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &Issues(report))?;
     writeln!(w)
 }

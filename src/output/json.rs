@@ -42,7 +42,7 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     name: &'a str,
     severity: Severity,
-    file: String,
+    file: &'a str,
     line: u32,
     column: u32,
     end_line: u32,
@@ -89,7 +89,7 @@ struct JsonRelated<'a> {
 fn convert<'a>(
     report: &Report<'a>,
     file: &'a LintedFile,
-    path: &str,
+    path: &'a str,
     d: &'a Diagnostic,
 ) -> JsonDiagnostic<'a> {
     let (start, end) = file.range(d.span);
@@ -97,7 +97,7 @@ fn convert<'a>(
         code: d.code,
         name: d.name,
         severity: d.severity,
-        file: path.to_string(),
+        file: path,
         line: start.line,
         column: start.column,
         end_line: end.line,
@@ -141,14 +141,26 @@ fn convert<'a>(
     }
 }
 
-pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
-    let mut items = Vec::new();
-    for file in report.files {
-        let path = file.display_path();
-        for d in &file.diagnostics {
-            items.push(convert(report, file, &path, d));
+/// The findings of a report as one JSON array, each converted while the serializer writes
+/// it: the report's JSON is never held whole, only one finding's at a time.
+struct Findings<'r, 'a>(&'r Report<'a>);
+
+impl Serialize for Findings<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let report = self.0;
+        let mut seq = serializer.serialize_seq(None)?;
+        for file in report.files {
+            let path = file.display_path();
+            for d in &file.diagnostics {
+                seq.serialize_element(&convert(report, file, &path, d))?;
+            }
         }
+        seq.end()
     }
-    serde_json::to_writer_pretty(&mut *w, &items)?;
+}
+
+pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &Findings(report))?;
     writeln!(w)
 }

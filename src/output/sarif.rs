@@ -31,21 +31,46 @@ const INFORMATION_URI: &str = "https://github.com/wharf-lint/wharf";
 const SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'r, 'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run>,
+    runs: Vec<Run<'r, 'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'r, 'a> {
     tool: Tool,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
     invocations: Vec<Invocation>,
-    results: Vec<SarifResult>,
+    results: Results<'r, 'a>,
+}
+
+/// The results of a report, each built while the serializer writes it: the log is never held
+/// whole, only one result at a time.
+struct Results<'r, 'a> {
+    report: &'r Report<'a>,
+    /// The rules of `tool.driver.rules`, in order: a result's `ruleIndex` is its position.
+    rules: &'r [&'static Rule],
+}
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let report = self.report;
+        let mut seq = serializer.serialize_seq(None)?;
+        for file in report.files {
+            let path = file.display_path();
+            let fingerprints = line_fingerprints(file);
+            for (d, fp) in file.diagnostics.iter().zip(fingerprints) {
+                let index = self.rules.iter().position(|r| r.code == d.code);
+                seq.serialize_element(&result(report, file, &path, d, index, fp))?;
+            }
+        }
+        seq.end()
+    }
 }
 
 /// The run itself: whether every file could be linted, and a notification for each that
@@ -411,7 +436,7 @@ fn result(
     rule_index: Option<usize>,
     fingerprint: (u64, u32),
 ) -> SarifResult {
-    let mut text = d.message.clone();
+    let mut text = d.message.to_string();
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
@@ -499,16 +524,6 @@ pub(super) fn write(
         }
     }
 
-    let mut results = Vec::new();
-    for file in report.files {
-        let path = file.display_path();
-        let fingerprints = line_fingerprints(file);
-        for (d, fp) in file.diagnostics.iter().zip(fingerprints) {
-            let index = rules.iter().position(|r| r.code == d.code);
-            results.push(result(report, file, &path, d, index, fp));
-        }
-    }
-
     let notifications: Vec<Notification> = report
         .not_linted
         .iter()
@@ -537,7 +552,7 @@ pub(super) fn write(
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: rules.into_iter().map(descriptor).collect(),
+                    rules: rules.iter().copied().map(descriptor).collect(),
                 },
             },
             original_uri_base_ids: base_ids,
@@ -546,7 +561,10 @@ pub(super) fn write(
                 execution_successful: notifications.is_empty(),
                 tool_execution_notifications: notifications,
             }],
-            results,
+            results: Results {
+                report,
+                rules: &rules,
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *w, &log)?;

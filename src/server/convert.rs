@@ -119,7 +119,7 @@ pub fn diagnostic(
             })
         })
         .collect();
-    let mut message = d.message.clone();
+    let mut message = d.message.to_string();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);

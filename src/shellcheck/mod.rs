@@ -269,9 +269,13 @@ impl Finding {
             name: NAME,
             severity: severity_of(&self.level),
             span,
-            message: message_of(&self.message),
-            help: Some(format!("see {}", wiki_url(self.code))),
-            fix: self.fix.as_ref().and_then(|f| fix_of(f, script, index)),
+            message: message_of(&self.message).into(),
+            help: Some(format!("see {}", wiki_url(self.code)).into()),
+            fix: self
+                .fix
+                .as_ref()
+                .and_then(|f| fix_of(f, script, index))
+                .map(Box::new),
             related: Vec::new(),
         })
     }

@@ -234,7 +234,7 @@ fn real_shellcheck_findings_land_on_their_bytes() {
     let quote = diags
         .iter()
         .find(|d| d.code == "SC2086" && d.span.text(text) == "$unset")
-        .and_then(|d| d.fix.clone());
+        .and_then(|d| d.fix.as_deref().cloned());
     let quote = quote.unwrap_or_else(|| panic!("a fix: {diags:#?}"));
     assert_eq!(
         quote.applicability,

@@ -40,6 +40,7 @@ use crate::dockerfile::Dockerfile;
 use crate::registry;
 use crate::rule::{Check, Rule};
 use crate::source::{FileKind, SourceFile, Span};
+use std::borrow::Cow;
 
 /// How suppression comments are read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -100,33 +101,33 @@ impl UnusedSuppression {
     /// the fix is safe for wharf's own comments and unsafe for hadolint, BuildKit and dclint
     /// comments (BuildKit's `error=true` may even fail the build without the skip).
     pub fn into_diagnostic(self, rule: &'static Rule) -> Diagnostic {
-        let remove = match self.syntax {
-            Syntax::Wharf => "remove it".to_string(),
-            Syntax::Hadolint => "remove it, unless hadolint still needs it".to_string(),
-            Syntax::BuildKit => "remove it, unless BuildKit's own checks still need it".to_string(),
-            Syntax::Dclint => "remove it, unless dclint still needs it".to_string(),
-        };
-        let (message, help) = match &self.problem {
+        let remove: Cow<'static, str> = Cow::Borrowed(match self.syntax {
+            Syntax::Wharf => "remove it",
+            Syntax::Hadolint => "remove it, unless hadolint still needs it",
+            Syntax::BuildKit => "remove it, unless BuildKit's own checks still need it",
+            Syntax::Dclint => "remove it, unless dclint still needs it",
+        });
+        let (message, help): (String, Cow<'static, str>) = match &self.problem {
             Problem::Unused => (format!("unused suppression for `{}`", self.name), remove),
             Problem::UnusedAll => ("unused suppression for all rules".to_string(), remove),
             Problem::UnknownRule { suggestion } => (
                 format!("unknown rule `{}` in suppression", self.name),
                 match suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "remove it, or name a rule listed by `wharf rules`".to_string(),
+                    Some(s) => format!("did you mean `{s}`?").into(),
+                    None => "remove it, or name a rule listed by `wharf rules`".into(),
                 },
             ),
             Problem::NotSuppressible => (
                 format!("`{}` cannot be suppressed inline", self.name),
-                "syntax errors can only be turned off in the configuration".to_string(),
+                "syntax errors can only be turned off in the configuration".into(),
             ),
             Problem::NoRules => (
                 "suppression names no rule".to_string(),
-                "name the rules to ignore: `# wharf: ignore=CODE`".to_string(),
+                "name the rules to ignore: `# wharf: ignore=CODE`".into(),
             ),
             Problem::UnknownDirective => (
                 format!("unknown suppression directive `{}`", self.name),
-                "use `ignore` or `ignore-file`".to_string(),
+                "use `ignore` or `ignore-file`".into(),
             ),
         };
         let fix = self.removal.map(|span| {
@@ -142,9 +143,9 @@ impl UnusedSuppression {
             name: rule.name,
             severity: rule.default_severity(),
             span: self.span,
-            message,
+            message: message.into(),
             help: Some(help),
-            fix,
+            fix: fix.map(Box::new),
             related: Vec::new(),
         }
     }
