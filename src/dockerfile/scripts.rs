@@ -8,7 +8,7 @@ use crate::shell::{self, Command, Script, ShellError, Word};
 use crate::source::Span;
 
 /// The parsed scripts of one RUN.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunScript {
     /// The keyword offset of the RUN (the key to find it again).
     pub at: u32,
@@ -322,10 +322,24 @@ impl Dockerfile {
 
     /// The shell model of the RUN at instruction `index` (`ins` is that instruction or its
     /// ONBUILD trigger), built now: None for other instructions and non-POSIX shells. Nothing
-    /// is kept: the shell rules get each RUN from the engine, one at a time; this is for the
-    /// other readers (ShellCheck, fixes, tests).
+    /// is kept (unless the caller gave a [`RunCache`](super::RunCache), which keeps the model
+    /// for the next parse of the document): the shell rules get each RUN from the engine, one
+    /// at a time; this is for the other readers (ShellCheck, fixes, tests).
     pub fn run_model_at<'a>(&'a self, index: usize, ins: &'a Instruction) -> Option<RunModel<'a>> {
-        build_one(self, index, ins).map(|script| RunModel { index, ins, script })
+        let script = match &self.run_cache {
+            Some(cache) => {
+                if ins.kind != Kind::Run || self.non_posix_shell_at(index) {
+                    return None;
+                }
+                let trigger = !self
+                    .instructions
+                    .get(index)
+                    .is_some_and(|i| std::ptr::eq(i, ins));
+                cache.model(ins, trigger, || build_one(self, index, ins))?
+            }
+            None => build_one(self, index, ins)?,
+        };
+        Some(RunModel { index, ins, script })
     }
 
     /// [`Self::run_model_at`] for an instruction of this file (a RUN or an ONBUILD RUN
