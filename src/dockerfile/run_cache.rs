@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::scripts::RunScript;
 use super::{Dockerfile, Instruction};
-use crate::shell::{Script, Word};
 use crate::source::Span;
 
 /// The shell models of one document's RUNs, keyed by the instruction's text. Shared between
@@ -146,30 +145,6 @@ fn shift(span: &mut Span, delta: i64) {
     *span = Span::new(by(span.start), by(span.end));
 }
 
-fn shift_word(w: &mut Word, delta: i64) {
-    shift(&mut w.span, delta);
-}
-
-fn shift_script(s: &mut Script, delta: i64) {
-    for c in &mut s.commands {
-        shift(&mut c.span, delta);
-        let words = c
-            .name
-            .iter_mut()
-            .chain(&mut c.wrappers)
-            .chain(&mut c.args)
-            .chain(&mut c.assignments)
-            .chain(c.redirects.iter_mut().filter_map(|r| r.target.as_mut()));
-        for w in words {
-            shift_word(w, delta);
-        }
-    }
-    let pipes = s.pipelines.iter_mut().flat_map(|p| &mut p.pipes);
-    for span in s.pipes.iter_mut().chain(&mut s.unparsed).chain(pipes) {
-        shift(span, delta);
-    }
-}
-
 /// Moves every span of a RUN's model by `delta` bytes.
 fn shift_run(r: &mut RunScript, delta: i64) {
     if delta == 0 {
@@ -179,7 +154,7 @@ fn shift_run(r: &mut RunScript, delta: i64) {
     shift(&mut at, delta);
     r.at = at.start;
     for s in &mut r.scripts {
-        shift_script(s, delta);
+        super::scripts::each_span(s, &mut |span| shift(span, delta));
     }
     if let Some(e) = r.error.as_mut() {
         shift(&mut e.span, delta);

@@ -245,8 +245,14 @@ fn clamp(span: &mut Span, end: u32) {
 
 /// Brings every span of a script that ends past `end` back to `end`.
 fn clamp_script(s: &mut Script, end: u32) {
+    each_span(s, &mut |span| clamp(span, end));
+}
+
+/// Calls `f` on every span of a script: its commands, their words, its pipes and the parts it
+/// could not parse.
+pub(super) fn each_span(s: &mut Script, f: &mut dyn FnMut(&mut Span)) {
     for c in &mut s.commands {
-        clamp(&mut c.span, end);
+        f(&mut c.span);
         let words = c
             .name
             .iter_mut()
@@ -255,12 +261,12 @@ fn clamp_script(s: &mut Script, end: u32) {
             .chain(&mut c.assignments)
             .chain(c.redirects.iter_mut().filter_map(|r| r.target.as_mut()));
         for w in words {
-            clamp(&mut w.span, end);
+            f(&mut w.span);
         }
     }
     let pipes = s.pipelines.iter_mut().flat_map(|p| &mut p.pipes);
     for span in s.pipes.iter_mut().chain(&mut s.unparsed).chain(pipes) {
-        clamp(span, end);
+        f(span);
     }
 }
 
