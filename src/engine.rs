@@ -116,6 +116,18 @@ pub fn lint_isolated_with(
     settings: &FileSettings,
     extra: Vec<Diagnostic>,
 ) -> Linted {
+    lint_parsed_isolated(source, parse_isolated(source), settings, extra)
+}
+
+/// [`lint_isolated_with`] on a file already parsed (with [`parse_isolated`]), for a caller
+/// that prepares the parse first (the language server gives a Dockerfile its
+/// [`RunCache`](crate::dockerfile::RunCache)).
+pub fn lint_parsed_isolated(
+    source: &SourceFile,
+    parsed: Result<Parsed, String>,
+    settings: &FileSettings,
+    extra: Vec<Diagnostic>,
+) -> Linted {
     let mut linted = Linted::default();
     let internal = |what: String, message: String| FileError {
         path: source.path.clone(),
@@ -125,7 +137,7 @@ pub fn lint_isolated_with(
         FileKind::Dockerfile => "the Dockerfile parser",
         FileKind::Compose => "the compose parser",
     };
-    let parsed = match isolate(|| Parsed::parse(source)) {
+    let parsed = match parsed {
         Ok(p) => p,
         Err(message) => {
             linted

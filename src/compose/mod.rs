@@ -44,6 +44,9 @@ pub struct ComposeFile {
     pub errors: Vec<SyntaxError>,
     /// The file the text comes from.
     pub file: FileIndex,
+    /// Each service name's first service (key and value nodes), built on the first
+    /// [`ComposeFile::service`] call: rules look services up by name once per reference.
+    service_index: std::sync::OnceLock<std::collections::HashMap<Box<str>, (NodeId, NodeId)>>,
 }
 
 impl ComposeFile {
@@ -88,7 +91,12 @@ pub fn parse_file(text: &str, file: FileIndex) -> ComposeFile {
         });
     }
     errors.sort_by_key(|e| e.span);
-    ComposeFile { tree, errors, file }
+    ComposeFile {
+        tree,
+        errors,
+        file,
+        service_index: Default::default(),
+    }
 }
 
 #[cfg(test)]

@@ -339,7 +339,23 @@ impl ComposeFile {
 
     /// The first service with this name.
     pub fn service(&self, name: &str) -> Option<Service<'_>> {
-        self.services().find(|s| s.name == name)
+        let index = self.service_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            for s in self.services() {
+                index
+                    .entry(s.name.into())
+                    .or_insert((s.key.id(), s.node.id()));
+            }
+            index
+        });
+        let &(key, node) = index.get(name)?;
+        let key = self.tree.node(key);
+        Some(Service {
+            name: key.scalar_value()?,
+            key,
+            node: self.tree.node(node),
+            reader: self.reader(),
+        })
     }
 
     /// The top-level `version` entry of each document that has one.

@@ -375,8 +375,33 @@ impl<'t> NodeRef<'t> {
 
     /// The entry of `key` in a mapping, merge keys applied (the key node tells where it is).
     pub fn entry(self, key: &str) -> Option<EntryRef<'t>> {
+        let map = self.resolve();
+        let NodeKind::Mapping(entries) = map.kind() else {
+            return None;
+        };
+        // The mapping's own keys come first in effective order, and the first of duplicates
+        // wins: look among them without building the iterator (rules ask for keys one by one,
+        // so this is the common case).
+        let tree = self.tree;
+        let mut merges = false;
+        for e in entries {
+            if is_merge_key(tree, e) {
+                merges = true;
+                continue;
+            }
+            let entry = EntryRef {
+                key: tree.node(e.key),
+                value: tree.node(e.value),
+            };
+            if entry.key_str() == Some(key) {
+                return Some(entry);
+            }
+        }
+        if !merges {
+            return None;
+        }
         // Without de-duplication the first match in effective order is the winner.
-        Entries::new(self.tree, self.resolve().id, false).find(|e| e.key_str() == Some(key))
+        Entries::new(tree, map.id, false).find(|e| e.key_str() == Some(key))
     }
 }
 

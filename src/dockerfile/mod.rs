@@ -32,6 +32,7 @@ mod image;
 mod json;
 mod model;
 mod parser;
+mod run_cache;
 pub(crate) mod scripts;
 mod words;
 
@@ -39,6 +40,7 @@ pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
 pub use parser::parse;
+pub use run_cache::RunCache;
 pub use scripts::{Interpreter, RunModel, RunScript};
 pub use words::{Expansion, VarValue, expand, has_fallback, referenced_vars, split_words, unquote};
 
@@ -63,6 +65,12 @@ pub struct Dockerfile {
     pub errors: Vec<SyntaxError>,
     /// Stages and per-instruction state; built once after parsing.
     pub model: Model,
+    /// Where the RUN models of this parse are kept across parses of the same document, when
+    /// the caller asked for it ([`Dockerfile::use_run_cache`]).
+    run_cache: Option<std::sync::Arc<RunCache>>,
+    /// Whether each stage's base is a Windows image, judged on first use
+    /// ([`Dockerfile::windows_base_at`]).
+    windows_stages: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl Dockerfile {

@@ -603,7 +603,17 @@ impl Dockerfile {
         let Some(Some(stage)) = self.model.stage_of.get(index) else {
             return false;
         };
-        self.model.root_of(*stage).is_some_and(|root| {
+        // Asked for every RUN (which shell runs it): judged once per stage.
+        let windows = self.windows_stages.get_or_init(|| {
+            (0..self.model.stages.len())
+                .map(|s| self.stage_has_windows_base(s))
+                .collect()
+        });
+        windows.get(*stage).copied().unwrap_or(false)
+    }
+
+    fn stage_has_windows_base(&self, stage: usize) -> bool {
+        self.model.root_of(stage).is_some_and(|root| {
             // With a variable left unknown, the name as written is all there is to go by
             // (`FROM ${NanoServerRepo}:1809`).
             let written = root.reference.unresolved

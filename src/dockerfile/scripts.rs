@@ -8,7 +8,7 @@ use crate::shell::{self, Command, Script, ShellError, Word};
 use crate::source::Span;
 
 /// The parsed scripts of one RUN.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunScript {
     /// The keyword offset of the RUN (the key to find it again).
     pub at: u32,
@@ -245,8 +245,14 @@ fn clamp(span: &mut Span, end: u32) {
 
 /// Brings every span of a script that ends past `end` back to `end`.
 fn clamp_script(s: &mut Script, end: u32) {
+    each_span(s, &mut |span| clamp(span, end));
+}
+
+/// Calls `f` on every span of a script: its commands, their words, its pipes and the parts it
+/// could not parse.
+pub(super) fn each_span(s: &mut Script, f: &mut dyn FnMut(&mut Span)) {
     for c in &mut s.commands {
-        clamp(&mut c.span, end);
+        f(&mut c.span);
         let words = c
             .name
             .iter_mut()
@@ -255,12 +261,12 @@ fn clamp_script(s: &mut Script, end: u32) {
             .chain(&mut c.assignments)
             .chain(c.redirects.iter_mut().filter_map(|r| r.target.as_mut()));
         for w in words {
-            clamp(&mut w.span, end);
+            f(&mut w.span);
         }
     }
     let pipes = s.pipelines.iter_mut().flat_map(|p| &mut p.pipes);
     for span in s.pipes.iter_mut().chain(&mut s.unparsed).chain(pipes) {
-        clamp(span, end);
+        f(span);
     }
 }
 
@@ -322,10 +328,24 @@ impl Dockerfile {
 
     /// The shell model of the RUN at instruction `index` (`ins` is that instruction or its
     /// ONBUILD trigger), built now: None for other instructions and non-POSIX shells. Nothing
-    /// is kept: the shell rules get each RUN from the engine, one at a time; this is for the
-    /// other readers (ShellCheck, fixes, tests).
+    /// is kept (unless the caller gave a [`RunCache`](super::RunCache), which keeps the model
+    /// for the next parse of the document): the shell rules get each RUN from the engine, one
+    /// at a time; this is for the other readers (ShellCheck, fixes, tests).
     pub fn run_model_at<'a>(&'a self, index: usize, ins: &'a Instruction) -> Option<RunModel<'a>> {
-        build_one(self, index, ins).map(|script| RunModel { index, ins, script })
+        let script = match &self.run_cache {
+            Some(cache) => {
+                if ins.kind != Kind::Run || self.non_posix_shell_at(index) {
+                    return None;
+                }
+                let trigger = !self
+                    .instructions
+                    .get(index)
+                    .is_some_and(|i| std::ptr::eq(i, ins));
+                cache.model(ins, trigger, || build_one(self, index, ins))?
+            }
+            None => build_one(self, index, ins)?,
+        };
+        Some(RunModel { index, ins, script })
     }
 
     /// [`Self::run_model_at`] for an instruction of this file (a RUN or an ONBUILD RUN

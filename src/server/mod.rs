@@ -184,6 +184,9 @@ pub(crate) struct Doc {
     /// The files of the project its last findings came from (normalized paths; empty when
     /// it was linted alone).
     pub group: Vec<PathBuf>,
+    /// The shell models of its RUNs, kept from one lint to the next: an edit re-parses only
+    /// the RUNs whose text it changed.
+    pub runs: Arc<crate::dockerfile::RunCache>,
 }
 
 impl Doc {
@@ -218,6 +221,15 @@ impl Doc {
 
     pub fn source(&self) -> SourceFile {
         SourceFile::new(self.path.clone(), self.text.clone(), self.kind)
+    }
+
+    /// The document parsed for a lint: a Dockerfile takes the RUN models its last lint kept.
+    fn parse_for_lint(&self, source: &SourceFile) -> Result<crate::engine::Parsed, String> {
+        let mut parsed = crate::engine::parse_isolated(source);
+        if let Ok(crate::engine::Parsed::Dockerfile(df)) = &mut parsed {
+            df.use_run_cache(self.runs.clone(), &source.text);
+        }
+        parsed
     }
 }
 
@@ -363,6 +375,7 @@ impl Server {
             diagnostics: Vec::new(),
             parsed: Default::default(),
             group: Vec::new(),
+            runs: Default::default(),
         };
         if kind == FileKind::Compose {
             self.builders.clear();
@@ -514,7 +527,14 @@ impl Server {
                 let Some(doc) = self.docs.get(uri) else {
                     return Vec::new();
                 };
-                let linted = crate::engine::lint_isolated(&doc.source(), &settings.file);
+                let source = doc.source();
+                let parsed = doc.parse_for_lint(&source);
+                let linted = crate::engine::lint_parsed_isolated(
+                    &source,
+                    parsed,
+                    &settings.file,
+                    Vec::new(),
+                );
                 for e in linted.internal_errors {
                     self.log(lsp::MessageType::ERROR, e.to_string());
                 }
@@ -535,7 +555,12 @@ impl Server {
         }
         let mut files = Vec::new();
         let mut settings = Vec::new();
-        for m in members {
+        for mut m in members {
+            if let Ok(crate::engine::Parsed::Dockerfile(df)) = &mut m.parsed
+                && let Some(doc) = self.docs.values().find(|d| normalize(&d.path) == m.path)
+            {
+                df.use_run_cache(doc.runs.clone(), &m.source.text);
+            }
             if let Some(s) = self.settings_for(&m.path) {
                 files.push((m.source, m.parsed));
                 settings.push(s);
