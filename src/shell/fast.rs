@@ -1,23 +1,26 @@
 //! The fast path of [`parse`](super::parse): the common script shape read without brush.
 //!
 //! Most RUN scripts are simple commands joined by `&&`, `||`, `;`, `|` and newlines, with
-//! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments and file redirections. For those,
+//! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments, file redirections and plain
+//! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`). For those,
 //! tokenizing and parsing with brush, then walking its syntax tree, costs far more than reading
 //! the text once. [`parse`] reads such a script directly and builds the same [`Script`] the brush
 //! path builds (same words, spans, commands, pipelines and pipes), or gives up with `None` at the
 //! first thing it is not sure of, and the caller falls back to brush. It gives up on:
 //!
 //! - any byte outside printable ASCII, tab and newline (brush counts characters, not bytes);
-//! - `(`, `)` and backticks outside quotes, `$(`, `$((`, `$[`, `$'`, and backticks anywhere
-//!   (subshells, substitutions, arithmetic, process substitution, extended globs, arrays,
-//!   function definitions);
+//! - `(` and `)` outside quotes, `$((`, `$[`, `$'`, and backticks anywhere (subshells,
+//!   arithmetic, process substitution, extended globs, arrays, function definitions);
+//! - a `$(...)` whose content holds parentheses (outside quotes), escapes, braces, comments, a
+//!   newline, an expansion other than `$NAME` and plain `${...}`, or `case`/`esac`, and one in
+//!   a redirection target;
 //! - a `${...}` whose content is anything but a plain parameter expression (no blanks, quotes,
 //!   `$` or nesting);
 //! - a backslash before a newline or at the end, and unclosed quotes;
 //! - the operators `&`, `;;`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`,
 //!   here-documents, here-strings);
-//! - a reserved word (or `time`, `!`, `[[`...) where a command starts, so every compound
-//!   command goes to brush;
+//! - a reserved word (or `time`, `[[`...) where a command starts, so every compound command
+//!   goes to brush (`!` is taken before a pipeline);
 //! - an array-element assignment (`a[1]=x`) and a file descriptor number that does not fit;
 //! - anything that is not a well-formed list (an operator with no command around it).
 //!
@@ -27,11 +30,11 @@
 
 use std::ops::Range;
 
-use super::parse::{MAX_NESTING, operator_start, unwrap_wrappers};
+use super::parse::{MAX_NESTING, assemble, operator_start, unwrap_wrappers};
 use super::scan;
 use super::{Command, Pipeline, Redirect, Script, Word};
 
-use crate::source::MappedText;
+use crate::source::{MappedText, Span};
 
 /// Words that brush reads as something other than a command name where a command starts.
 const RESERVED: &[&str] = &[
@@ -64,13 +67,42 @@ pub(super) fn parse(src: &MappedText) -> Option<Script> {
     if !plain_text(text.as_bytes()) {
         return None;
     }
+    let mut found = Found::default();
+    read_frame(src, &mut found, text, 0, false)?;
+    Some(assemble(
+        found.commands,
+        found.pipes,
+        found.pipelines,
+        Vec::new(),
+    ))
+}
+
+/// What the frames read so far found, keyed by RUN-text start as the brush path keys them.
+#[derive(Default)]
+struct Found {
+    commands: Vec<(usize, Command)>,
+    pipes: Vec<(usize, Span)>,
+    pipelines: Vec<(usize, Pipeline)>,
+}
+
+/// Reads one frame: the RUN text itself (`base` 0), or the content of a `$(...)` that starts
+/// at byte `base` of the RUN text, whose commands run in a subshell.
+fn read_frame(
+    src: &MappedText,
+    found: &mut Found,
+    text: &str,
+    base: usize,
+    in_subshell: bool,
+) -> Option<()> {
     let tokens = tokenize(text.as_bytes())?;
     Reader {
         src,
         text,
+        base,
+        in_subshell,
         tokens: &tokens,
         at: 0,
-        script: Script::default(),
+        found,
         pipe_tokens: Vec::new(),
     }
     .program()
@@ -78,8 +110,8 @@ pub(super) fn parse(src: &MappedText) -> Option<Script> {
 
 /// Whether the whole text, comments and quotes included, is free of what the brush path's
 /// own checks look at before tokenizing (they read the raw text roughly): printable ASCII,
-/// tabs and newlines only, no `<<`, `$(`, `$[` or backtick anywhere, and too few `${` to nest
-/// past the depth limit.
+/// tabs and newlines only, no `<<`, `$[` or backtick anywhere, and too few `${` and `$(` to
+/// nest past the depth limit.
 fn plain_text(b: &[u8]) -> bool {
     let mut braces = 0usize;
     let mut prev = 0u8;
@@ -89,8 +121,8 @@ fn plain_text(b: &[u8]) -> bool {
             _ => return false,
         }
         match (prev, c) {
-            (_, b'`') | (b'<', b'<') | (b'$', b'(' | b'[') => return false,
-            (b'$', b'{') => braces += 1,
+            (_, b'`') | (b'<', b'<') | (b'$', b'[') => return false,
+            (b'$', b'{' | b'(') => braces += 1,
             _ => {}
         }
         prev = c;
@@ -208,7 +240,8 @@ fn double_quoted_end(b: &[u8], mut i: usize) -> Option<usize> {
 /// as ordinary word bytes) and a plain `${...}` are taken.
 fn dollar_end(b: &[u8], i: usize) -> Option<usize> {
     match b.get(i + 1) {
-        Some(b'(' | b'[' | b'\'') => None,
+        Some(b'(') => substitution_end(b, i + 2),
+        Some(b'[' | b'\'') => None,
         Some(b'{') => {
             let body = &b[i + 2..];
             let close = body.iter().position(|&c| c == b'}')?;
@@ -217,6 +250,50 @@ fn dollar_end(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => Some(i + 1),
     }
+}
+
+/// The index after the `)` of a `$(` whose content starts at `i`, when that content is a plain
+/// one-line list of simple commands: quotes, `$NAME` and plain `${...}` are taken; nested
+/// parentheses or substitutions, backticks, escapes, comments, braces, newlines and
+/// `case`/`esac` (which move the closing parenthesis) are not.
+fn substitution_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b')' => {
+                let content = &b[i..j];
+                let keyword = |kw: &[u8]| content.windows(kw.len()).any(|w| w == kw);
+                return (!keyword(b"case") && !keyword(b"esac")).then_some(j + 1);
+            }
+            b'(' | b'`' | b'\\' | b'#' | b'{' | b'}' | b'\n' => return None,
+            b'\'' => {
+                let close = b[j + 1..].iter().position(|&c| c == b'\'')?;
+                j += close + 2;
+            }
+            b'"' => {
+                // Double quotes, without the substitutions they could nest.
+                j += 1;
+                loop {
+                    match *b.get(j)? {
+                        b'"' => break,
+                        b'\\' | b'`' => return None,
+                        b'$' if b.get(j + 1) == Some(&b'{') => j = dollar_end(b, j)? - 1,
+                        b'$' if matches!(b.get(j + 1), Some(b'(' | b'[' | b'\'')) => return None,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                j += 1;
+            }
+            b'$' => match b.get(j + 1) {
+                Some(b'{') => j = dollar_end(b, j)?,
+                Some(&c) if c.is_ascii_alphanumeric() || c == b'_' => j += 1,
+                _ => return None,
+            },
+            _ => j += 1,
+        }
+    }
+    None
 }
 
 /// One item of a simple command, with its token start (for the stage start of a pipeline).
@@ -228,11 +305,14 @@ enum Item {
 
 struct Reader<'a> {
     src: &'a MappedText,
+    /// The frame's text, which starts at byte `base` of the RUN text.
     text: &'a str,
+    base: usize,
+    in_subshell: bool,
     tokens: &'a [Tok],
     at: usize,
-    script: Script,
-    /// The byte ranges of every `|` token read so far, in order.
+    found: &'a mut Found,
+    /// The byte ranges of every `|` token of the frame read so far, in order.
     pipe_tokens: Vec<Range<usize>>,
 }
 
@@ -255,7 +335,7 @@ impl Reader<'_> {
     }
 
     /// A program: lists of and-or lists separated by `;` and newlines.
-    fn program(mut self) -> Option<Script> {
+    fn program(mut self) -> Option<()> {
         loop {
             self.skip_newlines();
             if self.peek().is_none() {
@@ -269,10 +349,7 @@ impl Reader<'_> {
                 _ => return None,
             }
         }
-        self.script.commands.shrink_to_fit();
-        self.script.pipes.shrink_to_fit();
-        self.script.pipelines.shrink_to_fit();
-        Some(self.script)
+        Some(())
     }
 
     fn and_or(&mut self) -> Option<()> {
@@ -286,10 +363,16 @@ impl Reader<'_> {
     }
 
     fn pipeline(&mut self) -> Option<()> {
+        // `!` before a pipeline inverts its status; the model does not record it.
+        while let Some(Tok::Word(start, end)) = self.peek()
+            && &self.text[start..end] == "!"
+        {
+            self.at += 1;
+        }
         let mut stages = Vec::new();
         let mut starts = Vec::new();
         loop {
-            stages.push(Some(self.script.commands.len()));
+            stages.push(Some(self.found.commands.len()));
             starts.push(self.simple()?);
             let Some(Tok::Op(Op::Pipe, start, end)) = self.peek() else {
                 break;
@@ -313,13 +396,14 @@ impl Reader<'_> {
                 .and_then(|i| self.pipe_tokens.get(i))
                 .filter(|r| r.start >= prev)
             {
-                let span = self.src.span(r.start, r.end);
-                self.script.pipes.push(span);
+                let span = self.span(r.clone());
+                self.found.pipes.push((self.base + r.start, span));
                 pipes.push(span);
             }
             prev = next;
         }
-        self.script.pipelines.push(Pipeline { stages, pipes });
+        let key = starts.iter().flatten().next().map_or(0, |&s| self.base + s);
+        self.found.pipelines.push((key, Pipeline { stages, pipes }));
         Some(())
     }
 
@@ -329,6 +413,7 @@ impl Reader<'_> {
         let mut prefix: Vec<Item> = Vec::new();
         let mut name: Option<(Word, Range<usize>)> = None;
         let mut suffix: Vec<Item> = Vec::new();
+        let mut pending: Vec<Range<usize>> = Vec::new();
         loop {
             let item = match self.peek() {
                 Some(Tok::Word(start, end)) => {
@@ -340,13 +425,13 @@ impl Reader<'_> {
                         let r = start..end;
                         let raw = &self.text[r.clone()];
                         if name.is_some() {
-                            Item::Word(self.word(r.clone())?, r)
+                            Item::Word(self.word(r.clone(), Some(&mut pending))?, r)
                         } else if is_assignment(raw)? {
-                            Item::Assignment(self.word(r.clone())?, r)
+                            Item::Assignment(self.word(r.clone(), Some(&mut pending))?, r)
                         } else if RESERVED.contains(&raw) {
                             return None;
                         } else {
-                            name = Some((self.word(r.clone())?, r));
+                            name = Some((self.word(r.clone(), Some(&mut pending))?, r));
                             continue;
                         }
                     }
@@ -363,7 +448,16 @@ impl Reader<'_> {
         if prefix.is_empty() && name.is_none() {
             return None;
         }
-        Some(self.command(prefix, name, suffix))
+        let start = self.command(prefix, name, suffix);
+        // As the brush path does, the substitutions of the words are read after the command.
+        let text = self.text;
+        for r in pending {
+            let inner = &text[r.clone()];
+            if !inner.trim().is_empty() {
+                read_frame(self.src, self.found, inner, self.base + r.start, true)?;
+            }
+        }
+        Some(start)
     }
 
     /// For the word token `start..end` followed by a redirection operator: the fd number and
@@ -390,7 +484,8 @@ impl Reader<'_> {
             return None;
         };
         self.at += 1;
-        let target = self.word(start..end)?;
+        // A substitution in a target is left to brush (it is read before the command there).
+        let target = self.word(start..end, None)?;
         let r = operator_start(self.text, start)..end;
         Some(Item::Redirect(
             Redirect {
@@ -402,16 +497,32 @@ impl Reader<'_> {
         ))
     }
 
-    fn word(&self, r: Range<usize>) -> Option<Word> {
+    /// The file span of frame bytes `r`.
+    fn span(&self, r: Range<usize>) -> Span {
+        self.src.span(self.base + r.start, self.base + r.end)
+    }
+
+    /// The word at frame bytes `r`; the frame ranges of the contents of its substitutions go
+    /// to `pending` (a word with one fails when there is no `pending`).
+    fn word(&self, r: Range<usize>, pending: Option<&mut Vec<Range<usize>>>) -> Option<Word> {
         let raw = &self.text[r.clone()];
         let scanned = scan::scan_word(raw);
-        if scanned.too_deep || !scanned.substitutions.is_empty() {
+        if scanned.too_deep {
             return None;
+        }
+        if !scanned.substitutions.is_empty() {
+            let pending = pending?;
+            for sub in &scanned.substitutions {
+                if sub.backtick {
+                    return None;
+                }
+                pending.push(r.start + sub.inner.start..r.start + sub.inner.end);
+            }
         }
         Some(Word::new(
             scanned.text.into(),
             raw,
-            self.src.span(r.start, r.end),
+            self.span(r),
             scanned.has_expansion,
             scanned.quoted,
         ))
@@ -496,11 +607,13 @@ impl Reader<'_> {
             args,
             assignments,
             redirects,
-            span: self.src.span(extent.start, extent.end),
-            in_subshell: false,
+            span: self.span(extent.clone()),
+            in_subshell: self.in_subshell,
         };
         unwrap_wrappers(&mut command);
-        self.script.commands.push(command);
+        self.found
+            .commands
+            .push((self.base + extent.start, command));
         stage_start
     }
 }
@@ -567,6 +680,15 @@ mod tests {
             "echo \"multi\nline\" 'quoted\nlines' done",
             "sudo -u www apt-get install -y x",
             "echo ${arr[@]} ${v/a/b} ${v%%.*} ${v,,} ${v^} \"${HOME}/x\"",
+            "echo $(date)",
+            "make -j\"$(nproc)\" && ARCH=$(uname -m) install x-$(dpkg --print-architecture).deb",
+            "a $(b | c && d; e) f $(g) | h $(i >/dev/null 2>&1)",
+            "echo $( ) $(  ) x",
+            "curl -o /tmp/k https://x/$(lsb_release -cs)/k | apt-key add - $(dirname $0)",
+            "cp a \"/b/$(basename $F)\"",
+            "N=$(echo ${V} | cut -d'.' -f 3) && echo \"$(a \"b)\" ')')\" $(c ')' \"d\")",
+            "! a | b && ! ! c; ! d",
+            "echo $($x) \"$(a \"$x${y}\")\"",
         ] {
             same(text);
         }
@@ -575,8 +697,15 @@ mod tests {
     #[test]
     fn the_rest_is_left_to_brush() {
         for text in [
-            "echo $(date)",
             "echo `date`",
+            "echo $(a $(b))",
+            "echo \"$(a \"$(b)\")\"",
+            "echo $(cd x && (pwd))",
+            "echo $(a\nb)",
+            "echo $(case x in a) b;; esac)",
+            "echo >$(mktemp)",
+            "a | ! b",
+            "!",
             "(cd x && make)",
             "{ echo a; }",
             "if true; then echo; fi",
@@ -605,7 +734,6 @@ mod tests {
             "a |",
             "echo >",
             "echo 99999999999 > x",
-            "! true",
             "time make",
             "[[ -f x ]]",
             "echo @(a|b)",

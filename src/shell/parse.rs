@@ -237,37 +237,7 @@ struct Builder<'s> {
 
 impl Builder<'_> {
     fn finish(self) -> Script {
-        let mut commands = self.commands;
-        let mut order: Vec<usize> = (0..commands.len()).collect();
-        order.sort_by_key(|&i| commands[i].0);
-        let mut new_index = vec![0; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_index[old] = new;
-        }
-        let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
-        let mut commands: Vec<Command> = Vec::with_capacity(order.len());
-        commands.extend(order.iter().filter_map(|&i| slots[i].take()));
-        let mut pipelines = self.pipelines;
-        pipelines.sort_by_key(|p| p.0);
-        let pipelines = pipelines
-            .into_iter()
-            .map(|(_, mut p)| {
-                for s in p.stages.iter_mut().flatten() {
-                    *s = new_index.get(*s).copied().unwrap_or(*s);
-                }
-                p
-            })
-            .collect();
-        let mut pipes = self.pipes;
-        pipes.sort_by_key(|p| p.0);
-        let mut unparsed = self.unparsed;
-        unparsed.shrink_to_fit();
-        Script {
-            commands,
-            pipes: pipes.into_iter().map(|p| p.1).collect(),
-            pipelines,
-            unparsed,
-        }
+        assemble(self.commands, self.pipes, self.pipelines, self.unparsed)
     }
 
     fn whole(&self, f: &Frame) -> Span {
@@ -853,6 +823,44 @@ impl Builder<'_> {
             self.list(cx, list, true);
         }
         self.flush(cx, pending);
+    }
+}
+
+/// The script from what a walk found, each keyed by its RUN-text start: the commands, pipes
+/// and pipelines in source order (stable for equal keys), the stage indices following their
+/// commands.
+pub(super) fn assemble(
+    mut commands: Vec<(usize, Command)>,
+    mut pipes: Vec<(usize, Span)>,
+    mut pipelines: Vec<(usize, Pipeline)>,
+    mut unparsed: Vec<Span>,
+) -> Script {
+    let mut order: Vec<usize> = (0..commands.len()).collect();
+    order.sort_by_key(|&i| commands[i].0);
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
+    let mut commands: Vec<Command> = Vec::with_capacity(order.len());
+    commands.extend(order.iter().filter_map(|&i| slots[i].take()));
+    pipelines.sort_by_key(|p| p.0);
+    let pipelines = pipelines
+        .into_iter()
+        .map(|(_, mut p)| {
+            for s in p.stages.iter_mut().flatten() {
+                *s = new_index.get(*s).copied().unwrap_or(*s);
+            }
+            p
+        })
+        .collect();
+    pipes.sort_by_key(|p| p.0);
+    unparsed.shrink_to_fit();
+    Script {
+        commands,
+        pipes: pipes.into_iter().map(|p| p.1).collect(),
+        pipelines,
+        unparsed,
     }
 }
 
