@@ -95,6 +95,20 @@ fn read_frame(
     in_subshell: bool,
 ) -> Option<()> {
     let tokens = tokenize(text.as_bytes())?;
+    // brush refuses a word of digits too many for an fd before any `<` or `>` operator, even
+    // as a redirection's target (`<3333333333<x`): so does the fast path.
+    let overflow = tokens.windows(2).any(|pair| match pair {
+        [Tok::Word(start, end), Tok::Op(Op::Redirect(op), _, _)] => {
+            let raw = &text[*start..*end];
+            op.starts_with(['<', '>'])
+                && raw.bytes().all(|c| c.is_ascii_digit())
+                && raw.parse::<i32>().is_err()
+        }
+        _ => false,
+    });
+    if overflow {
+        return None;
+    }
     Reader {
         src,
         text,
@@ -734,6 +748,7 @@ mod tests {
             "a |",
             "echo >",
             "echo 99999999999 > x",
+            "<3333333333333<EOF",
             "time make",
             "[[ -f x ]]",
             "echo @(a|b)",
