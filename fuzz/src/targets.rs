@@ -36,6 +36,9 @@ pub fn shell_model(data: &[u8]) {
     if let Ok(script) = wharf::shell::parse_str(text) {
         check_script(text, &script);
     }
+    let mut plain = MappedText::default();
+    plain.push_str(text, 0);
+    same_as_brush(&plain);
     let mut file = String::new();
     let mut mapped = MappedText::default();
     for line in text.split_inclusive('\n') {
@@ -47,6 +50,7 @@ pub fn shell_model(data: &[u8]) {
         }
     }
     check_mapped(&file, &mapped, "joined script");
+    same_as_brush(&mapped);
     match wharf::shell::parse(&mapped) {
         Ok(script) => {
             check_script(&file, &script);
@@ -56,6 +60,18 @@ pub fn shell_model(data: &[u8]) {
             );
         }
         Err(e) => check_span(&file, e.span, "shell error"),
+    }
+}
+
+/// The shell model's fast path, when it reads a script, builds exactly brush's model.
+fn same_as_brush(src: &MappedText) {
+    if let Some((fast, brush)) = wharf::shell::fast_and_brush(src) {
+        assert_eq!(
+            brush.as_ref(),
+            Ok(&fast),
+            "fast path and brush differ on {:?}",
+            src.text
+        );
     }
 }
 

@@ -48,6 +48,7 @@
 //! them); the end-of-options marker `--` is not returned as an argument.
 
 mod depth;
+mod fast;
 pub mod packages;
 mod parse;
 mod scan;
@@ -537,6 +538,14 @@ pub fn parse_str(text: &str) -> Result<Script, ShellError> {
     let mut src = MappedText::default();
     src.push_str(text, 0);
     parse(&src)
+}
+
+/// For differential checks (the fuzz target): the model the fast path builds of `src`, when it
+/// reads it, beside the one brush builds. The two must be equal.
+#[doc(hidden)]
+pub fn fast_and_brush(src: &MappedText) -> Option<(Script, Result<Script, ShellError>)> {
+    let fast = fast::parse(src)?;
+    Some((fast, parse::parse_with_brush(src)))
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ const MAX_SUBSTITUTION_DEPTH: usize = 16;
 
 /// Scripts nested deeper than this (parentheses, braces, keywords) are refused rather than risk
 /// exhausting the stack in the recursive-descent parser.
-const MAX_NESTING: usize = 64;
+pub(super) const MAX_NESTING: usize = 64;
 
 /// Scripts with more `(` left unclosed than this are refused before brush parses them: its
 /// time grows exponentially with their number (see `depth::unclosed_parens`).
@@ -35,6 +35,18 @@ const MAX_UNCLOSED_PARENS: usize = 8;
 /// since it is common in Dockerfiles whatever the `SHELL`. An error carries the span of the
 /// offending token when brush knows it, else the whole text. Never panics.
 pub fn parse(src: &MappedText) -> Result<Script, ShellError> {
+    // The common shape (simple commands in lists and pipelines) is read without brush; the
+    // model is the same (see `fast.rs`).
+    if let Some(script) = super::fast::parse(src) {
+        #[cfg(test)]
+        fast_path_agrees(src, &script);
+        return Ok(script);
+    }
+    parse_with_brush(src)
+}
+
+/// [`parse`] without the fast path: brush reads every script.
+pub(super) fn parse_with_brush(src: &MappedText) -> Result<Script, ShellError> {
     let whole = src.span(0, src.text.len());
     match catch_unwind(AssertUnwindSafe(|| parse_unguarded(src))) {
         Ok(result) => result,
@@ -43,6 +55,31 @@ pub fn parse(src: &MappedText) -> Result<Script, ShellError> {
             span: whole,
             kind: ShellErrorKind::Syntax,
         }),
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many scripts this thread read through the fast path (checked against brush).
+    pub(super) static FAST_PATH_TAKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// In tests, every script the fast path reads is read by brush too, and the models must be
+/// equal: so each unit test of the shell model (and of what is built on it) is a differential
+/// test of the fast path.
+#[cfg(test)]
+fn fast_path_agrees(src: &MappedText, fast: &Script) {
+    FAST_PATH_TAKEN.with(|n| n.set(n.get() + 1));
+    match parse_with_brush(src) {
+        Ok(slow) => assert_eq!(
+            fast, &slow,
+            "the fast path and brush disagree on {:?}",
+            src.text
+        ),
+        Err(e) => panic!(
+            "the fast path read {:?}, which brush refuses: {e:?}",
+            src.text
+        ),
     }
 }
 
@@ -200,37 +237,7 @@ struct Builder<'s> {
 
 impl Builder<'_> {
     fn finish(self) -> Script {
-        let mut commands = self.commands;
-        let mut order: Vec<usize> = (0..commands.len()).collect();
-        order.sort_by_key(|&i| commands[i].0);
-        let mut new_index = vec![0; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_index[old] = new;
-        }
-        let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
-        let mut commands: Vec<Command> = Vec::with_capacity(order.len());
-        commands.extend(order.iter().filter_map(|&i| slots[i].take()));
-        let mut pipelines = self.pipelines;
-        pipelines.sort_by_key(|p| p.0);
-        let pipelines = pipelines
-            .into_iter()
-            .map(|(_, mut p)| {
-                for s in p.stages.iter_mut().flatten() {
-                    *s = new_index.get(*s).copied().unwrap_or(*s);
-                }
-                p
-            })
-            .collect();
-        let mut pipes = self.pipes;
-        pipes.sort_by_key(|p| p.0);
-        let mut unparsed = self.unparsed;
-        unparsed.shrink_to_fit();
-        Script {
-            commands,
-            pipes: pipes.into_iter().map(|p| p.1).collect(),
-            pipelines,
-            unparsed,
-        }
+        assemble(self.commands, self.pipes, self.pipelines, self.unparsed)
     }
 
     fn whole(&self, f: &Frame) -> Span {
@@ -819,6 +826,44 @@ impl Builder<'_> {
     }
 }
 
+/// The script from what a walk found, each keyed by its RUN-text start: the commands, pipes
+/// and pipelines in source order (stable for equal keys), the stage indices following their
+/// commands.
+pub(super) fn assemble(
+    mut commands: Vec<(usize, Command)>,
+    mut pipes: Vec<(usize, Span)>,
+    mut pipelines: Vec<(usize, Pipeline)>,
+    mut unparsed: Vec<Span>,
+) -> Script {
+    let mut order: Vec<usize> = (0..commands.len()).collect();
+    order.sort_by_key(|&i| commands[i].0);
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
+    let mut commands: Vec<Command> = Vec::with_capacity(order.len());
+    commands.extend(order.iter().filter_map(|&i| slots[i].take()));
+    pipelines.sort_by_key(|p| p.0);
+    let pipelines = pipelines
+        .into_iter()
+        .map(|(_, mut p)| {
+            for s in p.stages.iter_mut().flatten() {
+                *s = new_index.get(*s).copied().unwrap_or(*s);
+            }
+            p
+        })
+        .collect();
+    pipes.sort_by_key(|p| p.0);
+    unparsed.shrink_to_fit();
+    Script {
+        commands,
+        pipes: pipes.into_iter().map(|p| p.1).collect(),
+        pipelines,
+        unparsed,
+    }
+}
+
 /// The per-frame context of the walk.
 struct Cx<'f> {
     f: &'f Frame,
@@ -927,7 +972,7 @@ fn substitution_in_heredoc_delimiter(text: &str) -> Option<usize> {
 }
 
 /// Where a redirection operator (with its fd number) starts, given where its target starts.
-fn operator_start(text: &str, target_start: usize) -> usize {
+pub(super) fn operator_start(text: &str, target_start: usize) -> usize {
     let b = text.as_bytes();
     let mut i = target_start.min(b.len());
     while i > 0 && matches!(b[i - 1], b' ' | b'\t') {

@@ -1,0 +1,821 @@
+//! The fast path of [`parse`](super::parse): the common script shape read without brush.
+//!
+//! Most RUN scripts are simple commands joined by `&&`, `||`, `;`, `|` and newlines, with
+//! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments, file redirections and plain
+//! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`). For those,
+//! tokenizing and parsing with brush, then walking its syntax tree, costs far more than reading
+//! the text once. [`parse`] reads such a script directly and builds the same [`Script`] the brush
+//! path builds (same words, spans, commands, pipelines and pipes), or gives up with `None` at the
+//! first thing it is not sure of, and the caller falls back to brush. It gives up on:
+//!
+//! - any byte outside printable ASCII, tab and newline (brush counts characters, not bytes);
+//! - `(` and `)` outside quotes, `$((`, `$[`, `$'`, and backticks anywhere (subshells,
+//!   arithmetic, process substitution, extended globs, arrays, function definitions);
+//! - a `$(...)` whose content holds parentheses (outside quotes), escapes, braces, comments, a
+//!   newline, an expansion other than `$NAME` and plain `${...}`, or `case`/`esac`, and one in
+//!   a redirection target;
+//! - a `${...}` whose content is anything but a plain parameter expression (no blanks, quotes,
+//!   `$` or nesting);
+//! - a backslash before a newline or at the end, and unclosed quotes;
+//! - the operators `&`, `;;`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`,
+//!   here-documents, here-strings);
+//! - a reserved word (or `time`, `[[`...) where a command starts, so every compound command
+//!   goes to brush (`!` is taken before a pipeline);
+//! - an array-element assignment (`a[1]=x`) and a file descriptor number that does not fit;
+//! - anything that is not a well-formed list (an operator with no command around it).
+//!
+//! What is left has no nesting at all, so the depth guards of the brush path (`depth.rs`, the
+//! unclosed-parenthesis limit) have nothing to measure. The equality with the brush path is
+//! checked by every unit test of the shell model and over every RUN of the corpus (`tests`).
+
+use std::ops::Range;
+
+use super::parse::{MAX_NESTING, assemble, operator_start, unwrap_wrappers};
+use super::scan;
+use super::{Command, Pipeline, Redirect, Script, Word};
+
+use crate::source::{MappedText, Span};
+
+/// Words that brush reads as something other than a command name where a command starts.
+const RESERVED: &[&str] = &[
+    "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then",
+    "until", "while", "[[", "]]", "function", "select", "coproc", "time",
+];
+
+/// The operators the fast path handles.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Op {
+    And,
+    Or,
+    Semi,
+    Pipe,
+    Newline,
+    /// A file redirection operator, as the model spells it.
+    Redirect(&'static str),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Tok {
+    Word(usize, usize),
+    Op(Op, usize, usize),
+}
+
+/// Reads `src` without brush, or None when the script is beyond the fast path (see the module
+/// documentation); never fails otherwise.
+pub(super) fn parse(src: &MappedText) -> Option<Script> {
+    let text = src.text.as_str();
+    if !plain_text(text.as_bytes()) {
+        return None;
+    }
+    let mut found = Found::default();
+    read_frame(src, &mut found, text, 0, false)?;
+    Some(assemble(
+        found.commands,
+        found.pipes,
+        found.pipelines,
+        Vec::new(),
+    ))
+}
+
+/// What the frames read so far found, keyed by RUN-text start as the brush path keys them.
+#[derive(Default)]
+struct Found {
+    commands: Vec<(usize, Command)>,
+    pipes: Vec<(usize, Span)>,
+    pipelines: Vec<(usize, Pipeline)>,
+}
+
+/// Reads one frame: the RUN text itself (`base` 0), or the content of a `$(...)` that starts
+/// at byte `base` of the RUN text, whose commands run in a subshell.
+fn read_frame(
+    src: &MappedText,
+    found: &mut Found,
+    text: &str,
+    base: usize,
+    in_subshell: bool,
+) -> Option<()> {
+    let tokens = tokenize(text.as_bytes())?;
+    // brush refuses a word of digits too many for an fd before any `<` or `>` operator, even
+    // as a redirection's target (`<3333333333<x`): so does the fast path.
+    let overflow = tokens.windows(2).any(|pair| match pair {
+        [Tok::Word(start, end), Tok::Op(Op::Redirect(op), _, _)] => {
+            let raw = &text[*start..*end];
+            op.starts_with(['<', '>'])
+                && raw.bytes().all(|c| c.is_ascii_digit())
+                && raw.parse::<i32>().is_err()
+        }
+        _ => false,
+    });
+    if overflow {
+        return None;
+    }
+    Reader {
+        src,
+        text,
+        base,
+        in_subshell,
+        tokens: &tokens,
+        at: 0,
+        found,
+        pipe_tokens: Vec::new(),
+    }
+    .program()
+}
+
+/// Whether the whole text, comments and quotes included, is free of what the brush path's
+/// own checks look at before tokenizing (they read the raw text roughly): printable ASCII,
+/// tabs and newlines only, no `<<`, `$[` or backtick anywhere, and too few `${` and `$(` to
+/// nest past the depth limit.
+fn plain_text(b: &[u8]) -> bool {
+    let mut braces = 0usize;
+    let mut prev = 0u8;
+    for &c in b {
+        match c {
+            b'\n' | b'\t' | b' '..=b'~' => {}
+            _ => return false,
+        }
+        match (prev, c) {
+            (_, b'`') | (b'<', b'<') | (b'$', b'[') => return false,
+            (b'$', b'{' | b'(') => braces += 1,
+            _ => {}
+        }
+        prev = c;
+    }
+    braces <= MAX_NESTING
+}
+
+/// Splits the script into words and operators (comments dropped), as brush's tokenizer would.
+fn tokenize(b: &[u8]) -> Option<Vec<Tok>> {
+    let mut tokens = Vec::with_capacity(b.len() / 4);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' => i += 1,
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\n' => {
+                tokens.push(Tok::Op(Op::Newline, i, i + 1));
+                i += 1;
+            }
+            b'&' | b'|' | b';' | b'<' | b'>' => {
+                let len = operator_len(&b[i..]);
+                let op = match &b[i..i + len] {
+                    b"&&" => Op::And,
+                    b"||" => Op::Or,
+                    b";" => Op::Semi,
+                    b"|" => Op::Pipe,
+                    b"<" => Op::Redirect("<"),
+                    b">" => Op::Redirect(">"),
+                    b">>" => Op::Redirect(">>"),
+                    b"<&" => Op::Redirect("<&"),
+                    b">&" => Op::Redirect(">&"),
+                    b"<>" => Op::Redirect("<>"),
+                    b">|" => Op::Redirect(">|"),
+                    b"&>" => Op::Redirect("&>"),
+                    b"&>>" => Op::Redirect("&>>"),
+                    _ => return None,
+                };
+                tokens.push(Tok::Op(op, i, i + len));
+                i += len;
+            }
+            b'(' | b')' => return None,
+            _ => {
+                let end = word_end(b, i)?;
+                tokens.push(Tok::Word(i, end));
+                i = end;
+            }
+        }
+    }
+    Some(tokens)
+}
+
+/// The length of the operator at the start of `b`: brush extends an operator one character at
+/// a time for as long as the longer text is still an operator.
+fn operator_len(b: &[u8]) -> usize {
+    const OPERATORS: &[&[u8]] = &[
+        b"&", b"&&", b";", b";;", b"|", b"||", b"<", b">", b">|", b"<<", b">>", b"<&", b">&",
+        b"<<-", b"<>", b"<<<", b"&>", b"&>>", b";;&", b";&", b"|&",
+    ];
+    let mut len = 1;
+    while len < b.len() && OPERATORS.contains(&&b[..len + 1]) {
+        len += 1;
+    }
+    len
+}
+
+/// The end of the word that starts at `i`, or None when it holds something the fast path
+/// leaves to brush.
+fn word_end(b: &[u8], mut i: usize) -> Option<usize> {
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'&' | b'|' | b';' | b'<' | b'>' => break,
+            b'(' | b')' | b'`' => return None,
+            b'\\' => {
+                if matches!(b.get(i + 1), None | Some(b'\n')) {
+                    return None;
+                }
+                i += 2;
+            }
+            b'\'' => {
+                let close = b[i + 1..].iter().position(|&c| c == b'\'')?;
+                i += close + 2;
+            }
+            b'"' => i = double_quoted_end(b, i + 1)?,
+            b'$' => i = dollar_end(b, i)?,
+            _ => i += 1,
+        }
+    }
+    Some(i)
+}
+
+/// The index after the closing quote of double-quoted content starting at `i`.
+fn double_quoted_end(b: &[u8], mut i: usize) -> Option<usize> {
+    while i < b.len() {
+        match b[i] {
+            b'"' => return Some(i + 1),
+            b'\\' => {
+                if matches!(b.get(i + 1), None | Some(b'\n')) {
+                    return None;
+                }
+                i += 2;
+            }
+            b'`' => return None,
+            b'$' => i = dollar_end(b, i)?,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The index after a `$` at `i` and what it opens: only a bare `$`, `$NAME`-like text (read on
+/// as ordinary word bytes) and a plain `${...}` are taken.
+fn dollar_end(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i + 1) {
+        Some(b'(') => substitution_end(b, i + 2),
+        Some(b'[' | b'\'') => None,
+        Some(b'{') => {
+            let body = &b[i + 2..];
+            let close = body.iter().position(|&c| c == b'}')?;
+            let plain = |c: &u8| c.is_ascii_alphanumeric() || b"_:#%/?=+-.*@!,^~[]".contains(c);
+            (close > 0 && body[..close].iter().all(plain)).then_some(i + 2 + close + 1)
+        }
+        _ => Some(i + 1),
+    }
+}
+
+/// The index after the `)` of a `$(` whose content starts at `i`, when that content is a plain
+/// one-line list of simple commands: quotes, `$NAME` and plain `${...}` are taken; nested
+/// parentheses or substitutions, backticks, escapes, comments, braces, newlines and
+/// `case`/`esac` (which move the closing parenthesis) are not.
+fn substitution_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b')' => {
+                let content = &b[i..j];
+                let keyword = |kw: &[u8]| content.windows(kw.len()).any(|w| w == kw);
+                return (!keyword(b"case") && !keyword(b"esac")).then_some(j + 1);
+            }
+            b'(' | b'`' | b'\\' | b'#' | b'{' | b'}' | b'\n' => return None,
+            b'\'' => {
+                let close = b[j + 1..].iter().position(|&c| c == b'\'')?;
+                j += close + 2;
+            }
+            b'"' => {
+                // Double quotes, without the substitutions they could nest.
+                j += 1;
+                loop {
+                    match *b.get(j)? {
+                        b'"' => break,
+                        b'\\' | b'`' => return None,
+                        b'$' if b.get(j + 1) == Some(&b'{') => j = dollar_end(b, j)? - 1,
+                        b'$' if matches!(b.get(j + 1), Some(b'(' | b'[' | b'\'')) => return None,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                j += 1;
+            }
+            b'$' => match b.get(j + 1) {
+                Some(b'{') => j = dollar_end(b, j)?,
+                Some(&c) if c.is_ascii_alphanumeric() || c == b'_' => j += 1,
+                _ => return None,
+            },
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// One item of a simple command, with its token start (for the stage start of a pipeline).
+enum Item {
+    Assignment(Word, Range<usize>),
+    Word(Word, Range<usize>),
+    Redirect(Redirect, Range<usize>),
+}
+
+struct Reader<'a> {
+    src: &'a MappedText,
+    /// The frame's text, which starts at byte `base` of the RUN text.
+    text: &'a str,
+    base: usize,
+    in_subshell: bool,
+    tokens: &'a [Tok],
+    at: usize,
+    found: &'a mut Found,
+    /// The byte ranges of every `|` token of the frame read so far, in order.
+    pipe_tokens: Vec<Range<usize>>,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<Tok> {
+        self.tokens.get(self.at).copied()
+    }
+
+    fn peek_op(&self) -> Option<Op> {
+        match self.peek() {
+            Some(Tok::Op(op, _, _)) => Some(op),
+            _ => None,
+        }
+    }
+
+    fn skip_newlines(&mut self) {
+        while self.peek_op() == Some(Op::Newline) {
+            self.at += 1;
+        }
+    }
+
+    /// A program: lists of and-or lists separated by `;` and newlines.
+    fn program(mut self) -> Option<()> {
+        loop {
+            self.skip_newlines();
+            if self.peek().is_none() {
+                break;
+            }
+            self.and_or()?;
+            match self.peek_op() {
+                None if self.peek().is_none() => break,
+                Some(Op::Newline) => {}
+                Some(Op::Semi) => self.at += 1,
+                _ => return None,
+            }
+        }
+        Some(())
+    }
+
+    fn and_or(&mut self) -> Option<()> {
+        self.pipeline()?;
+        while let Some(Op::And | Op::Or) = self.peek_op() {
+            self.at += 1;
+            self.skip_newlines();
+            self.pipeline()?;
+        }
+        Some(())
+    }
+
+    fn pipeline(&mut self) -> Option<()> {
+        // `!` before a pipeline inverts its status; the model does not record it.
+        while let Some(Tok::Word(start, end)) = self.peek()
+            && &self.text[start..end] == "!"
+        {
+            self.at += 1;
+        }
+        let mut stages = Vec::new();
+        let mut starts = Vec::new();
+        loop {
+            stages.push(Some(self.found.commands.len()));
+            starts.push(self.simple()?);
+            let Some(Tok::Op(Op::Pipe, start, end)) = self.peek() else {
+                break;
+            };
+            self.pipe_tokens.push(start..end);
+            self.at += 1;
+            self.skip_newlines();
+        }
+        if stages.len() < 2 {
+            return Some(());
+        }
+        // The same choice of operator as the brush path (`Builder::pipeline`), from the same
+        // stage starts, so that the two agree even on odd stages.
+        let mut pipes = Vec::new();
+        let mut prev = starts.first().copied().flatten().unwrap_or(0);
+        for start in starts.iter().skip(1) {
+            let Some(next) = *start else { continue };
+            let before_next = self.pipe_tokens.partition_point(|r| r.start < next);
+            if let Some(r) = before_next
+                .checked_sub(1)
+                .and_then(|i| self.pipe_tokens.get(i))
+                .filter(|r| r.start >= prev)
+            {
+                let span = self.span(r.clone());
+                self.found.pipes.push((self.base + r.start, span));
+                pipes.push(span);
+            }
+            prev = next;
+        }
+        let key = starts.iter().flatten().next().map_or(0, |&s| self.base + s);
+        self.found.pipelines.push((key, Pipeline { stages, pipes }));
+        Some(())
+    }
+
+    /// A simple command; returns where brush would say the command starts (see
+    /// `parse::command_start`).
+    fn simple(&mut self) -> Option<Option<usize>> {
+        let mut prefix: Vec<Item> = Vec::new();
+        let mut name: Option<(Word, Range<usize>)> = None;
+        let mut suffix: Vec<Item> = Vec::new();
+        let mut pending: Vec<Range<usize>> = Vec::new();
+        loop {
+            let item = match self.peek() {
+                Some(Tok::Word(start, end)) => {
+                    if let Some((fd, op)) = self.fd_number(start, end)? {
+                        self.at += 1;
+                        self.redirect(Some(fd), op)?
+                    } else {
+                        self.at += 1;
+                        let r = start..end;
+                        let raw = &self.text[r.clone()];
+                        if name.is_some() {
+                            Item::Word(self.word(r.clone(), Some(&mut pending))?, r)
+                        } else if is_assignment(raw)? {
+                            Item::Assignment(self.word(r.clone(), Some(&mut pending))?, r)
+                        } else if RESERVED.contains(&raw) {
+                            return None;
+                        } else {
+                            name = Some((self.word(r.clone(), Some(&mut pending))?, r));
+                            continue;
+                        }
+                    }
+                }
+                Some(Tok::Op(Op::Redirect(op), _, _)) => self.redirect(None, op)?,
+                _ => break,
+            };
+            if name.is_none() {
+                prefix.push(item);
+            } else {
+                suffix.push(item);
+            }
+        }
+        if prefix.is_empty() && name.is_none() {
+            return None;
+        }
+        let start = self.command(prefix, name, suffix);
+        // As the brush path does, the substitutions of the words are read after the command.
+        let text = self.text;
+        for r in pending {
+            let inner = &text[r.clone()];
+            if !inner.trim().is_empty() {
+                read_frame(self.src, self.found, inner, self.base + r.start, true)?;
+            }
+        }
+        Some(start)
+    }
+
+    /// For the word token `start..end` followed by a redirection operator: the fd number and
+    /// the operator when brush reads the word as the operator's fd (digits, right before a `<`
+    /// or `>` operator), None when it is an ordinary word, and a failure when brush refuses the
+    /// script (digits too many for an fd, even with a blank before the operator).
+    fn fd_number(&self, start: usize, end: usize) -> Option<Option<(i32, &'static str)>> {
+        let Some(Tok::Op(Op::Redirect(op), op_start, _)) = self.tokens.get(self.at + 1).copied()
+        else {
+            return Some(None);
+        };
+        let raw = &self.text[start..end];
+        if !op.starts_with(['<', '>']) || !raw.bytes().all(|c| c.is_ascii_digit()) {
+            return Some(None);
+        }
+        let fd: i32 = raw.parse().ok()?;
+        Some((op_start == end).then_some((fd, op)))
+    }
+
+    /// A redirection at the current operator token (its fd number, if any, already read).
+    fn redirect(&mut self, fd: Option<i32>, operator: &'static str) -> Option<Item> {
+        self.at += 1;
+        let Some(Tok::Word(start, end)) = self.peek() else {
+            return None;
+        };
+        self.at += 1;
+        // A substitution in a target is left to brush (it is read before the command there).
+        let target = self.word(start..end, None)?;
+        let r = operator_start(self.text, start)..end;
+        Some(Item::Redirect(
+            Redirect {
+                fd,
+                operator,
+                target: Some(target),
+            },
+            r,
+        ))
+    }
+
+    /// The file span of frame bytes `r`.
+    fn span(&self, r: Range<usize>) -> Span {
+        self.src.span(self.base + r.start, self.base + r.end)
+    }
+
+    /// The word at frame bytes `r`; the frame ranges of the contents of its substitutions go
+    /// to `pending` (a word with one fails when there is no `pending`).
+    fn word(&self, r: Range<usize>, pending: Option<&mut Vec<Range<usize>>>) -> Option<Word> {
+        let raw = &self.text[r.clone()];
+        let scanned = scan::scan_word(raw);
+        if scanned.too_deep {
+            return None;
+        }
+        if !scanned.substitutions.is_empty() {
+            let pending = pending?;
+            for sub in &scanned.substitutions {
+                if sub.backtick {
+                    return None;
+                }
+                pending.push(r.start + sub.inner.start..r.start + sub.inner.end);
+            }
+        }
+        Some(Word::new(
+            scanned.text.into(),
+            raw,
+            self.span(r),
+            scanned.has_expansion,
+            scanned.quoted,
+        ))
+    }
+
+    /// Builds the command as `Builder::simple` does and returns its stage start.
+    fn command(
+        &mut self,
+        prefix: Vec<Item>,
+        name: Option<(Word, Range<usize>)>,
+        suffix: Vec<Item>,
+    ) -> Option<usize> {
+        let is_redirect = |i: Option<&Item>| matches!(i, Some(Item::Redirect(..)));
+        let token_start = |i: Option<&Item>| match i {
+            Some(Item::Assignment(_, r) | Item::Word(_, r)) => Some(r.start),
+            _ => None,
+        };
+        // brush's location of a simple command: its prefix's when the prefix both starts and
+        // ends with a located item (redirections have none), else its name's; failing both,
+        // the earliest redirection.
+        let prefix_start = (!is_redirect(prefix.last()))
+            .then(|| token_start(prefix.first()))
+            .flatten();
+        let mut stage_start = prefix_start.or(name.as_ref().map(|(_, r)| r.start));
+        if stage_start.is_none() {
+            stage_start = prefix
+                .iter()
+                .chain(&suffix)
+                .filter_map(|i| match i {
+                    Item::Redirect(_, r) => Some(r.start),
+                    _ => None,
+                })
+                .min();
+        }
+        let mut words = Vec::new();
+        let mut assignments = Vec::new();
+        let mut redirects = Vec::new();
+        let mut extent: Option<Range<usize>> = None;
+        let mut grow = |r: &Range<usize>| {
+            extent = Some(match &extent {
+                Some(e) => e.start.min(r.start)..e.end.max(r.end),
+                None => r.clone(),
+            });
+        };
+        let mut take = |item: Item, in_prefix: bool, words: &mut Vec<Word>| match item {
+            Item::Assignment(w, r) => {
+                grow(&r);
+                if in_prefix {
+                    assignments.push(w);
+                } else {
+                    words.push(w);
+                }
+            }
+            Item::Word(w, r) => {
+                grow(&r);
+                words.push(w);
+            }
+            Item::Redirect(red, r) => {
+                if r.end > r.start {
+                    grow(&r);
+                }
+                redirects.push(red);
+            }
+        };
+        for item in prefix {
+            take(item, true, &mut words);
+        }
+        if let Some((w, r)) = name {
+            take(Item::Word(w, r), false, &mut words);
+        }
+        for item in suffix {
+            take(item, false, &mut words);
+        }
+        let extent = extent.unwrap_or(0..0);
+        let mut args = words.split_off(words.len().min(1));
+        args.shrink_to_fit();
+        assignments.shrink_to_fit();
+        redirects.shrink_to_fit();
+        let mut command = Command {
+            name: words.pop(),
+            wrappers: Vec::new(),
+            args,
+            assignments,
+            redirects,
+            span: self.span(extent.clone()),
+            in_subshell: self.in_subshell,
+        };
+        unwrap_wrappers(&mut command);
+        self.found
+            .commands
+            .push((self.base + extent.start, command));
+        stage_start
+    }
+}
+
+/// Whether brush reads the word `raw` as an assignment (`NAME=...` or `NAME+=...`); None for
+/// an array element (`NAME[...]=`), which the fast path leaves to brush.
+fn is_assignment(raw: &str) -> Option<bool> {
+    let b = raw.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return Some(false);
+    }
+    let name_len = b
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        .unwrap_or(b.len());
+    match &b[name_len..] {
+        [b'[', ..] => None,
+        [b'=', ..] | [b'+', b'=', ..] => Some(true),
+        _ => Some(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::parse::parse_with_brush;
+
+    fn mapped(text: &str) -> MappedText {
+        let mut src = MappedText::default();
+        src.push_str(text, 7);
+        src
+    }
+
+    /// The fast path takes `text` and builds what brush builds.
+    fn same(text: &str) {
+        let src = mapped(text);
+        let fast = parse(&src).unwrap_or_else(|| panic!("{text:?} left the fast path"));
+        let slow = parse_with_brush(&src).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        assert_eq!(fast, slow, "{text:?}");
+    }
+
+    #[test]
+    fn common_scripts_agree_with_brush() {
+        for text in [
+            "",
+            "\n\n# only a comment\n",
+            "apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
+             && rm -rf /var/lib/apt/lists/*",
+            "set -eux; a=1; b+=2 FOO=\"x y\" env; echo \"$a\" ${b} ${c:-d} ${#e} $1 $@ $$ $",
+            "curl -fsSL https://x/y.sh | bash -s -- --yes || true",
+            "a |\n\n b | c\nd ||\n e &&\n f;\ng;",
+            "echo a >/dev/null 2>&1; cmd 2> err <in >>out 3<>f >|g &>h &>>i >&2 <&0 2>&-",
+            "> x cmd a | >y b | c >z | 2>w",
+            ">x; >y <z; FOO=1 >x",
+            "echo 'it''s' \"a \\\"b\\\" \\$c\" d\\ e \\; f\\|g {} \\{ }",
+            "find . -name '*.pyc' -exec rm -f {} \\; # trailing comment | not a pipe",
+            "echo if then fi do done in { } ! time",
+            "exec command busybox wget -q x; command -v y; exec -a n nginx",
+            "echo a;#comment\nb&&#c\n c",
+            "x1 >f; 12>f; 1 >f; a=b=c d==e 9x=1 _a=",
+            "echo \"multi\nline\" 'quoted\nlines' done",
+            "sudo -u www apt-get install -y x",
+            "echo ${arr[@]} ${v/a/b} ${v%%.*} ${v,,} ${v^} \"${HOME}/x\"",
+            "echo $(date)",
+            "make -j\"$(nproc)\" && ARCH=$(uname -m) install x-$(dpkg --print-architecture).deb",
+            "a $(b | c && d; e) f $(g) | h $(i >/dev/null 2>&1)",
+            "echo $( ) $(  ) x",
+            "curl -o /tmp/k https://x/$(lsb_release -cs)/k | apt-key add - $(dirname $0)",
+            "cp a \"/b/$(basename $F)\"",
+            "N=$(echo ${V} | cut -d'.' -f 3) && echo \"$(a \"b)\" ')')\" $(c ')' \"d\")",
+            "! a | b && ! ! c; ! d",
+            "echo $($x) \"$(a \"$x${y}\")\"",
+        ] {
+            same(text);
+        }
+    }
+
+    #[test]
+    fn the_rest_is_left_to_brush() {
+        for text in [
+            "echo `date`",
+            "echo $(a $(b))",
+            "echo \"$(a \"$(b)\")\"",
+            "echo $(cd x && (pwd))",
+            "echo $(a\nb)",
+            "echo $(case x in a) b;; esac)",
+            "echo >$(mktemp)",
+            "a | ! b",
+            "!",
+            "(cd x && make)",
+            "{ echo a; }",
+            "if true; then echo; fi",
+            "for x in a b; do echo $x; done",
+            "case $x in a) b;; esac",
+            "f() { :; }",
+            "cat <<EOF\nx\nEOF",
+            "cat <<< x",
+            "sleep 1 &",
+            "a |& b",
+            "echo $((1 + 2))",
+            "echo ${x:-$y}",
+            "echo ${x:-a b}",
+            "echo $'a\\tb'",
+            "a=(1 2)",
+            "a[1]=x",
+            "echo 'unclosed",
+            "echo \"unclosed",
+            "echo a \\",
+            "echo a \\\nb",
+            "echo caf\u{e9}",
+            "echo a\r",
+            "&& a",
+            "a &&",
+            "a ; ; b",
+            "a |",
+            "echo >",
+            "echo 99999999999 > x",
+            "<3333333333333<EOF",
+            "time make",
+            "[[ -f x ]]",
+            "echo @(a|b)",
+        ] {
+            assert!(
+                parse(&mapped(text)).is_none(),
+                "{text:?} took the fast path"
+            );
+        }
+    }
+
+    /// Every RUN line and heredoc script of the corpus: the fast path, when it reads a script,
+    /// builds exactly brush's model (and brush accepts the script).
+    #[test]
+    fn corpus_runs_agree_with_brush() {
+        let Some(root) = crate::shared_data::shared_path("corpus/dockerfile") else {
+            eprintln!("skipped: no corpus");
+            return;
+        };
+        let mut stack = vec![root];
+        let mut files = Vec::new();
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let (mut scripts, mut fast, mut differ) = (0usize, 0usize, Vec::new());
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let df = crate::dockerfile::parse(&text);
+            for (_, ins) in df.runs() {
+                let mut texts: Vec<&MappedText> = ins.heredocs.iter().map(|h| &h.body).collect();
+                if let Some(crate::dockerfile::Command::Shell(line)) = ins.command() {
+                    texts.push(line);
+                }
+                for src in texts {
+                    scripts += 1;
+                    let Some(quick) = parse(src) else { continue };
+                    fast += 1;
+                    match parse_with_brush(src) {
+                        Ok(slow) if slow == quick => {}
+                        Ok(_) => differ.push(format!("{}: {:?}", path.display(), src.text)),
+                        Err(e) => differ.push(format!("{}: brush refuses: {e}", path.display())),
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "fast path: {fast} of {scripts} scripts ({} files), {} differences",
+            files.len(),
+            differ.len()
+        );
+        for d in differ.iter().take(20) {
+            eprintln!("  {d}");
+        }
+        assert!(differ.is_empty(), "{} scripts differ", differ.len());
+        assert!(fast > 0, "the fast path read no script of the corpus");
+    }
+}
