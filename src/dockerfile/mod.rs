@@ -37,7 +37,7 @@ mod words;
 
 pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
-pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
+pub use model::{AUTOMATIC_ARGS, Base, Model, PerInstruction, Stage, StageState, Var, VarKind};
 pub use parser::parse;
 pub use scripts::{Interpreter, RunModel, RunScript};
 pub use words::{Expansion, VarValue, expand, has_fallback, referenced_vars, split_words, unquote};
@@ -573,5 +573,19 @@ mod rest_tests {
         assert_eq!(df.instructions[3].rest.text, "a b");
         let run = &df.instructions[1];
         assert_eq!(run.rest().span(0, 4).text("FROM a\nRUN echo"), "echo");
+    }
+}
+#[cfg(test)]
+mod size_tests {
+    /// The tree of a large file holds one of these per instruction and word: a field that
+    /// makes them grow costs memory on every file (issue 6), so growth must be deliberate.
+    #[test]
+    fn tree_nodes_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<crate::source::OffsetMap>() <= 16);
+        assert!(size_of::<crate::source::MappedText>() <= 40);
+        assert!(size_of::<super::Word>() <= 72);
+        assert!(size_of::<super::KeyValue>() <= 152);
+        assert!(size_of::<super::Instruction>() <= 240);
     }
 }

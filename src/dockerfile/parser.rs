@@ -1,7 +1,7 @@
 //! The line-based reader: directives, logical lines, instructions, flags, heredocs.
 
 use super::json::{JsonForm, parse_json_array};
-use super::words::{mapped_words, split_words, word_at};
+use super::words::{Words, mapped_words, split_words, word_at};
 use super::*;
 use crate::source::{MappedText, Span};
 
@@ -99,6 +99,7 @@ fn shrink(ins: &mut Instruction) {
 pub fn parse(text: &str) -> Dockerfile {
     let mut p = Parser {
         text,
+        logical: MappedText::default(),
         df: Dockerfile {
             escape: '\\',
             ..Dockerfile::default()
@@ -116,6 +117,9 @@ pub fn parse(text: &str) -> Dockerfile {
 
 struct Parser<'a> {
     text: &'a str,
+    /// The logical line being read, kept between instructions so that its buffers are
+    /// allocated once per file rather than once per instruction.
+    logical: MappedText,
     df: Dockerfile,
 }
 
@@ -213,9 +217,21 @@ impl<'a> Parser<'a> {
 
     /// Reads the instruction starting at physical line `first`; returns the next line to read.
     fn instruction(&mut self, lines: &[Line], first: usize) -> usize {
+        let mut logical = std::mem::take(&mut self.logical);
+        logical.clear();
+        let next = self.read_instruction(lines, first, &mut logical);
+        self.logical = logical;
+        next
+    }
+
+    fn read_instruction(
+        &mut self,
+        lines: &[Line],
+        first: usize,
+        logical: &mut MappedText,
+    ) -> usize {
         let text = self.text;
         let escape = self.df.escape;
-        let mut logical = MappedText::default();
         let mut i = first;
         let first_line = lines[first];
         let start = first_line.start + leading_ws(&text[first_line.start..first_line.end]);
@@ -266,14 +282,14 @@ impl<'a> Parser<'a> {
         mut next: usize,
         start: usize,
         mut end: usize,
-        logical: MappedText,
+        logical: &MappedText,
     ) -> usize {
         // A line holding only the escape continues an empty line: BuildKit trims the logical
         // line, so what follows is the instruction, and nothing at all is no instruction.
         if logical.text.trim().is_empty() {
             return next;
         }
-        let mut ins = self.parse_instruction(&logical, start);
+        let mut ins = self.parse_instruction(logical, start);
         // Heredoc bodies follow the instruction's logical line.
         let carrier = match &ins.body {
             Body::Onbuild(Some(inner)) => Some(inner.kind),
@@ -290,6 +306,7 @@ impl<'a> Parser<'a> {
             );
             if !is_json {
                 let markers = heredoc_markers(target.rest(), self.df.escape);
+                target.heredocs.reserve_exact(markers.len());
                 for m in markers {
                     let (doc, after, last_end) = self.read_heredoc(lines, next, m);
                     if doc.terminator.is_none() {
@@ -411,7 +428,7 @@ impl<'a> Parser<'a> {
         // Flags: leading words starting with `--` (ONBUILD's trigger is parsed on its own).
         if kind != Kind::Onbuild {
             let tail = &t[args_start..];
-            for r in split_words(tail, escape) {
+            for r in Words::new(tail, escape) {
                 let w = &tail[r.clone()];
                 if !w.starts_with("--") {
                     break;
@@ -453,13 +470,12 @@ impl<'a> Parser<'a> {
         ins.rest = sub_text(logical, rest_start, t.len());
         ins.body = self.body(kind, &ins, start);
         // A shell-form command holds the same line: keep it once (see `Instruction::rest`).
-        if matches!(
-            ins.body,
-            Body::Run(Command::Shell(_))
-                | Body::Cmd(Command::Shell(_))
-                | Body::Entrypoint(Command::Shell(_))
-        ) {
-            ins.rest = MappedText::default();
+        // `command` left the line out of the body; it moves there now, without a copy.
+        if let Body::Run(Command::Shell(t))
+        | Body::Cmd(Command::Shell(t))
+        | Body::Entrypoint(Command::Shell(t)) = &mut ins.body
+        {
+            *t = std::mem::take(&mut ins.rest);
         }
         ins
     }
@@ -521,7 +537,8 @@ impl<'a> Parser<'a> {
                 if empty && kind == Kind::Shell {
                     return needs_args(self);
                 }
-                let cmd = match self.command(rest) {
+                // The shell form's line is `ins.rest`: the caller moves it into the body.
+                let cmd = match self.command(rest, false) {
                     Some(c) => c,
                     None => return Body::Error,
                 };
@@ -638,7 +655,7 @@ impl<'a> Parser<'a> {
                         );
                         return Body::Error;
                     }
-                    match self.command(&tail) {
+                    match self.command(&tail, true) {
                         Some(c) => Body::Healthcheck(Healthcheck::Cmd(c)),
                         None => Body::Error,
                     }
@@ -664,8 +681,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Exec form or shell form, as Docker decides.
-    fn command(&mut self, rest: &MappedText) -> Option<Command> {
+    /// Exec form or shell form, as Docker decides. The shell form holds a copy of `rest` when
+    /// `copy` is set, an empty line otherwise (for the caller to fill).
+    fn command(&mut self, rest: &MappedText, copy: bool) -> Option<Command> {
         match parse_json_array(&rest.text) {
             JsonForm::Strings(items) => Some(Command::Exec {
                 args: json_words(rest, items),
@@ -678,7 +696,8 @@ impl<'a> Parser<'a> {
                 );
                 None
             }
-            JsonForm::NotJson => Some(Command::Shell(rest.clone())),
+            JsonForm::NotJson if copy => Some(Command::Shell(rest.clone())),
+            JsonForm::NotJson => Some(Command::Shell(MappedText::default())),
         }
     }
 
@@ -706,7 +725,7 @@ impl<'a> Parser<'a> {
                 value: Some(value),
             }]);
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(words.len());
         for r in words {
             if !rest.text[r.clone()].contains('=') {
                 let w = word_at(rest, r, escape);
@@ -802,7 +821,10 @@ struct Marker {
 /// `^(\d*)<<(-?)\s*([^<]*)$`, not itself quoted).
 fn heredoc_markers(rest: &MappedText, escape: char) -> Vec<Marker> {
     let mut out = Vec::new();
-    for r in split_words(&rest.text, escape) {
+    if !rest.text.contains("<<") {
+        return out;
+    }
+    for r in Words::new(&rest.text, escape) {
         let w = &rest.text[r.clone()];
         let digits = w.len() - w.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         let Some(after) = w[digits..].strip_prefix("<<") else {
