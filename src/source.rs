@@ -304,7 +304,7 @@ impl Default for OffsetMap {
 }
 
 impl OffsetMap {
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         OffsetMap {
             first: NO_PIECE,
             more: None,
@@ -413,6 +413,10 @@ impl OffsetMap {
                 break;
             }
             out.push_piece((d - start, f));
+        }
+        // A slice is kept (a word, an instruction's line): no spare room.
+        if let Some(more) = &mut out.more {
+            more.shrink_to_fit();
         }
         out
     }

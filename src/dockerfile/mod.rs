@@ -291,8 +291,9 @@ pub struct Instruction {
     pub flags: Vec<Flag>,
     /// Everything after the keyword and the flags, as one logical line: read it with
     /// [`Instruction::rest`]. Empty when the body holds that same line as a shell-form
-    /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once.
-    rest: MappedText,
+    /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once. Boxed, and `None` when
+    /// empty: most instructions of a RUN-heavy file are such RUNs.
+    rest: Option<Box<MappedText>>,
     pub heredocs: Vec<Heredoc>,
     pub body: Body,
 }
@@ -305,7 +306,7 @@ impl Instruction {
             Body::Run(Command::Shell(t))
             | Body::Cmd(Command::Shell(t))
             | Body::Entrypoint(Command::Shell(t)) => t,
-            _ => &self.rest,
+            _ => self.rest.as_deref().unwrap_or(&NO_TEXT),
         }
     }
 
@@ -363,6 +364,12 @@ impl Instruction {
         Span::from_range(start..end)
     }
 }
+
+/// The `rest` of an instruction that keeps none.
+static NO_TEXT: MappedText = MappedText {
+    text: String::new(),
+    map: OffsetMap::new(),
+};
 
 /// A flag such as `--from=build` or `--link`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -568,9 +575,9 @@ mod rest_tests {
         let texts: Vec<&str> = df.iter().map(|i| i.rest().text.as_str()).collect();
         assert_eq!(texts, ["a", "echo   x", "run it", "a b", "[\"x\"]"]);
         // The shell-form RUN and CMD hold their line in the body only.
-        assert!(df.instructions[1].rest.text.is_empty());
-        assert!(df.instructions[2].rest.text.is_empty());
-        assert_eq!(df.instructions[3].rest.text, "a b");
+        assert!(df.instructions[1].rest.is_none());
+        assert!(df.instructions[2].rest.is_none());
+        assert_eq!(df.instructions[3].rest().text, "a b");
         let run = &df.instructions[1];
         assert_eq!(run.rest().span(0, 4).text("FROM a\nRUN echo"), "echo");
     }
@@ -586,6 +593,6 @@ mod size_tests {
         assert!(size_of::<crate::source::MappedText>() <= 40);
         assert!(size_of::<super::Word>() <= 72);
         assert!(size_of::<super::KeyValue>() <= 152);
-        assert!(size_of::<super::Instruction>() <= 240);
+        assert!(size_of::<super::Instruction>() <= 208);
     }
 }

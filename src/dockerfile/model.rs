@@ -119,7 +119,12 @@ const MAX_VALUE_LEN: usize = 4096;
 const EXPANSION_BUDGET: usize = 1 << 20;
 
 /// A variable's declaration: (instruction index, position among that instruction's vars).
-type VarLoc = (usize, usize);
+/// 32-bit halves: files are capped far below 4 GiB. A file of 100,000 ENVs keeps several of
+/// these per name.
+type VarLoc = (u32, u32);
+
+/// A variable name as a map key: inline up to 24 bytes, so a key costs no allocation.
+type Name = compact_str::CompactString;
 
 /// One value per instruction, read like a slice (`v[i]`, `v.get(i)`), stored as an index
 /// into the few distinct values: the stage and the USER/WORKDIR/SHELL/HEALTHCHECK state change
@@ -185,11 +190,11 @@ pub struct Model {
     vars: Vec<Var>,
     decl_at: Vec<u32>,
     /// The global ARGs (by name, the last declaration).
-    globals: HashMap<String, VarLoc>,
+    globals: HashMap<Name, VarLoc>,
     /// Every declaration of each name, in file order.
-    by_name: HashMap<String, Vec<VarLoc>>,
+    by_name: HashMap<Name, Vec<VarLoc>>,
     /// For each stage, the variables it inherits through `FROM <stage>`.
-    inherited: Vec<HashMap<String, VarLoc>>,
+    inherited: Vec<HashMap<Name, VarLoc>>,
     /// One [`Var`] per automatic ARG.
     automatic: Vec<Var>,
 }
@@ -279,14 +284,14 @@ impl Model {
 
     /// The names of every ARG and ENV the file declares, sorted.
     pub fn declared_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.by_name.keys().map(Name::as_str).collect();
         names.sort_unstable();
         names
     }
 
     /// The names of the global ARGs (declared before the first FROM), sorted.
     pub fn global_arg_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.globals.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.globals.keys().map(Name::as_str).collect();
         names.sort_unstable();
         names
     }
@@ -300,7 +305,7 @@ impl Model {
     }
 
     fn var(&self, loc: VarLoc) -> &Var {
-        &self.vars[self.decl_at[loc.0] as usize + loc.1]
+        &self.vars[self.decl_at[loc.0 as usize] as usize + loc.1 as usize]
     }
 
     /// The variable `name` as the instruction at `index` sees it (before its own effect):
@@ -312,11 +317,11 @@ impl Model {
         // The declarations of `name` in `start..end`, latest first.
         let declared = |start: usize, end: usize| {
             let locs = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
-            let upto = locs.partition_point(|l| l.0 < end);
+            let upto = locs.partition_point(|l| (l.0 as usize) < end);
             locs[..upto]
                 .iter()
                 .rev()
-                .take_while(move |l| l.0 >= start)
+                .take_while(move |l| l.0 as usize >= start)
                 .map(|&l| self.var(l))
         };
         let Some(s) = stage else {
@@ -380,8 +385,8 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     let mut state = StageState::default();
     let mut current: Option<usize> = None;
     // The variables in scope in the current stage, and at the end of each finished stage.
-    let mut scope: HashMap<String, VarLoc> = HashMap::new();
-    let mut scope_end: Vec<HashMap<String, VarLoc>> = Vec::new();
+    let mut scope: HashMap<Name, VarLoc> = HashMap::new();
+    let mut scope_end: Vec<HashMap<Name, VarLoc>> = Vec::new();
     let text_len = df.instructions.last().map_or(0, |i| i.span.end as usize);
     let budget = std::cell::Cell::new(EXPANSION_BUDGET + text_len);
     m.decl_at.push(0);
@@ -450,17 +455,22 @@ pub(super) fn build(df: &Dockerfile) -> Model {
             }
             let first = m.decl_at[i] as usize;
             for (k, v) in m.vars[first..].iter().enumerate() {
-                m.by_name.entry(v.name.clone()).or_default().push((i, k));
+                let loc = (i as u32, k as u32);
+                // Most names are declared once: room for one location.
+                m.by_name
+                    .entry(Name::from(v.name.as_str()))
+                    .or_insert_with(|| Vec::with_capacity(1))
+                    .push(loc);
                 if current.is_none() {
-                    m.globals.insert(v.name.clone(), (i, k));
+                    m.globals.insert(Name::from(v.name.as_str()), loc);
                     continue;
                 }
                 let env_wins = v.kind == VarKind::Arg
                     && scope
-                        .get(&v.name)
+                        .get(v.name.as_str())
                         .is_some_and(|&l| m.var(l).kind == VarKind::Env);
                 if !env_wins {
-                    scope.insert(v.name.clone(), (i, k));
+                    scope.insert(Name::from(v.name.as_str()), loc);
                 }
             }
         }
@@ -510,7 +520,7 @@ impl Model {
         index: usize,
         ins: &Instruction,
         global: bool,
-        scope: &HashMap<String, VarLoc>,
+        scope: &HashMap<Name, VarLoc>,
         escape: char,
         budget: &std::cell::Cell<usize>,
     ) -> Vec<Var> {
@@ -556,7 +566,7 @@ impl Model {
                     }
                     // `ARG NAME` in a stage takes the global default.
                     None if !global && kind == Kind::Arg => {
-                        match self.globals.get(&name).map(|&l| self.var(l)) {
+                        match self.globals.get(name.as_str()).map(|&l| self.var(l)) {
                             Some(g) => (g.value.clone(), g.unresolved),
                             None => (None, false),
                         }

@@ -14,23 +14,20 @@ struct Line {
     next: usize,
 }
 
-fn lines(text: &str, from: usize) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut start = from;
+/// The physical line that starts at byte `start` (below `text.len()`). Lines are found one at
+/// a time as the reader goes: a table of every line would cost 24 bytes a line for the whole
+/// parse (12 MB for a 10 MiB file).
+fn line_at(text: &str, start: usize) -> Line {
     let bytes = text.as_bytes();
-    while start < text.len() {
-        let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
-        let (mut end, next) = match nl {
-            Some(i) => (i, i + 1),
-            None => (text.len(), text.len()),
-        };
-        if end > start && bytes[end - 1] == b'\r' {
-            end -= 1;
-        }
-        out.push(Line { start, end, next });
-        start = next;
+    let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
+    let (mut end, next) = match nl {
+        Some(i) => (i, i + 1),
+        None => (text.len(), text.len()),
+    };
+    if end > start && bytes[end - 1] == b'\r' {
+        end -= 1;
     }
-    out
+    Line { start, end, next }
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -149,18 +146,18 @@ impl<'a> Parser<'a> {
     fn run(&mut self) {
         let text = self.text;
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let lines = lines(text, bom);
-        let mut i = 0;
+        // `i` is the byte offset of the next line to read.
+        let mut i = bom;
 
         // The directive block: known directives at the very top, until the first other line.
         let mut seen_shebang = false;
-        while i < lines.len() {
-            let l = lines[i];
+        while i < text.len() {
+            let l = line_at(text, i);
             let s = &text[l.start..l.end];
-            if i == 0 && s.starts_with("#!") {
+            if i == bom && s.starts_with("#!") {
                 seen_shebang = true;
                 self.comment(l, false);
-                i += 1;
+                i = l.next;
                 continue;
             }
             let Some((name, vs, ve)) = parse_directive(s) else {
@@ -195,65 +192,60 @@ impl<'a> Parser<'a> {
                 span,
                 value_span: Self::span(l.start + vs, l.start + ve),
             });
-            i += 1;
+            i = l.next;
         }
         let _ = seen_shebang;
 
-        while i < lines.len() {
-            let l = lines[i];
+        while i < text.len() {
+            let l = line_at(text, i);
             let s = &text[l.start..l.end];
             if is_blank(s) {
-                i += 1;
+                i = l.next;
                 continue;
             }
             if s.trim_start().starts_with('#') {
                 self.comment(l, false);
-                i += 1;
+                i = l.next;
                 continue;
             }
-            i = self.instruction(&lines, i);
+            i = self.instruction(i);
         }
     }
 
-    /// Reads the instruction starting at physical line `first`; returns the next line to read.
-    fn instruction(&mut self, lines: &[Line], first: usize) -> usize {
+    /// Reads the instruction whose first line starts at byte `first`; returns the offset of
+    /// the next line to read.
+    fn instruction(&mut self, first: usize) -> usize {
         let mut logical = std::mem::take(&mut self.logical);
         logical.clear();
-        let next = self.read_instruction(lines, first, &mut logical);
+        let next = self.read_instruction(first, &mut logical);
         self.logical = logical;
         next
     }
 
-    fn read_instruction(
-        &mut self,
-        lines: &[Line],
-        first: usize,
-        logical: &mut MappedText,
-    ) -> usize {
+    fn read_instruction(&mut self, first: usize, logical: &mut MappedText) -> usize {
         let text = self.text;
         let escape = self.df.escape;
-        let mut i = first;
-        let first_line = lines[first];
+        let first_line = line_at(text, first);
+        let mut i = first_line.next;
         let start = first_line.start + leading_ws(&text[first_line.start..first_line.end]);
         let mut end;
         // First line, leading whitespace removed.
         {
             let s = &text[start..first_line.end];
             end = first_line.end;
-            i += 1;
             match continuation_at(s, escape) {
                 Some(cut) => logical.push_str(&s[..cut], start as u32),
                 None => {
                     logical.push_str(s, start as u32);
-                    return self.finish(lines, i, start, end, logical);
+                    return self.finish(i, start, end, logical);
                 }
             }
         }
         // Continuation lines.
-        while i < lines.len() {
-            let l = lines[i];
+        while i < text.len() {
+            let l = line_at(text, i);
             let s = &text[l.start..l.end];
-            i += 1;
+            i = l.next;
             if s.trim_start().starts_with('#') {
                 self.comment(l, true);
                 continue;
@@ -273,12 +265,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.finish(lines, i, start, end, logical)
+        self.finish(i, start, end, logical)
     }
 
     fn finish(
         &mut self,
-        lines: &[Line],
         mut next: usize,
         start: usize,
         mut end: usize,
@@ -308,7 +299,7 @@ impl<'a> Parser<'a> {
                 let markers = heredoc_markers(target.rest(), self.df.escape);
                 target.heredocs.reserve_exact(markers.len());
                 for m in markers {
-                    let (doc, after, last_end) = self.read_heredoc(lines, next, m);
+                    let (doc, after, last_end) = self.read_heredoc(next, m);
                     if doc.terminator.is_none() {
                         self.error(
                             doc.marker,
@@ -340,21 +331,16 @@ impl<'a> Parser<'a> {
         next
     }
 
-    fn read_heredoc(
-        &mut self,
-        lines: &[Line],
-        mut i: usize,
-        m: Marker,
-    ) -> (Heredoc, usize, Option<usize>) {
+    fn read_heredoc(&mut self, mut i: usize, m: Marker) -> (Heredoc, usize, Option<usize>) {
         let text = self.text;
         let mut body = MappedText::default();
-        let body_start = lines.get(i).map(|l| l.start).unwrap_or(text.len());
+        let body_start = i.min(text.len());
         let mut body_end = body_start;
         let mut terminator = None;
         let mut last_end = None;
-        while i < lines.len() {
-            let l = lines[i];
-            i += 1;
+        while i < text.len() {
+            let l = line_at(text, i);
+            i = l.next;
             let s = &text[l.start..l.end];
             let cmp = if m.strip_tabs {
                 s.trim_start_matches('\t')
@@ -376,6 +362,8 @@ impl<'a> Parser<'a> {
             body_end = l.end;
             last_end = Some(l.end);
         }
+        // The body lives as long as the tree: give back what growing it reserved.
+        body.text.shrink_to_fit();
         (
             Heredoc {
                 marker: m.span,
@@ -410,7 +398,7 @@ impl<'a> Parser<'a> {
             keyword,
             keyword_text,
             flags: Vec::new(),
-            rest: MappedText::default(),
+            rest: None,
             heredocs: Vec::new(),
             body: Body::Error,
         };
@@ -467,15 +455,15 @@ impl<'a> Parser<'a> {
                 });
             }
         }
-        ins.rest = sub_text(logical, rest_start, t.len());
-        ins.body = self.body(kind, &ins, start);
+        let rest = sub_text(logical, rest_start, t.len());
+        ins.body = self.body(kind, &ins, &rest, start);
         // A shell-form command holds the same line: keep it once (see `Instruction::rest`).
         // `command` left the line out of the body; it moves there now, without a copy.
-        if let Body::Run(Command::Shell(t))
-        | Body::Cmd(Command::Shell(t))
-        | Body::Entrypoint(Command::Shell(t)) = &mut ins.body
-        {
-            *t = std::mem::take(&mut ins.rest);
+        match &mut ins.body {
+            Body::Run(Command::Shell(t))
+            | Body::Cmd(Command::Shell(t))
+            | Body::Entrypoint(Command::Shell(t)) => *t = rest,
+            _ => ins.rest = Some(Box::new(rest)),
         }
         ins
     }
@@ -495,9 +483,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn body(&mut self, kind: Kind, ins: &Instruction, start: usize) -> Body {
+    /// The typed arguments; `rest` is the instruction's line after the keyword and flags.
+    fn body(&mut self, kind: Kind, ins: &Instruction, rest: &MappedText, start: usize) -> Body {
         let escape = self.df.escape;
-        let rest = &ins.rest;
         let empty = rest.text.trim().is_empty();
         let whole = || word_at(rest, 0..rest.text.trim_end().len(), escape);
         let needs_args = |p: &mut Self| {
