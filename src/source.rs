@@ -274,17 +274,28 @@ pub struct Position {
 /// A map from offsets in a derived string (say, an instruction's logical line with its
 /// continuations removed) back to byte offsets in the file. It is a list of pieces: each piece
 /// of the derived text was copied verbatim from one place in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct OffsetMap {
     /// The first piece `(derived_start, file_start)`, kept inline because most maps (a word,
     /// a one-line instruction) have only one; `NO_PIECE` when the map is empty.
     first: (u32, u32),
-    /// The pieces after the first, sorted by `derived_start`.
-    more: Vec<(u32, u32)>,
+    /// The pieces after the first, sorted by `derived_start`; boxed (one word, not three)
+    /// because most maps have none and a map sits in every word of a parsed file.
+    #[allow(clippy::box_collection)]
+    more: Option<Box<Vec<(u32, u32)>>>,
 }
 
 /// The `first` of an empty map (no derived offset reaches `u32::MAX`: files are capped far below).
 const NO_PIECE: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// Maps are equal when their pieces are (an emptied buffer of pieces counts as none).
+impl PartialEq for OffsetMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.first == other.first && self.more() == other.more()
+    }
+}
+
+impl Eq for OffsetMap {}
 
 impl Default for OffsetMap {
     fn default() -> Self {
@@ -293,30 +304,38 @@ impl Default for OffsetMap {
 }
 
 impl OffsetMap {
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         OffsetMap {
             first: NO_PIECE,
-            more: Vec::new(),
+            more: None,
         }
+    }
+
+    fn more(&self) -> &[(u32, u32)] {
+        self.more.as_deref().map_or(&[], Vec::as_slice)
     }
 
     fn len(&self) -> usize {
         if self.first == NO_PIECE {
             0
         } else {
-            1 + self.more.len()
+            1 + self.more().len()
         }
     }
 
     fn piece(&self, i: usize) -> (u32, u32) {
-        if i == 0 { self.first } else { self.more[i - 1] }
+        if i == 0 {
+            self.first
+        } else {
+            self.more()[i - 1]
+        }
     }
 
     fn pieces(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         (self.first != NO_PIECE)
             .then_some(self.first)
             .into_iter()
-            .chain(self.more.iter().copied())
+            .chain(self.more().iter().copied())
     }
 
     /// The number of pieces whose derived start is at most `derived`.
@@ -324,7 +343,7 @@ impl OffsetMap {
         if self.first == NO_PIECE || self.first.0 > derived {
             0
         } else {
-            1 + self.more.partition_point(|p| p.0 <= derived)
+            1 + self.more().partition_point(|p| p.0 <= derived)
         }
     }
 
@@ -332,8 +351,17 @@ impl OffsetMap {
         if self.first == NO_PIECE {
             self.first = piece;
         } else {
-            self.more.push(piece);
+            self.more.get_or_insert_default().push(piece);
         }
+    }
+
+    /// Empties the map, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.first = NO_PIECE;
+        self.more = self.more.take().map(|mut m| {
+            m.clear();
+            m
+        });
     }
 
     /// Records that the derived text from `derived_start` on was copied from `file_start` on.
@@ -348,7 +376,9 @@ impl OffsetMap {
                 if last == 0 {
                     self.first = NO_PIECE;
                 } else {
-                    self.more.pop();
+                    if let Some(more) = &mut self.more {
+                        more.pop();
+                    }
                 }
             }
         }
@@ -384,6 +414,10 @@ impl OffsetMap {
             }
             out.push_piece((d - start, f));
         }
+        // A slice is kept (a word, an instruction's line): no spare room.
+        if let Some(more) = &mut out.more {
+            more.shrink_to_fit();
+        }
         out
     }
 
@@ -416,6 +450,13 @@ impl MappedText {
         }
         self.map.push(self.text.len() as u32, file_offset);
         self.text.push_str(piece);
+    }
+
+    /// Empties the text and its map, keeping their allocations (for a buffer reused line after
+    /// line).
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.map.clear();
     }
 
     /// The sub-text `start..end` (byte offsets on character boundaries), keeping its map.

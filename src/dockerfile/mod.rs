@@ -38,7 +38,7 @@ mod words;
 
 pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
-pub use model::{AUTOMATIC_ARGS, Base, Model, Stage, StageState, Var, VarKind};
+pub use model::{AUTOMATIC_ARGS, Base, Model, PerInstruction, Stage, StageState, Var, VarKind};
 pub use parser::parse;
 pub use run_cache::RunCache;
 pub use scripts::{Interpreter, RunModel, RunScript};
@@ -299,8 +299,9 @@ pub struct Instruction {
     pub flags: Vec<Flag>,
     /// Everything after the keyword and the flags, as one logical line: read it with
     /// [`Instruction::rest`]. Empty when the body holds that same line as a shell-form
-    /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once.
-    rest: MappedText,
+    /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once. Boxed, and `None` when
+    /// empty: most instructions of a RUN-heavy file are such RUNs.
+    rest: Option<Box<MappedText>>,
     pub heredocs: Vec<Heredoc>,
     pub body: Body,
 }
@@ -313,7 +314,7 @@ impl Instruction {
             Body::Run(Command::Shell(t))
             | Body::Cmd(Command::Shell(t))
             | Body::Entrypoint(Command::Shell(t)) => t,
-            _ => &self.rest,
+            _ => self.rest.as_deref().unwrap_or(&NO_TEXT),
         }
     }
 
@@ -371,6 +372,12 @@ impl Instruction {
         Span::from_range(start..end)
     }
 }
+
+/// The `rest` of an instruction that keeps none.
+static NO_TEXT: MappedText = MappedText {
+    text: String::new(),
+    map: OffsetMap::new(),
+};
 
 /// A flag such as `--from=build` or `--link`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -576,10 +583,24 @@ mod rest_tests {
         let texts: Vec<&str> = df.iter().map(|i| i.rest().text.as_str()).collect();
         assert_eq!(texts, ["a", "echo   x", "run it", "a b", "[\"x\"]"]);
         // The shell-form RUN and CMD hold their line in the body only.
-        assert!(df.instructions[1].rest.text.is_empty());
-        assert!(df.instructions[2].rest.text.is_empty());
-        assert_eq!(df.instructions[3].rest.text, "a b");
+        assert!(df.instructions[1].rest.is_none());
+        assert!(df.instructions[2].rest.is_none());
+        assert_eq!(df.instructions[3].rest().text, "a b");
         let run = &df.instructions[1];
         assert_eq!(run.rest().span(0, 4).text("FROM a\nRUN echo"), "echo");
+    }
+}
+#[cfg(test)]
+mod size_tests {
+    /// The tree of a large file holds one of these per instruction and word: a field that
+    /// makes them grow costs memory on every file (issue 6), so growth must be deliberate.
+    #[test]
+    fn tree_nodes_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<crate::source::OffsetMap>() <= 16);
+        assert!(size_of::<crate::source::MappedText>() <= 40);
+        assert!(size_of::<super::Word>() <= 72);
+        assert!(size_of::<super::KeyValue>() <= 152);
+        assert!(size_of::<super::Instruction>() <= 208);
     }
 }

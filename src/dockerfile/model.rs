@@ -119,26 +119,82 @@ const MAX_VALUE_LEN: usize = 4096;
 const EXPANSION_BUDGET: usize = 1 << 20;
 
 /// A variable's declaration: (instruction index, position among that instruction's vars).
-type VarLoc = (usize, usize);
+/// 32-bit halves: files are capped far below 4 GiB. A file of 100,000 ENVs keeps several of
+/// these per name.
+type VarLoc = (u32, u32);
+
+/// A variable name as a map key: inline up to 24 bytes, so a key costs no allocation.
+type Name = compact_str::CompactString;
+
+/// One value per instruction, read like a slice (`v[i]`, `v.get(i)`), stored as an index
+/// into the few distinct values: the stage and the USER/WORKDIR/SHELL/HEALTHCHECK state change
+/// at a handful of instructions, so a file of 100,000 instructions keeps 4 bytes for each
+/// instead of the value itself (16 bytes for a stage, 64 for a state).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PerInstruction<T> {
+    values: Vec<T>,
+    at: Vec<u32>,
+}
+
+impl<T: PartialEq> PerInstruction<T> {
+    /// Appends the value of the next instruction.
+    fn push(&mut self, value: T) {
+        if self.values.last() != Some(&value) {
+            self.values.push(value);
+        }
+        self.at.push(self.values.len() as u32 - 1);
+    }
+}
+
+impl<T> PerInstruction<T> {
+    /// The value of instruction `index`.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.values.get(*self.at.get(index)? as usize)
+    }
+
+    /// The number of instructions.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// The values in instruction order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.at.iter().map(|&k| &self.values[k as usize])
+    }
+}
+
+impl<T> std::ops::Index<usize> for PerInstruction<T> {
+    type Output = T;
+
+    fn index(&self, index: usize) -> &T {
+        &self.values[self.at[index] as usize]
+    }
+}
 
 /// Stages and per-instruction state.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub stages: Vec<Stage>,
     /// For each instruction, the stage it belongs to (`None` before the first FROM).
-    pub stage_of: Vec<Option<usize>>,
+    pub stage_of: PerInstruction<Option<usize>>,
     /// For each instruction, the state in force when it runs (before its own effect).
-    pub state_before: Vec<StageState>,
+    pub state_before: PerInstruction<StageState>,
     /// For each stage, the state at its end.
     pub stage_end: Vec<StageState>,
-    /// For each instruction, the variables it declares (ARG/ENV), values expanded.
-    decls: Vec<Vec<Var>>,
+    /// The variables the ARG and ENV instructions declare, values expanded, in file order:
+    /// instruction `i` declares `vars[decl_at[i]..decl_at[i + 1]]`.
+    vars: Vec<Var>,
+    decl_at: Vec<u32>,
     /// The global ARGs (by name, the last declaration).
-    globals: HashMap<String, VarLoc>,
+    globals: HashMap<Name, VarLoc>,
     /// Every declaration of each name, in file order.
-    by_name: HashMap<String, Vec<VarLoc>>,
+    by_name: HashMap<Name, Vec<VarLoc>>,
     /// For each stage, the variables it inherits through `FROM <stage>`.
-    inherited: Vec<HashMap<String, VarLoc>>,
+    inherited: Vec<HashMap<Name, VarLoc>>,
     /// One [`Var`] per automatic ARG.
     automatic: Vec<Var>,
 }
@@ -173,6 +229,11 @@ impl Model {
     /// The stage of the instruction at `index` (None before the first FROM).
     pub fn stage_at(&self, index: usize) -> Option<usize> {
         self.stage_of.get(index).copied().flatten()
+    }
+
+    /// The number of instructions the model was built for.
+    fn instruction_count(&self) -> usize {
+        self.decl_at.len().saturating_sub(1)
     }
 
     /// The stage with this name (case-insensitive), defined before instruction `before`.
@@ -223,25 +284,28 @@ impl Model {
 
     /// The names of every ARG and ENV the file declares, sorted.
     pub fn declared_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.by_name.keys().map(Name::as_str).collect();
         names.sort_unstable();
         names
     }
 
     /// The names of the global ARGs (declared before the first FROM), sorted.
     pub fn global_arg_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.globals.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.globals.keys().map(Name::as_str).collect();
         names.sort_unstable();
         names
     }
 
     /// The variables an ARG or ENV instruction declares, with their values.
     pub fn declared_by(&self, index: usize) -> &[Var] {
-        self.decls.get(index).map(Vec::as_slice).unwrap_or(&[])
+        match (self.decl_at.get(index), self.decl_at.get(index + 1)) {
+            (Some(&a), Some(&b)) => self.vars.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     fn var(&self, loc: VarLoc) -> &Var {
-        &self.decls[loc.0][loc.1]
+        &self.vars[self.decl_at[loc.0 as usize] as usize + loc.1 as usize]
     }
 
     /// The variable `name` as the instruction at `index` sees it (before its own effect):
@@ -253,15 +317,18 @@ impl Model {
         // The declarations of `name` in `start..end`, latest first.
         let declared = |start: usize, end: usize| {
             let locs = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
-            let upto = locs.partition_point(|l| l.0 < end);
+            let upto = locs.partition_point(|l| (l.0 as usize) < end);
             locs[..upto]
                 .iter()
                 .rev()
-                .take_while(move |l| l.0 >= start)
+                .take_while(move |l| l.0 as usize >= start)
                 .map(|&l| self.var(l))
         };
         let Some(s) = stage else {
-            let first_from = self.stages.first().map_or(self.decls.len(), |s| s.from);
+            let first_from = self
+                .stages
+                .first()
+                .map_or(self.instruction_count(), |s| s.from);
             return declared(0, index.min(first_from))
                 .next()
                 .or_else(|| self.automatic.iter().find(|v| v.name == name));
@@ -296,10 +363,11 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     let n = df.instructions.len();
     let mut m = Model {
         stages: Vec::new(),
-        stage_of: vec![None; n],
-        state_before: vec![StageState::default(); n],
+        stage_of: PerInstruction::default(),
+        state_before: PerInstruction::default(),
         stage_end: Vec::new(),
-        decls: vec![Vec::new(); n],
+        vars: Vec::new(),
+        decl_at: Vec::with_capacity(n + 1),
         globals: HashMap::new(),
         by_name: HashMap::new(),
         inherited: Vec::new(),
@@ -317,11 +385,14 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     let mut state = StageState::default();
     let mut current: Option<usize> = None;
     // The variables in scope in the current stage, and at the end of each finished stage.
-    let mut scope: HashMap<String, VarLoc> = HashMap::new();
-    let mut scope_end: Vec<HashMap<String, VarLoc>> = Vec::new();
+    let mut scope: HashMap<Name, VarLoc> = HashMap::new();
+    let mut scope_end: Vec<HashMap<Name, VarLoc>> = Vec::new();
     let text_len = df.instructions.last().map_or(0, |i| i.span.end as usize);
     let budget = std::cell::Cell::new(EXPANSION_BUDGET + text_len);
+    m.decl_at.push(0);
     for (i, ins) in df.instructions.iter().enumerate() {
+        // No declarations until `declare` says otherwise.
+        m.decl_at.push(m.vars.len() as u32);
         if ins.kind == Kind::From {
             if let Some(c) = current {
                 m.stages[c].body.end = i;
@@ -370,26 +441,36 @@ pub(super) fn build(df: &Dockerfile) -> Model {
                 copied_from: false,
             });
             current = Some(index);
-            m.stage_of[i] = current;
-            m.state_before[i] = state;
+            m.stage_of.push(current);
+            m.state_before.push(state);
             continue;
         }
-        m.stage_of[i] = current;
-        m.state_before[i] = state;
+        m.stage_of.push(current);
+        m.state_before.push(state);
         if matches!(ins.body, Body::Arg(_) | Body::Env(_)) {
-            m.decls[i] = m.declare(i, ins, current.is_none(), &scope, df.escape, &budget);
-            for (k, v) in m.decls[i].iter().enumerate() {
-                m.by_name.entry(v.name.clone()).or_default().push((i, k));
+            let vars = m.declare(i, ins, current.is_none(), &scope, df.escape, &budget);
+            m.vars.extend(vars);
+            if let Some(end) = m.decl_at.last_mut() {
+                *end = m.vars.len() as u32;
+            }
+            let first = m.decl_at[i] as usize;
+            for (k, v) in m.vars[first..].iter().enumerate() {
+                let loc = (i as u32, k as u32);
+                // Most names are declared once: room for one location.
+                m.by_name
+                    .entry(Name::from(v.name.as_str()))
+                    .or_insert_with(|| Vec::with_capacity(1))
+                    .push(loc);
                 if current.is_none() {
-                    m.globals.insert(v.name.clone(), (i, k));
+                    m.globals.insert(Name::from(v.name.as_str()), loc);
                     continue;
                 }
                 let env_wins = v.kind == VarKind::Arg
                     && scope
-                        .get(&v.name)
-                        .is_some_and(|&(a, b)| m.decls[a][b].kind == VarKind::Env);
+                        .get(v.name.as_str())
+                        .is_some_and(|&l| m.var(l).kind == VarKind::Env);
                 if !env_wins {
-                    scope.insert(v.name.clone(), (i, k));
+                    scope.insert(Name::from(v.name.as_str()), loc);
                 }
             }
         }
@@ -439,7 +520,7 @@ impl Model {
         index: usize,
         ins: &Instruction,
         global: bool,
-        scope: &HashMap<String, VarLoc>,
+        scope: &HashMap<Name, VarLoc>,
         escape: char,
         budget: &std::cell::Cell<usize>,
     ) -> Vec<Var> {
@@ -485,7 +566,7 @@ impl Model {
                     }
                     // `ARG NAME` in a stage takes the global default.
                     None if !global && kind == Kind::Arg => {
-                        match self.globals.get(&name).map(|&l| self.var(l)) {
+                        match self.globals.get(name.as_str()).map(|&l| self.var(l)) {
                             Some(g) => (g.value.clone(), g.unresolved),
                             None => (None, false),
                         }
@@ -630,4 +711,53 @@ impl Dockerfile {
 /// An ADD source fetched from elsewhere than the context: a URL or a git repository.
 fn is_remote_source(value: &str) -> bool {
     value.contains("://") || value.starts_with("git@")
+}
+
+#[cfg(test)]
+mod per_instruction_tests {
+    use super::*;
+
+    #[test]
+    fn per_instruction_values_read_like_a_slice() {
+        let mut v = PerInstruction::default();
+        for x in [None, Some(0), Some(0), Some(1), Some(0)] {
+            v.push(x);
+        }
+        assert_eq!(v.len(), 5);
+        assert_eq!(v.values.len(), 4, "runs of one value are stored once");
+        assert_eq!(v[2], Some(0));
+        assert_eq!(v.get(4), Some(&Some(0)));
+        assert_eq!(v.get(5), None);
+        assert_eq!(
+            v.iter().copied().collect::<Vec<_>>(),
+            [None, Some(0), Some(0), Some(1), Some(0)]
+        );
+    }
+
+    #[test]
+    fn state_and_declarations_per_instruction() {
+        let df = crate::dockerfile::parse(
+            "ARG A=1\nFROM x\nUSER u\nENV B=2 C=$B\nRUN x\nFROM y\nARG D\n",
+        );
+        let m = &df.model;
+        assert_eq!(m.stage_of.len(), 7);
+        assert_eq!(m.stage_of[0], None);
+        assert_eq!(m.stage_of[4], Some(0));
+        assert_eq!(m.stage_of[6], Some(1));
+        assert_eq!(m.state_before[2].user, None);
+        assert_eq!(m.state_before[3].user, Some(2));
+        assert_eq!(m.state_before[6].user, None);
+        let names = |i: usize| {
+            m.declared_by(i)
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(0), ["A"]);
+        assert_eq!(names(3), ["B", "C"]);
+        assert_eq!(names(6), ["D"]);
+        assert!(names(4).is_empty() && names(7).is_empty());
+        assert_eq!(m.var_at(4, "B").and_then(|v| v.value.as_deref()), Some("2"));
+        assert_eq!(m.var_at(1, "A").and_then(|v| v.value.as_deref()), Some("1"));
+    }
 }

@@ -1,7 +1,7 @@
 //! The line-based reader: directives, logical lines, instructions, flags, heredocs.
 
 use super::json::{JsonForm, parse_json_array};
-use super::words::{mapped_words, split_words, word_at};
+use super::words::{Words, mapped_words, split_words, word_at};
 use super::*;
 use crate::source::{MappedText, Span};
 
@@ -14,23 +14,20 @@ struct Line {
     next: usize,
 }
 
-fn lines(text: &str, from: usize) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut start = from;
+/// The physical line that starts at byte `start` (below `text.len()`). Lines are found one at
+/// a time as the reader goes: a table of every line would cost 24 bytes a line for the whole
+/// parse (12 MB for a 10 MiB file).
+fn line_at(text: &str, start: usize) -> Line {
     let bytes = text.as_bytes();
-    while start < text.len() {
-        let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
-        let (mut end, next) = match nl {
-            Some(i) => (i, i + 1),
-            None => (text.len(), text.len()),
-        };
-        if end > start && bytes[end - 1] == b'\r' {
-            end -= 1;
-        }
-        out.push(Line { start, end, next });
-        start = next;
+    let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
+    let (mut end, next) = match nl {
+        Some(i) => (i, i + 1),
+        None => (text.len(), text.len()),
+    };
+    if end > start && bytes[end - 1] == b'\r' {
+        end -= 1;
     }
-    out
+    Line { start, end, next }
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -99,6 +96,7 @@ fn shrink(ins: &mut Instruction) {
 pub fn parse(text: &str) -> Dockerfile {
     let mut p = Parser {
         text,
+        logical: MappedText::default(),
         df: Dockerfile {
             escape: '\\',
             ..Dockerfile::default()
@@ -116,6 +114,9 @@ pub fn parse(text: &str) -> Dockerfile {
 
 struct Parser<'a> {
     text: &'a str,
+    /// The logical line being read, kept between instructions so that its buffers are
+    /// allocated once per file rather than once per instruction.
+    logical: MappedText,
     df: Dockerfile,
 }
 
@@ -145,18 +146,18 @@ impl<'a> Parser<'a> {
     fn run(&mut self) {
         let text = self.text;
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let lines = lines(text, bom);
-        let mut i = 0;
+        // `i` is the byte offset of the next line to read.
+        let mut i = bom;
 
         // The directive block: known directives at the very top, until the first other line.
         let mut seen_shebang = false;
-        while i < lines.len() {
-            let l = lines[i];
+        while i < text.len() {
+            let l = line_at(text, i);
             let s = &text[l.start..l.end];
-            if i == 0 && s.starts_with("#!") {
+            if i == bom && s.starts_with("#!") {
                 seen_shebang = true;
                 self.comment(l, false);
-                i += 1;
+                i = l.next;
                 continue;
             }
             let Some((name, vs, ve)) = parse_directive(s) else {
@@ -191,53 +192,60 @@ impl<'a> Parser<'a> {
                 span,
                 value_span: Self::span(l.start + vs, l.start + ve),
             });
-            i += 1;
+            i = l.next;
         }
         let _ = seen_shebang;
 
-        while i < lines.len() {
-            let l = lines[i];
+        while i < text.len() {
+            let l = line_at(text, i);
             let s = &text[l.start..l.end];
             if is_blank(s) {
-                i += 1;
+                i = l.next;
                 continue;
             }
             if s.trim_start().starts_with('#') {
                 self.comment(l, false);
-                i += 1;
+                i = l.next;
                 continue;
             }
-            i = self.instruction(&lines, i);
+            i = self.instruction(i);
         }
     }
 
-    /// Reads the instruction starting at physical line `first`; returns the next line to read.
-    fn instruction(&mut self, lines: &[Line], first: usize) -> usize {
+    /// Reads the instruction whose first line starts at byte `first`; returns the offset of
+    /// the next line to read.
+    fn instruction(&mut self, first: usize) -> usize {
+        let mut logical = std::mem::take(&mut self.logical);
+        logical.clear();
+        let next = self.read_instruction(first, &mut logical);
+        self.logical = logical;
+        next
+    }
+
+    fn read_instruction(&mut self, first: usize, logical: &mut MappedText) -> usize {
         let text = self.text;
         let escape = self.df.escape;
-        let mut logical = MappedText::default();
-        let mut i = first;
-        let first_line = lines[first];
+        let first_line = line_at(text, first);
+        let mut i = first_line.next;
         let start = first_line.start + leading_ws(&text[first_line.start..first_line.end]);
         let mut end;
         // First line, leading whitespace removed.
         {
             let s = &text[start..first_line.end];
             end = first_line.end;
-            i += 1;
             match continuation_at(s, escape) {
                 Some(cut) => logical.push_str(&s[..cut], start as u32),
                 None => {
                     logical.push_str(s, start as u32);
-                    return self.finish(lines, i, start, end, logical);
+                    return self.finish(i, start, end, logical);
                 }
             }
         }
         // Continuation lines.
-        while i < lines.len() {
-            let l = lines[i];
+        while i < text.len() {
+            let l = line_at(text, i);
             let s = &text[l.start..l.end];
-            i += 1;
+            i = l.next;
             if s.trim_start().starts_with('#') {
                 self.comment(l, true);
                 continue;
@@ -257,23 +265,22 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.finish(lines, i, start, end, logical)
+        self.finish(i, start, end, logical)
     }
 
     fn finish(
         &mut self,
-        lines: &[Line],
         mut next: usize,
         start: usize,
         mut end: usize,
-        logical: MappedText,
+        logical: &MappedText,
     ) -> usize {
         // A line holding only the escape continues an empty line: BuildKit trims the logical
         // line, so what follows is the instruction, and nothing at all is no instruction.
         if logical.text.trim().is_empty() {
             return next;
         }
-        let mut ins = self.parse_instruction(&logical, start);
+        let mut ins = self.parse_instruction(logical, start);
         // Heredoc bodies follow the instruction's logical line.
         let carrier = match &ins.body {
             Body::Onbuild(Some(inner)) => Some(inner.kind),
@@ -290,8 +297,9 @@ impl<'a> Parser<'a> {
             );
             if !is_json {
                 let markers = heredoc_markers(target.rest(), self.df.escape);
+                target.heredocs.reserve_exact(markers.len());
                 for m in markers {
-                    let (doc, after, last_end) = self.read_heredoc(lines, next, m);
+                    let (doc, after, last_end) = self.read_heredoc(next, m);
                     if doc.terminator.is_none() {
                         self.error(
                             doc.marker,
@@ -323,21 +331,16 @@ impl<'a> Parser<'a> {
         next
     }
 
-    fn read_heredoc(
-        &mut self,
-        lines: &[Line],
-        mut i: usize,
-        m: Marker,
-    ) -> (Heredoc, usize, Option<usize>) {
+    fn read_heredoc(&mut self, mut i: usize, m: Marker) -> (Heredoc, usize, Option<usize>) {
         let text = self.text;
         let mut body = MappedText::default();
-        let body_start = lines.get(i).map(|l| l.start).unwrap_or(text.len());
+        let body_start = i.min(text.len());
         let mut body_end = body_start;
         let mut terminator = None;
         let mut last_end = None;
-        while i < lines.len() {
-            let l = lines[i];
-            i += 1;
+        while i < text.len() {
+            let l = line_at(text, i);
+            i = l.next;
             let s = &text[l.start..l.end];
             let cmp = if m.strip_tabs {
                 s.trim_start_matches('\t')
@@ -359,6 +362,8 @@ impl<'a> Parser<'a> {
             body_end = l.end;
             last_end = Some(l.end);
         }
+        // The body lives as long as the tree: give back what growing it reserved.
+        body.text.shrink_to_fit();
         (
             Heredoc {
                 marker: m.span,
@@ -393,7 +398,7 @@ impl<'a> Parser<'a> {
             keyword,
             keyword_text,
             flags: Vec::new(),
-            rest: MappedText::default(),
+            rest: None,
             heredocs: Vec::new(),
             body: Body::Error,
         };
@@ -411,7 +416,7 @@ impl<'a> Parser<'a> {
         // Flags: leading words starting with `--` (ONBUILD's trigger is parsed on its own).
         if kind != Kind::Onbuild {
             let tail = &t[args_start..];
-            for r in split_words(tail, escape) {
+            for r in Words::new(tail, escape) {
                 let w = &tail[r.clone()];
                 if !w.starts_with("--") {
                     break;
@@ -450,16 +455,15 @@ impl<'a> Parser<'a> {
                 });
             }
         }
-        ins.rest = sub_text(logical, rest_start, t.len());
-        ins.body = self.body(kind, &ins, start);
+        let rest = sub_text(logical, rest_start, t.len());
+        ins.body = self.body(kind, &ins, &rest, start);
         // A shell-form command holds the same line: keep it once (see `Instruction::rest`).
-        if matches!(
-            ins.body,
-            Body::Run(Command::Shell(_))
-                | Body::Cmd(Command::Shell(_))
-                | Body::Entrypoint(Command::Shell(_))
-        ) {
-            ins.rest = MappedText::default();
+        // `command` left the line out of the body; it moves there now, without a copy.
+        match &mut ins.body {
+            Body::Run(Command::Shell(t))
+            | Body::Cmd(Command::Shell(t))
+            | Body::Entrypoint(Command::Shell(t)) => *t = rest,
+            _ => ins.rest = Some(Box::new(rest)),
         }
         ins
     }
@@ -479,9 +483,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn body(&mut self, kind: Kind, ins: &Instruction, start: usize) -> Body {
+    /// The typed arguments; `rest` is the instruction's line after the keyword and flags.
+    fn body(&mut self, kind: Kind, ins: &Instruction, rest: &MappedText, start: usize) -> Body {
         let escape = self.df.escape;
-        let rest = &ins.rest;
         let empty = rest.text.trim().is_empty();
         let whole = || word_at(rest, 0..rest.text.trim_end().len(), escape);
         let needs_args = |p: &mut Self| {
@@ -521,7 +525,8 @@ impl<'a> Parser<'a> {
                 if empty && kind == Kind::Shell {
                     return needs_args(self);
                 }
-                let cmd = match self.command(rest) {
+                // The shell form's line is `ins.rest`: the caller moves it into the body.
+                let cmd = match self.command(rest, false) {
                     Some(c) => c,
                     None => return Body::Error,
                 };
@@ -638,7 +643,7 @@ impl<'a> Parser<'a> {
                         );
                         return Body::Error;
                     }
-                    match self.command(&tail) {
+                    match self.command(&tail, true) {
                         Some(c) => Body::Healthcheck(Healthcheck::Cmd(c)),
                         None => Body::Error,
                     }
@@ -664,8 +669,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Exec form or shell form, as Docker decides.
-    fn command(&mut self, rest: &MappedText) -> Option<Command> {
+    /// Exec form or shell form, as Docker decides. The shell form holds a copy of `rest` when
+    /// `copy` is set, an empty line otherwise (for the caller to fill).
+    fn command(&mut self, rest: &MappedText, copy: bool) -> Option<Command> {
         match parse_json_array(&rest.text) {
             JsonForm::Strings(items) => Some(Command::Exec {
                 args: json_words(rest, items),
@@ -678,7 +684,8 @@ impl<'a> Parser<'a> {
                 );
                 None
             }
-            JsonForm::NotJson => Some(Command::Shell(rest.clone())),
+            JsonForm::NotJson if copy => Some(Command::Shell(rest.clone())),
+            JsonForm::NotJson => Some(Command::Shell(MappedText::default())),
         }
     }
 
@@ -706,7 +713,7 @@ impl<'a> Parser<'a> {
                 value: Some(value),
             }]);
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(words.len());
         for r in words {
             if !rest.text[r.clone()].contains('=') {
                 let w = word_at(rest, r, escape);
@@ -802,7 +809,10 @@ struct Marker {
 /// `^(\d*)<<(-?)\s*([^<]*)$`, not itself quoted).
 fn heredoc_markers(rest: &MappedText, escape: char) -> Vec<Marker> {
     let mut out = Vec::new();
-    for r in split_words(&rest.text, escape) {
+    if !rest.text.contains("<<") {
+        return out;
+    }
+    for r in Words::new(&rest.text, escape) {
         let w = &rest.text[r.clone()];
         let digits = w.len() - w.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         let Some(after) = w[digits..].strip_prefix("<<") else {

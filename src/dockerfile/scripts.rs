@@ -65,11 +65,26 @@ fn body_is_shell(body: &str) -> bool {
 /// shell is only known once rendered, so its parse error is dropped (and the shell rules still
 /// skip it).
 pub(super) fn looks_like_template(text: &str) -> bool {
-    let pair = |open: &str, close: &str| {
-        text.find(open)
-            .is_some_and(|i| text[i + open.len()..].contains(close))
-    };
-    pair("{{", "}}") || pair("{%", "%}")
+    // One pass over the text for the first `{{` and the first `{%` (most files have neither,
+    // and a file can be 10 MiB).
+    let b = text.as_bytes();
+    let (mut braces, mut percent) = (None, None);
+    let mut i = 0;
+    while let Some(k) = b.get(i..).and_then(|t| t.iter().position(|&c| c == b'{')) {
+        let at = i + k;
+        match b.get(at + 1) {
+            Some(b'{') if braces.is_none() => braces = Some(at),
+            Some(b'%') if percent.is_none() => percent = Some(at),
+            _ => {}
+        }
+        if braces.is_some() && percent.is_some() {
+            break;
+        }
+        i = at + 1;
+    }
+    let closed =
+        |open: Option<usize>, close: &str| open.is_some_and(|o| text[o + 2..].contains(close));
+    closed(braces, "}}") || closed(percent, "%}")
 }
 
 #[cfg(test)]
@@ -408,6 +423,22 @@ impl Dockerfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_placeholders_need_an_opening_and_a_later_closing() {
+        assert!(looks_like_template("FROM {{ .Base }}\n"));
+        assert!(looks_like_template(
+            "RUN x\n{% if a %}\nRUN y\n{% endif %}\n"
+        ));
+        assert!(looks_like_template("RUN a{b}c {{{ x }}}"));
+        // `{%` first, `{{` later: each pair is looked for on its own.
+        assert!(looks_like_template("RUN {% x {{ y }}"));
+        assert!(!looks_like_template("RUN echo ${A} {x}"));
+        assert!(!looks_like_template("RUN }} {{"));
+        assert!(!looks_like_template("RUN {% x }} {{"));
+        assert!(!looks_like_template("{"));
+        assert!(!looks_like_template(""));
+    }
 
     /// (dialect, pipefail) of each script of each parsed RUN.
     fn shells(text: &str) -> Vec<Vec<(Option<Dialect>, bool)>> {

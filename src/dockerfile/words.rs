@@ -9,42 +9,85 @@ use crate::source::{MappedText, OffsetMap, Span};
 /// escape character (BuildKit's `parseWords`). Returns byte ranges into `text`; the words keep
 /// their quotes and escapes.
 pub fn split_words(text: &str, escape: char) -> Vec<std::ops::Range<usize>> {
-    let mut words = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quote: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, ch)) = chars.next() {
-        match quote {
-            None => {
-                if ch.is_whitespace() {
-                    if let Some(s) = start.take() {
-                        words.push(s..i);
-                    }
-                    continue;
-                }
-                if start.is_none() {
-                    start = Some(i);
-                }
-                if ch == '\'' || ch == '"' {
-                    quote = Some(ch);
-                } else if ch == escape {
-                    // The escaped character belongs to the word, whatever it is.
-                    chars.next();
-                }
-            }
-            Some(q) => {
-                if ch == q {
-                    quote = None;
-                } else if ch == escape && q != '\'' {
-                    chars.next();
-                }
+    Words::new(text, escape).collect()
+}
+
+/// The words of [`split_words`], one at a time (a caller that stops early, as the flag reader
+/// does at the first argument, does not split the rest of the line).
+pub(crate) struct Words<'t> {
+    bytes: &'t [u8],
+    text: &'t str,
+    at: usize,
+    escape: char,
+}
+
+impl<'t> Words<'t> {
+    pub(crate) fn new(text: &'t str, escape: char) -> Self {
+        Words {
+            bytes: text.as_bytes(),
+            text,
+            at: 0,
+            escape,
+        }
+    }
+
+    /// The character at byte `i` (a character boundary) and its length.
+    fn char_at(&self, i: usize) -> (char, usize) {
+        match self.bytes[i] {
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => {
+                let ch = self.text[i..].chars().next().unwrap_or(' ');
+                (ch, ch.len_utf8())
             }
         }
     }
-    if let Some(s) = start {
-        words.push(s..text.len());
+}
+
+impl Iterator for Words<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let len = self.bytes.len();
+        // Skip whitespace up to the word.
+        loop {
+            if self.at >= len {
+                return None;
+            }
+            let (ch, n) = self.char_at(self.at);
+            if !ch.is_whitespace() {
+                break;
+            }
+            self.at += n;
+        }
+        let start = self.at;
+        let mut quote: Option<char> = None;
+        while self.at < len {
+            let (ch, n) = self.char_at(self.at);
+            match quote {
+                None => {
+                    if ch.is_whitespace() {
+                        return Some(start..self.at);
+                    }
+                    self.at += n;
+                    if ch == '\'' || ch == '"' {
+                        quote = Some(ch);
+                    } else if ch == self.escape && self.at < len {
+                        // The escaped character belongs to the word, whatever it is.
+                        self.at += self.char_at(self.at).1;
+                    }
+                }
+                Some(q) => {
+                    self.at += n;
+                    if ch == q {
+                        quote = None;
+                    } else if ch == self.escape && q != '\'' && self.at < len {
+                        self.at += self.char_at(self.at).1;
+                    }
+                }
+            }
+        }
+        Some(start..len)
     }
-    words
 }
 
 /// Removes quotes and escape characters from a word, as the shell lexer of BuildKit does before
@@ -115,6 +158,17 @@ pub(crate) fn mapped_words(text: &MappedText, escape: char) -> Vec<Word> {
 /// bytes to the file byte it came from, across quotes, escapes and line continuations.
 pub(crate) fn word_at(text: &MappedText, r: std::ops::Range<usize>, escape: char) -> Word {
     let raw = &text.text[r.clone()];
+    if !raw.is_empty() && !raw.contains(['\'', '"', escape]) {
+        // Nothing to unquote: the value is the raw text, and its map is the line's own map
+        // over the word (what mapping it one character at a time gives).
+        let raw = compact_str::CompactString::from(raw);
+        return Word {
+            span: text.span(r.start, r.end),
+            value: raw.clone(),
+            raw,
+            map: text.map.slice(r.start as u32, r.end as u32),
+        };
+    }
     let mut map = OffsetMap::new();
     let value = unquote_mapped(raw, escape, |out, at| {
         map.push(out as u32, text.map.to_file((r.start + at) as u32));
@@ -679,6 +733,42 @@ mod tests {
         assert_eq!(w.sub_span(at, w.value.len()).text(file), "quay.io/a");
         let at = w.value.find("from").unwrap();
         assert_eq!(w.sub_span(at, at + 4).text(file), "from");
+    }
+
+    /// The word of a range, its value unquoted and mapped one character at a time (the
+    /// general path of `word_at`).
+    fn word_by_chars(text: &MappedText, r: std::ops::Range<usize>) -> Word {
+        let raw = &text.text[r.clone()];
+        let mut map = OffsetMap::new();
+        let value = unquote_mapped(raw, '\\', |out, at| {
+            map.push(out as u32, text.map.to_file((r.start + at) as u32));
+        });
+        Word {
+            span: text.span(r.start, r.end),
+            raw: raw.into(),
+            value: value.into(),
+            map,
+        }
+    }
+
+    #[test]
+    fn a_plain_word_is_the_same_by_either_path() {
+        let mut t = MappedText::default();
+        t.push_str("--mount=type=cache,", 4);
+        t.push_str("target=/x ", 25);
+        t.push_str("é-ü b", 40);
+        for r in split_words(&t.text, '\\') {
+            assert_eq!(word_at(&t, r.clone(), '\\'), word_by_chars(&t, r));
+        }
+    }
+
+    #[test]
+    fn words_iterate_like_the_split() {
+        let s = "a\\ b 'c d' \"e\\\" f\" g\\";
+        let all: Vec<_> = Words::new(s, '\\').collect();
+        assert_eq!(all.len(), 4);
+        assert_eq!(&s[all[3].clone()], "g\\");
+        assert_eq!(words("\u{a0}x\u{2003}y"), ["x", "y"]);
     }
 
     #[test]
