@@ -615,3 +615,33 @@ fn shell_spans_of_heredoc_cut_by_end_of_file_stay_in_file() {
         }
     }
 }
+
+#[test]
+fn a_line_of_only_the_escape_is_no_instruction_but_is_kept() {
+    let src = "FROM alpine\nRUN pwd\n\\";
+    let df = parse(src);
+    assert_eq!(df.instructions.len(), 2);
+    assert_eq!(df.escape_only_lines.len(), 1);
+    assert_eq!(t(src, df.escape_only_lines[0]), "\\");
+    // With the escape directive, the line of only that character.
+    let src = "# escape=`\nFROM alpine\n`\n\n";
+    let df = parse(src);
+    assert_eq!(df.instructions.len(), 1);
+    assert_eq!(t(src, df.escape_only_lines[0]), "`");
+}
+
+#[test]
+fn heredoc_line_breaks_map_to_the_files_own_line_break() {
+    let src = "FROM alpine\r\nRUN <<EOF\r\necho hi\r\necho bye\r\nEOF\r\n";
+    let df = parse(src);
+    let body = &df.instructions[1].heredocs[0].body;
+    assert_eq!(body.text, "echo hi\necho bye\n");
+    for (i, c) in body.text.char_indices().filter(|&(_, c)| c == '\n') {
+        let at = body.map.to_file(i as u32) as usize;
+        assert_eq!(
+            &src[at..=at],
+            "\n",
+            "the line break at {i} ({c:?}) maps to a CR"
+        );
+    }
+}

@@ -225,6 +225,9 @@ pub fn check_dockerfile(text: &str, df: &Dockerfile) {
     for &s in &df.empty_continuation_lines {
         check_span(text, s, "empty continuation line");
     }
+    for &s in &df.escape_only_lines {
+        check_span(text, s, "escape-only line");
+    }
     for e in &df.errors {
         check_span(text, e.span, "syntax error");
     }
@@ -240,7 +243,8 @@ pub fn check_dockerfile(text: &str, df: &Dockerfile) {
 }
 
 /// The tree is lossless: instructions are in file order and do not overlap, and every byte
-/// outside them, their comments and the directives is whitespace (or the byte-order mark), so
+/// outside them, their comments, the directives and the escape-only lines is whitespace (or the
+/// byte-order mark), so
 /// that the instructions, comments and the blank text between them print back the file.
 fn check_coverage(text: &str, df: &Dockerfile) {
     let mut covered = vec![false; text.len()];
@@ -258,7 +262,8 @@ fn check_coverage(text: &str, df: &Dockerfile) {
         .iter()
         .map(|i| i.span)
         .chain(df.comments.iter().map(|c| c.span))
-        .chain(df.directives.iter().map(|d| d.span));
+        .chain(df.directives.iter().map(|d| d.span))
+        .chain(df.escape_only_lines.iter().copied());
     for s in spans {
         for b in &mut covered[s.range()] {
             *b = true;

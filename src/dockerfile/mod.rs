@@ -61,6 +61,10 @@ pub struct Dockerfile {
     pub comments: Vec<Comment>,
     /// Whitespace-only lines inside a continued instruction (BuildKit warns about them).
     pub empty_continuation_lines: Vec<Span>,
+    /// Lines that hold only the escape character (and what they continue into: blank lines,
+    /// comments) and so form no instruction. BuildKit ignores them; they are kept so that
+    /// the tree still covers every byte of the file.
+    pub escape_only_lines: Vec<Span>,
     /// Syntax errors: each becomes a DF000 diagnostic.
     pub errors: Vec<SyntaxError>,
     /// Stages and per-instruction state; built once after parsing.

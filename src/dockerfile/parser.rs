@@ -278,6 +278,7 @@ impl<'a> Parser<'a> {
         // A line holding only the escape continues an empty line: BuildKit trims the logical
         // line, so what follows is the instruction, and nothing at all is no instruction.
         if logical.text.trim().is_empty() {
+            self.df.escape_only_lines.push(Self::span(start, end));
             return next;
         }
         let mut ins = self.parse_instruction(logical, start);
@@ -353,11 +354,12 @@ impl<'a> Parser<'a> {
                 break;
             }
             let strip = if m.strip_tabs { s.len() - cmp.len() } else { 0 };
-            // The scanner drops CR before LF, so the body uses LF line breaks.
+            // The scanner drops CR before LF, so the body uses LF line breaks; each `\n`
+            // maps to the file's own line break (after the CR of a CRLF line).
             let content = &text[l.start + strip..l.end];
             body.push_str(content, (l.start + strip) as u32);
             if l.next > l.end {
-                body.push_str("\n", l.end as u32);
+                body.push_str("\n", (l.next - 1) as u32);
             }
             body_end = l.end;
             last_end = Some(l.end);
