@@ -142,7 +142,7 @@ else
     (cd "$ROOT" && cargo build --release --quiet --bin wharf) || die "cannot build wharf"
     WHARF="$ROOT/target/release/wharf"
 fi
-WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified')$([[ $STATIC == 1 ]] && echo ', static build'))"
+WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified')$([[ $STATIC == 1 ]] && echo ', static build' || true))"
 
 HADOLINT=${HADOLINT-}
 if [[ -z $HADOLINT ]]; then
