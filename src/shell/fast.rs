@@ -30,7 +30,7 @@
 
 use std::ops::Range;
 
-use super::parse::{MAX_NESTING, assemble, operator_start, unwrap_wrappers};
+use super::parse::{MAX_NESTING, assemble, command_of, operator_start};
 use super::scan;
 use super::{Command, Pipeline, Redirect, Script, Word};
 
@@ -611,20 +611,8 @@ impl Reader<'_> {
             take(item, false, &mut words);
         }
         let extent = extent.unwrap_or(0..0);
-        let mut args = words.split_off(words.len().min(1));
-        args.shrink_to_fit();
-        assignments.shrink_to_fit();
-        redirects.shrink_to_fit();
-        let mut command = Command {
-            name: words.pop(),
-            wrappers: Vec::new(),
-            args,
-            assignments,
-            redirects,
-            span: self.span(extent.clone()),
-            in_subshell: self.in_subshell,
-        };
-        unwrap_wrappers(&mut command);
+        let span = self.span(extent.clone());
+        let command = command_of(words, assignments, redirects, span, self.in_subshell);
         self.found
             .commands
             .push((self.base + extent.start, command));

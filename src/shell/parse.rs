@@ -804,20 +804,8 @@ impl Builder<'_> {
             }
         }
         let extent = extent.unwrap_or(0..0);
-        let mut args = words.split_off(words.len().min(1));
-        args.shrink_to_fit();
-        assignments.shrink_to_fit();
-        redirects.shrink_to_fit();
-        let mut command = Command {
-            name: words.pop(),
-            wrappers: Vec::new(),
-            args,
-            assignments,
-            redirects,
-            span: cx.f.span(self.src, extent.clone()),
-            in_subshell: sub,
-        };
-        unwrap_wrappers(&mut command);
+        let span = cx.f.span(self.src, extent.clone());
+        let command = command_of(words, assignments, redirects, span, sub);
         self.commands.push((cx.f.to_src(extent.start), command));
         for list in subshells {
             self.list(cx, list, true);
@@ -1026,6 +1014,33 @@ fn command_start(f: &Frame, c: &ast::Command) -> Option<usize> {
 
 /// Looks through `command`, `builtin`, `busybox`, `run` and `exec` (with its `-c`, `-l`,
 /// `-a name` options), repeatedly, moving the skipped words to `wrappers`.
+/// The command whose words are `words` in order (the first is its name), with its wrappers
+/// (`sudo`, `env`, ...) taken off; the vectors give back their spare room, since the model
+/// lives as long as the lint of the RUN. Both the brush path and the fast path end here.
+pub(super) fn command_of(
+    mut words: Vec<Word>,
+    mut assignments: Vec<Word>,
+    mut redirects: Vec<Redirect>,
+    span: Span,
+    in_subshell: bool,
+) -> Command {
+    let mut args = words.split_off(words.len().min(1));
+    args.shrink_to_fit();
+    assignments.shrink_to_fit();
+    redirects.shrink_to_fit();
+    let mut command = Command {
+        name: words.pop(),
+        wrappers: Vec::new(),
+        args,
+        assignments,
+        redirects,
+        span,
+        in_subshell,
+    };
+    unwrap_wrappers(&mut command);
+    command
+}
+
 pub(super) fn unwrap_wrappers(cmd: &mut Command) {
     loop {
         let Some(name) = cmd.name_str() else { return };
