@@ -15,6 +15,28 @@ pub fn shared_path(relative: &str) -> Option<PathBuf> {
     resolve(&path, std::env::var_os("CI").is_some_and(|v| !v.is_empty()))
 }
 
+/// Every file under `relative` (see [`shared_path`]), sorted; `None` when it is absent.
+#[doc(hidden)]
+pub fn shared_files(relative: &str) -> Option<Vec<PathBuf>> {
+    let mut stack = vec![shared_path(relative)?];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Some(files)
+}
+
 fn resolve(path: &Path, in_ci: bool) -> Option<PathBuf> {
     if path.exists() {
         return Some(path.to_path_buf());

@@ -752,26 +752,9 @@ mod tests {
     /// builds exactly brush's model (and brush accepts the script).
     #[test]
     fn corpus_runs_agree_with_brush() {
-        let Some(root) = crate::shared_data::shared_path("corpus/dockerfile") else {
-            eprintln!("skipped: no corpus");
+        let Some(files) = crate::shared_data::shared_files("corpus/dockerfile") else {
             return;
         };
-        let mut stack = vec![root];
-        let mut files = Vec::new();
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
         let (mut scripts, mut fast, mut differ) = (0usize, 0usize, Vec::new());
         for path in &files {
             let Ok(text) = std::fs::read_to_string(path) else {
