@@ -1691,6 +1691,25 @@ pub(crate) mod project_tests {
 mod tests {
     use super::*;
 
+    #[test]
+    fn one_item_of_work_stays_on_the_calling_thread_and_more_keep_their_order() {
+        let here = std::thread::current().id();
+        assert_eq!(par_map(&[1], |_| std::thread::current().id()), vec![here]);
+        assert_eq!(
+            par_map_into(vec![1], |_| std::thread::current().id()),
+            vec![here]
+        );
+        let many: Vec<usize> = (0..1000).collect();
+        let doubled = par_map(&many, |i| i * 2);
+        assert_eq!(doubled, many.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(par_map_into(many.clone(), |i| i * 2), doubled);
+        // The work of more than one item runs in the run's pool, not rayon's global one.
+        let in_run_pool = par_map(&many, |_| {
+            pool().is_none_or(|p| p.current_thread_index().is_some())
+        });
+        assert!(in_run_pool.iter().all(|&w| w));
+    }
+
     /// A rule that exists only in these tests: it panics on files whose path holds `bad`.
     static PANICS: Rule = Rule {
         code: "DF999",
