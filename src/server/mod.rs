@@ -17,6 +17,7 @@ mod complete;
 mod convert;
 mod features;
 mod project;
+mod transport;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ use crate::project::normalize;
 use crate::source::{Encoding, FileKind, LineIndex, SourceFile};
 
 pub use convert::{path_to_uri, uri_to_path};
+pub use transport::{Stdio, Transport};
 
 /// The configuration files whose change makes every open document lint again.
 const CONFIG_FILES: &[&str] = &[
@@ -49,17 +51,9 @@ const CONFIG_FILES: &[&str] = &[
 /// Runs the server on standard input and output until the client says `exit`. Returns the
 /// process exit code.
 pub fn run() -> i32 {
-    let (connection, threads) = Connection::stdio();
-    let result = serve(&connection);
-    drop(connection);
-    let joined = threads.join();
-    match (result, joined) {
-        (Ok(()), Ok(())) => 0,
-        (Err(e), _) => {
-            eprintln!("wharf server: {e}");
-            2
-        }
-        (_, Err(e)) => {
+    match serve_on(&mut Stdio::process()) {
+        Ok(()) => 0,
+        Err(e) => {
             eprintln!("wharf server: {e}");
             2
         }
@@ -68,9 +62,15 @@ pub fn run() -> i32 {
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// Serves one client on `connection`: the handshake, then every message until `exit`.
+/// Serves one client on an in-memory `connection` (the tests'): see [`serve_on`].
 pub fn serve(connection: &Connection) -> Result<(), Error> {
-    let (id, params) = connection.initialize_start()?;
+    serve_on(&mut &*connection)
+}
+
+/// Serves one client: the handshake, then every message until `exit` or the end of the
+/// stream.
+pub fn serve_on(transport: &mut impl Transport) -> Result<(), Error> {
+    let (id, params) = transport.initialize_start()?;
     let init: lsp::InitializeParams = serde_json::from_value(params)?;
     let encoding = negotiate(&init);
     let capabilities = capabilities(encoding);
@@ -78,23 +78,25 @@ pub fn serve(connection: &Connection) -> Result<(), Error> {
         "capabilities": capabilities,
         "serverInfo": {"name": "wharf", "version": env!("CARGO_PKG_VERSION")},
     });
-    connection.initialize_finish(id, result)?;
+    transport.initialize_finish(id, result)?;
     let mut server = Server::new(encoding, root_of(&init));
-    for message in &connection.receiver {
+    while let Some(message) = transport.recv()? {
         match message {
             Message::Request(req) => {
-                if connection.handle_shutdown(&req)? {
+                if transport.handle_shutdown(&req)? {
                     return Ok(());
                 }
                 let response = server.request(req);
-                connection.sender.send(response.into())?;
+                transport.send(response.into())?;
             }
+            Message::Notification(n) if n.method == "exit" => return Ok(()),
             Message::Notification(n) => server.notification(n),
             Message::Response(_) => {}
         }
         for out in server.outbox.drain(..) {
-            connection.sender.send(out)?;
+            transport.send(out)?;
         }
+        transport.flush()?;
     }
     Ok(())
 }
