@@ -95,16 +95,20 @@ const UNNECESSARY: &[&str] = &["DF900", "DC900"];
 /// An LSP diagnostic of a finding in the document `text`, with `uri` for its related labels.
 /// Labels in other files are placed by `elsewhere` (left out when it gives `None`: that
 /// file's text is not at hand).
+/// The link to the docs of the rule `code`, for a diagnostic's `codeDescription`.
+pub fn docs_link(code: &str) -> Option<lsp::CodeDescription> {
+    crate::registry::find(code)
+        .and_then(|r| r.url().parse().ok())
+        .map(|href| lsp::CodeDescription { href })
+}
+
 pub fn diagnostic(
     d: &Diagnostic,
+    code_description: Option<lsp::CodeDescription>,
     text: &Text<'_>,
     uri: &lsp::Uri,
     elsewhere: &dyn Fn(&Path, Span) -> Option<lsp::Location>,
 ) -> lsp::Diagnostic {
-    let rule = crate::registry::find(d.code);
-    let code_description = rule
-        .and_then(|r| r.url().parse().ok())
-        .map(|href| lsp::CodeDescription { href });
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()

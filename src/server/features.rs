@@ -190,8 +190,9 @@ fn code_actions(server: &Server, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActi
     };
     let mut out = Vec::new();
     for d in doc.diagnostics.iter().filter(|d| overlaps(d.span, range)) {
+        let link = server.docs_link(d.code);
         let lsp_diag =
-            super::convert::diagnostic(d, &text, &doc.uri, &|p, s| server.location(p, s));
+            super::convert::diagnostic(d, link, &text, &doc.uri, &|p, s| server.location(p, s));
         if let Some(fix) = d.fix.as_ref().filter(|_| wanted("quickfix")) {
             let safe = fix.applicability == Applicability::Safe;
             let title = if safe {

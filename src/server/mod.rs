@@ -94,7 +94,12 @@ pub fn serve_on(transport: &mut impl Transport) -> Result<(), Error> {
             Message::Response(_) => {}
         }
         for out in server.outbox.drain(..) {
-            transport.send(out)?;
+            match out {
+                Outgoing::Message(m) => transport.send(m)?,
+                Outgoing::Diagnostics(params) => {
+                    transport.notify(lsp::notification::PublishDiagnostics::METHOD, &params)?
+                }
+            }
         }
         transport.flush()?;
     }
@@ -246,7 +251,23 @@ pub(crate) struct Server {
     /// The settings of each path linted, until the configuration is reloaded.
     settings: HashMap<PathBuf, Option<Arc<ResolvedSettings>>>,
     /// Messages to send once the current one is handled.
-    pub outbox: Vec<Message>,
+    pub outbox: Vec<Outgoing>,
+    /// The link to each rule's docs, by code, made once (`codeDescription`).
+    pub docs_links: HashMap<&'static str, Option<lsp::CodeDescription>>,
+}
+
+/// A message the server sends.
+pub enum Outgoing {
+    Message(Message),
+    /// A `textDocument/publishDiagnostics` notification, kept typed so that a transport can
+    /// write its JSON straight from it (a file's findings are most of what the server sends).
+    Diagnostics(lsp::PublishDiagnosticsParams),
+}
+
+impl From<Message> for Outgoing {
+    fn from(m: Message) -> Outgoing {
+        Outgoing::Message(m)
+    }
 }
 
 impl Server {
@@ -259,6 +280,7 @@ impl Server {
             builders: HashMap::new(),
             settings: HashMap::new(),
             outbox: Vec::new(),
+            docs_links: HashMap::new(),
         };
         server.reload_configuration();
         server
@@ -277,10 +299,13 @@ impl Server {
 
     pub fn log(&mut self, typ: lsp::MessageType, message: String) {
         let params = lsp::LogMessageParams { typ, message };
-        self.outbox.push(Message::Notification(Notification::new(
-            lsp::notification::LogMessage::METHOD.into(),
-            params,
-        )));
+        self.outbox.push(
+            Message::Notification(Notification::new(
+                lsp::notification::LogMessage::METHOD.into(),
+                params,
+            ))
+            .into(),
+        );
     }
 
     fn request(&mut self, req: Request) -> Response {
@@ -606,6 +631,14 @@ impl Server {
         Some(done)
     }
 
+    /// The link to the docs of the rule `code` (kept from the last publish when there is one).
+    pub fn docs_link(&self, code: &str) -> Option<lsp::CodeDescription> {
+        match self.docs_links.get(code) {
+            Some(link) => link.clone(),
+            None => convert::docs_link(code),
+        }
+    }
+
     /// Where a span of another open file is, for related labels.
     pub fn location(&self, path: &Path, span: crate::source::Span) -> Option<lsp::Location> {
         let path = normalize(path);
@@ -638,9 +671,17 @@ impl Server {
             return;
         };
         let text = doc.text(self.encoding);
+        for d in &found {
+            self.docs_links
+                .entry(d.code)
+                .or_insert_with(|| convert::docs_link(d.code));
+        }
         let diagnostics = found
             .iter()
-            .map(|d| convert::diagnostic(d, &text, uri, &|p, s| self.location(p, s)))
+            .map(|d| {
+                let link = self.docs_link(d.code);
+                convert::diagnostic(d, link, &text, uri, &|p, s| self.location(p, s))
+            })
             .collect();
         let params = lsp::PublishDiagnosticsParams {
             uri: uri.clone(),
@@ -651,10 +692,7 @@ impl Server {
             doc.diagnostics = found;
             doc.group = group;
         }
-        self.outbox.push(Message::Notification(Notification::new(
-            lsp::notification::PublishDiagnostics::METHOD.into(),
-            params,
-        )));
+        self.outbox.push(Outgoing::Diagnostics(params));
     }
 
     fn publish_empty(&mut self, uri: lsp::Uri) {
@@ -663,10 +701,7 @@ impl Server {
             diagnostics: Vec::new(),
             version: None,
         };
-        self.outbox.push(Message::Notification(Notification::new(
-            lsp::notification::PublishDiagnostics::METHOD.into(),
-            params,
-        )));
+        self.outbox.push(Outgoing::Diagnostics(params));
     }
 }
 

@@ -10,7 +10,8 @@
 
 use std::io::{self, BufRead, BufReader, BufWriter, StdinLock, StdoutLock, Write};
 
-use lsp_server::{Connection, ErrorCode, Message, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use serde::Serialize;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -21,6 +22,11 @@ pub trait Transport {
 
     /// Sends one message. A transport that buffers sends it by the next [`Transport::flush`].
     fn send(&mut self, message: Message) -> Result<(), Error>;
+
+    /// Sends the notification `method` with `params`.
+    fn notify(&mut self, method: &str, params: &impl Serialize) -> Result<(), Error> {
+        self.send(Notification::new(method.to_owned(), params).into())
+    }
 
     /// Sends what was buffered; the server calls it before it waits for the next message.
     fn flush(&mut self) -> Result<(), Error> {
@@ -95,6 +101,8 @@ impl Transport for &Connection {
 pub struct Stdio<R, W> {
     input: R,
     output: W,
+    /// The JSON of the notification being written, kept to be reused.
+    body: Vec<u8>,
 }
 
 impl Stdio<BufReader<StdinLock<'static>>, BufWriter<StdoutLock<'static>>> {
@@ -109,7 +117,11 @@ impl Stdio<BufReader<StdinLock<'static>>, BufWriter<StdoutLock<'static>>> {
 
 impl<R: BufRead, W: Write> Stdio<R, W> {
     pub fn new(input: R, output: W) -> Self {
-        Stdio { input, output }
+        Stdio {
+            input,
+            output,
+            body: Vec::new(),
+        }
     }
 }
 
@@ -120,6 +132,29 @@ impl<R: BufRead, W: Write> Transport for Stdio<R, W> {
 
     fn send(&mut self, message: Message) -> Result<(), Error> {
         Ok(message.write(&mut self.output)?)
+    }
+
+    /// Writes the notification's JSON straight from `params`, without the `serde_json::Value`
+    /// tree that [`Message`] would build (and drop) first.
+    fn notify(&mut self, method: &str, params: &impl Serialize) -> Result<(), Error> {
+        #[derive(Serialize)]
+        struct Framed<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        self.body.clear();
+        serde_json::to_writer(
+            &mut self.body,
+            &Framed {
+                jsonrpc: "2.0",
+                method,
+                params,
+            },
+        )?;
+        write!(self.output, "Content-Length: {}\r\n\r\n", self.body.len())?;
+        self.output.write_all(&self.body)?;
+        Ok(())
     }
 
     fn flush(&mut self) -> Result<(), Error> {
