@@ -3,7 +3,7 @@
 
 usage (from the project root):
   cargo build --release
-  target/release/wharf check --format json ../shared/corpus > /tmp/findings.json
+  cargo run --release -q -- check --format json ../shared/corpus > /tmp/findings.json
   benches/accuracy_sample.py /tmp/findings.json CODE [--seed 6] [--n 30] [--context 3]
 
 Findings are sorted by (file, line, column, message) before sampling, so the same findings give the

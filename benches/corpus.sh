@@ -17,9 +17,9 @@
 #   --svg FILE     where the chart goes (default docs/benchmark.svg; "" for none)
 #   --readme       also put the summary table and the command into README.md (between the
 #                  `<!-- bench:start -->` and `<!-- bench:end -->` markers)
-#   --static       measure a statically linked wharf (glibc, `-C target-feature=+crt-static
-#                  -C relocation-model=static`, built for the host triple into target/static):
-#                  no dynamic loader and no relocations at start-up, as README's static build
+#   --dynamic      measure wharf built the toolchain's default way (dynamically linked,
+#                  position independent, into target/dynamic) instead of the repository's own
+#                  static build (.cargo/config.toml), to compare the two
 #   --quick        skip the slow peer measurements of peak memory on the whole corpus and
 #                  of wharf --shellcheck
 #   -h, --help     this text
@@ -47,7 +47,7 @@ INSTALL=1
 SVG="$ROOT/docs/benchmark.svg"
 README_UPDATE=0
 QUICK=0
-STATIC=0
+DYNAMIC=0
 ARGS_GIVEN="$*"
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
@@ -83,8 +83,8 @@ while (($#)); do
         QUICK=1
         shift
         ;;
-    --static)
-        STATIC=1
+    --dynamic)
+        DYNAMIC=1
         shift
         ;;
     --single)
@@ -130,19 +130,21 @@ trap 'exit 130' INT TERM
 # ---------------------------------------------------------------------------------------------
 # Tools
 
-if [[ $STATIC == 1 ]]; then
-    HOST=$(rustc -vV | awk '/^host:/ { print $2 }')
-    note "building wharf (release, static, $HOST)"
-    (cd "$ROOT" && RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
-        cargo build --release --quiet --bin wharf --target "$HOST" --target-dir target/static) ||
-        die "cannot build a static wharf"
-    WHARF="$ROOT/target/static/$HOST/release/wharf"
+# The path of the wharf binary a `cargo build` (arguments: its options) made.
+built_wharf() {
+    (cd "$ROOT" && cargo build --release --quiet --bin wharf --message-format=json "$@") |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
+}
+if [[ $DYNAMIC == 1 ]]; then
+    note "building wharf (release, the toolchain's default linking)"
+    # A set RUSTFLAGS, even empty, replaces the configuration's flags.
+    WHARF=$(RUSTFLAGS="" built_wharf --target-dir "$ROOT/target/dynamic")
 else
     note "building wharf (release)"
-    (cd "$ROOT" && cargo build --release --quiet --bin wharf) || die "cannot build wharf"
-    WHARF="$ROOT/target/release/wharf"
+    WHARF=$(built_wharf)
 fi
-WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified')$([[ $STATIC == 1 ]] && echo ', static build' || true))"
+[[ -n $WHARF && -x $WHARF ]] || die "cannot build wharf"
+WHARF_VERSION="$("$WHARF" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', modified')$([[ $DYNAMIC == 1 ]] && echo ', dynamic build' || true))"
 
 HADOLINT=${HADOLINT-}
 if [[ -z $HADOLINT ]]; then
