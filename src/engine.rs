@@ -749,16 +749,39 @@ fn run_shell_rules<'a>(
             })
         });
         match result {
-            Ok(found) => lists.push(found),
+            Ok(mut found) => {
+                // A list grown by doubling holds up to twice its findings: give the rest back
+                // before the next rule's list is finished.
+                found.shrink_to_fit();
+                lists.push(found);
+            }
             Err(message) => failed(rule, message),
         }
     }
-    // One exact reservation, then each rule's list is moved and freed in turn: growing `out`
-    // by doubling would hold up to twice the findings of a file that has many.
-    out.reserve_exact(lists.iter().map(Vec::len).sum());
-    for found in lists {
-        out.extend(found);
+    lists.insert(0, std::mem::take(out));
+    *out = concat_in_place(lists);
+}
+
+/// The lists one after the other, in order, built in the largest of them: only that list
+/// grows (by the others' length), instead of a new list of the total being allocated while
+/// every list is still alive. A file with many findings has most of them from one rule.
+fn concat_in_place<T>(mut lists: Vec<Vec<T>>) -> Vec<T> {
+    let Some(big) = (0..lists.len()).max_by_key(|&k| lists[k].len()) else {
+        return Vec::new();
+    };
+    let mut all = std::mem::take(&mut lists[big]);
+    let before: usize = lists[..big].iter().map(Vec::len).sum();
+    let after: usize = lists[big + 1..].iter().map(Vec::len).sum();
+    all.reserve_exact(before + after);
+    let mut rest = lists.into_iter();
+    // The lists before the largest go in front of it (one move of its elements), then each
+    // list after it is appended and freed in turn.
+    let front: Vec<Vec<T>> = rest.by_ref().take(big).collect();
+    all.splice(0..0, front.into_iter().flatten());
+    for list in rest.skip(1) {
+        all.extend(list);
     }
+    all
 }
 
 /// What a file's rules see around it: its id, its project facts, its compose project and its
@@ -1689,6 +1712,22 @@ pub(crate) mod project_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lists_are_joined_in_order_in_the_largest() {
+        let join = |lists: Vec<Vec<u32>>| super::concat_in_place(lists);
+        assert_eq!(join(vec![]), Vec::<u32>::new());
+        assert_eq!(join(vec![vec![], vec![]]), Vec::<u32>::new());
+        assert_eq!(join(vec![vec![1], vec![2, 3, 4], vec![5]]), [1, 2, 3, 4, 5]);
+        assert_eq!(join(vec![vec![1, 2, 3], vec![], vec![4]]), [1, 2, 3, 4]);
+        assert_eq!(join(vec![vec![1], vec![2], vec![3, 4, 5]]), [1, 2, 3, 4, 5]);
+        // The result is the largest list's allocation, grown.
+        let big = vec![3, 4, 5];
+        let at = big.as_ptr();
+        let joined = join(vec![Vec::new(), big]);
+        assert_eq!(joined, [3, 4, 5]);
+        assert_eq!(joined.as_ptr(), at);
+    }
+
     use super::*;
 
     #[test]

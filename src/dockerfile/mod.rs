@@ -300,13 +300,15 @@ pub struct Instruction {
     pub keyword: Span,
     /// The keyword as written (for casing checks and unknown instructions).
     pub keyword_text: compact_str::CompactString,
-    pub flags: Vec<Flag>,
+    /// Boxed slices rather than vectors (no spare capacity, one word less): the tree of a
+    /// large file holds one per instruction.
+    pub flags: Box<[Flag]>,
     /// Everything after the keyword and the flags, as one logical line: read it with
     /// [`Instruction::rest`]. Empty when the body holds that same line as a shell-form
     /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once. Boxed, and `None` when
     /// empty: most instructions of a RUN-heavy file are such RUNs.
     rest: Option<Box<MappedText>>,
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Box<[Heredoc]>,
     pub body: Body,
 }
 
@@ -445,7 +447,8 @@ pub struct Heredoc {
     pub strip_tabs: bool,
     /// The delimiter was quoted: no expansion in the body.
     pub quoted: bool,
-    pub delimiter: String,
+    /// Inline up to 24 bytes (no allocation for `EOF` and the like).
+    pub delimiter: compact_str::CompactString,
     /// The body lines (tabs stripped with `<<-`), with their line breaks.
     pub body: MappedText,
     /// The raw body in the file (from the first body line to the end of the last one).
@@ -478,10 +481,11 @@ pub enum Body {
     Cmd(Command),
     Entrypoint(Command),
     Shell(Command),
-    /// COPY/ADD: the sources and the destination (the last argument).
+    /// COPY/ADD: the sources and the destination (the last argument), boxed so that the
+    /// body stays small (a file has fewer COPYs than instructions).
     Copy {
         sources: Vec<Word>,
-        dest: Option<Word>,
+        dest: Option<Box<Word>>,
         json: bool,
     },
     Env(Vec<KeyValue>),
@@ -489,8 +493,9 @@ pub enum Body {
     Arg(Vec<KeyValue>),
     Expose(Vec<Word>),
     Volume(Vec<Word>),
-    /// USER, WORKDIR, STOPSIGNAL, MAINTAINER: one value (the rest of the line).
-    Value(Word),
+    /// USER, WORKDIR, STOPSIGNAL, MAINTAINER: one value (the rest of the line); boxed, as
+    /// `Copy`'s destination.
+    Value(Box<Word>),
     Healthcheck(Healthcheck),
     /// ONBUILD with its trigger (None when the trigger is missing or broken).
     Onbuild(Option<Box<Instruction>>),
@@ -605,6 +610,8 @@ mod size_tests {
         assert!(size_of::<crate::source::MappedText>() <= 40);
         assert!(size_of::<super::Word>() <= 72);
         assert!(size_of::<super::KeyValue>() <= 152);
-        assert!(size_of::<super::Instruction>() <= 208);
+        assert!(size_of::<super::Body>() <= 48);
+        assert!(size_of::<super::Heredoc>() <= 104);
+        assert!(size_of::<super::Instruction>() <= 136);
     }
 }

@@ -500,6 +500,9 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     if current.is_some() {
         m.stage_end.push(state);
     }
+    // The model lives as long as the tree: give back what extending the variables reserved
+    // (up to as much again as a file of many ENVs declares).
+    m.vars.shrink_to_fit();
     m
 }
 
