@@ -366,7 +366,17 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         stage_of: PerInstruction::default(),
         state_before: PerInstruction::default(),
         stage_end: Vec::new(),
-        vars: Vec::new(),
+        // Room for every declaration at once: a file of many ENVs would otherwise hold up to
+        // twice their size (and both copies while the vector grows).
+        vars: Vec::with_capacity(
+            df.instructions
+                .iter()
+                .map(|ins| match &ins.body {
+                    Body::Arg(kvs) | Body::Env(kvs) => kvs.len(),
+                    _ => 0,
+                })
+                .sum(),
+        ),
         decl_at: Vec::with_capacity(n + 1),
         globals: HashMap::new(),
         by_name: HashMap::new(),
@@ -500,9 +510,6 @@ pub(super) fn build(df: &Dockerfile) -> Model {
     if current.is_some() {
         m.stage_end.push(state);
     }
-    // The model lives as long as the tree: give back what extending the variables reserved
-    // (up to as much again as a file of many ENVs declares).
-    m.vars.shrink_to_fit();
     m
 }
 
