@@ -671,8 +671,10 @@ enum RunHook {
 /// Runs the per-RUN rules ([`Check::Run`], [`Check::Runs`]) over a Dockerfile: each RUN's
 /// shell model is built, given to every hook, and dropped before the next RUN, so that the
 /// live model is one RUN's, not the file's. Each rule is isolated as in [`run_file_rules`]:
-/// one that panics is passed to `failed` and gets no more RUNs. The findings are added to
-/// `out`.
+/// one that panics is passed to `failed` and gets no more RUNs, and its findings are dropped.
+/// The findings are added to `out` after each RUN, the rules' findings interleaved (each
+/// rule's in the order it reported them; [`finish`] sorts them): one list grows, instead of
+/// one per rule and then their concatenation.
 fn run_shell_rules<'a>(
     df: &'a Dockerfile,
     rules: &[&'static Rule],
@@ -696,9 +698,12 @@ fn run_shell_rules<'a>(
         live.push((rule, make(rule), hook));
     }
     let mut fail = |live: &mut Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)>,
+                    out: &mut Vec<Diagnostic>,
                     k: usize,
                     message: String| {
         let (rule, _, _) = live.remove(k);
+        // What it reported on the RUNs before is dropped too, as when it had kept it.
+        out.retain(|d| d.code != rule.code);
         failed(rule, message);
     };
     for (index, ins) in df.runs() {
@@ -713,7 +718,7 @@ fn run_shell_rules<'a>(
             Err(message) => {
                 let message = format!("the shell parser: {message}");
                 while !live.is_empty() {
-                    fail(&mut live, 0, message.clone());
+                    fail(&mut live, out, 0, message.clone());
                 }
                 break;
             }
@@ -734,11 +739,13 @@ fn run_shell_rules<'a>(
             });
             match result {
                 Ok(()) => k += 1,
-                Err(message) => fail(&mut live, k, message),
+                Err(message) => fail(&mut live, out, k, message),
             }
         }
+        for (_, ctx, _) in &mut live {
+            out.append(&mut ctx.diagnostics);
+        }
     }
-    let mut lists = Vec::with_capacity(live.len());
     for (rule, mut ctx, hook) in live {
         let result = isolate(|| {
             crate::rule_times::time(rule.code, || {
@@ -749,39 +756,13 @@ fn run_shell_rules<'a>(
             })
         });
         match result {
-            Ok(mut found) => {
-                // A list grown by doubling holds up to twice its findings: give the rest back
-                // before the next rule's list is finished.
-                found.shrink_to_fit();
-                lists.push(found);
+            Ok(mut found) => out.append(&mut found),
+            Err(message) => {
+                out.retain(|d| d.code != rule.code);
+                failed(rule, message);
             }
-            Err(message) => failed(rule, message),
         }
     }
-    lists.insert(0, std::mem::take(out));
-    *out = concat_in_place(lists);
-}
-
-/// The lists one after the other, in order, built in the largest of them: only that list
-/// grows (by the others' length), instead of a new list of the total being allocated while
-/// every list is still alive. A file with many findings has most of them from one rule.
-fn concat_in_place<T>(mut lists: Vec<Vec<T>>) -> Vec<T> {
-    let Some(big) = (0..lists.len()).max_by_key(|&k| lists[k].len()) else {
-        return Vec::new();
-    };
-    let mut all = std::mem::take(&mut lists[big]);
-    let before: usize = lists[..big].iter().map(Vec::len).sum();
-    let after: usize = lists[big + 1..].iter().map(Vec::len).sum();
-    all.reserve_exact(before + after);
-    let mut rest = lists.into_iter();
-    // The lists before the largest go in front of it (one move of its elements), then each
-    // list after it is appended and freed in turn.
-    let front: Vec<Vec<T>> = rest.by_ref().take(big).collect();
-    all.splice(0..0, front.into_iter().flatten());
-    for list in rest.skip(1) {
-        all.extend(list);
-    }
-    all
 }
 
 /// What a file's rules see around it: its id, its project facts, its compose project and its
@@ -1780,22 +1761,6 @@ mod tests {
         direct.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
         assert!(by_index.len() < 20_000);
         assert_eq!(by_index, direct);
-    }
-
-    #[test]
-    fn lists_are_joined_in_order_in_the_largest() {
-        let join = |lists: Vec<Vec<u32>>| super::concat_in_place(lists);
-        assert_eq!(join(vec![]), Vec::<u32>::new());
-        assert_eq!(join(vec![vec![], vec![]]), Vec::<u32>::new());
-        assert_eq!(join(vec![vec![1], vec![2, 3, 4], vec![5]]), [1, 2, 3, 4, 5]);
-        assert_eq!(join(vec![vec![1, 2, 3], vec![], vec![4]]), [1, 2, 3, 4]);
-        assert_eq!(join(vec![vec![1], vec![2], vec![3, 4, 5]]), [1, 2, 3, 4, 5]);
-        // The result is the largest list's allocation, grown.
-        let big = vec![3, 4, 5];
-        let at = big.as_ptr();
-        let joined = join(vec![Vec::new(), big]);
-        assert_eq!(joined, [3, 4, 5]);
-        assert_eq!(joined.as_ptr(), at);
     }
 
     use super::*;

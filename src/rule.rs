@@ -488,6 +488,18 @@ impl<'a> Context<'a, ComposeFile> {
     }
 }
 
+/// A finding's text without spare room: `format!` reserves about twice its literal parts, and
+/// a file may keep hundreds of thousands of findings (each naming a package, say) until the
+/// report is written.
+fn exact_text(text: std::borrow::Cow<'static, str>) -> std::borrow::Cow<'static, str> {
+    match text {
+        std::borrow::Cow::Owned(s) if s.capacity() > s.len() => {
+            std::borrow::Cow::Owned(s.as_str().to_owned())
+        }
+        text => text,
+    }
+}
+
 fn push_report<'d>(
     out: &'d mut Vec<Diagnostic>,
     rule: &'static Rule,
@@ -501,7 +513,7 @@ fn push_report<'d>(
         name: rule.name,
         severity: rule.default_severity(),
         span,
-        message,
+        message: exact_text(message),
         help: None,
         fix: None,
         related: Vec::new(),
@@ -636,7 +648,7 @@ impl<'a> ProjectContext<'a> {
 
 impl Diagnostic {
     pub fn help(&mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> &mut Self {
-        self.help = Some(help.into());
+        self.help = Some(exact_text(help.into()));
         self
     }
 
@@ -688,4 +700,23 @@ macro_rules! register_rules {
         /// The rules of this folder.
         pub static RULES: &[&$crate::rule::Rule] = &[$(&$module::RULE),*];
     };
+}
+
+#[cfg(test)]
+mod text_tests {
+    #[test]
+    fn finding_texts_are_kept_without_spare_room() {
+        let mut wide = String::with_capacity(64);
+        wide.push_str("`curl` is not pinned");
+        let text = super::exact_text(wide.into());
+        assert_eq!(text, "`curl` is not pinned");
+        let std::borrow::Cow::Owned(s) = text else {
+            panic!("an owned text stays owned")
+        };
+        assert_eq!(s.capacity(), s.len());
+        assert!(matches!(
+            super::exact_text("static".into()),
+            std::borrow::Cow::Borrowed("static")
+        ));
+    }
 }
