@@ -298,8 +298,13 @@ pub struct Instruction {
     /// line break.
     pub span: Span,
     pub keyword: Span,
-    /// The keyword as written (for casing checks and unknown instructions).
-    pub keyword_text: compact_str::CompactString,
+    /// Which letters of the keyword are written in lowercase (bit `i` for letter `i`): with
+    /// `kind`, the keyword as written, in 2 bytes instead of a 24-byte string per
+    /// instruction. Read it with [`Instruction::keyword_text`].
+    keyword_case: u16,
+    /// The keyword as written, for an unknown instruction only (a thin box: they are rare).
+    #[allow(clippy::box_collection)]
+    unknown_keyword: Option<Box<String>>,
     /// Boxed slices rather than vectors (no spare capacity, one word less): the tree of a
     /// large file holds one per instruction.
     pub flags: Box<[Flag]>,
@@ -322,6 +327,27 @@ impl Instruction {
             | Body::Entrypoint(Command::Shell(t)) => t,
             _ => self.rest.as_deref().unwrap_or(&NO_TEXT),
         }
+    }
+
+    /// The keyword as written (for casing checks and unknown instructions), continuations
+    /// removed.
+    pub fn keyword_text(&self) -> compact_str::CompactString {
+        if let Some(k) = &self.unknown_keyword {
+            return k.as_str().into();
+        }
+        let case = self.keyword_case;
+        self.kind
+            .as_str()
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if case >> i & 1 == 1 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect()
     }
 
     /// The trigger of an ONBUILD (`RUN x` in `ONBUILD RUN x`).
@@ -600,6 +626,29 @@ mod rest_tests {
     }
 }
 #[cfg(test)]
+mod keyword_tests {
+    #[test]
+    fn the_keyword_reads_as_written() {
+        let df = super::parse(
+            "FrOm a\nrun x\nONBUILD copy a b\nHEALTHCHECK NONE\nR\\\nun y\nlongUnknownKeyword_é z\n",
+        );
+        let kws: Vec<_> = df.iter_with_onbuild().map(|i| i.keyword_text()).collect();
+        assert_eq!(
+            kws,
+            [
+                "FrOm",
+                "run",
+                "ONBUILD",
+                "copy",
+                "HEALTHCHECK",
+                "Run",
+                "longUnknownKeyword_é"
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
 mod size_tests {
     /// The tree of a large file holds one of these per instruction and word: a field that
     /// makes them grow costs memory on every file (issue 6), so growth must be deliberate.
@@ -612,6 +661,6 @@ mod size_tests {
         assert!(size_of::<super::KeyValue>() <= 152);
         assert!(size_of::<super::Body>() <= 48);
         assert!(size_of::<super::Heredoc>() <= 104);
-        assert!(size_of::<super::Instruction>() <= 136);
+        assert!(size_of::<super::Instruction>() <= 120);
     }
 }

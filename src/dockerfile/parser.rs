@@ -390,22 +390,31 @@ impl<'a> Parser<'a> {
         let kw_end = t[kw_start..]
             .find(|c: char| c.is_whitespace())
             .map_or(t.len(), |e| kw_start + e);
-        let keyword_text = compact_str::CompactString::from(&t[kw_start..kw_end]);
+        let keyword_text = &t[kw_start..kw_end];
         let keyword = logical.span(kw_start, kw_end);
-        let kind = Kind::from_keyword(&keyword_text);
+        let kind = Kind::from_keyword(keyword_text);
+        // A known keyword is its kind's name in some letter case (ASCII, the same length).
+        let keyword_case = keyword_text
+            .bytes()
+            .take(16)
+            .enumerate()
+            .fold(0u16, |m, (i, b)| {
+                m | (u16::from(b.is_ascii_lowercase()) << i)
+            });
         let mut ins = Instruction {
             kind,
             span: Self::span(start, start),
             keyword,
-            keyword_text,
+            keyword_case,
+            unknown_keyword: (kind == Kind::Unknown).then(|| Box::new(keyword_text.to_string())),
             flags: Box::default(),
             rest: None,
             heredocs: Box::default(),
             body: Body::Error,
         };
         if kind == Kind::Unknown {
-            let mut msg = format!("unknown instruction `{}`", ins.keyword_text);
-            if let Some(s) = suggest_keyword(&ins.keyword_text) {
+            let mut msg = format!("unknown instruction `{keyword_text}`");
+            if let Some(s) = suggest_keyword(keyword_text) {
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
             }
             self.error(keyword, msg);
