@@ -386,6 +386,14 @@ impl Model {
 
 pub(super) fn build(df: &Dockerfile) -> Model {
     let n = df.instructions.len();
+    let declared = df
+        .instructions
+        .iter()
+        .map(|ins| match &ins.body {
+            Body::Arg(kvs) | Body::Env(kvs) => kvs.len(),
+            _ => 0,
+        })
+        .sum();
     let mut m = Model {
         stages: Vec::new(),
         stage_of: PerInstruction::default(),
@@ -393,15 +401,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         stage_end: Vec::new(),
         // Room for every declaration at once: a file of many ENVs would otherwise hold up to
         // twice their size (and both copies while the vector grows).
-        vars: Vec::with_capacity(
-            df.instructions
-                .iter()
-                .map(|ins| match &ins.body {
-                    Body::Arg(kvs) | Body::Env(kvs) => kvs.len(),
-                    _ => 0,
-                })
-                .sum(),
-        ),
+        vars: Vec::with_capacity(declared),
         decl_at: Vec::with_capacity(n + 1),
         globals: HashMap::new(),
         by_name: HashMap::new(),
