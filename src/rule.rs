@@ -500,6 +500,36 @@ fn exact_text(text: std::borrow::Cow<'static, str>) -> std::borrow::Cow<'static,
     }
 }
 
+/// How many bytes of text [`shared_text`] keeps for the whole process, at most.
+const SHARED_TEXT_BYTES: usize = 1 << 20;
+
+/// A finding's text that many findings repeat (the message and help that name a package, in
+/// a file that installs the same packages in every RUN: 130,000 of the 152,000 such texts of
+/// the mixed file of `benches/gen_large.py`), kept once for the whole process and borrowed by
+/// every finding that has it, instead of one allocation per finding. At most
+/// [`SHARED_TEXT_BYTES`] are kept, so that a long-running process (the language server)
+/// cannot grow without bound; past that, texts are owned again. The text is unchanged.
+pub fn shared_text(text: String) -> std::borrow::Cow<'static, str> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static TEXTS: OnceLock<Mutex<(HashSet<&'static str>, usize)>> = OnceLock::new();
+    let table = TEXTS.get_or_init(|| Mutex::new((HashSet::new(), 0)));
+    let mut table = table
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (texts, bytes) = &mut *table;
+    if let Some(&kept) = texts.get(text.as_str()) {
+        return std::borrow::Cow::Borrowed(kept);
+    }
+    if *bytes + text.len() > SHARED_TEXT_BYTES {
+        return exact_text(std::borrow::Cow::Owned(text));
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    *bytes += kept.len();
+    texts.insert(kept);
+    std::borrow::Cow::Borrowed(kept)
+}
+
 fn push_report<'d>(
     out: &'d mut Vec<Diagnostic>,
     rule: &'static Rule,
@@ -704,6 +734,17 @@ macro_rules! register_rules {
 
 #[cfg(test)]
 mod text_tests {
+    #[test]
+    fn a_shared_text_is_kept_once_and_reads_the_same() {
+        let a = super::shared_text(format!("`{}` is not pinned", "shared-text-test"));
+        let b = super::shared_text(format!("`{}` is not pinned", "shared-text-test"));
+        assert_eq!(a, "`shared-text-test` is not pinned");
+        let (std::borrow::Cow::Borrowed(a), std::borrow::Cow::Borrowed(b)) = (a, b) else {
+            panic!("a shared text is borrowed")
+        };
+        assert!(std::ptr::eq(a, b));
+    }
+
     #[test]
     fn finding_texts_are_kept_without_spare_room() {
         let mut wide = String::with_capacity(64);
