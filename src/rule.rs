@@ -500,8 +500,10 @@ fn exact_text(text: std::borrow::Cow<'static, str>) -> std::borrow::Cow<'static,
     }
 }
 
-/// How many bytes of text [`shared_text`] keeps for the whole process, at most.
-const SHARED_TEXT_BYTES: usize = 1 << 20;
+/// How many bytes of text [`shared_text`] keeps for the whole process, at most: a file that
+/// names thousands of packages once each fills it without sharing anything, and pays this
+/// (and the table) on top.
+const SHARED_TEXT_BYTES: usize = 256 << 10;
 
 /// A finding's text that many findings repeat (the message and help that name a package, in
 /// a file that installs the same packages in every RUN: 130,000 of the 152,000 such texts of
