@@ -671,8 +671,10 @@ enum RunHook {
 /// Runs the per-RUN rules ([`Check::Run`], [`Check::Runs`]) over a Dockerfile: each RUN's
 /// shell model is built, given to every hook, and dropped before the next RUN, so that the
 /// live model is one RUN's, not the file's. Each rule is isolated as in [`run_file_rules`]:
-/// one that panics is passed to `failed` and gets no more RUNs. The findings are added to
-/// `out`.
+/// one that panics is passed to `failed` and gets no more RUNs, and its findings are dropped.
+/// The findings are added to `out` after each RUN, the rules' findings interleaved (each
+/// rule's in the order it reported them; [`finish`] sorts them): one list grows, instead of
+/// one per rule and then their concatenation.
 fn run_shell_rules<'a>(
     df: &'a Dockerfile,
     rules: &[&'static Rule],
@@ -696,9 +698,12 @@ fn run_shell_rules<'a>(
         live.push((rule, make(rule), hook));
     }
     let mut fail = |live: &mut Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)>,
+                    out: &mut Vec<Diagnostic>,
                     k: usize,
                     message: String| {
         let (rule, _, _) = live.remove(k);
+        // What it reported on the RUNs before is dropped too, as when it had kept it.
+        out.retain(|d| d.code != rule.code);
         failed(rule, message);
     };
     for (index, ins) in df.runs() {
@@ -713,7 +718,7 @@ fn run_shell_rules<'a>(
             Err(message) => {
                 let message = format!("the shell parser: {message}");
                 while !live.is_empty() {
-                    fail(&mut live, 0, message.clone());
+                    fail(&mut live, out, 0, message.clone());
                 }
                 break;
             }
@@ -734,11 +739,13 @@ fn run_shell_rules<'a>(
             });
             match result {
                 Ok(()) => k += 1,
-                Err(message) => fail(&mut live, k, message),
+                Err(message) => fail(&mut live, out, k, message),
             }
         }
+        for (_, ctx, _) in &mut live {
+            out.append(&mut ctx.diagnostics);
+        }
     }
-    let mut lists = Vec::with_capacity(live.len());
     for (rule, mut ctx, hook) in live {
         let result = isolate(|| {
             crate::rule_times::time(rule.code, || {
@@ -749,15 +756,12 @@ fn run_shell_rules<'a>(
             })
         });
         match result {
-            Ok(found) => lists.push(found),
-            Err(message) => failed(rule, message),
+            Ok(mut found) => out.append(&mut found),
+            Err(message) => {
+                out.retain(|d| d.code != rule.code);
+                failed(rule, message);
+            }
         }
-    }
-    // One exact reservation, then each rule's list is moved and freed in turn: growing `out`
-    // by doubling would hold up to twice the findings of a file that has many.
-    out.reserve_exact(lists.iter().map(Vec::len).sum());
-    for found in lists {
-        out.extend(found);
     }
 }
 
@@ -915,15 +919,41 @@ fn isolate<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// Sorts diagnostics by start (so line and column), then code, then end and message; drops
 /// exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| {
-        (a.span.start, a.code, a.span.end, &a.message).cmp(&(
-            b.span.start,
-            b.code,
-            b.span.end,
-            &b.message,
-        ))
-    });
+    fn key(d: &Diagnostic) -> (u32, &'static str, u32, &str) {
+        (d.span.start, d.code, d.span.end, d.message.as_ref())
+    }
+    if diags.len() <= SORT_IN_PLACE_ABOVE {
+        diags.sort_by(|a, b| key(a).cmp(&key(b)));
+    } else {
+        // A stable sort of the findings themselves needs room for half of them (11 MB for
+        // 174,000 findings, alive at the peak of such a run): sort their indices instead (4
+        // bytes each), then move each finding to its place.
+        let mut order: Vec<u32> = (0..diags.len() as u32).collect();
+        order.sort_by(|&a, &b| key(&diags[a as usize]).cmp(&key(&diags[b as usize])));
+        permute(diags, &mut order);
+    }
     diags.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+}
+
+/// How many findings [`sort`] sorts directly; above, it sorts their indices.
+const SORT_IN_PLACE_ABOVE: usize = 4096;
+
+/// Puts `items[order[i]]` at `i` for every `i`, in place (one cycle of swaps at a time);
+/// `order` is a permutation of the indices and is used up.
+fn permute<T>(items: &mut [T], order: &mut [u32]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            // Done: `at` holds its final item (or will, at the end of this cycle).
+            order[at] = at as u32;
+            if from == start || from == at {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// A file that could not be linted.
@@ -1689,6 +1719,50 @@ pub(crate) mod project_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        let mut order = vec![3, 0, 1, 2, 5, 4];
+        super::permute(&mut items, &mut order);
+        assert_eq!(items, ['d', 'a', 'b', 'c', 'f', 'e']);
+        let mut none: Vec<char> = Vec::new();
+        super::permute(&mut none, &mut []);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn sorting_by_indices_gives_the_stable_order() {
+        use crate::diagnostic::Diagnostic;
+        // Many findings with ties (same start, code, end and message) that differ in their
+        // help: the first of each tie must survive, as with the direct stable sort.
+        let make = |k: u32| Diagnostic {
+            file: Default::default(),
+            code: ["DL3008", "DL3013", "DL4006"][(k % 3) as usize],
+            name: "x",
+            severity: crate::diagnostic::Severity::Warning,
+            span: crate::source::Span::from_range((k * 7919 % 997) as usize..1000),
+            message: format!("m{}", k % 5).into(),
+            help: Some(format!("{k}").into()),
+            fix: None,
+            related: Vec::new(),
+        };
+        let all: Vec<Diagnostic> = (0..20_000).map(make).collect();
+        let mut by_index = all.clone();
+        super::sort(&mut by_index);
+        let mut direct = all;
+        direct.sort_by(|a, b| {
+            (a.span.start, a.code, a.span.end, &a.message).cmp(&(
+                b.span.start,
+                b.code,
+                b.span.end,
+                &b.message,
+            ))
+        });
+        direct.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+        assert!(by_index.len() < 20_000);
+        assert_eq!(by_index, direct);
+    }
+
     use super::*;
 
     #[test]

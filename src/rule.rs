@@ -488,6 +488,50 @@ impl<'a> Context<'a, ComposeFile> {
     }
 }
 
+/// A finding's text without spare room: `format!` reserves about twice its literal parts, and
+/// a file may keep hundreds of thousands of findings (each naming a package, say) until the
+/// report is written.
+fn exact_text(text: std::borrow::Cow<'static, str>) -> std::borrow::Cow<'static, str> {
+    match text {
+        std::borrow::Cow::Owned(s) if s.capacity() > s.len() => {
+            std::borrow::Cow::Owned(s.as_str().to_owned())
+        }
+        text => text,
+    }
+}
+
+/// How many bytes of text [`shared_text`] keeps for the whole process, at most: a file that
+/// names thousands of packages once each fills it without sharing anything, and pays this
+/// (and the table) on top.
+const SHARED_TEXT_BYTES: usize = 256 << 10;
+
+/// A finding's text that many findings repeat (the message and help that name a package, in
+/// a file that installs the same packages in every RUN: 130,000 of the 152,000 such texts of
+/// the mixed file of `benches/gen_large.py`), kept once for the whole process and borrowed by
+/// every finding that has it, instead of one allocation per finding. At most
+/// [`SHARED_TEXT_BYTES`] are kept, so that a long-running process (the language server)
+/// cannot grow without bound; past that, texts are owned again. The text is unchanged.
+pub fn shared_text(text: String) -> std::borrow::Cow<'static, str> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static TEXTS: OnceLock<Mutex<(HashSet<&'static str>, usize)>> = OnceLock::new();
+    let table = TEXTS.get_or_init(|| Mutex::new((HashSet::new(), 0)));
+    let mut table = table
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (texts, bytes) = &mut *table;
+    if let Some(&kept) = texts.get(text.as_str()) {
+        return std::borrow::Cow::Borrowed(kept);
+    }
+    if *bytes + text.len() > SHARED_TEXT_BYTES {
+        return exact_text(std::borrow::Cow::Owned(text));
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    *bytes += kept.len();
+    texts.insert(kept);
+    std::borrow::Cow::Borrowed(kept)
+}
+
 fn push_report<'d>(
     out: &'d mut Vec<Diagnostic>,
     rule: &'static Rule,
@@ -501,7 +545,7 @@ fn push_report<'d>(
         name: rule.name,
         severity: rule.default_severity(),
         span,
-        message,
+        message: exact_text(message),
         help: None,
         fix: None,
         related: Vec::new(),
@@ -636,7 +680,7 @@ impl<'a> ProjectContext<'a> {
 
 impl Diagnostic {
     pub fn help(&mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> &mut Self {
-        self.help = Some(help.into());
+        self.help = Some(exact_text(help.into()));
         self
     }
 
@@ -688,4 +732,34 @@ macro_rules! register_rules {
         /// The rules of this folder.
         pub static RULES: &[&$crate::rule::Rule] = &[$(&$module::RULE),*];
     };
+}
+
+#[cfg(test)]
+mod text_tests {
+    #[test]
+    fn a_shared_text_is_kept_once_and_reads_the_same() {
+        let a = super::shared_text(format!("`{}` is not pinned", "shared-text-test"));
+        let b = super::shared_text(format!("`{}` is not pinned", "shared-text-test"));
+        assert_eq!(a, "`shared-text-test` is not pinned");
+        let (std::borrow::Cow::Borrowed(a), std::borrow::Cow::Borrowed(b)) = (a, b) else {
+            panic!("a shared text is borrowed")
+        };
+        assert!(std::ptr::eq(a, b));
+    }
+
+    #[test]
+    fn finding_texts_are_kept_without_spare_room() {
+        let mut wide = String::with_capacity(64);
+        wide.push_str("`curl` is not pinned");
+        let text = super::exact_text(wide.into());
+        assert_eq!(text, "`curl` is not pinned");
+        let std::borrow::Cow::Owned(s) = text else {
+            panic!("an owned text stays owned")
+        };
+        assert_eq!(s.capacity(), s.len());
+        assert!(matches!(
+            super::exact_text("static".into()),
+            std::borrow::Cow::Borrowed("static")
+        ));
+    }
 }

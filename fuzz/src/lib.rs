@@ -158,7 +158,7 @@ fn check_instruction(text: &str, ins: &Instruction) {
         Body::Healthcheck(Healthcheck::Cmd(c)) => check_command(text, c, "healthcheck"),
         Body::Healthcheck(Healthcheck::None(s)) => check_span(text, *s, "healthcheck none"),
         Body::Copy { sources, dest, .. } => {
-            for w in sources.iter().chain(dest) {
+            for w in sources.iter().chain(dest.as_deref()) {
                 check_word(text, w, "copy argument");
             }
         }

@@ -38,7 +38,8 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     for (ins, as_span, _) in super::df010_stage_name_casing::named_froms(ctx.file) {
-        let kw = ins.keyword_text.as_str();
+        let kw = ins.keyword_text();
+        let kw = kw.as_str();
         let written = ctx.text(as_span);
         let wanted = if kw == kw.to_ascii_uppercase() {
             "AS"

@@ -52,12 +52,12 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
     // Without a copy of each keyword: lower (upper) case is the absence of the other.
     let is_lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
     let is_upper = |s: &str| !s.bytes().any(|b| b.is_ascii_lowercase());
-    let lower = keywords().filter(|i| is_lower(&i.keyword_text)).count();
-    let upper = keywords().filter(|i| is_upper(&i.keyword_text)).count();
+    let lower = keywords().filter(|i| is_lower(&i.keyword_text())).count();
+    let upper = keywords().filter(|i| is_upper(&i.keyword_text())).count();
     let majority_lower = lower > upper;
     let found: Vec<_> = keywords()
-        .filter(|i| !if majority_lower { is_lower(&i.keyword_text) } else { is_upper(&i.keyword_text) })
-        .map(|i| (i.keyword, i.keyword_text.clone()))
+        .filter(|i| !if majority_lower { is_lower(&i.keyword_text()) } else { is_upper(&i.keyword_text()) })
+        .map(|i| (i.keyword, i.keyword_text()))
         .collect();
     let case = if majority_lower { "lowercase" } else { "uppercase" };
     for (span, text) in found {

@@ -94,7 +94,7 @@ fn expanded_words(ins: &Instruction) -> Vec<&Word> {
     match (&ins.body, ins.kind) {
         (Body::Copy { sources, dest, .. }, Kind::Copy | Kind::Add) => flags
             .chain(sources.iter().filter(|w| !w.value.starts_with("<<")))
-            .chain(dest)
+            .chain(dest.as_deref())
             .collect(),
         (Body::Env(kvs), _) => kvs.iter().filter_map(|kv| kv.value.as_ref()).collect(),
         (Body::Label(kvs), _) => kvs

@@ -71,7 +71,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
         if sources.is_empty() || add_only || sources.iter().any(|s| is_remote_or_archive(&s.value)) {
             continue;
         }
-        let lower = ins.keyword_text.chars().all(|c| c.is_ascii_lowercase());
+        let lower = ins.keyword_text().chars().all(|c| c.is_ascii_lowercase());
         let copy = if lower { "copy" } else { "COPY" };
         ctx.report(ins.keyword, "ADD of local files; use COPY")
             .help("COPY copies without fetching URLs or unpacking archives")

@@ -49,7 +49,9 @@ pub fn report_unpinned(
                     ),
                 ),
             };
-            ctx.report(p.span, message).help(help);
+            // The same package is often reported many times (in every RUN of a stage).
+            ctx.report(p.span, crate::rule::shared_text(message))
+                .help(crate::rule::shared_text(help));
         }
     }
 }

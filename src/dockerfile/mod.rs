@@ -298,15 +298,22 @@ pub struct Instruction {
     /// line break.
     pub span: Span,
     pub keyword: Span,
-    /// The keyword as written (for casing checks and unknown instructions).
-    pub keyword_text: compact_str::CompactString,
-    pub flags: Vec<Flag>,
+    /// Which letters of the keyword are written in lowercase (bit `i` for letter `i`): with
+    /// `kind`, the keyword as written, in 2 bytes instead of a 24-byte string per
+    /// instruction. Read it with [`Instruction::keyword_text`].
+    keyword_case: u16,
+    /// The keyword as written, for an unknown instruction only (a thin box: they are rare).
+    #[allow(clippy::box_collection)]
+    unknown_keyword: Option<Box<String>>,
+    /// Boxed slices rather than vectors (no spare capacity, one word less): the tree of a
+    /// large file holds one per instruction.
+    pub flags: Box<[Flag]>,
     /// Everything after the keyword and the flags, as one logical line: read it with
     /// [`Instruction::rest`]. Empty when the body holds that same line as a shell-form
     /// command (RUN, CMD, ENTRYPOINT), so that the line is kept once. Boxed, and `None` when
     /// empty: most instructions of a RUN-heavy file are such RUNs.
     rest: Option<Box<MappedText>>,
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Box<[Heredoc]>,
     pub body: Body,
 }
 
@@ -320,6 +327,27 @@ impl Instruction {
             | Body::Entrypoint(Command::Shell(t)) => t,
             _ => self.rest.as_deref().unwrap_or(&NO_TEXT),
         }
+    }
+
+    /// The keyword as written (for casing checks and unknown instructions), continuations
+    /// removed.
+    pub fn keyword_text(&self) -> compact_str::CompactString {
+        if let Some(k) = &self.unknown_keyword {
+            return k.as_str().into();
+        }
+        let case = self.keyword_case;
+        self.kind
+            .as_str()
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if case >> i & 1 == 1 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect()
     }
 
     /// The trigger of an ONBUILD (`RUN x` in `ONBUILD RUN x`).
@@ -445,7 +473,8 @@ pub struct Heredoc {
     pub strip_tabs: bool,
     /// The delimiter was quoted: no expansion in the body.
     pub quoted: bool,
-    pub delimiter: String,
+    /// Inline up to 24 bytes (no allocation for `EOF` and the like).
+    pub delimiter: compact_str::CompactString,
     /// The body lines (tabs stripped with `<<-`), with their line breaks.
     pub body: MappedText,
     /// The raw body in the file (from the first body line to the end of the last one).
@@ -478,10 +507,11 @@ pub enum Body {
     Cmd(Command),
     Entrypoint(Command),
     Shell(Command),
-    /// COPY/ADD: the sources and the destination (the last argument).
+    /// COPY/ADD: the sources and the destination (the last argument), boxed so that the
+    /// body stays small (a file has fewer COPYs than instructions).
     Copy {
         sources: Vec<Word>,
-        dest: Option<Word>,
+        dest: Option<Box<Word>>,
         json: bool,
     },
     Env(Vec<KeyValue>),
@@ -489,8 +519,9 @@ pub enum Body {
     Arg(Vec<KeyValue>),
     Expose(Vec<Word>),
     Volume(Vec<Word>),
-    /// USER, WORKDIR, STOPSIGNAL, MAINTAINER: one value (the rest of the line).
-    Value(Word),
+    /// USER, WORKDIR, STOPSIGNAL, MAINTAINER: one value (the rest of the line); boxed, as
+    /// `Copy`'s destination.
+    Value(Box<Word>),
     Healthcheck(Healthcheck),
     /// ONBUILD with its trigger (None when the trigger is missing or broken).
     Onbuild(Option<Box<Instruction>>),
@@ -595,6 +626,29 @@ mod rest_tests {
     }
 }
 #[cfg(test)]
+mod keyword_tests {
+    #[test]
+    fn the_keyword_reads_as_written() {
+        let df = super::parse(
+            "FrOm a\nrun x\nONBUILD copy a b\nHEALTHCHECK NONE\nR\\\nun y\nlongUnknownKeyword_é z\n",
+        );
+        let kws: Vec<_> = df.iter_with_onbuild().map(|i| i.keyword_text()).collect();
+        assert_eq!(
+            kws,
+            [
+                "FrOm",
+                "run",
+                "ONBUILD",
+                "copy",
+                "HEALTHCHECK",
+                "Run",
+                "longUnknownKeyword_é"
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
 mod size_tests {
     /// The tree of a large file holds one of these per instruction and word: a field that
     /// makes them grow costs memory on every file (issue 6), so growth must be deliberate.
@@ -605,6 +659,8 @@ mod size_tests {
         assert!(size_of::<crate::source::MappedText>() <= 40);
         assert!(size_of::<super::Word>() <= 72);
         assert!(size_of::<super::KeyValue>() <= 152);
-        assert!(size_of::<super::Instruction>() <= 208);
+        assert!(size_of::<super::Body>() <= 48);
+        assert!(size_of::<super::Heredoc>() <= 104);
+        assert!(size_of::<super::Instruction>() <= 120);
     }
 }

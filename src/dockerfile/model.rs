@@ -80,11 +80,12 @@ pub enum VarKind {
 /// A declared variable and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Var {
-    pub name: String,
+    /// Inline up to 24 bytes, as `value` (a file of many ENVs keeps one `Var` for each).
+    pub name: compact_str::CompactString,
     pub kind: VarKind,
     /// The value with variables expanded; `None` when declared without one (`ARG NAME` with no
     /// default of its own or global), so that only the build can tell.
-    pub value: Option<String>,
+    pub value: Option<compact_str::CompactString>,
     /// The value depends on a variable whose value is unknown.
     pub unresolved: bool,
     /// The declaring instruction (`None` for automatic ARGs).
@@ -122,6 +123,30 @@ const EXPANSION_BUDGET: usize = 1 << 20;
 /// 32-bit halves: files are capped far below 4 GiB. A file of 100,000 ENVs keeps several of
 /// these per name.
 type VarLoc = (u32, u32);
+
+/// Where one name is declared, in file order: most names are declared once, and that one
+/// location is kept inline (a vector of one costs an allocation per name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Locs {
+    One(VarLoc),
+    Many(Vec<VarLoc>),
+}
+
+impl Locs {
+    fn push(&mut self, loc: VarLoc) {
+        match self {
+            Locs::One(first) => *self = Locs::Many(vec![*first, loc]),
+            Locs::Many(all) => all.push(loc),
+        }
+    }
+
+    fn as_slice(&self) -> &[VarLoc] {
+        match self {
+            Locs::One(loc) => std::slice::from_ref(loc),
+            Locs::Many(all) => all,
+        }
+    }
+}
 
 /// A variable name as a map key: inline up to 24 bytes, so a key costs no allocation.
 type Name = compact_str::CompactString;
@@ -192,7 +217,7 @@ pub struct Model {
     /// The global ARGs (by name, the last declaration).
     globals: HashMap<Name, VarLoc>,
     /// Every declaration of each name, in file order.
-    by_name: HashMap<Name, Vec<VarLoc>>,
+    by_name: HashMap<Name, Locs>,
     /// For each stage, the variables it inherits through `FROM <stage>`.
     inherited: Vec<HashMap<Name, VarLoc>>,
     /// One [`Var`] per automatic ARG.
@@ -316,7 +341,7 @@ impl Model {
         let stage = stage.filter(|&s| self.stages[s].from != index);
         // The declarations of `name` in `start..end`, latest first.
         let declared = |start: usize, end: usize| {
-            let locs = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            let locs = self.by_name.get(name).map(Locs::as_slice).unwrap_or(&[]);
             let upto = locs.partition_point(|l| (l.0 as usize) < end);
             locs[..upto]
                 .iter()
@@ -361,12 +386,22 @@ impl Model {
 
 pub(super) fn build(df: &Dockerfile) -> Model {
     let n = df.instructions.len();
+    let declared = df
+        .instructions
+        .iter()
+        .map(|ins| match &ins.body {
+            Body::Arg(kvs) | Body::Env(kvs) => kvs.len(),
+            _ => 0,
+        })
+        .sum();
     let mut m = Model {
         stages: Vec::new(),
         stage_of: PerInstruction::default(),
         state_before: PerInstruction::default(),
         stage_end: Vec::new(),
-        vars: Vec::new(),
+        // Room for every declaration at once: a file of many ENVs would otherwise hold up to
+        // twice their size (and both copies while the vector grows).
+        vars: Vec::with_capacity(declared),
         decl_at: Vec::with_capacity(n + 1),
         globals: HashMap::new(),
         by_name: HashMap::new(),
@@ -374,7 +409,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
         automatic: AUTOMATIC_ARGS
             .iter()
             .map(|name| Var {
-                name: name.to_string(),
+                name: compact_str::CompactString::const_new(name),
                 kind: VarKind::Automatic,
                 value: None,
                 unresolved: true,
@@ -456,13 +491,14 @@ pub(super) fn build(df: &Dockerfile) -> Model {
             let first = m.decl_at[i] as usize;
             for (k, v) in m.vars[first..].iter().enumerate() {
                 let loc = (i as u32, k as u32);
-                // Most names are declared once: room for one location.
-                m.by_name
-                    .entry(Name::from(v.name.as_str()))
-                    .or_insert_with(|| Vec::with_capacity(1))
-                    .push(loc);
+                match m.by_name.entry(v.name.clone()) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(loc),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Locs::One(loc));
+                    }
+                }
                 if current.is_none() {
-                    m.globals.insert(Name::from(v.name.as_str()), loc);
+                    m.globals.insert(v.name.clone(), loc);
                     continue;
                 }
                 let env_wins = v.kind == VarKind::Arg
@@ -470,7 +506,7 @@ pub(super) fn build(df: &Dockerfile) -> Model {
                         .get(v.name.as_str())
                         .is_some_and(|&l| m.var(l).kind == VarKind::Env);
                 if !env_wins {
-                    scope.insert(Name::from(v.name.as_str()), loc);
+                    scope.insert(v.name.clone(), loc);
                 }
             }
         }
@@ -544,7 +580,7 @@ impl Model {
         };
         kvs.iter()
             .map(|kv| {
-                let name = kv.key.value.to_string();
+                let name = kv.key.value.clone();
                 let var_kind = match (kind, global) {
                     (Kind::Env, _) => VarKind::Env,
                     (_, true) => VarKind::GlobalArg,
@@ -561,7 +597,7 @@ impl Model {
                             (None, true)
                         } else {
                             budget.set(budget.get() - grown);
-                            (Some(e.value), e.unresolved)
+                            (Some(e.value.into()), e.unresolved)
                         }
                     }
                     // `ARG NAME` in a stage takes the global default.
@@ -759,5 +795,23 @@ mod per_instruction_tests {
         assert!(names(4).is_empty() && names(7).is_empty());
         assert_eq!(m.var_at(4, "B").and_then(|v| v.value.as_deref()), Some("2"));
         assert_eq!(m.var_at(1, "A").and_then(|v| v.value.as_deref()), Some("1"));
+    }
+}
+
+#[cfg(test)]
+mod locs_tests {
+    use super::*;
+
+    #[test]
+    fn a_name_declared_again_keeps_every_location_in_order() {
+        let mut locs = Locs::One((1, 0));
+        assert_eq!(locs.as_slice(), [(1, 0)]);
+        locs.push((4, 1));
+        locs.push((9, 0));
+        assert_eq!(locs.as_slice(), [(1, 0), (4, 1), (9, 0)]);
+        // And the model reads them: the latest declaration before an instruction wins.
+        let df = crate::dockerfile::parse("FROM a\nENV X=1\nENV X=2\nRUN x\nENV X=3\nRUN y\n");
+        let at = |i: usize| df.model.var_at(i, "X").and_then(|v| v.value.as_deref());
+        assert_eq!((at(2), at(3), at(5)), (Some("1"), Some("2"), Some("3")));
     }
 }

@@ -77,8 +77,6 @@ fn continuation_at(line: &str, escape: char) -> Option<usize> {
 
 /// Gives back the spare capacity of an instruction's vectors.
 fn shrink(ins: &mut Instruction) {
-    ins.heredocs.shrink_to_fit();
-    ins.flags.shrink_to_fit();
     match &mut ins.body {
         Body::Env(kvs) | Body::Label(kvs) | Body::Arg(kvs) => kvs.shrink_to_fit(),
         Body::Expose(words) | Body::Volume(words) | Body::Copy { sources: words, .. } => {
@@ -298,7 +296,7 @@ impl<'a> Parser<'a> {
             );
             if !is_json {
                 let markers = heredoc_markers(target.rest(), self.df.escape);
-                target.heredocs.reserve_exact(markers.len());
+                let mut docs = Vec::with_capacity(markers.len());
                 for m in markers {
                     let (doc, after, last_end) = self.read_heredoc(next, m);
                     if doc.terminator.is_none() {
@@ -314,8 +312,9 @@ impl<'a> Parser<'a> {
                         end = e;
                     }
                     next = after;
-                    target.heredocs.push(doc);
+                    docs.push(doc);
                 }
+                target.heredocs = docs.into_boxed_slice();
             }
         }
         ins.span = Self::span(start, end);
@@ -372,7 +371,7 @@ impl<'a> Parser<'a> {
                 fd: m.fd,
                 strip_tabs: m.strip_tabs,
                 quoted: m.quoted,
-                delimiter: m.delimiter,
+                delimiter: m.delimiter.into(),
                 body,
                 body_span: Self::span(body_start, body_end.max(body_start)),
                 terminator,
@@ -391,22 +390,31 @@ impl<'a> Parser<'a> {
         let kw_end = t[kw_start..]
             .find(|c: char| c.is_whitespace())
             .map_or(t.len(), |e| kw_start + e);
-        let keyword_text = compact_str::CompactString::from(&t[kw_start..kw_end]);
+        let keyword_text = &t[kw_start..kw_end];
         let keyword = logical.span(kw_start, kw_end);
-        let kind = Kind::from_keyword(&keyword_text);
+        let kind = Kind::from_keyword(keyword_text);
+        // A known keyword is its kind's name in some letter case (ASCII, the same length).
+        let keyword_case = keyword_text
+            .bytes()
+            .take(16)
+            .enumerate()
+            .fold(0u16, |m, (i, b)| {
+                m | (u16::from(b.is_ascii_lowercase()) << i)
+            });
         let mut ins = Instruction {
             kind,
             span: Self::span(start, start),
             keyword,
-            keyword_text,
-            flags: Vec::new(),
+            keyword_case,
+            unknown_keyword: (kind == Kind::Unknown).then(|| Box::new(keyword_text.to_string())),
+            flags: Box::default(),
             rest: None,
-            heredocs: Vec::new(),
+            heredocs: Box::default(),
             body: Body::Error,
         };
         if kind == Kind::Unknown {
-            let mut msg = format!("unknown instruction `{}`", ins.keyword_text);
-            if let Some(s) = suggest_keyword(&ins.keyword_text) {
+            let mut msg = format!("unknown instruction `{keyword_text}`");
+            if let Some(s) = suggest_keyword(keyword_text) {
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
             }
             self.error(keyword, msg);
@@ -418,6 +426,7 @@ impl<'a> Parser<'a> {
         // Flags: leading words starting with `--` (ONBUILD's trigger is parsed on its own).
         if kind != Kind::Onbuild {
             let tail = &t[args_start..];
+            let mut flags = Vec::new();
             for r in Words::new(tail, escape) {
                 let w = &tail[r.clone()];
                 if !w.starts_with("--") {
@@ -429,8 +438,9 @@ impl<'a> Parser<'a> {
                 }
                 let abs = (args_start + r.start)..(args_start + r.end);
                 let flag = self.flag(logical, abs);
-                ins.flags.push(flag);
+                flags.push(flag);
             }
+            ins.flags = flags.into_boxed_slice();
             rest_start += leading_ws_all(&t[rest_start..]);
             for f in &ins.flags {
                 let name = f.name.as_str();
@@ -576,7 +586,7 @@ impl<'a> Parser<'a> {
                 }
                 Body::Copy {
                     sources,
-                    dest,
+                    dest: dest.map(Box::new),
                     json,
                 }
             }
@@ -619,7 +629,7 @@ impl<'a> Parser<'a> {
                 if empty {
                     return needs_args(self);
                 }
-                Body::Value(whole())
+                Body::Value(Box::new(whole()))
             }
             Kind::Healthcheck => {
                 let words = split_words(&rest.text, escape);
