@@ -1332,7 +1332,10 @@ fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> 
 }
 
 /// [`par_map`] for work that takes its items.
-fn par_map_into<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync + Send) -> Vec<T> {
+pub(crate) fn par_map_into<I: Send, T: Send>(
+    items: Vec<I>,
+    f: impl Fn(I) -> T + Sync + Send,
+) -> Vec<T> {
     if items.len() <= 1 {
         return items.into_iter().map(f).collect();
     }
