@@ -582,9 +582,13 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         });
     }
 
-    // The rules of every configuration in play, for the SARIF catalogue.
-    let mut rules: Vec<&'static Rule> = settings_of
-        .values()
+    // The rules of every configuration in play, for the SARIF catalogue. Files with the same
+    // configuration share one `ResolvedSettings`: each is read once.
+    let mut distinct: Vec<&Arc<ResolvedSettings>> = settings_of.values().collect();
+    distinct.sort_by_key(|s| Arc::as_ptr(s));
+    distinct.dedup_by_key(|s| Arc::as_ptr(s));
+    let mut rules: Vec<&'static Rule> = distinct
+        .iter()
         .flat_map(|s| s.file.rules.iter().copied())
         .collect();
     rules.sort_by_key(|r| r.code);
@@ -608,6 +612,10 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         EXIT_OK
     };
     write_reports(&args, &report, code, fixed.stdin.is_some())?;
+    // The process ends after the report: freeing every file's text, line index and findings
+    // one by one would only cost time (the system takes the memory back at once).
+    std::mem::forget(linted);
+    std::mem::forget(settings_of);
     if !errors.is_empty() {
         // Also for the machine formats, whose documents on standard output keep their shape.
         eprintln!(
