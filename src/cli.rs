@@ -489,6 +489,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         let walk = crate::discover::Walk {
             exclude: &exclude,
             listed: &listed,
+            share_listings: true,
         };
         let (found, errs) = crate::discover::discover_with(&fs_paths, &walk);
         errors.extend(errs.into_iter().map(|e| FileError {

@@ -231,6 +231,7 @@ pub fn discover(
         &Walk {
             exclude,
             listed: &|_, _| {},
+            share_listings: false,
         },
     )
 }
@@ -243,6 +244,10 @@ pub struct Walk<'a> {
     /// file of it is passed to `exclude`: the configuration lookup reads them instead of
     /// probing each configuration file name.
     pub listed: &'a (dyn Fn(&Path, &[&std::ffi::OsStr]) + Sync),
+    /// Keep the listing of each directory that holds a Dockerfile for its build context
+    /// ([`crate::dockerignore::share_listing`]), so that the context is not listed again. For
+    /// a run over files that do not change while it runs (the CLI).
+    pub share_listings: bool,
 }
 
 /// [`discover`], with the directory listings passed on to `walk.listed`.
@@ -421,7 +426,7 @@ fn walk(
         dir_real: root_real,
         above,
     };
-    let tree = list_tree(&ignores, walk_opts.listed, job);
+    let tree = list_tree(&ignores, walk_opts.listed, walk_opts.share_listings, job);
     tree.visit(walk_opts.exclude, out, errors, &mut ignore_errors);
     errors.extend(ignore_errors);
 }
@@ -488,9 +493,12 @@ impl Listed {
 
 /// Lists a directory and, in parallel on the engine's pool, every directory below it that no
 /// ignore file leaves out; `listed` is told each listing.
+/// With `share`, the listing of a directory that holds a Dockerfile is kept for its build
+/// context (see [`Walk::share_listings`]).
 fn list_tree(
     ignores: &Ignores,
     listed: &(dyn Fn(&Path, &[&std::ffi::OsStr]) + Sync),
+    share: bool,
     job: DirJob,
 ) -> Listed {
     let DirJob {
@@ -499,8 +507,8 @@ fn list_tree(
         dir_real,
         above,
     } = job;
-    let entries = match list_dir(&dir) {
-        Ok(entries) => entries,
+    let (entries, complete) = match list_dir(&dir) {
+        Ok(listing) => listing,
         Err(e) => {
             return Listed::Failed(DiscoverError {
                 path: lexical(&dir),
@@ -548,7 +556,11 @@ fn list_tree(
         }
         files.push((p, kind));
     }
-    let subdirs = crate::engine::par_map_into(jobs, |job| list_tree(ignores, listed, job));
+    if share && complete && files.iter().any(|(_, kind)| *kind == FileKind::Dockerfile) {
+        let listing = entries.iter().map(|(n, t)| (n.as_os_str(), *t));
+        crate::dockerignore::share_listing(&lexical(&dir), listing);
+    }
+    let subdirs = crate::engine::par_map_into(jobs, |job| list_tree(ignores, listed, share, job));
     Listed::Read {
         files,
         subdirs,
@@ -557,18 +569,23 @@ fn list_tree(
 }
 
 /// The names and types (as the directory listing gives them, without a `stat` each) of the
-/// entries of a directory.
-fn list_dir(dir: &Path) -> std::io::Result<Vec<(std::ffi::OsString, std::fs::FileType)>> {
+/// entries of a directory, and whether that is every entry (none vanished before its type was
+/// read).
+type Listing = (Vec<(std::ffi::OsString, std::fs::FileType)>, bool);
+
+fn list_dir(dir: &Path) -> std::io::Result<Listing> {
     let mut out = Vec::new();
+    let mut complete = true;
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         // The type comes from the listing; only file systems that do not give it cost a
         // `lstat`, and an entry that vanished meanwhile is passed over.
-        if let Ok(t) = e.file_type() {
-            out.push((e.file_name(), t));
+        match e.file_type() {
+            Ok(t) => out.push((e.file_name(), t)),
+            Err(_) => complete = false,
         }
     }
-    Ok(out)
+    Ok((out, complete))
 }
 
 /// The ignore files of the directories of one walk, read on demand with the safe reader and
@@ -867,6 +884,7 @@ mod tests {
         let walk = Walk {
             exclude: &|_| false,
             listed: &listed,
+            share_listings: false,
         };
         let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
         assert!(errors.is_empty(), "{errors:?}");
@@ -922,6 +940,7 @@ mod tests {
         let walk = Walk {
             exclude: &exclude,
             listed: &|_, _| {},
+            share_listings: false,
         };
         let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
         assert!(errors.is_empty(), "{errors:?}");
