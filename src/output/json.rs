@@ -164,7 +164,7 @@ impl Serialize for Findings<'_, '_> {
 }
 
 /// Files rendered together, in parallel, before their part is written.
-const BATCH: usize = 256;
+const BATCH: usize = 64;
 
 /// Writes the report's array. Each file's findings are rendered on the engine's pool, a batch
 /// of files at a time, as an array of their own (`[\n  {…},\n  {…}\n]`, pretty-printed
