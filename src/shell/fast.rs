@@ -3,14 +3,15 @@
 //! Most RUN scripts are simple commands joined by `&&`, `||`, `;`, `|` and newlines, with
 //! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments, file redirections and plain
 //! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`), sometimes inside `if`,
-//! `for ... in`, `while`, `until`, `{ ...; }` and `( ... )`. For those,
+//! `for ... in`, `while`, `until`, `case`, `{ ...; }` and `( ... )`. For those,
 //! tokenizing and parsing with brush, then walking its syntax tree, costs far more than reading
 //! the text once. [`parse`] reads such a script directly and builds the same [`Script`] the brush
 //! path builds (same words, spans, commands, pipelines and pipes), or gives up with `None` at the
 //! first thing it is not sure of, and the caller falls back to brush. It gives up on:
 //!
 //! - any byte outside printable ASCII, tab and newline (brush counts characters, not bytes);
-//! - `(` and `)` outside quotes other than around a subshell that starts a command, `((`,
+//! - `(` and `)` outside quotes other than around a subshell that starts a command and after
+//!   `case` patterns, `((`,
 //!   `))`, `( (`, `$((`, `$[`, `$'`, and backticks anywhere (arithmetic, process
 //!   substitution, extended globs, arrays, function definitions);
 //! - a `$(...)` whose content holds parentheses (outside quotes), escapes, braces, comments, a
@@ -19,13 +20,13 @@
 //! - a `${...}` whose content is anything but a plain parameter expression (no blanks, quotes,
 //!   `$` or nesting);
 //! - a backslash before a newline or at the end, and unclosed quotes;
-//! - the operators `&`, `;;`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`,
-//!   here-documents, here-strings);
+//! - the operators `&`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`
+//!   fall-through, here-documents, here-strings), and `;;` outside a `case` item;
 //! - a reserved word (or `time`, `[[`...) where a command starts, except those of the
 //!   compound commands above in their places (`!` is taken before a pipeline);
 //! - a compound command that is a stage of a pipeline of two or more, or has redirections
 //!   (`done < file`), one nested more than 6 deep, a `for` without `in` or words, an empty
-//!   list, `case`, `select` and functions;
+//!   list, a `case` without items or with a pattern opened by `(`, `select` and functions;
 //! - more than 24 reserved words or subshells in one frame (so brush's nesting guard, which
 //!   counts them, cannot fire);
 //! - an array-element assignment (`a[1]=x`) and a file descriptor number that does not fit;
@@ -58,9 +59,12 @@ enum Op {
     Semi,
     Pipe,
     Newline,
-    /// `(` and `)`, taken only around a subshell: anywhere else the script goes to brush.
+    /// `(` and `)`, taken only around a subshell and after `case` patterns: anywhere else the
+    /// script goes to brush.
     Open,
     Close,
+    /// `;;`, only at the end of a `case` item.
+    CaseEnd,
     /// A file redirection operator, as the model spells it.
     Redirect(&'static str),
 }
@@ -154,7 +158,7 @@ const MAX_RESERVED_WORDS: usize = 24;
 const MAX_COMPOUND_DEPTH: usize = 6;
 
 /// The compound commands the fast path reads (`if`, `for ... in`, `while`, `until`).
-const COMPOUND: &[&str] = &["if", "for", "while", "until", "{"];
+const COMPOUND: &[&str] = &["if", "for", "while", "until", "{", "case"];
 
 /// Whether the whole text, comments and quotes included, is free of what the brush path's
 /// own checks look at before tokenizing (they read the raw text roughly): printable ASCII,
@@ -200,6 +204,7 @@ fn tokenize(b: &[u8]) -> Option<Vec<Tok>> {
                     b"&&" => Op::And,
                     b"||" => Op::Or,
                     b";" => Op::Semi,
+                    b";;" => Op::CaseEnd,
                     b"|" => Op::Pipe,
                     b"<" => Op::Redirect("<"),
                     b">" => Op::Redirect(">"),
@@ -520,6 +525,77 @@ impl Reader<'_> {
         }
     }
 
+    /// The words of a `for` list or of `case` patterns at the current token: only their command
+    /// substitutions count (read as subshell frames, as the brush path reads loose words).
+    fn loose_word(&mut self) -> Option<()> {
+        let Some(Tok::Word(start, end)) = self.peek() else {
+            return None;
+        };
+        self.at += 1;
+        let mut pending = Vec::new();
+        self.word(start..end, Some(&mut pending))?;
+        let text = self.text;
+        for r in pending {
+            let inner = &text[r.clone()];
+            if !inner.trim().is_empty() {
+                read_frame(self.src, self.found, inner, self.base + r.start, true)?;
+            }
+        }
+        Some(())
+    }
+
+    /// The rest of a `case` command after its keyword: `WORD in`, then items `PATTERN[|...])
+    /// list ;;` (the last `;;` may be left out), then `esac`. At least one item; a pattern
+    /// opened with `(` goes to brush.
+    fn case(&mut self) -> Option<()> {
+        self.loose_word()?;
+        self.expect("in")?;
+        let mut items = 0usize;
+        loop {
+            self.skip_newlines();
+            if self.word_in(&["esac"]).is_some() {
+                break;
+            }
+            loop {
+                self.loose_word()?;
+                match self.peek_op() {
+                    Some(Op::Pipe) => self.at += 1,
+                    Some(Op::Close) => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            items += 1;
+            // The item's list, possibly empty, up to `;;` or `esac`.
+            loop {
+                self.skip_newlines();
+                if self.peek_op() == Some(Op::CaseEnd) {
+                    self.at += 1;
+                    break;
+                }
+                if self.word_in(&["esac"]).is_some() {
+                    break;
+                }
+                self.and_or()?;
+                match self.peek_op() {
+                    Some(Op::Newline) => {}
+                    Some(Op::Semi) => self.at += 1,
+                    Some(Op::CaseEnd) => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        if items == 0 {
+            return None;
+        }
+        self.expect("esac")
+    }
+
     /// A subshell, `( list )`, at its `(`: the commands of the list run in a subshell.
     fn subshell(&mut self) -> Option<()> {
         self.at += 1;
@@ -596,23 +672,14 @@ impl Reader<'_> {
                 }
                 self.at += 1;
                 self.expect("in")?;
-                let mut pending = Vec::new();
                 let mut words = 0usize;
-                while let Some(Tok::Word(start, end)) = self.peek() {
-                    self.at += 1;
-                    self.word(start..end, Some(&mut pending))?;
+                while let Some(Tok::Word(..)) = self.peek() {
+                    self.loose_word()?;
                     words += 1;
                 }
                 match self.peek_op() {
                     Some(Op::Semi | Op::Newline) if words > 0 => self.at += 1,
                     _ => return None,
-                }
-                let text = self.text;
-                for r in pending {
-                    let inner = &text[r.clone()];
-                    if !inner.trim().is_empty() {
-                        read_frame(self.src, self.found, inner, self.base + r.start, true)?;
-                    }
                 }
                 self.skip_newlines();
                 self.expect("do")?;
@@ -623,6 +690,7 @@ impl Reader<'_> {
                 self.list(&["}"])?;
                 self.expect("}")?;
             }
+            "case" => self.case()?,
             _ => {
                 // `while` and `until`.
                 self.list(&["do"])?;
@@ -918,6 +986,10 @@ mod tests {
             "X=1 if_ok; for_each; fi_x; if a; then echo then fi do done; fi",
             "(cd x && make)",
             "{ echo a; }",
+            "case $x in a) b;; esac",
+            "case \"$1\" in\n  a|b) c && d\n  ;;\n  *.tar.gz) e; f ;;\n  $(g)) ;;\n  *) h\nesac; i",
+            "case x in a) b; esac && case $(uname -m) in x86_64) A=amd64 ;; aarch64) A=arm64 ;; esac",
+            "if a; then case b in c) (d) ;; esac; fi",
             "(cd /x && make) && (a; b\n c)\n(d)",
             "{ a; b; } || { c; }",
             "if a; then (b); fi; (if d; then e; fi)",
@@ -957,7 +1029,13 @@ mod tests {
             "a=(1 2) b",
             "( (c) )",
             "(\n(c))",
-            "case $x in a) b;; esac",
+            "case x in esac",
+            "case x in (a) b;; esac",
+            "case x in a) b;; c;; esac",
+            "case x in a) b;;& esac",
+            "case x in a) b;& esac",
+            "a;; b",
+            "case x in a) b | case y in c) d;; esac;; esac",
             "while read l; do echo $l; done < f",
             "a | while read x; do b; done",
             "if a; then b; fi | c",
