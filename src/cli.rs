@@ -484,7 +484,17 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     }
     let mut fs_files = Vec::new();
     if !fs_paths.is_empty() {
-        let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);
+        // The settings looked up for each file the walk keeps, reused below instead of
+        // being looked up again.
+        let looked_up: std::cell::RefCell<HashMap<PathBuf, _>> = Default::default();
+        let exclude = |p: &Path| {
+            let settings = resolver.for_file(p);
+            let excluded = settings.as_ref().is_ok_and(|s| s.excluded);
+            if !excluded {
+                looked_up.borrow_mut().insert(p.to_path_buf(), settings);
+            }
+            excluded
+        };
         let listed = |dir: &Path, names: &[&std::ffi::OsStr]| resolver.note_listing(dir, names);
         let walk = crate::discover::Walk {
             exclude: &exclude,
@@ -501,7 +511,8 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         for c in found {
             // A broken configuration sinks only the files it governs: each is reported as not
             // linted, the error itself once, and the other files are linted.
-            match resolver.for_file(&c.path) {
+            let found_settings = looked_up.borrow_mut().remove(&c.path);
+            match found_settings.unwrap_or_else(|| resolver.for_file(&c.path)) {
                 Ok(settings) => {
                     settings_of.insert(c.path.clone(), settings);
                     files.push((c.path, c.kind));

@@ -238,7 +238,8 @@ pub fn discover(
 
 /// What a walk asks of its caller.
 pub struct Walk<'a> {
-    /// Whether a file found in a directory is left out (`exclude` globs).
+    /// Whether a file found in a directory is left out (`exclude` globs); given the path the
+    /// file is reported under.
     pub exclude: &'a dyn Fn(&Path) -> bool,
     /// Told the names in each directory walked (an absolute, normalized path), before any
     /// file of it is passed to `exclude`: the configuration lookup reads them instead of
@@ -476,11 +477,12 @@ impl Listed {
                 } => {
                     ignore_errors.extend(own);
                     for (p, kind) in files {
-                        if exclude(&p) {
+                        let path = lexical(&p);
+                        if exclude(&path) {
                             continue;
                         }
                         out.push(Candidate {
-                            path: lexical(&p),
+                            path,
                             kind: Some(kind),
                         });
                     }
