@@ -484,11 +484,22 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
     }
     let mut fs_files = Vec::new();
     if !fs_paths.is_empty() {
-        let exclude = |p: &Path| resolver.is_excluded(p).unwrap_or(false);
+        // The settings looked up for each file the walk keeps, reused below instead of
+        // being looked up again.
+        let looked_up: std::cell::RefCell<HashMap<PathBuf, _>> = Default::default();
+        let exclude = |p: &Path| {
+            let settings = resolver.for_file(p);
+            let excluded = settings.as_ref().is_ok_and(|s| s.excluded);
+            if !excluded {
+                looked_up.borrow_mut().insert(p.to_path_buf(), settings);
+            }
+            excluded
+        };
         let listed = |dir: &Path, names: &[&std::ffi::OsStr]| resolver.note_listing(dir, names);
         let walk = crate::discover::Walk {
             exclude: &exclude,
             listed: &listed,
+            share_listings: true,
         };
         let (found, errs) = crate::discover::discover_with(&fs_paths, &walk);
         errors.extend(errs.into_iter().map(|e| FileError {
@@ -500,7 +511,8 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         for c in found {
             // A broken configuration sinks only the files it governs: each is reported as not
             // linted, the error itself once, and the other files are linted.
-            match resolver.for_file(&c.path) {
+            let found_settings = looked_up.borrow_mut().remove(&c.path);
+            match found_settings.unwrap_or_else(|| resolver.for_file(&c.path)) {
                 Ok(settings) => {
                     settings_of.insert(c.path.clone(), settings);
                     files.push((c.path, c.kind));
@@ -582,9 +594,13 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         });
     }
 
-    // The rules of every configuration in play, for the SARIF catalogue.
-    let mut rules: Vec<&'static Rule> = settings_of
-        .values()
+    // The rules of every configuration in play, for the SARIF catalogue. Files with the same
+    // configuration share one `ResolvedSettings`: each is read once.
+    let mut distinct: Vec<&Arc<ResolvedSettings>> = settings_of.values().collect();
+    distinct.sort_by_key(|s| Arc::as_ptr(s));
+    distinct.dedup_by_key(|s| Arc::as_ptr(s));
+    let mut rules: Vec<&'static Rule> = distinct
+        .iter()
         .flat_map(|s| s.file.rules.iter().copied())
         .collect();
     rules.sort_by_key(|r| r.code);
@@ -608,6 +624,10 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
         EXIT_OK
     };
     write_reports(&args, &report, code, fixed.stdin.is_some())?;
+    // The process ends after the report: freeing every file's text, line index and findings
+    // one by one would only cost time (the system takes the memory back at once).
+    std::mem::forget(linted);
+    std::mem::forget(settings_of);
     if !errors.is_empty() {
         // Also for the machine formats, whose documents on standard output keep their shape.
         eprintln!(

@@ -231,18 +231,24 @@ pub fn discover(
         &Walk {
             exclude,
             listed: &|_, _| {},
+            share_listings: false,
         },
     )
 }
 
 /// What a walk asks of its caller.
 pub struct Walk<'a> {
-    /// Whether a file found in a directory is left out (`exclude` globs).
+    /// Whether a file found in a directory is left out (`exclude` globs); given the path the
+    /// file is reported under.
     pub exclude: &'a dyn Fn(&Path) -> bool,
     /// Told the names in each directory walked (an absolute, normalized path), before any
     /// file of it is passed to `exclude`: the configuration lookup reads them instead of
     /// probing each configuration file name.
-    pub listed: &'a dyn Fn(&Path, &[&std::ffi::OsStr]),
+    pub listed: &'a (dyn Fn(&Path, &[&std::ffi::OsStr]) + Sync),
+    /// Keep the listing of each directory that holds a Dockerfile for its build context
+    /// ([`crate::dockerignore::share_listing`]), so that the context is not listed again. For
+    /// a run over files that do not change while it runs (the CLI).
+    pub share_listings: bool,
 }
 
 /// [`discover`], with the directory listings passed on to `walk.listed`.
@@ -395,6 +401,13 @@ fn resolve_dir(dir: &Path) -> Option<PathBuf> {
 
 /// Walks one directory given on the command line, reading each directory once: its listing
 /// says which ignore and configuration files it holds, so that none is probed by name.
+///
+/// The walk has two parts. The directories are listed in parallel on the engine's pool
+/// ([`list_tree`]: listings, ignore files, the types of links), which is where its time goes;
+/// then the tree of listings is visited on the calling thread in the order of a sequential
+/// depth-first walk ([`Listed::visit`]), and only there is each file passed to `exclude`, so
+/// that the configuration lookup (which loads configuration files and notes warnings in the
+/// order it meets them) sees the files in the same order as before.
 fn walk(
     root: &Path,
     cwd: &Path,
@@ -403,83 +416,178 @@ fn walk(
     errors: &mut Vec<DiscoverError>,
 ) {
     let ignores = Ignores::new(root, cwd);
-    // Each directory to read, with the matchers of its own directory and of every directory
-    // above it, deepest first.
-    let above = ignores.chain_above(&ignores.root_abs);
+    let mut ignore_errors = Vec::new();
+    // The matchers of every directory above the root, deepest first.
+    let above = ignores.chain_above(&ignores.root_abs, &mut ignore_errors);
     // The resolved path of each directory, passed down so that `identity` need not ask.
     let root_real = canonical_dir(&lexical(root));
-    let mut stack: Vec<(PathBuf, PathBuf, PathBuf, Vec<Arc<DirIgnores>>)> = vec![(
-        root.to_path_buf(),
-        ignores.root_abs.clone(),
-        root_real,
+    let job = DirJob {
+        dir: root.to_path_buf(),
+        dir_abs: ignores.root_abs.clone(),
+        dir_real: root_real,
         above,
-    )];
-    while let Some((dir, dir_abs, dir_real, above)) = stack.pop() {
-        let entries = match list_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                errors.push(DiscoverError {
-                    path: lexical(&dir),
-                    message: io_message(&e),
-                });
-                continue;
+    };
+    let tree = list_tree(&ignores, walk_opts.listed, walk_opts.share_listings, job);
+    tree.visit(walk_opts.exclude, out, errors, &mut ignore_errors);
+    errors.extend(ignore_errors);
+}
+
+/// A directory to list: its path as walked, absolute and resolved, and the matchers of the
+/// directories above it, deepest first.
+struct DirJob {
+    dir: PathBuf,
+    dir_abs: PathBuf,
+    dir_real: PathBuf,
+    above: Vec<Arc<DirIgnores>>,
+}
+
+/// One listed directory of a walk, with the directories below it.
+enum Listed {
+    /// The directory could not be read.
+    Failed(DiscoverError),
+    Read {
+        /// The files under a Dockerfile or compose name that no ignore file leaves out, in
+        /// listing order, as `dir.join(name)`.
+        files: Vec<(PathBuf, FileKind)>,
+        /// The directories below, in listing order.
+        subdirs: Vec<Listed>,
+        /// The errors of reading this directory's ignore files.
+        ignore_errors: Vec<DiscoverError>,
+    },
+}
+
+impl Listed {
+    /// Visits the tree in the order of the sequential walk (a stack: each directory, then its
+    /// subdirectories from the last listed to the first), passing each file to `exclude`.
+    fn visit(
+        self,
+        exclude: &dyn Fn(&Path) -> bool,
+        out: &mut Vec<Candidate>,
+        errors: &mut Vec<DiscoverError>,
+        ignore_errors: &mut Vec<DiscoverError>,
+    ) {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            match node {
+                Listed::Failed(e) => errors.push(e),
+                Listed::Read {
+                    files,
+                    subdirs,
+                    ignore_errors: own,
+                } => {
+                    ignore_errors.extend(own);
+                    for (p, kind) in files {
+                        let path = lexical(&p);
+                        if exclude(&path) {
+                            continue;
+                        }
+                        out.push(Candidate {
+                            path,
+                            kind: Some(kind),
+                        });
+                    }
+                    stack.extend(subdirs);
+                }
             }
-        };
-        let names: Vec<&std::ffi::OsStr> = entries.iter().map(|(n, _)| n.as_os_str()).collect();
-        (walk_opts.listed)(&dir_abs, &names);
-        let mut chain = Vec::with_capacity(above.len() + 1);
-        chain.push(ignores.listed(&dir_abs, &names));
-        chain.extend(above);
-        for (name, t) in &entries {
-            if name == ".git" {
-                continue;
-            }
-            let p = dir.join(name);
-            let abs = dir_abs.join(name);
-            if ignores.is_ignored(&chain, &abs, t.is_dir()) {
-                continue;
-            }
-            if t.is_dir() {
-                let real = dir_real.join(name);
-                note_canonical(lexical(&p), real.clone());
-                stack.push((p, abs, real, chain.clone()));
-                continue;
-            }
-            let Some(kind) = kind_from_name(&p) else {
-                continue;
-            };
-            // A link counts when it leads to a regular file; a link to a directory is not
-            // followed. Anything else under a Dockerfile or compose name (a FIFO, a device, a
-            // link to one) is kept, so that the reader reports it instead of it being passed
-            // over.
-            if t.is_symlink() && std::fs::metadata(&p).is_ok_and(|m| m.is_dir()) {
-                continue;
-            }
-            if (walk_opts.exclude)(&p) {
-                continue;
-            }
-            out.push(Candidate {
-                path: lexical(&p),
-                kind: Some(kind),
-            });
         }
     }
-    errors.extend(ignores.take_errors());
+}
+
+/// Lists a directory and, in parallel on the engine's pool, every directory below it that no
+/// ignore file leaves out; `listed` is told each listing.
+/// With `share`, the listing of a directory that holds a Dockerfile is kept for its build
+/// context (see [`Walk::share_listings`]).
+fn list_tree(
+    ignores: &Ignores,
+    listed: &(dyn Fn(&Path, &[&std::ffi::OsStr]) + Sync),
+    share: bool,
+    job: DirJob,
+) -> Listed {
+    let DirJob {
+        dir,
+        dir_abs,
+        dir_real,
+        above,
+    } = job;
+    let (entries, complete) = match list_dir(&dir) {
+        Ok(listing) => listing,
+        Err(e) => {
+            return Listed::Failed(DiscoverError {
+                path: lexical(&dir),
+                message: io_message(&e),
+            });
+        }
+    };
+    let names: Vec<&std::ffi::OsStr> = entries.iter().map(|(n, _)| n.as_os_str()).collect();
+    listed(&dir_abs, &names);
+    let mut ignore_errors = Vec::new();
+    let mut chain = Vec::with_capacity(above.len() + 1);
+    chain.push(ignores.listed(&dir_abs, &names, &mut ignore_errors));
+    chain.extend(above);
+    let mut files = Vec::new();
+    let mut jobs = Vec::new();
+    for (name, t) in &entries {
+        if name == ".git" {
+            continue;
+        }
+        let p = dir.join(name);
+        let abs = dir_abs.join(name);
+        if ignores.is_ignored(&chain, &abs, t.is_dir()) {
+            continue;
+        }
+        if t.is_dir() {
+            let real = dir_real.join(name);
+            note_canonical(lexical(&p), real.clone());
+            jobs.push(DirJob {
+                dir: p,
+                dir_abs: abs,
+                dir_real: real,
+                above: chain.clone(),
+            });
+            continue;
+        }
+        let Some(kind) = kind_from_name(&p) else {
+            continue;
+        };
+        // A link counts when it leads to a regular file; a link to a directory is not
+        // followed. Anything else under a Dockerfile or compose name (a FIFO, a device, a
+        // link to one) is kept, so that the reader reports it instead of it being passed
+        // over.
+        if t.is_symlink() && std::fs::metadata(&p).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        files.push((p, kind));
+    }
+    if share && complete && files.iter().any(|(_, kind)| *kind == FileKind::Dockerfile) {
+        let listing = entries.iter().map(|(n, t)| (n.as_os_str(), *t));
+        crate::dockerignore::share_listing(&lexical(&dir), listing);
+    }
+    let subdirs = crate::engine::par_map_into(jobs, |job| list_tree(ignores, listed, share, job));
+    Listed::Read {
+        files,
+        subdirs,
+        ignore_errors,
+    }
 }
 
 /// The names and types (as the directory listing gives them, without a `stat` each) of the
-/// entries of a directory.
-fn list_dir(dir: &Path) -> std::io::Result<Vec<(std::ffi::OsString, std::fs::FileType)>> {
+/// entries of a directory, and whether that is every entry (none vanished before its type was
+/// read).
+type Listing = (Vec<(std::ffi::OsString, std::fs::FileType)>, bool);
+
+fn list_dir(dir: &Path) -> std::io::Result<Listing> {
     let mut out = Vec::new();
+    let mut complete = true;
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         // The type comes from the listing; only file systems that do not give it cost a
         // `lstat`, and an entry that vanished meanwhile is passed over.
-        if let Ok(t) = e.file_type() {
-            out.push((e.file_name(), t));
+        match e.file_type() {
+            Ok(t) => out.push((e.file_name(), t)),
+            Err(_) => complete = false,
         }
     }
-    Ok(out)
+    Ok((out, complete))
 }
 
 /// The ignore files of the directories of one walk, read on demand with the safe reader and
@@ -489,7 +597,6 @@ struct Ignores {
     root: PathBuf,
     root_abs: PathBuf,
     dirs: std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<DirIgnores>>>,
-    errors: std::sync::Mutex<Vec<DiscoverError>>,
 }
 
 /// The matchers of one directory.
@@ -510,17 +617,13 @@ impl Ignores {
             root: root.to_path_buf(),
             root_abs,
             dirs: Default::default(),
-            errors: Default::default(),
         }
     }
 
-    fn take_errors(&self) -> Vec<DiscoverError> {
-        std::mem::take(&mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-
     /// The matchers of the directories above `dir` (not `dir` itself), deepest first: read
-    /// by name, since those directories are not listed by the walk.
-    fn chain_above(&self, dir: &Path) -> Vec<Arc<DirIgnores>> {
+    /// by name, since those directories are not listed by the walk. The errors of reading
+    /// their ignore files go to `errors`.
+    fn chain_above(&self, dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Arc<DirIgnores>> {
         dir.ancestors()
             .skip(1)
             .map(|d| {
@@ -530,15 +633,21 @@ impl Ignores {
                     present(".ignore"),
                     present(".gitignore"),
                     present(".git"),
+                    errors,
                 )
             })
             .collect()
     }
 
     /// The matchers of a directory the walk has listed: only the files it holds are read.
-    fn listed(&self, dir: &Path, names: &[&std::ffi::OsStr]) -> Arc<DirIgnores> {
+    fn listed(
+        &self,
+        dir: &Path,
+        names: &[&std::ffi::OsStr],
+        errors: &mut Vec<DiscoverError>,
+    ) -> Arc<DirIgnores> {
         let has = |name: &str| names.iter().any(|n| *n == name);
-        self.dir(dir, has(".ignore"), has(".gitignore"), has(".git"))
+        self.dir(dir, has(".ignore"), has(".gitignore"), has(".git"), errors)
     }
 
     /// Whether an entry is ignored by the matchers `chain` of its directory and the
@@ -561,26 +670,29 @@ impl Ignores {
     }
 
     /// The matchers of one directory, given which of `.ignore`, `.gitignore` and `.git` it
-    /// holds; read once and cached.
-    fn dir(&self, dir: &Path, ignore: bool, gitignore: bool, git: bool) -> Arc<DirIgnores> {
+    /// holds; read once and cached. The errors of reading them go to `errors`.
+    fn dir(
+        &self,
+        dir: &Path,
+        ignore: bool,
+        gitignore: bool,
+        git: bool,
+        errors: &mut Vec<DiscoverError>,
+    ) -> Arc<DirIgnores> {
         if let Some(d) = self.dirs.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
             return d.clone();
         }
-        let read = |present: bool, name: &str| {
+        let mut read = |present: bool, file: PathBuf| {
             if present {
-                self.load(dir, &dir.join(name))
+                self.load(dir, &file, errors)
             } else {
                 None
             }
         };
         let loaded = Arc::new(DirIgnores {
-            ignore: read(ignore, ".ignore"),
-            gitignore: read(gitignore, ".gitignore"),
-            exclude: if git {
-                self.load(dir, &dir.join(".git").join("info").join("exclude"))
-            } else {
-                None
-            },
+            ignore: read(ignore, dir.join(".ignore")),
+            gitignore: read(gitignore, dir.join(".gitignore")),
+            exclude: read(git, dir.join(".git").join("info").join("exclude")),
             git_root: git,
         });
         self.dirs
@@ -591,20 +703,18 @@ impl Ignores {
     }
 
     /// Reads one ignore file; `None` when it does not exist. A file that cannot be read
-    /// safely (a FIFO, a device, too large) or holds a bad pattern is an error of the run.
-    fn load(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
-        let report = |message: String| {
+    /// safely (a FIFO, a device, too large) or holds a bad pattern is an error of the run,
+    /// pushed to `errors`.
+    fn load(&self, dir: &Path, file: &Path, errors: &mut Vec<DiscoverError>) -> Option<Gitignore> {
+        let mut report = |message: String| {
             let shown = match file.strip_prefix(&self.root_abs) {
                 Ok(rel) => self.root.join(rel),
                 Err(_) => file.to_path_buf(),
             };
-            self.errors
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(DiscoverError {
-                    path: lexical(&shown),
-                    message,
-                });
+            errors.push(DiscoverError {
+                path: lexical(&shown),
+                message,
+            });
         };
         let bytes = match read_regular_file(file, MAX_CONFIG_SIZE) {
             Ok(b) => b,
@@ -776,6 +886,7 @@ mod tests {
         let walk = Walk {
             exclude: &|_| false,
             listed: &listed,
+            share_listings: false,
         };
         let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
         assert!(errors.is_empty(), "{errors:?}");
@@ -794,6 +905,50 @@ mod tests {
         );
         // The ignored directory is never read.
         assert!(!seen.iter().any(|(d, _)| d.ends_with("skipped")));
+    }
+
+    #[test]
+    fn files_reach_exclude_in_the_order_of_a_sequential_walk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for d in ["a", "a/x", "a/y", "b", "b/z", "c"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+            std::fs::write(root.join(d).join("Dockerfile"), "FROM alpine\n").unwrap();
+        }
+        std::fs::write(root.join("Dockerfile"), "FROM alpine\n").unwrap();
+        // The order the listings give, which the walk follows: each directory's files, then
+        // its subdirectories from the last listed to the first.
+        fn expected(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+            let mut subdirs = Vec::new();
+            for e in std::fs::read_dir(dir).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    subdirs.push(e.file_name());
+                } else {
+                    out.push(rel.join(e.file_name()));
+                }
+            }
+            for name in subdirs.into_iter().rev() {
+                expected(&dir.join(&name), &rel.join(&name), out);
+            }
+        }
+        let mut want = Vec::new();
+        expected(root, root, &mut want);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let exclude = |p: &Path| {
+            seen.lock().unwrap().push(p.to_path_buf());
+            p.ends_with("b/z/Dockerfile")
+        };
+        let walk = Walk {
+            exclude: &exclude,
+            listed: &|_, _| {},
+            share_listings: false,
+        };
+        let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(seen.into_inner().unwrap(), want);
+        assert_eq!(found.len(), 6);
+        assert!(!found.iter().any(|c| c.path.ends_with("b/z/Dockerfile")));
     }
 
     #[test]

@@ -29,7 +29,7 @@
 
 use crate::source::{ReadError, read_regular_file};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The largest ignore file read, like configuration files.
 pub const MAX_IGNORE_FILE_SIZE: u64 = 1 << 20;
@@ -288,6 +288,54 @@ pub fn ignore_file_for(dir: &Path, dockerfile: &Path) -> Option<PathBuf> {
         .or_else(|| Some(dir.join(".dockerignore")).filter(|p| p.exists()))
 }
 
+/// The most names of a context directory that are read.
+const MAX_CONTEXT_ENTRIES: usize = 10_000;
+
+/// A directory as discovery's walk listed it, kept for the build contexts of the Dockerfiles
+/// found in it (see [`share_listing`]).
+#[derive(Debug)]
+struct SharedListing {
+    /// The first [`MAX_CONTEXT_ENTRIES`] names in listing order, then sorted, each with
+    /// whether it is a regular file (not a link).
+    entries: Vec<(String, bool)>,
+}
+
+type Listings = std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<SharedListing>>>;
+
+fn listings() -> &'static Listings {
+    static LISTINGS: OnceLock<Listings> = OnceLock::new();
+    LISTINGS.get_or_init(Default::default)
+}
+
+/// Keeps the listing of `dir` (names and types, as `read_dir` gives them, in its order) for
+/// the process, so that a build context in `dir` is not listed again: discovery's walk calls
+/// this for the directories that hold a Dockerfile. `dir` is the directory as the files found
+/// in it name it (their paths' parent). Only for a run over files on disk that do not change
+/// while it runs (the CLI); a listing is never refreshed.
+pub fn share_listing<'a>(
+    dir: &Path,
+    entries: impl Iterator<Item = (&'a std::ffi::OsStr, std::fs::FileType)>,
+) {
+    let mut entries: Vec<(String, bool)> = entries
+        .take(MAX_CONTEXT_ENTRIES)
+        .map(|(name, t)| (name.to_string_lossy().into_owned(), t.is_file()))
+        .collect();
+    entries.sort();
+    listings()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(dir.to_path_buf(), Arc::new(SharedListing { entries }));
+}
+
+/// The listing [`share_listing`] kept for `dir`.
+fn shared_listing(dir: &Path) -> Option<Arc<SharedListing>> {
+    listings()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(dir)
+        .cloned()
+}
+
 /// A build context: its directory, its ignore file and the names at its top level.
 #[derive(Debug, Clone, Default)]
 pub struct BuildContext {
@@ -318,10 +366,22 @@ impl BuildContext {
             .file_name()
             .filter(|_| dockerfile.parent() == Some(dir));
         let mut own_is_file = None;
-        let listing = std::fs::read_dir(dir).ok().map(|rd| {
+        let shared = shared_listing(dir).map(|l| {
+            // Names may repeat only after a lossy conversion: any regular file of the name.
+            if let Some(own) = own_name
+                && l.entries
+                    .iter()
+                    .any(|(n, regular)| *regular && std::ffi::OsStr::new(n) == own)
+            {
+                own_is_file = Some(true);
+            }
+            l.entries.iter().map(|(n, _)| n.clone()).collect()
+        });
+        let listing = shared.or_else(|| {
+            let rd = std::fs::read_dir(dir).ok()?;
             let mut names: Vec<String> = rd
                 .filter_map(|e| e.ok())
-                .take(10_000)
+                .take(MAX_CONTEXT_ENTRIES)
                 .map(|e| {
                     let name = e.file_name();
                     if own_name == Some(name.as_os_str())
@@ -333,13 +393,13 @@ impl BuildContext {
                 })
                 .collect();
             names.sort();
-            names
+            Some(names)
         });
         let ignore_file = match &listing {
             // The listing (complete, below the cap) answers which ignore files exist, when
             // the Dockerfile sits in the context directory: no file is probed by name.
             Some(names)
-                if names.len() < 10_000
+                if names.len() < MAX_CONTEXT_ENTRIES
                     && dockerfile.parent() == Some(dir)
                     && dockerfile.file_name().and_then(|n| n.to_str()).is_some() =>
             {
@@ -578,5 +638,44 @@ mod tests {
                 .is_none()
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_shared_listing_stands_for_the_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ctx");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("Dockerfile"), "FROM alpine\n").unwrap();
+        std::fs::write(dir.join("Dockerfile.dockerignore"), "secret\n").unwrap();
+        std::fs::write(dir.join(".dockerignore"), "other\n").unwrap();
+        std::fs::create_dir(dir.join("src")).unwrap();
+        let df = dir.join("Dockerfile");
+        let (read, seen) = BuildContext::load_seeing(&dir, &df);
+        let entries = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name(), e.file_type().unwrap()))
+            .collect::<Vec<_>>();
+        share_listing(&dir, entries.iter().map(|(n, t)| (n.as_os_str(), *t)));
+        // Added after the listing was shared: a context of the run does not see it.
+        std::fs::write(dir.join("late"), "").unwrap();
+        let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);
+        assert_eq!(shared.entries, read.entries);
+        assert_eq!(
+            shared.entries,
+            [
+                ".dockerignore",
+                "Dockerfile",
+                "Dockerfile.dockerignore",
+                "src"
+            ]
+        );
+        assert_eq!(seen, Some(true));
+        assert_eq!(seen_shared, Some(true));
+        let ignore = |c: &BuildContext| c.ignore.as_ref().map(|(p, _)| p.clone());
+        assert_eq!(ignore(&shared), Some(dir.join("Dockerfile.dockerignore")));
+        assert_eq!(ignore(&shared), ignore(&read));
+        assert!(shared.excludes("secret"));
+        assert!(LazyBuildContext::beside(&df, None).get().is_some());
     }
 }

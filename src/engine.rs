@@ -1117,6 +1117,10 @@ pub fn lint_files_from<'s>(
 /// that were not named, then [`Run::lint`].
 pub struct Run {
     units: Vec<Unit>,
+    /// The names of each unit that say it is the same file as a path: its path
+    /// [`normalize`](crate::project::normalize)d and its [`identity`](crate::discover::identity),
+    /// worked out once, in parallel, while the files are read.
+    keys: Vec<[PathBuf; 2]>,
     errors: Vec<FileError>,
 }
 
@@ -1129,6 +1133,7 @@ impl Run {
     ) -> Run {
         let mut run = Run {
             units: Vec::new(),
+            keys: Vec::new(),
             errors: Vec::new(),
         };
         run.add(provider, files, max_size);
@@ -1147,11 +1152,18 @@ impl Run {
             // Compose files are parsed now: they say which files form a project.
             let parsed =
                 (source.kind == FileKind::Compose).then(|| isolate(|| Parsed::parse(&source)));
-            Ok(Unit { source, parsed })
+            let keys = [
+                crate::project::normalize(&source.path),
+                crate::discover::identity(&source.path),
+            ];
+            Ok((Unit { source, parsed }, keys))
         });
         for r in results {
             match r {
-                Ok(u) => self.units.push(u),
+                Ok((u, keys)) => {
+                    self.units.push(u);
+                    self.keys.push(keys);
+                }
                 Err(e) => self.errors.push(e),
             }
         }
@@ -1162,20 +1174,15 @@ impl Run {
     /// files: lint them too, with [`Run::add`]. (One level: the files added are not searched.)
     pub fn wanted(&self, provider: &dyn SourceProvider) -> Vec<(PathBuf, FileKind)> {
         use crate::project::{PathKind, build_target, normalize};
-        let have: std::collections::HashSet<PathBuf> = self
-            .units
+        let have: std::collections::HashSet<&Path> = self
+            .keys
             .iter()
-            .flat_map(|u| {
-                [
-                    normalize(&u.source.path),
-                    crate::discover::identity(&u.source.path),
-                ]
-            })
+            .flat_map(|keys| keys.iter().map(PathBuf::as_path))
             .collect();
         let mut out: Vec<(PathBuf, FileKind)> = Vec::new();
         let fresh = |p: &Path, out: &[(PathBuf, FileKind)]| {
             !have.contains(p)
-                && !have.contains(&crate::discover::identity(p))
+                && !have.contains(crate::discover::identity(p).as_path())
                 && !out.iter().any(|(q, _)| q == p)
                 && provider.path_kind(p) == PathKind::File
         };
@@ -1210,9 +1217,14 @@ impl Run {
         provider: &dyn SourceProvider,
         settings_for: &(dyn Fn(&Path) -> &'s FileSettings + Sync),
     ) -> (Vec<LintedFile>, Vec<FileError>) {
-        let Run { units, mut errors } = self;
+        let Run {
+            units,
+            keys,
+            mut errors,
+        } = self;
         let mut extras = shellcheck_extras(&units, settings_for, &mut errors);
-        let groups = projects(&units, &|p| provider.path_kind(p));
+        let groups = projects(&units, &keys, &|p| provider.path_kind(p));
+        drop(keys);
         let path_kind = |p: &Path| provider.path_kind(p);
         let count = units.len();
         // Each project takes its units (and their ShellCheck findings) with it, so that its
@@ -1264,25 +1276,30 @@ impl Run {
                 &path_kind,
                 &group_extras,
             );
+            // The line index of each file for the report, built here, in parallel.
             members
                 .into_iter()
                 .zip(linted)
                 .zip(group_units)
-                .map(|((m, linted), unit)| (m, linted, unit.source))
+                .map(|((m, linted), unit)| {
+                    let index = (!linted.parse_failed).then(|| LineIndex::new(&unit.source.text));
+                    (m, linted, unit.source, index)
+                })
                 .collect()
         });
-        let mut slots: Vec<Option<(Linted, SourceFile)>> = (0..count).map(|_| None).collect();
-        for (m, linted, source) in results.into_iter().flatten() {
+        type Slot = (Linted, SourceFile, Option<LineIndex>);
+        let mut slots: Vec<Option<Slot>> = (0..count).map(|_| None).collect();
+        for (m, linted, source, index) in results.into_iter().flatten() {
             if let Some(s) = slots.get_mut(m) {
-                *s = Some((linted, source));
+                *s = Some((linted, source, index));
             }
         }
         let mut ok = Vec::new();
-        for (linted, source) in slots.into_iter().flatten() {
+        for (linted, source, index) in slots.into_iter().flatten() {
             errors.extend(linted.internal_errors);
-            if !linted.parse_failed {
+            if let Some(line_index) = index {
                 ok.push(LintedFile {
-                    line_index: LineIndex::new(&source.text),
+                    line_index,
                     source,
                     diagnostics: linted.diagnostics,
                 });
@@ -1354,7 +1371,7 @@ fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 /// `f` over each item, in order. One item is done on the calling thread: a run of one file
 /// (pre-commit, an editor) starts no thread at all.
-fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
+pub(crate) fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
     if items.len() <= 1 {
         return items.iter().map(f).collect();
     }
@@ -1362,7 +1379,10 @@ fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> 
 }
 
 /// [`par_map`] for work that takes its items.
-fn par_map_into<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync + Send) -> Vec<T> {
+pub(crate) fn par_map_into<I: Send, T: Send>(
+    items: Vec<I>,
+    f: impl Fn(I) -> T + Sync + Send,
+) -> Vec<T> {
     if items.len() <= 1 {
         return items.into_iter().map(f).collect();
     }
@@ -1374,7 +1394,8 @@ fn par_map_into<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync + Sen
 /// directory (an override file and its base, layers read with `-f`); files linked through
 /// another are in one project. Each group lists
 /// unit indices in order; groups are in the order of their first unit.
-fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
+/// `keys` holds each unit's normalized path and identity (see [`Run`]).
+fn projects(units: &[Unit], keys: &[[PathBuf; 2]], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
     use crate::project::{build_target, normalize};
     let mut parent: Vec<usize> = (0..units.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -1390,25 +1411,24 @@ fn projects(units: &[Unit], path_kind: &PathKindFn<'_>) -> Vec<Vec<usize>> {
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
-    for (i, u) in units.iter().enumerate() {
-        by_path.entry(normalize(&u.source.path)).or_insert(i);
-        by_path
-            .entry(crate::discover::identity(&u.source.path))
-            .or_insert(i);
+    let mut by_path: HashMap<&Path, usize> = HashMap::new();
+    for (i, [normalized, id]) in keys.iter().enumerate() {
+        by_path.entry(normalized).or_insert(i);
+        by_path.entry(id).or_insert(i);
     }
     let find = |p: &Path| {
         by_path
-            .get(&normalize(p))
-            .or_else(|| by_path.get(&crate::discover::identity(p)))
+            .get(normalize(p).as_path())
+            .or_else(|| by_path.get(crate::discover::identity(p).as_path()))
             .copied()
     };
     let mut first_in_dir: HashMap<PathBuf, usize> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
-        let Some(Ok(Parsed::Compose(cf))) = &u.parsed else {
+        let (Some(Ok(Parsed::Compose(cf))), Some([normalized, _])) = (&u.parsed, keys.get(i))
+        else {
             continue;
         };
-        let dir = normalize(&u.source.path)
+        let dir = normalized
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();

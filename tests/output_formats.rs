@@ -306,6 +306,51 @@ fn colour_only_when_asked() {
 }
 
 #[test]
+fn json_of_many_files_is_the_single_files_arrays_joined() {
+    // More files than one rendering batch, with files without findings among them (first,
+    // last, and runs of them).
+    let one = files();
+    let mut many = Vec::new();
+    for i in 0..700 {
+        let mut f = one[i % one.len()].clone();
+        // A related label into another file renders differently in a one-file report.
+        for d in &mut f.diagnostics {
+            d.related.clear();
+        }
+        if i % 3 == 0 || i % 7 == 1 || i == 699 {
+            f.diagnostics.clear();
+        }
+        many.push(f);
+    }
+    let out = render(
+        Format::Json,
+        &Report::new(&many, RULES),
+        &OutputOptions::default(),
+    );
+    let mut parts = Vec::new();
+    let mut values = Vec::new();
+    for f in &many {
+        let single = render(
+            Format::Json,
+            &Report::new(std::slice::from_ref(f), RULES),
+            &OutputOptions::default(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&single).expect("valid JSON");
+        values.extend(v.as_array().expect("an array").iter().cloned());
+        if let Some(inner) = single
+            .strip_prefix("[\n")
+            .and_then(|s| s.strip_suffix("\n]\n"))
+        {
+            parts.push(inner.to_string());
+        }
+    }
+    assert!(values.len() > 150, "{}", values.len());
+    assert_eq!(out, format!("[\n{}\n]\n", parts.join(",\n")));
+    let whole: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(whole, serde_json::Value::Array(values));
+}
+
+#[test]
 fn json_contract() {
     let files = files();
     let report = Report::new(&files, RULES);

@@ -141,16 +141,19 @@ fn convert<'a>(
     }
 }
 
-/// The findings of a report as one JSON array, each converted while the serializer writes
+/// The findings of some files as one JSON array, each converted while the serializer writes
 /// it: the report's JSON is never held whole, only one finding's at a time.
-struct Findings<'r, 'a>(&'r Report<'a>);
+struct Findings<'r, 'a> {
+    report: &'r Report<'a>,
+    files: &'a [LintedFile],
+}
 
 impl Serialize for Findings<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let report = self.0;
+        let report = self.report;
         let mut seq = serializer.serialize_seq(None)?;
-        for file in report.files {
+        for file in self.files {
             let path = file.display_path();
             for d in &file.diagnostics {
                 seq.serialize_element(&convert(report, file, &path, d))?;
@@ -160,7 +163,47 @@ impl Serialize for Findings<'_, '_> {
     }
 }
 
+/// Files rendered together, in parallel, before their part is written.
+const BATCH: usize = 64;
+
+/// Writes the report's array. Each file's findings are rendered on the engine's pool, a batch
+/// of files at a time, as an array of their own (`[\n  {…},\n  {…}\n]`, pretty-printed
+/// from the same depth as the whole report's array, so its elements are the same bytes); the
+/// parts between the brackets are then joined with `,\n` inside one pair of brackets, which is
+/// the document the serializer gives for all the findings at once.
 pub(super) fn write(report: &Report<'_>, w: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &Findings(report))?;
-    writeln!(w)
+    if report.files.len() <= 1 {
+        serde_json::to_writer_pretty(
+            &mut *w,
+            &Findings {
+                report,
+                files: report.files,
+            },
+        )?;
+        return writeln!(w);
+    }
+    let mut first = true;
+    for batch in report.files.chunks(BATCH) {
+        let parts = crate::engine::par_map(batch, |file| {
+            if file.diagnostics.is_empty() {
+                return Ok(Vec::new());
+            }
+            let files = std::slice::from_ref(file);
+            serde_json::to_vec_pretty(&Findings { report, files })
+        });
+        for part in parts {
+            let part = part?;
+            // `[\n` and `\n]` around the elements, which are indented already.
+            let Some(elements) = part.get(2..part.len().saturating_sub(2)) else {
+                continue;
+            };
+            if elements.is_empty() {
+                continue;
+            }
+            w.write_all(if first { b"[\n" } else { b",\n" })?;
+            first = false;
+            w.write_all(elements)?;
+        }
+    }
+    w.write_all(if first { b"[]\n" } else { b"\n]\n" })
 }

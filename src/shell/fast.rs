@@ -2,30 +2,39 @@
 //!
 //! Most RUN scripts are simple commands joined by `&&`, `||`, `;`, `|` and newlines, with
 //! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments, file redirections and plain
-//! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`). For those,
+//! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`), sometimes inside `if`,
+//! `for ... in`, `while`, `until`, `case`, `{ ...; }` and `( ... )`. For those,
 //! tokenizing and parsing with brush, then walking its syntax tree, costs far more than reading
 //! the text once. [`parse`] reads such a script directly and builds the same [`Script`] the brush
 //! path builds (same words, spans, commands, pipelines and pipes), or gives up with `None` at the
 //! first thing it is not sure of, and the caller falls back to brush. It gives up on:
 //!
 //! - any byte outside printable ASCII, tab and newline (brush counts characters, not bytes);
-//! - `(` and `)` outside quotes, `$((`, `$[`, `$'`, and backticks anywhere (subshells,
-//!   arithmetic, process substitution, extended globs, arrays, function definitions);
+//! - `(` and `)` outside quotes other than around a subshell that starts a command and after
+//!   `case` patterns, `((`,
+//!   `))`, `( (`, `$((`, `$[`, `$'`, and backticks anywhere (arithmetic, process
+//!   substitution, extended globs, arrays, function definitions);
 //! - a `$(...)` whose content holds parentheses (outside quotes), escapes, braces, comments, a
 //!   newline, an expansion other than `$NAME` and plain `${...}`, or `case`/`esac`, and one in
 //!   a redirection target;
 //! - a `${...}` whose content is anything but a plain parameter expression (no blanks, quotes,
 //!   `$` or nesting);
 //! - a backslash before a newline or at the end, and unclosed quotes;
-//! - the operators `&`, `;;`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`,
-//!   here-documents, here-strings);
-//! - a reserved word (or `time`, `[[`...) where a command starts, so every compound command
-//!   goes to brush (`!` is taken before a pipeline);
+//! - the operators `&`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`
+//!   fall-through, here-documents, here-strings), and `;;` outside a `case` item;
+//! - a reserved word (or `time`, `[[`...) where a command starts, except those of the
+//!   compound commands above in their places (`!` is taken before a pipeline);
+//! - a compound command that is a stage of a pipeline of two or more, or has redirections
+//!   (`done < file`), one nested more than 6 deep, a `for` without `in` or words, an empty
+//!   list, a `case` without items or with a pattern opened by `(`, `select` and functions;
+//! - more than 24 reserved words or subshells in one frame (so brush's nesting guard, which
+//!   counts them, cannot fire);
 //! - an array-element assignment (`a[1]=x`) and a file descriptor number that does not fit;
 //! - anything that is not a well-formed list (an operator with no command around it).
 //!
-//! What is left has no nesting at all, so the depth guards of the brush path (`depth.rs`, the
-//! unclosed-parenthesis limit) have nothing to measure. The equality with the brush path is
+//! What is left nests little (at most 6 compound commands, 24 reserved words, balanced
+//! parentheses), so the depth guards of the brush path (`depth.rs`, the unclosed-parenthesis
+//! limit) cannot fire on it. The equality with the brush path is
 //! checked by every unit test of the shell model and over every RUN of the corpus (`tests`).
 
 use std::ops::Range;
@@ -50,6 +59,12 @@ enum Op {
     Semi,
     Pipe,
     Newline,
+    /// `(` and `)`, taken only around a subshell and after `case` patterns: anywhere else the
+    /// script goes to brush.
+    Open,
+    Close,
+    /// `;;`, only at the end of a `case` item.
+    CaseEnd,
     /// A file redirection operator, as the model spells it.
     Redirect(&'static str),
 }
@@ -109,6 +124,18 @@ fn read_frame(
     if overflow {
         return None;
     }
+    // brush's own depth guard counts every reserved word that may open a compound command
+    // (`depth::token_nesting`): with few of them it cannot fire.
+    let reserved = tokens
+        .iter()
+        .filter(|t| match t {
+            Tok::Word(start, end) => RESERVED.contains(&&text[*start..*end]),
+            Tok::Op(op, _, _) => *op == Op::Open,
+        })
+        .count();
+    if reserved > MAX_RESERVED_WORDS {
+        return None;
+    }
     Reader {
         src,
         text,
@@ -118,9 +145,20 @@ fn read_frame(
         at: 0,
         found,
         pipe_tokens: Vec::new(),
+        depth: 0,
     }
     .program()
 }
+
+/// The most reserved words a frame read by the fast path holds, far under brush's nesting
+/// limit (`MAX_NESTING`) even when every one of them opened a compound command.
+const MAX_RESERVED_WORDS: usize = 24;
+
+/// The deepest nesting of compound commands the fast path reads.
+const MAX_COMPOUND_DEPTH: usize = 6;
+
+/// The compound commands the fast path reads (`if`, `for ... in`, `while`, `until`).
+const COMPOUND: &[&str] = &["if", "for", "while", "until", "{", "case"];
 
 /// Whether the whole text, comments and quotes included, is free of what the brush path's
 /// own checks look at before tokenizing (they read the raw text roughly): printable ASCII,
@@ -166,6 +204,7 @@ fn tokenize(b: &[u8]) -> Option<Vec<Tok>> {
                     b"&&" => Op::And,
                     b"||" => Op::Or,
                     b";" => Op::Semi,
+                    b";;" => Op::CaseEnd,
                     b"|" => Op::Pipe,
                     b"<" => Op::Redirect("<"),
                     b">" => Op::Redirect(">"),
@@ -181,7 +220,15 @@ fn tokenize(b: &[u8]) -> Option<Vec<Tok>> {
                 tokens.push(Tok::Op(op, i, i + len));
                 i += len;
             }
-            b'(' | b')' => return None,
+            b'(' | b')' => {
+                // `((` and `))` are arithmetic to brush, or may be.
+                if b.get(i + 1) == Some(&b[i]) {
+                    return None;
+                }
+                let op = if b[i] == b'(' { Op::Open } else { Op::Close };
+                tokens.push(Tok::Op(op, i, i + 1));
+                i += 1;
+            }
             _ => {
                 let end = word_end(b, i)?;
                 tokens.push(Tok::Word(i, end));
@@ -211,8 +258,10 @@ fn operator_len(b: &[u8]) -> usize {
 fn word_end(b: &[u8], mut i: usize) -> Option<usize> {
     while i < b.len() {
         match b[i] {
-            b' ' | b'\t' | b'\n' | b'&' | b'|' | b';' | b'<' | b'>' => break,
-            b'(' | b')' | b'`' => return None,
+            // A parenthesis ends a word; a word followed by one (a function definition, an
+            // extended glob, an array) leaves a parenthesis where the reader refuses it.
+            b' ' | b'\t' | b'\n' | b'&' | b'|' | b';' | b'<' | b'>' | b'(' | b')' => break,
+            b'`' => return None,
             b'\\' => {
                 if matches!(b.get(i + 1), None | Some(b'\n')) {
                     return None;
@@ -328,6 +377,8 @@ struct Reader<'a> {
     found: &'a mut Found,
     /// The byte ranges of every `|` token of the frame read so far, in order.
     pipe_tokens: Vec<Range<usize>>,
+    /// How many compound commands the reader is inside.
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -383,6 +434,23 @@ impl Reader<'_> {
         {
             self.at += 1;
         }
+        if self.peek_op() == Some(Op::Open) {
+            self.subshell()?;
+            return match self.peek_op() {
+                Some(Op::Pipe | Op::Redirect(_)) => None,
+                _ => Some(()),
+            };
+        }
+        if let Some(keyword) = self.word_in(COMPOUND) {
+            // A compound command is read when it is a whole pipeline without redirections
+            // (where the brush path and this one could place a stage or an operator
+            // differently, the script goes to brush).
+            self.compound(keyword)?;
+            return match self.peek_op() {
+                Some(Op::Pipe | Op::Redirect(_)) => None,
+                _ => Some(()),
+            };
+        }
         let mut stages = Vec::new();
         let mut starts = Vec::new();
         loop {
@@ -418,6 +486,220 @@ impl Reader<'_> {
         }
         let key = starts.iter().flatten().next().map_or(0, |&s| self.base + s);
         self.found.pipelines.push((key, Pipeline { stages, pipes }));
+        Some(())
+    }
+
+    /// The current token when it is a word spelled as one of `words`.
+    fn word_in(&self, words: &[&'static str]) -> Option<&'static str> {
+        let Some(Tok::Word(start, end)) = self.peek() else {
+            return None;
+        };
+        let raw = &self.text[start..end];
+        words.iter().copied().find(|w| *w == raw)
+    }
+
+    /// Takes the reserved word `word`, or fails.
+    fn expect(&mut self, word: &'static str) -> Option<()> {
+        self.word_in(&[word])?;
+        self.at += 1;
+        Some(())
+    }
+
+    /// A list inside a compound command, up to (not including) one of the reserved words
+    /// `ends` where a command would start; returns that word. An empty list fails, as it is a
+    /// syntax error.
+    fn list(&mut self, ends: &[&'static str]) -> Option<&'static str> {
+        let mut read = 0usize;
+        loop {
+            self.skip_newlines();
+            if let Some(end) = self.word_in(ends) {
+                return (read > 0).then_some(end);
+            }
+            self.and_or()?;
+            read += 1;
+            match self.peek_op() {
+                Some(Op::Newline) => {}
+                Some(Op::Semi) => self.at += 1,
+                _ => return None,
+            }
+        }
+    }
+
+    /// The words of a `for` list or of `case` patterns at the current token: only their command
+    /// substitutions count (read as subshell frames, as the brush path reads loose words).
+    fn loose_word(&mut self) -> Option<()> {
+        let Some(Tok::Word(start, end)) = self.peek() else {
+            return None;
+        };
+        self.at += 1;
+        let mut pending = Vec::new();
+        self.word(start..end, Some(&mut pending))?;
+        let text = self.text;
+        for r in pending {
+            let inner = &text[r.clone()];
+            if !inner.trim().is_empty() {
+                read_frame(self.src, self.found, inner, self.base + r.start, true)?;
+            }
+        }
+        Some(())
+    }
+
+    /// The rest of a `case` command after its keyword: `WORD in`, then items `PATTERN[|...])
+    /// list ;;` (the last `;;` may be left out), then `esac`. At least one item; a pattern
+    /// opened with `(` goes to brush.
+    fn case(&mut self) -> Option<()> {
+        self.loose_word()?;
+        self.expect("in")?;
+        let mut items = 0usize;
+        loop {
+            self.skip_newlines();
+            if self.word_in(&["esac"]).is_some() {
+                break;
+            }
+            loop {
+                self.loose_word()?;
+                match self.peek_op() {
+                    Some(Op::Pipe) => self.at += 1,
+                    Some(Op::Close) => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            items += 1;
+            // The item's list, possibly empty, up to `;;` or `esac`.
+            loop {
+                self.skip_newlines();
+                if self.peek_op() == Some(Op::CaseEnd) {
+                    self.at += 1;
+                    break;
+                }
+                if self.word_in(&["esac"]).is_some() {
+                    break;
+                }
+                self.and_or()?;
+                match self.peek_op() {
+                    Some(Op::Newline) => {}
+                    Some(Op::Semi) => self.at += 1,
+                    Some(Op::CaseEnd) => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        if items == 0 {
+            return None;
+        }
+        self.expect("esac")
+    }
+
+    /// A subshell, `( list )`, at its `(`: the commands of the list run in a subshell.
+    fn subshell(&mut self) -> Option<()> {
+        self.at += 1;
+        self.depth += 1;
+        if self.depth > MAX_COMPOUND_DEPTH {
+            return None;
+        }
+        let outer = std::mem::replace(&mut self.in_subshell, true);
+        let mut read = 0usize;
+        loop {
+            self.skip_newlines();
+            if self.peek_op() == Some(Op::Close) {
+                break;
+            }
+            // brush reads `( (` differently from nested subshells: left to it.
+            if read == 0 && self.peek_op() == Some(Op::Open) {
+                return None;
+            }
+            self.and_or()?;
+            read += 1;
+            match self.peek_op() {
+                Some(Op::Newline) => {}
+                Some(Op::Semi) => self.at += 1,
+                Some(Op::Close) => break,
+                _ => return None,
+            }
+        }
+        if read == 0 {
+            return None;
+        }
+        self.at += 1;
+        self.in_subshell = outer;
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// The compound command opened by `keyword` (the current token): its lists are read as
+    /// the brush path walks them (conditions and bodies in order); a `for` loop's words count
+    /// only for their command substitutions.
+    fn compound(&mut self, keyword: &'static str) -> Option<()> {
+        self.at += 1;
+        self.depth += 1;
+        if self.depth > MAX_COMPOUND_DEPTH {
+            return None;
+        }
+        match keyword {
+            "if" => {
+                self.list(&["then"])?;
+                self.expect("then")?;
+                let mut end = self.list(&["elif", "else", "fi"])?;
+                while end == "elif" {
+                    self.at += 1;
+                    self.list(&["then"])?;
+                    self.expect("then")?;
+                    end = self.list(&["elif", "else", "fi"])?;
+                }
+                if end == "else" {
+                    self.at += 1;
+                    self.list(&["fi"])?;
+                }
+                self.expect("fi")?;
+            }
+            "for" => {
+                let Some(Tok::Word(start, end)) = self.peek() else {
+                    return None;
+                };
+                let name = &self.text.as_bytes()[start..end];
+                let ident = name
+                    .first()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                    && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+                if !ident {
+                    return None;
+                }
+                self.at += 1;
+                self.expect("in")?;
+                let mut words = 0usize;
+                while let Some(Tok::Word(..)) = self.peek() {
+                    self.loose_word()?;
+                    words += 1;
+                }
+                match self.peek_op() {
+                    Some(Op::Semi | Op::Newline) if words > 0 => self.at += 1,
+                    _ => return None,
+                }
+                self.skip_newlines();
+                self.expect("do")?;
+                self.list(&["done"])?;
+                self.expect("done")?;
+            }
+            "{" => {
+                self.list(&["}"])?;
+                self.expect("}")?;
+            }
+            "case" => self.case()?,
+            _ => {
+                // `while` and `until`.
+                self.list(&["do"])?;
+                self.expect("do")?;
+                self.list(&["done"])?;
+                self.expect("done")?;
+            }
+        }
+        self.depth -= 1;
         Some(())
     }
 
@@ -691,6 +973,30 @@ mod tests {
             "N=$(echo ${V} | cut -d'.' -f 3) && echo \"$(a \"b)\" ')')\" $(c ')' \"d\")",
             "! a | b && ! ! c; ! d",
             "echo $($x) \"$(a \"$x${y}\")\"",
+            "if true; then echo; fi",
+            "for x in a b; do echo $x; done",
+            "if [ -f /x ]; then\n  a && b\nelif c; then d | e\nelse\n  f; g\nfi && h",
+            "if ! a; then b; fi; if c\nthen\n d\nfi",
+            "set -e; for p in a $(ls /x) \"$V\" ${W}; do\n  echo $p >> /f; done; echo ok",
+            "while true; do a || break; done && until b; do sleep 1; done",
+            "for x in a; do if b; then c; else while d; do e; done; fi; done",
+            "a && if b; then c; fi || d",
+            "if a; then if b; then c; fi; fi",
+            "echo $(if a; then b; fi) x",
+            "X=1 if_ok; for_each; fi_x; if a; then echo then fi do done; fi",
+            "(cd x && make)",
+            "{ echo a; }",
+            "case $x in a) b;; esac",
+            "case \"$1\" in\n  a|b) c && d\n  ;;\n  *.tar.gz) e; f ;;\n  $(g)) ;;\n  *) h\nesac; i",
+            "case x in a) b; esac && case $(uname -m) in x86_64) A=amd64 ;; aarch64) A=arm64 ;; esac",
+            "if a; then case b in c) (d) ;; esac; fi",
+            "(cd /x && make) && (a; b\n c)\n(d)",
+            "{ a; b; } || { c; }",
+            "if a; then (b); fi; (if d; then e; fi)",
+            "(a; (c) )",
+            "(a && (c) || d)\n(e)",
+            "{ set -e; (cd x; $(which make) -j$(nproc)); }",
+            "echo '(' \"(\" \\( ')' x",
         ] {
             same(text);
         }
@@ -708,11 +1014,43 @@ mod tests {
             "echo >$(mktemp)",
             "a | ! b",
             "!",
-            "(cd x && make)",
-            "{ echo a; }",
-            "if true; then echo; fi",
-            "for x in a b; do echo $x; done",
-            "case $x in a) b;; esac",
+            "((a))",
+            "(a) > x",
+            "(a) | b",
+            "a | (b)",
+            "f() { a; }",
+            "( )",
+            "(a",
+            "a)",
+            "(a) b",
+            "{ a; } > x",
+            "{ a }",
+            "echo a(b)",
+            "a=(1 2) b",
+            "( (c) )",
+            "(\n(c))",
+            "case x in esac",
+            "case x in (a) b;; esac",
+            "case x in a) b;; c;; esac",
+            "case x in a) b;;& esac",
+            "case x in a) b;& esac",
+            "a;; b",
+            "case x in a) b | case y in c) d;; esac;; esac",
+            "while read l; do echo $l; done < f",
+            "a | while read x; do b; done",
+            "if a; then b; fi | c",
+            "if a; then b; fi > x",
+            "if a; then fi",
+            "if ; then a; fi",
+            "if a; then b; else fi",
+            "for x; do a; done",
+            "for 1x in a; do b; done",
+            "for x in; do b; done",
+            "for x in a | b; do c; done",
+            "while a; do b; done c",
+            "if a then b; fi",
+            "if a; then b; done",
+            "for x in a; do for y in b; do for z in c; do for u in d; do for v in e; do for w in f; do for t in g; do h; done; done; done; done; done; done; done",
             "f() { :; }",
             "cat <<EOF\nx\nEOF",
             "cat <<< x",
