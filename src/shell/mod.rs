@@ -35,7 +35,9 @@
 //! - A substitution whose content does not parse leaves the script valid; its span is listed in
 //!   [`Script::unparsed`].
 //! - Inputs that would break brush (an fd number that overflows, a here-document delimiter
-//!   holding `$(`) are refused with an error rather than parsed.
+//!   holding `$(`) are refused with an error rather than parsed; a here-document with an empty
+//!   delimiter (`<<""`), valid shell on which brush's tokenizer can loop forever, is refused
+//!   with a [`ShellErrorKind::Unsupported`] error.
 //! - A script nested more than 64 levels deep (compound commands, `( )`, `{ }`, `[[ ]]`
 //!   operators, `$(`, `${`, `$((`, substitutions inside substitutions) is refused with a
 //!   [`ShellErrorKind::TooDeep`] error: brush and our walk of its tree recurse once per level,
@@ -80,6 +82,9 @@ pub enum ShellErrorKind {
     Syntax,
     /// The script nests compound commands or substitutions deeper than wharf analyses.
     TooDeep,
+    /// The script may be valid, but holds a construct wharf does not read (a here-document
+    /// with an empty delimiter, on which brush's tokenizer can loop forever).
+    Unsupported,
 }
 
 impl fmt::Display for ShellError {

@@ -256,6 +256,14 @@ impl Builder<'_> {
                 kind: ShellErrorKind::Syntax,
             });
         }
+        if let Some(at) = empty_heredoc_delimiter(&f.text) {
+            return Err(ShellError {
+                message: "here-document with an empty delimiter: wharf does not read this script"
+                    .to_string(),
+                span: f.span(self.src, at..f.text.len()),
+                kind: ShellErrorKind::Unsupported,
+            });
+        }
         let opts = options();
         // Blanks at the very end mean nothing to the shell, and brush's tokenizer never returns
         // on a here-document whose delimiter is empty (`<<"" `, `<<\r\t`) when they follow it.
@@ -955,6 +963,78 @@ fn substitution_in_heredoc_delimiter(text: &str) -> Option<usize> {
             }
             i += 1;
         }
+    }
+    None
+}
+
+/// Where a here-document operator whose delimiter is empty (`<<""`, `<<-''`, `<< ''""`) starts,
+/// outside quotes and comments. brush's tokenizer can loop forever, allocating without bound,
+/// on such a here-document when anything follows it on its line (`cat <<"" # x` took gigabytes
+/// in seconds), so these scripts are not given to brush at all. Bash accepts them (the body
+/// ends at the first empty line), but no real Dockerfile was seen to use one.
+pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let blank_or_operator = |c: u8| {
+        matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
+        )
+    };
+    let mut i = 0;
+    let mut word_start = true;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\\' => {
+                i += 2;
+                word_start = false;
+                continue;
+            }
+            b'\'' => {
+                i = text[i + 1..].find('\'').map_or(b.len(), |p| i + p + 2);
+                word_start = false;
+                continue;
+            }
+            b'"' => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                i = j + 1;
+                word_start = false;
+                continue;
+            }
+            b'#' if word_start => {
+                i = text[i..].find('\n').map_or(b.len(), |p| i + p);
+                continue;
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
+                let op = i;
+                let mut j = i + 2;
+                if b.get(j) == Some(&b'-') {
+                    j += 1;
+                }
+                while matches!(b.get(j), Some(b' ' | b'\t')) {
+                    j += 1;
+                }
+                let mut quoted = false;
+                while let (Some(&q @ (b'"' | b'\'')), Some(&r)) = (b.get(j), b.get(j + 1)) {
+                    if q != r {
+                        break;
+                    }
+                    j += 2;
+                    quoted = true;
+                }
+                if quoted && b.get(j).is_none_or(|&c| blank_or_operator(c)) {
+                    return Some(op);
+                }
+                i = op + 2;
+                word_start = true;
+                continue;
+            }
+            _ => word_start = blank_or_operator(c),
+        }
+        i += 1;
     }
     None
 }

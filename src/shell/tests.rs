@@ -956,3 +956,36 @@ fn empty_heredoc_delimiter_before_trailing_blanks_returns() {
     assert_eq!(super::parse::without_trailing_blanks("a\\  "), "a\\ ");
     assert_eq!(super::parse::without_trailing_blanks("a\\\\ "), "a\\\\");
 }
+
+#[test]
+fn empty_heredoc_delimiters_are_refused_before_brush_can_loop() {
+    // Each of these made brush's tokenizer loop, allocating gigabytes (found by fuzzing).
+    for text in [
+        "<<\"\" #",
+        "cat <<'' # c",
+        "cat <<-\"\" #",
+        "echo <<\"\" a #",
+        "cat <<\"\" |#",
+        "cat <<''\"\" # x\nbody\n\nnext",
+        "npm install && cat <<\"\" # comment",
+    ] {
+        let mut src = MappedText::default();
+        src.push_str(text, 0);
+        let e = parse(&src).expect_err(text);
+        assert_eq!(e.kind, ShellErrorKind::Unsupported, "{text}");
+        assert!(e.message.contains("empty delimiter"), "{text}: {e}");
+        let at = text.find("<<").unwrap();
+        assert_eq!(e.span, Span::new(at as u32, text.len() as u32), "{text}");
+    }
+    // Not an empty delimiter: quoted, commented, or a word.
+    for text in [
+        "echo \"<<''\" # x",
+        "echo '<<\"\"' # x",
+        "echo a # <<'' b",
+        "cat <<\"E\" # x\nE",
+        "cat <<''x\nx",
+        "echo \\<<'' # x",
+    ] {
+        assert_eq!(parse::empty_heredoc_delimiter(text), None, "{text}");
+    }
+}
