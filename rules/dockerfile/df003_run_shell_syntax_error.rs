@@ -20,8 +20,9 @@ declare_rule! {
     /// A script that nests compound commands or substitutions more than 64 levels deep is
     /// reported too ("too deeply nested to analyse"): it may be valid, but wharf does not read
     /// it, so that no input can exhaust the parser's stack. The same holds for a here-document
-    /// with an empty delimiter (`cat <<"" # x`): valid shell, on which the shell parser wharf
-    /// uses can loop without end, so wharf reports that it does not read the script.
+    /// with an empty delimiter and a comment after it on its line (`cat <<"" # x`): valid
+    /// shell, on which the shell parser wharf uses can loop without end, so wharf reports that
+    /// it does not read the script.
     ///
     /// The shell rules (package pinning, cache cleanup, ...) skip a RUN that does not parse,
     /// so this finding is the only one it gets.

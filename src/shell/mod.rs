@@ -36,7 +36,8 @@
 //!   [`Script::unparsed`].
 //! - Inputs that would break brush (an fd number that overflows, a here-document delimiter
 //!   holding `$(`) are refused with an error rather than parsed; a here-document with an empty
-//!   delimiter (`<<""`), valid shell on which brush's tokenizer can loop forever, is refused
+//!   delimiter and a comment after it (`<<"" # x`), valid shell on which brush's tokenizer
+//!   loops forever, is refused
 //!   with a [`ShellErrorKind::Unsupported`] error.
 //! - A script nested more than 64 levels deep (compound commands, `( )`, `{ }`, `[[ ]]`
 //!   operators, `$(`, `${`, `$((`, substitutions inside substitutions) is refused with a

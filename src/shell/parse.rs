@@ -494,24 +494,12 @@ impl Builder<'_> {
         if p.seq.len() < 2 {
             return;
         }
-        // Each operator is the last `|` token between the starts of the two stages it joins
-        // (found by binary search: a pipeline of n stages costs n log n, not n squared).
         let starts: Vec<Option<usize>> = p.seq.iter().map(|c| command_start(cx.f, c)).collect();
         let mut pipes = Vec::new();
-        let mut prev = starts.first().copied().flatten().unwrap_or(0);
-        for start in starts.iter().skip(1) {
-            let Some(next) = *start else { continue };
-            let before_next = cx.pipe_tokens.partition_point(|r| r.start < next);
-            if let Some(r) = before_next
-                .checked_sub(1)
-                .and_then(|i| cx.pipe_tokens.get(i))
-                .filter(|r| r.start >= prev)
-            {
-                let span = cx.f.span(self.src, r.clone());
-                self.pipes.push((cx.f.to_src(r.start), span));
-                pipes.push(span);
-            }
-            prev = next;
+        for r in pipe_operators(cx.pipe_tokens, &starts) {
+            let span = cx.f.span(self.src, r.clone());
+            self.pipes.push((cx.f.to_src(r.start), span));
+            pipes.push(span);
         }
         let key = starts
             .iter()
@@ -968,10 +956,11 @@ fn substitution_in_heredoc_delimiter(text: &str) -> Option<usize> {
 }
 
 /// Where a here-document operator whose delimiter is empty (`<<""`, `<<-''`, `<< ''""`) starts,
-/// outside quotes and comments. brush's tokenizer can loop forever, allocating without bound,
-/// on such a here-document when anything follows it on its line (`cat <<"" # x` took gigabytes
-/// in seconds), so these scripts are not given to brush at all. Bash accepts them (the body
-/// ends at the first empty line), but no real Dockerfile was seen to use one.
+/// when a comment follows it on its line, outside quotes. brush's tokenizer loops forever,
+/// allocating without bound, on that shape (`cat <<"" # x` took gigabytes in seconds), so such
+/// a script is not given to brush. An empty delimiter without a comment after it (`RUN <<''`,
+/// `cat <<"" /x`) is read by brush as before. Bash accepts both (the body ends at the first
+/// empty line); no real Dockerfile was seen to use either.
 pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let blank_or_operator = |c: u8| {
@@ -982,6 +971,8 @@ pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
     };
     let mut i = 0;
     let mut word_start = true;
+    // An operator with an empty delimiter seen on the current line.
+    let mut pending = None;
     while i < b.len() {
         let c = b[i];
         match c {
@@ -1005,6 +996,9 @@ pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
                 continue;
             }
             b'#' if word_start => {
+                if pending.is_some() {
+                    return pending;
+                }
                 i = text[i..].find('\n').map_or(b.len(), |p| i + p);
                 continue;
             }
@@ -1026,17 +1020,46 @@ pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
                     quoted = true;
                 }
                 if quoted && b.get(j).is_none_or(|&c| blank_or_operator(c)) {
-                    return Some(op);
+                    pending = Some(op);
                 }
                 i = op + 2;
                 word_start = true;
                 continue;
+            }
+            b'\n' => {
+                pending = None;
+                word_start = true;
             }
             _ => word_start = blank_or_operator(c),
         }
         i += 1;
     }
     None
+}
+
+/// The `|` token joining each pair of adjacent pipeline stages, given the sorted `|` tokens and
+/// each stage's start (`None`: unknown, passed over): the last token between the two starts.
+/// By binary search, so a pipeline of n stages costs n log n, not n squared. Both the fast path
+/// and the brush path choose operators this way, so that they agree even on odd stages.
+pub(super) fn pipe_operators(
+    pipe_tokens: &[Range<usize>],
+    starts: &[Option<usize>],
+) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut prev = starts.first().copied().flatten().unwrap_or(0);
+    for start in starts.iter().skip(1) {
+        let Some(next) = *start else { continue };
+        let before_next = pipe_tokens.partition_point(|r| r.start < next);
+        if let Some(r) = before_next
+            .checked_sub(1)
+            .and_then(|i| pipe_tokens.get(i))
+            .filter(|r| r.start >= prev)
+        {
+            out.push(r.clone());
+        }
+        prev = next;
+    }
+    out
 }
 
 /// Where a redirection operator (with its fd number) starts, given where its target starts.

@@ -985,6 +985,11 @@ fn empty_heredoc_delimiters_are_refused_before_brush_can_loop() {
         "cat <<\"E\" # x\nE",
         "cat <<''x\nx",
         "echo \\<<'' # x",
+        // An empty delimiter with no comment after it on its line: brush reads these.
+        "cat <<''",
+        "cat <<\"\" /no-here",
+        "cat <<'' x ; echo y",
+        "cat <<'' x\n# a comment on the next line",
     ] {
         assert_eq!(parse::empty_heredoc_delimiter(text), None, "{text}");
     }
