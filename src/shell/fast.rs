@@ -39,7 +39,7 @@
 
 use std::ops::Range;
 
-use super::parse::{MAX_NESTING, assemble, command_of, operator_start};
+use super::parse::{MAX_NESTING, assemble, command_of, operator_start, pipe_operators};
 use super::scan;
 use super::{Command, Pipeline, Redirect, Script, Word};
 
@@ -466,23 +466,12 @@ impl Reader<'_> {
         if stages.len() < 2 {
             return Some(());
         }
-        // The same choice of operator as the brush path (`Builder::pipeline`), from the same
-        // stage starts, so that the two agree even on odd stages.
+        // The same choice of operator as the brush path, from the same stage starts.
         let mut pipes = Vec::new();
-        let mut prev = starts.first().copied().flatten().unwrap_or(0);
-        for start in starts.iter().skip(1) {
-            let Some(next) = *start else { continue };
-            let before_next = self.pipe_tokens.partition_point(|r| r.start < next);
-            if let Some(r) = before_next
-                .checked_sub(1)
-                .and_then(|i| self.pipe_tokens.get(i))
-                .filter(|r| r.start >= prev)
-            {
-                let span = self.span(r.clone());
-                self.found.pipes.push((self.base + r.start, span));
-                pipes.push(span);
-            }
-            prev = next;
+        for r in pipe_operators(&self.pipe_tokens, &starts) {
+            let span = self.span(r.clone());
+            self.found.pipes.push((self.base + r.start, span));
+            pipes.push(span);
         }
         let key = starts.iter().flatten().next().map_or(0, |&s| self.base + s);
         self.found.pipelines.push((key, Pipeline { stages, pipes }));
@@ -499,7 +488,7 @@ impl Reader<'_> {
     }
 
     /// Takes the reserved word `word`, or fails.
-    fn expect(&mut self, word: &'static str) -> Option<()> {
+    fn keyword(&mut self, word: &'static str) -> Option<()> {
         self.word_in(&[word])?;
         self.at += 1;
         Some(())
@@ -549,7 +538,7 @@ impl Reader<'_> {
     /// opened with `(` goes to brush.
     fn case(&mut self) -> Option<()> {
         self.loose_word()?;
-        self.expect("in")?;
+        self.keyword("in")?;
         let mut items = 0usize;
         loop {
             self.skip_newlines();
@@ -593,7 +582,7 @@ impl Reader<'_> {
         if items == 0 {
             return None;
         }
-        self.expect("esac")
+        self.keyword("esac")
     }
 
     /// A subshell, `( list )`, at its `(`: the commands of the list run in a subshell.
@@ -644,19 +633,19 @@ impl Reader<'_> {
         match keyword {
             "if" => {
                 self.list(&["then"])?;
-                self.expect("then")?;
+                self.keyword("then")?;
                 let mut end = self.list(&["elif", "else", "fi"])?;
                 while end == "elif" {
                     self.at += 1;
                     self.list(&["then"])?;
-                    self.expect("then")?;
+                    self.keyword("then")?;
                     end = self.list(&["elif", "else", "fi"])?;
                 }
                 if end == "else" {
                     self.at += 1;
                     self.list(&["fi"])?;
                 }
-                self.expect("fi")?;
+                self.keyword("fi")?;
             }
             "for" => {
                 let Some(Tok::Word(start, end)) = self.peek() else {
@@ -671,7 +660,7 @@ impl Reader<'_> {
                     return None;
                 }
                 self.at += 1;
-                self.expect("in")?;
+                self.keyword("in")?;
                 let mut words = 0usize;
                 while let Some(Tok::Word(..)) = self.peek() {
                     self.loose_word()?;
@@ -682,21 +671,21 @@ impl Reader<'_> {
                     _ => return None,
                 }
                 self.skip_newlines();
-                self.expect("do")?;
+                self.keyword("do")?;
                 self.list(&["done"])?;
-                self.expect("done")?;
+                self.keyword("done")?;
             }
             "{" => {
                 self.list(&["}"])?;
-                self.expect("}")?;
+                self.keyword("}")?;
             }
             "case" => self.case()?,
             _ => {
                 // `while` and `until`.
                 self.list(&["do"])?;
-                self.expect("do")?;
+                self.keyword("do")?;
                 self.list(&["done"])?;
-                self.expect("done")?;
+                self.keyword("done")?;
             }
         }
         self.depth -= 1;
