@@ -59,17 +59,11 @@ pub(crate) const UNWANTED: &[&str] = &[
 /// triggers included, in file order. Looked for before the build context is read: a file that
 /// copies no whole context needs no listing of it.
 pub(crate) fn whole_context_copies(df: &Dockerfile) -> Vec<Span> {
-    let mut out = Vec::new();
-    for (i, outer) in df.instructions.iter().enumerate() {
-        let ins = outer.trigger().unwrap_or(outer);
-        out.extend(
-            df.context_sources(i, ins)
-                .into_iter()
-                .filter(|(_, path)| path == ".")
-                .map(|(word, _)| word.span),
-        );
-    }
-    out
+    df.all_context_sources()
+        .into_iter()
+        .filter(|(_, _, path)| path == ".")
+        .map(|(_, word, _)| word.span)
+        .collect()
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {

@@ -45,15 +45,7 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
     // The sources first: a file that copies nothing from its context needs no listing of it.
-    let mut sources = Vec::new();
-    for (i, outer) in df.instructions.iter().enumerate() {
-        let ins = outer.trigger().unwrap_or(outer);
-        sources.extend(
-            df.context_sources(i, ins)
-                .into_iter()
-                .map(|(word, path)| (ins.kind, word, path)),
-        );
-    }
+    let sources = df.all_context_sources();
     if sources.is_empty() {
         return;
     }

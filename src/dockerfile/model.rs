@@ -653,6 +653,22 @@ impl Dockerfile {
             .collect()
     }
 
+    /// Every source the file's COPY and ADD instructions (ONBUILD triggers included) read
+    /// from the build context, in file order, with the instruction's kind: see
+    /// [`Dockerfile::context_sources`].
+    pub fn all_context_sources(&self) -> Vec<(Kind, &Word, String)> {
+        let mut out = Vec::new();
+        for (i, outer) in self.instructions.iter().enumerate() {
+            let ins = outer.trigger().unwrap_or(outer);
+            out.extend(
+                self.context_sources(i, ins)
+                    .into_iter()
+                    .map(|(word, path)| (ins.kind, word, path)),
+            );
+        }
+        out
+    }
+
     /// The instruction at an index.
     pub fn get(&self, index: usize) -> Option<&Instruction> {
         self.instructions.get(index)
