@@ -773,10 +773,12 @@ secrets:
 
 #[test]
 fn corpus_parses_without_false_errors() {
-    let Some(dir) = crate::shared_data::shared_path("corpus/compose") else {
+    let (Some(dir), Some(files)) = (
+        crate::shared_data::shared_path("corpus/compose"),
+        crate::shared_data::shared_files("corpus/compose"),
+    ) else {
         return;
     };
-    let files = corpus_files(&dir);
     let mut with_errors = Vec::new();
     let mut checked = 0usize;
     let start = Instant::now();
@@ -875,34 +877,15 @@ fn check_span_invariants(src: &str, tree: &Tree, strict: bool) -> usize {
     n
 }
 
-fn corpus_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 /// Mutates every corpus file many times (inserting and replacing YAML punctuation) and checks
 /// that parsing never panics and spans stay sound. Slow: run it on demand with
 /// `cargo test --release --lib compose::tests::corpus_mutations -- --ignored`.
 #[test]
 #[ignore]
 fn corpus_mutations() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/compose");
-    let files = corpus_files(&dir);
+    let Some(files) = crate::shared_data::shared_files("corpus/compose") else {
+        return;
+    };
     let texts: Vec<String> = files
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
@@ -1036,17 +1019,15 @@ fn typed_reads_judge_interpolated_values_by_their_default() {
 /// files have interpolated short items).
 #[test]
 fn corpus_short_syntaxes_keep_interpolations_whole() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/compose");
-    if !dir.is_dir() {
-        println!("skipped: {} not found", dir.display());
+    let Some(files) = crate::shared_data::shared_files("corpus/compose") else {
         return;
-    }
+    };
     let balanced = |s: &Option<Str>| {
         s.is_none_or(|s| s.value.matches("${").count() == s.value.matches('}').count())
     };
     let mut interpolated = 0;
     let mut broken = Vec::new();
-    for p in corpus_files(&dir) {
+    for p in files {
         let Ok(text) = std::fs::read_to_string(&p) else {
             continue;
         };
