@@ -225,6 +225,25 @@ mod closest_tests {
     use super::closest;
 
     #[test]
+    fn every_rule_is_found_by_its_code_in_any_case_and_by_its_name() {
+        use crate::registry::{all, find};
+        for rule in all() {
+            for key in [
+                rule.code.to_string(),
+                rule.code.to_ascii_lowercase(),
+                rule.name.to_string(),
+            ] {
+                assert!(
+                    find(&key).is_some_and(|r| std::ptr::eq(r, *rule)),
+                    "{key} finds {}",
+                    rule.code
+                );
+            }
+        }
+        assert!(find("DL0000").is_none());
+    }
+
+    #[test]
     fn ties_do_not_depend_on_candidate_order() {
         // `web1` and `web2` are both one edit from `web`.
         assert_eq!(closest("web", ["web2", "web1"]), Some("web1"));

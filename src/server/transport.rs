@@ -226,6 +226,28 @@ mod tests {
     }
 
     #[test]
+    fn a_notification_written_from_typed_params_reads_back_as_the_same_message() {
+        let params =
+            json!({"uri": "file:///x/Dockerfile", "diagnostics": [{"message": "é \"q\""}]});
+        let mut output = Vec::new();
+        {
+            let mut t = Stdio::new(&b""[..], &mut output);
+            t.notify("textDocument/publishDiagnostics", &params)
+                .unwrap();
+            t.notify("window/logMessage", &json!({"type": 3, "message": "two"}))
+                .unwrap();
+            t.flush().unwrap();
+        }
+        let sent = read_all(&output);
+        let [Message::Notification(first), Message::Notification(second)] = &sent[..] else {
+            panic!("two notifications, not {sent:?}")
+        };
+        assert_eq!(first.method, "textDocument/publishDiagnostics");
+        assert_eq!(first.params, params);
+        assert_eq!(second.method, "window/logMessage");
+    }
+
+    #[test]
     fn a_closed_stream_before_initialize_is_an_error_not_a_hang() {
         let mut output = Vec::new();
         let mut t = Stdio::new(&b""[..], &mut output);
