@@ -5,6 +5,7 @@ use crate::compose::{self, ComposeFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{self, Dockerfile};
 use crate::dockerignore::LazyBuildContext;
+use crate::findings::Findings;
 use crate::output::LintedFile;
 use crate::rule::{Check, Context, ProjectContext, ProjectFile, Rule};
 use crate::settings::RuleSettings;
@@ -150,7 +151,7 @@ pub fn lint_parsed_isolated(
     let mut failed = Vec::new();
     let id = FileId::default();
     let result = isolate(|| {
-        let mut found = run_file_rules(
+        let found = run_file_rules(
             source,
             &parsed,
             settings,
@@ -160,8 +161,16 @@ pub fn lint_parsed_isolated(
                 failed.push(internal(format!("rule {}", rule.code), message));
             },
         );
+        let finishing = Finishing::read(source, &parsed, settings);
+        // The findings become diagnostics again only once the tree is gone: a file with many
+        // findings never holds both the tree and their full form (see `findings`).
+        drop(parsed);
+        if source.text.len() > RELEASE_TREE_ABOVE {
+            release_freed_memory();
+        }
+        let mut found = found.into_diagnostics();
         found.extend(extra);
-        finish(source, &parsed, found, settings, id)
+        finishing.apply(source, found, settings, id)
     });
     linted.internal_errors = failed;
     match result {
@@ -187,7 +196,13 @@ pub fn lint_parsed(
         &FileFacts::default(),
         &mut raise,
     );
-    finish(source, parsed, found, settings, FileId::default())
+    finish(
+        source,
+        parsed,
+        found.into_diagnostics(),
+        settings,
+        FileId::default(),
+    )
 }
 
 /// Raises a rule's internal error again, for callers that surface bugs at once.
@@ -477,7 +492,7 @@ fn lint_group(
             })
             .collect(),
     );
-    let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(files.len());
+    let mut found: Vec<Findings> = Vec::with_capacity(files.len());
     for (f, &i) in files.iter().zip(&slot) {
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
         let facts = match f.parsed {
@@ -516,7 +531,7 @@ fn lint_group(
             },
         ));
         if let (Some(last), Some(extra)) = (found.last_mut(), extras.get(members[i])) {
-            last.extend(extra.iter().cloned());
+            last.append(&mut extra.clone());
         }
     }
     let layers: Vec<(FileId, Vec<FileId>)> = files
@@ -565,25 +580,54 @@ fn lint_group(
             }
         }
     }
-    for ((mut diags, f), &i) in found.into_iter().zip(&files).zip(&slot) {
+    // What finishing needs from the trees is read now; the trees are then dropped before the
+    // findings become diagnostics again (see `findings`).
+    let finishing: Vec<Result<Finishing, String>> = files
+        .iter()
+        .zip(&slot)
+        .map(|(f, &i)| {
+            let settings = settings_of.get(i).copied().unwrap_or(project_settings);
+            isolate(|| Finishing::read(f.source, f.parsed, settings))
+        })
+        .collect();
+    // From `units`, not `files`, whose borrow of the trees ends here.
+    let sources: Vec<(FileId, &SourceFile)> = files
+        .iter()
+        .zip(&slot)
+        .filter_map(|(f, &i)| Some((f.id, &units.get(*members.get(i)?)?.source)))
+        .collect();
+    drop((files, compose_project, builds, layers));
+    drop(late);
+    if sources
+        .iter()
+        .any(|(_, s)| s.text.len() > RELEASE_TREE_ABOVE)
+    {
+        release_freed_memory();
+    }
+    for (((found, finishing), &(id, source)), &i) in
+        found.into_iter().zip(finishing).zip(&sources).zip(&slot)
+    {
+        let mut diags = found.into_diagnostics();
         for d in &mut diags {
             for r in &mut d.related {
                 if r.file_id != d.file {
-                    r.file = files
+                    r.file = sources
                         .get(r.file_id.0 as usize)
-                        .map(|o| o.source.path.clone());
+                        .map(|(_, s)| s.path.clone());
                 }
             }
         }
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
-        match isolate(|| {
-            crate::rule_times::time(crate::rule_times::FINISH, || {
-                finish(f.source, f.parsed, diags, settings, f.id)
+        match finishing.and_then(|finishing| {
+            isolate(|| {
+                crate::rule_times::time(crate::rule_times::FINISH, || {
+                    finishing.apply(source, diags, settings, id)
+                })
             })
         }) {
             Ok(d) => linted[i].diagnostics = d,
             Err(message) => linted[i].internal_errors.push(internal(
-                &f.source.path,
+                &source.path,
                 "the engine".to_string(),
                 message,
             )),
@@ -601,8 +645,8 @@ fn run_file_rules(
     id: FileId,
     project: &FileFacts<'_>,
     failed: &mut dyn FnMut(&'static Rule, String),
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+) -> Findings {
+    let mut out = Findings::new(id);
     let build = match source.kind {
         crate::source::FileKind::Dockerfile => match &project.build_context {
             Some(dir) => {
@@ -646,7 +690,7 @@ fn run_file_rules(
                 run_rule(rule, source, parsed, settings, &around)
             })
         }) {
-            Ok(found) => out.extend(found),
+            Ok(mut found) => out.append(&mut found),
             Err(message) => failed(rule, message),
         }
     }
@@ -680,7 +724,7 @@ fn run_shell_rules<'a>(
     rules: &[&'static Rule],
     make: &mut dyn FnMut(&'static Rule) -> Context<'a, Dockerfile>,
     failed: &mut dyn FnMut(&'static Rule, String),
-    out: &mut Vec<Diagnostic>,
+    out: &mut Findings,
 ) {
     let mut live: Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)> = Vec::new();
     for &rule in rules {
@@ -698,12 +742,12 @@ fn run_shell_rules<'a>(
         live.push((rule, make(rule), hook));
     }
     let mut fail = |live: &mut Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)>,
-                    out: &mut Vec<Diagnostic>,
+                    out: &mut Findings,
                     k: usize,
                     message: String| {
         let (rule, _, _) = live.remove(k);
         // What it reported on the RUNs before is dropped too, as when it had kept it.
-        out.retain(|d| d.code != rule.code);
+        out.remove_code(rule.code);
         failed(rule, message);
     };
     for (index, ins) in df.runs() {
@@ -758,7 +802,7 @@ fn run_shell_rules<'a>(
         match result {
             Ok(mut found) => out.append(&mut found),
             Err(message) => {
-                out.retain(|d| d.code != rule.code);
+                out.remove_code(rule.code);
                 failed(rule, message);
             }
         }
@@ -847,36 +891,80 @@ fn finish(
     settings: &FileSettings,
     id: FileId,
 ) -> Vec<Diagnostic> {
-    let (mut out, unused) =
-        suppress::apply(source, parsed, out, &settings.rules, &settings.suppress);
-    let meta = suppress::meta_rule(source.kind);
-    if settings.rules.iter().any(|r| r.code == meta.code) {
-        out.extend(unused.into_iter().map(|u| u.into_diagnostic(meta)));
+    Finishing::read(source, parsed, settings).apply(source, out, settings, id)
+}
+
+/// The size of file (1 MiB) whose dropped tree is given back to the system before its
+/// findings are expanded ([`release_freed_memory`]).
+const RELEASE_TREE_ABOVE: usize = 1 << 20;
+
+/// Gives the pages of freed memory back to the system. The allocator keeps the memory of a
+/// dropped tree (a great many small blocks) for later use, while the findings expanded after
+/// it need one large block that it maps anew; without this, a large file's peak would be its
+/// dropped tree plus its findings. glibc only; a no-op elsewhere.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
     }
-    for d in &mut out {
-        d.file = id;
-        if let Some(s) = settings.severity.get(d.code) {
-            d.severity = *s;
+}
+
+/// What [`finish`] reads from a file's tree, taken before the tree is dropped, so that a
+/// file's findings can be finished without it ([`lint_parsed_isolated`]).
+struct Finishing {
+    suppressions: suppress::FileSuppressions,
+    check: Option<suppress::FileCheckOptions>,
+    /// A compose file cut short by a YAML syntax error: what follows the error was never
+    /// read, and an edit may change how it parses (found by fuzzing: deleting a `version:`
+    /// line turned one error into six), so its findings carry no fixes.
+    truncated: bool,
+}
+
+impl Finishing {
+    fn read(source: &SourceFile, parsed: &Parsed, settings: &FileSettings) -> Finishing {
+        Finishing {
+            suppressions: suppress::read(source, parsed, &settings.suppress),
+            check: match parsed {
+                Parsed::Dockerfile(df) => {
+                    suppress::check_options(df, settings.buildkit_check.as_ref())
+                }
+                Parsed::Compose(_) => None,
+            },
+            truncated: matches!(parsed, Parsed::Compose(cf) if cf.truncated()),
         }
     }
-    match parsed {
-        Parsed::Dockerfile(df) => {
-            suppress::apply_check_options(df, settings.buildkit_check.as_deref(), &mut out);
+
+    fn apply(
+        self,
+        source: &SourceFile,
+        out: Vec<Diagnostic>,
+        settings: &FileSettings,
+        id: FileId,
+    ) -> Vec<Diagnostic> {
+        let (mut out, unused) = self.suppressions.apply(source, out, &settings.rules);
+        let meta = suppress::meta_rule(source.kind);
+        if settings.rules.iter().any(|r| r.code == meta.code) {
+            out.extend(unused.into_iter().map(|u| u.into_diagnostic(meta)));
         }
-        // What follows a YAML syntax error was never read: an edit may change how it parses
-        // (found by fuzzing: deleting a `version:` line turned one error into six).
-        Parsed::Compose(cf) if cf.truncated() => {
+        for d in &mut out {
+            d.file = id;
+            if let Some(s) = settings.severity.get(d.code) {
+                d.severity = *s;
+            }
+        }
+        suppress::apply_check_options(self.check.as_ref(), &mut out);
+        if self.truncated {
             for d in &mut out {
                 d.fix = None;
             }
         }
-        _ => {}
+        sort(&mut out);
+        // The list is final: give back what growing it reserved (a file of many findings would
+        // otherwise keep up to twice their size until the report is written).
+        out.shrink_to_fit();
+        out
     }
-    sort(&mut out);
-    // The list is final: give back what growing it reserved (a file of many findings would
-    // otherwise keep up to twice their size until the report is written).
-    out.shrink_to_fit();
-    out
 }
 
 thread_local! {

@@ -12,6 +12,7 @@ pub mod discover;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod engine;
+pub mod findings;
 pub mod fix;
 pub mod formats;
 pub mod knowledge;

@@ -151,34 +151,52 @@ impl CheckOptions {
 /// directive), else the file's own `# check=` directive (whose `skip=` the comment pass has
 /// applied); with `error=true` the findings of BuildKit's checks become errors.
 pub(crate) fn apply_options(
-    df: &crate::dockerfile::Dockerfile,
-    env: Option<&CheckOptions>,
+    opts: Option<&FileCheckOptions>,
     out: &mut Vec<crate::diagnostic::Diagnostic>,
 ) {
-    let own;
-    let opts = match env {
-        Some(o) => {
-            out.retain(|d| !o.skips(d.code));
-            o
-        }
-        None => {
-            let Some(o) = df
-                .directive("check")
-                .and_then(|d| CheckOptions::parse(&d.value).ok())
-            else {
-                return;
-            };
-            own = o;
-            &own
-        }
-    };
-    if opts.error {
+    let Some(opts) = opts else { return };
+    if opts.from_env {
+        out.retain(|d| !opts.options.skips(d.code));
+    }
+    if opts.options.error {
         for d in out.iter_mut() {
             if registry::find(d.code).is_some_and(super::has_buildkit_name) {
                 d.severity = crate::diagnostic::Severity::Error;
             }
         }
     }
+}
+
+/// The check options that apply to a Dockerfile: those of the environment when it sets any,
+/// else the file's own `# check=` directive (whose `skip` the suppressions apply), read
+/// from the tree before it is dropped.
+pub(crate) fn file_options(
+    df: &crate::dockerfile::Dockerfile,
+    env: Option<&std::sync::Arc<CheckOptions>>,
+) -> Option<FileCheckOptions> {
+    match env {
+        Some(o) => Some(FileCheckOptions {
+            options: std::sync::Arc::clone(o),
+            from_env: true,
+        }),
+        None => {
+            let own = df
+                .directive("check")
+                .and_then(|d| CheckOptions::parse(&d.value).ok())?;
+            Some(FileCheckOptions {
+                options: std::sync::Arc::new(own),
+                from_env: false,
+            })
+        }
+    }
+}
+
+/// The check options of one Dockerfile ([`file_options`]).
+#[derive(Debug, Clone)]
+pub(crate) struct FileCheckOptions {
+    options: std::sync::Arc<CheckOptions>,
+    /// From `BUILDKIT_DOCKERFILE_CHECK`: its `skip` drops findings here.
+    from_env: bool,
 }
 
 /// Resolves a BuildKit check name, case-sensitively as BuildKit does.

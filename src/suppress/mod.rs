@@ -26,7 +26,9 @@
 
 mod buildkit;
 pub use buildkit::CheckOptions;
-pub(crate) use buildkit::apply_options as apply_check_options;
+pub(crate) use buildkit::{
+    FileCheckOptions, apply_options as apply_check_options, file_options as check_options,
+};
 mod comment;
 mod compose;
 mod dclint;
@@ -179,19 +181,47 @@ pub fn apply<'a>(
     selected: &[&'static Rule],
     opts: &SuppressOptions,
 ) -> (Vec<Diagnostic>, Vec<UnusedSuppression>) {
+    read(source, parsed, opts).apply(source, diags, selected)
+}
+
+/// The suppression comments of one file, read from its tree; applied to its findings later,
+/// when the tree may be gone ([`FileSuppressions::apply`]).
+#[derive(Debug, Default)]
+pub struct FileSuppressions(Suppressions);
+
+/// Reads the suppression comments of a parsed file.
+pub fn read<'a>(
+    source: &SourceFile,
+    parsed: impl Into<Input<'a>>,
+    opts: &SuppressOptions,
+) -> FileSuppressions {
     let mut set = Suppressions::default();
     match parsed.into() {
         Input::Dockerfile(df) => dockerfile::pragmas(&source.text, df, opts, &mut set),
         Input::Compose(cf) => compose::pragmas(&source.text, cf, &mut set),
     }
-    if set.pragmas.is_empty() && set.problems.is_empty() {
-        return (diags, Vec::new());
+    FileSuppressions(set)
+}
+
+impl FileSuppressions {
+    /// [`apply`], with the comments read already: drops the diagnostics they cover and returns
+    /// the suppressions that need attention.
+    pub fn apply(
+        self,
+        source: &SourceFile,
+        diags: Vec<Diagnostic>,
+        selected: &[&'static Rule],
+    ) -> (Vec<Diagnostic>, Vec<UnusedSuppression>) {
+        let mut set = self.0;
+        if set.pragmas.is_empty() && set.problems.is_empty() {
+            return (diags, Vec::new());
+        }
+        let kept: Vec<Diagnostic> = diags.into_iter().filter(|d| !set.suppress(d)).collect();
+        let meta = meta_rule(source.kind);
+        let mut unused = set.report(&source.text, selected);
+        unused.retain(|u| !set.names_rule_at(meta, u.span.start));
+        (kept, unused)
     }
-    let kept: Vec<Diagnostic> = diags.into_iter().filter(|d| !set.suppress(d)).collect();
-    let meta = meta_rule(source.kind);
-    let mut unused = set.report(&source.text, selected);
-    unused.retain(|u| !set.names_rule_at(meta, u.span.start));
-    (kept, unused)
 }
 
 // ---------------------------------------------------------------------------------------------
