@@ -61,7 +61,12 @@ seed_dir() {
 }
 
 mkdir -p logs
-cargo +nightly fuzz build -s "$san"
+if [ $# -gt 0 ]; then
+    # Only the targets asked for (each build links the whole of wharf).
+    for t in "${targets[@]}"; do cargo +nightly fuzz build -s "$san" "$t"; done
+else
+    cargo +nightly fuzz build -s "$san"
+fi
 for t in "${targets[@]}"; do
     seed_dir "$t"
     dict=()
