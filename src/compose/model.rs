@@ -349,6 +349,12 @@ impl ComposeFile {
             index
         });
         let &(key, node) = index.get(name)?;
+        self.service_at(key, node)
+    }
+
+    /// The service whose name is the key node `key` and whose mapping is `node` (the ids of
+    /// [`Service::key`] and [`Service::node`]).
+    pub fn service_at(&self, key: super::NodeId, node: super::NodeId) -> Option<Service<'_>> {
         let key = self.tree.node(key);
         Some(Service {
             name: key.scalar_value()?,
@@ -497,8 +503,8 @@ impl<'a> Service<'a> {
     pub fn image_ref(&self) -> Option<(Str<'a>, ImageRef)> {
         let image = self.image()?;
         let (text, unresolved) = match image.resolved() {
-            Some(t) => (t.into_owned(), false),
-            None => (image.value.to_string(), true),
+            Some(t) => (t, false),
+            None => (Cow::Borrowed(image.value), true),
         };
         let literal = !image.value.contains('$');
         let whole = image.span;

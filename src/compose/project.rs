@@ -10,8 +10,10 @@
 //! `!reset` and `!override` honoured), and each keeps the file and span of its text.
 
 use super::model::{Command, Dependency, EnvVar, Port, Service, Str, Volume};
+use super::yaml::NodeId;
 use super::{ComposeFile, NodeRef};
 use crate::source::{FileId, Span};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The default file names compose looks for, in its order of preference, each with the
@@ -70,6 +72,18 @@ pub struct Project<'a> {
     groups: Vec<Vec<usize>>,
     /// The group of each member.
     group_of: Vec<usize>,
+    /// The effective services asked for so far, by file and name ([`Project::effective`]): a
+    /// dozen rules ask for the same services, and the files do not change while the project
+    /// lives. Kept as node ids, so that the cache holds no borrow of the files.
+    effective: std::sync::Mutex<HashMap<FileId, HashMap<String, Option<Merged>>>>,
+}
+
+/// An effective service as node ids: per definition, the member, the service's key and
+/// mapping nodes, and whether it was reached through `extends`.
+#[derive(Debug, Clone)]
+struct Merged {
+    defs: Vec<(usize, NodeId, NodeId, bool)>,
+    incomplete: bool,
 }
 
 /// A value of the effective service with the file its text is in.
@@ -157,6 +171,7 @@ impl<'a> Project<'a> {
             paths,
             groups: Vec::new(),
             group_of: Vec::new(),
+            effective: Default::default(),
         };
         project.group();
         project
@@ -322,6 +337,60 @@ impl<'a> Project<'a> {
     /// The service `name` as compose merges it for the file `id`: `None` when none of the
     /// files merged with it defines the name.
     pub fn effective(&self, id: FileId, name: &str) -> Option<Effective<'a>> {
+        // A poisoned lock (a rule panicked while holding it) only loses the cache.
+        if let Ok(cache) = self.effective.lock()
+            && let Some(found) = cache.get(&id).and_then(|c| c.get(name))
+        {
+            return found.as_ref().and_then(|m| self.rebuild(m));
+        }
+        let eff = self.merge(id, name);
+        if let Ok(mut cache) = self.effective.lock() {
+            let merged = eff.as_ref().map(|e| self.ids(e));
+            cache
+                .entry(id)
+                .or_default()
+                .insert(name.to_string(), merged);
+        }
+        eff
+    }
+
+    /// An effective service as node ids, for the cache.
+    fn ids(&self, eff: &Effective<'a>) -> Merged {
+        Merged {
+            defs: eff
+                .defs
+                .iter()
+                .map(|d| {
+                    let member = self.index(d.file).unwrap_or(usize::MAX);
+                    (member, d.service.key.id(), d.service.node.id(), d.extended)
+                })
+                .collect(),
+            incomplete: eff.incomplete,
+        }
+    }
+
+    /// The effective service the cache holds as ids.
+    fn rebuild(&self, merged: &Merged) -> Option<Effective<'a>> {
+        let mut defs = Vec::with_capacity(merged.defs.len());
+        for &(member, key, node, extended) in &merged.defs {
+            let m = *self.members.get(member)?;
+            defs.push(Def {
+                service: m.file.service_at(key, node)?,
+                file: m.id,
+                compose: m.file,
+                path: m.path,
+                extended,
+            });
+        }
+        Some(Effective {
+            name: defs.first()?.service.name,
+            defs,
+            incomplete: merged.incomplete,
+        })
+    }
+
+    /// [`Project::effective`], merged afresh.
+    fn merge(&self, id: FileId, name: &str) -> Option<Effective<'a>> {
         let mut eff = Effective {
             name: "",
             defs: Vec::new(),
@@ -697,6 +766,30 @@ mod tests {
 
     const BASE: &str = "services:\n  web:\n    image: nginx:1.27\n    restart: always\n    ports: [\"8080:80\"]\n    volumes: [\"data:/data\", \"./x:/x\"]\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 5s\n  db:\n    image: postgres:16\nvolumes:\n  data:\n";
     const OVERRIDE: &str = "services:\n  web:\n    image: nginx:1.28\n    ports: [\"9090:80\", \"8080:80\"]\n    volumes: [\"other:/data\"]\n    healthcheck:\n      timeout: 3s\n    depends_on: [db]\n";
+
+    #[test]
+    fn a_service_asked_for_again_is_the_same_as_merged_afresh() {
+        let files = parsed(&[
+            ("p/compose.override.yaml", OVERRIDE),
+            ("p/compose.yaml", BASE),
+            (
+                "p/other.yaml",
+                "services:\n  api:\n    extends: {service: base}\n  base:\n    image: a:1\n",
+            ),
+        ]);
+        let p = project(&files);
+        for (id, name) in [(0, "web"), (1, "db"), (2, "api"), (0, "nothing")] {
+            let first = p.effective(FileId(id), name);
+            let again = p.effective(FileId(id), name);
+            let fresh = p.merge(FileId(id), name);
+            assert_eq!(format!("{again:?}"), format!("{fresh:?}"), "{name}");
+            assert_eq!(format!("{first:?}"), format!("{fresh:?}"), "{name}");
+        }
+        // The extended service is in the cached chain too.
+        let api = p.effective(FileId(2), "api").unwrap();
+        assert_eq!(api.defs.len(), 2);
+        assert!(api.defs[1].extended);
+    }
 
     #[test]
     fn an_override_file_merges_over_its_base() {

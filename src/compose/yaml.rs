@@ -385,16 +385,22 @@ impl<'t> NodeRef<'t> {
         let tree = self.tree;
         let mut merges = false;
         for e in entries {
-            if is_merge_key(tree, e) {
+            let k = tree.node(e.key);
+            // A scalar key is compared as it is; a merge key is a `<<` scalar, so the test
+            // for one is only made on that text. An alias key is followed.
+            let text = match k.kind() {
+                NodeKind::Scalar { value, .. } => Some(value.as_str()),
+                _ => k.scalar_value(),
+            };
+            if text == Some("<<") && is_merge_key(tree, e) {
                 merges = true;
                 continue;
             }
-            let entry = EntryRef {
-                key: tree.node(e.key),
-                value: tree.node(e.value),
-            };
-            if entry.key_str() == Some(key) {
-                return Some(entry);
+            if text == Some(key) {
+                return Some(EntryRef {
+                    key: k,
+                    value: tree.node(e.value),
+                });
             }
         }
         if !merges {

@@ -137,14 +137,21 @@ impl ImageRef {
 
     /// True for images on Docker Hub.
     pub fn is_docker_hub(&self) -> bool {
-        self.domain() == DOCKER_HUB
+        // `domain()` without its allocation: rules ask this of every image.
+        match &self.registry {
+            None => true,
+            Some(r) => {
+                r.eq_ignore_ascii_case(DOCKER_HUB)
+                    || crate::knowledge::images::is_docker_hub_alias(r)
+            }
+        }
     }
 
     /// The repository with Docker Hub's `library/` namespace made explicit (`nginx` ->
     /// `library/nginx`), lower-cased.
     pub fn repository(&self) -> String {
         let path = self.path.to_ascii_lowercase();
-        if self.is_docker_hub() && !path.contains('/') {
+        if !path.contains('/') && self.is_docker_hub() {
             format!("library/{path}")
         } else {
             path
@@ -159,13 +166,16 @@ impl ImageRef {
     /// The shortest name Docker accepts for the same repository: `nginx` for
     /// `docker.io/library/nginx`, `grafana/grafana` for `docker.io/grafana/grafana`.
     pub fn familiar_name(&self) -> String {
-        let repo = self.repository();
         if !self.is_docker_hub() {
-            return format!("{}/{repo}", self.domain());
+            return format!("{}/{}", self.domain(), self.repository());
         }
-        repo.strip_prefix("library/")
-            .map(str::to_string)
-            .unwrap_or(repo)
+        // On Docker Hub: the path lower-cased, without the `library/` namespace (what
+        // `repository()` adds for a one-component path is taken off again).
+        let path = self.path.to_ascii_lowercase();
+        match path.strip_prefix("library/") {
+            Some(rest) => rest.to_string(),
+            None => path,
+        }
     }
 
     /// The tag, lower-cased (`None` without a tag; Docker then pulls `latest`).
@@ -242,6 +252,21 @@ mod tests {
             "docker.io/grafana/grafana"
         );
         assert_eq!(p("docker.io/nginx").repository(), "library/nginx");
+    }
+
+    #[test]
+    fn docker_hub_names_in_any_case() {
+        for (image, familiar) in [
+            ("Docker.IO/library/Redis:7", "redis"),
+            ("INDEX.docker.io/Grafana/grafana", "grafana/grafana"),
+            ("registry-1.docker.io/library", "library"),
+            ("Ghcr.io/Acme/App", "ghcr.io/acme/app"),
+        ] {
+            let r = p(image);
+            assert_eq!(r.familiar_name(), familiar, "{image}");
+            assert_eq!(r.is_docker_hub(), !familiar.contains('.'), "{image}");
+            assert_eq!(r.is_docker_hub(), r.domain() == DOCKER_HUB, "{image}");
+        }
     }
 
     #[test]

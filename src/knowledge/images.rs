@@ -20,9 +20,11 @@ pub const DOCKER_HUB_ALIASES: &[&str] = &[
     "hub.docker.com",
 ];
 
-/// True when a (lower-case) registry name is one of Docker Hub's names.
+/// True when a registry name is one of Docker Hub's names (in any case).
 pub fn is_docker_hub_alias(registry: &str) -> bool {
-    DOCKER_HUB_ALIASES.contains(&registry)
+    DOCKER_HUB_ALIASES
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(registry))
 }
 
 /// Which tags of an image family a table entry covers.

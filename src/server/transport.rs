@@ -8,7 +8,7 @@
 //! it answers one message before it reads the next. The in-memory [`Connection`] of the
 //! tests is a transport too.
 
-use std::io::{self, BufRead, BufReader, BufWriter, StdinLock, StdoutLock, Write};
+use std::io::{self, BufRead, BufWriter, StdinLock, Write};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde::Serialize;
@@ -105,13 +105,48 @@ pub struct Stdio<R, W> {
     body: Vec<u8>,
 }
 
-impl Stdio<BufReader<StdinLock<'static>>, BufWriter<StdoutLock<'static>>> {
+impl Stdio<StdinLock<'static>, BufWriter<Box<dyn Write>>> {
     /// The process's standard input and output.
+    ///
+    /// Standard input is read through its own buffer. Standard output is written through a
+    /// copy of its descriptor, not through `Stdout`, which flushes at every line break: a
+    /// message's header ends with one, and each message would cost two writes (each waking
+    /// the editor) instead of one.
     pub fn process() -> Self {
+        let output: Box<dyn Write> = match raw_stdout() {
+            Some(file) => Box::new(file),
+            None => Box::new(io::stdout().lock()),
+        };
         Stdio::new(
-            BufReader::new(io::stdin().lock()),
-            BufWriter::new(io::stdout().lock()),
+            io::stdin().lock(),
+            BufWriter::with_capacity(64 * 1024, output),
         )
+    }
+}
+
+/// Standard output as a file of its own (a duplicate of its descriptor), unbuffered.
+fn raw_stdout() -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::io::AsHandle;
+        io::stdout()
+            .as_handle()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        None
     }
 }
 
