@@ -3,7 +3,9 @@ use crate::compose::project::{Project, Sourced};
 use crate::declare_rule;
 use crate::rule::{Category, Check, Context};
 use crate::source::Span;
-use std::collections::{HashMap, HashSet, VecDeque};
+// foldhash (seeded per process): the maps are keyed by service names, hashed many times.
+use hashbrown::{HashMap, HashSet};
+use std::collections::VecDeque;
 
 declare_rule! {
     /// ## What it does

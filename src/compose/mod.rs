@@ -46,7 +46,7 @@ pub struct ComposeFile {
     pub file: FileIndex,
     /// Each service name's first service (key and value nodes), built on the first
     /// [`ComposeFile::service`] call: rules look services up by name once per reference.
-    service_index: std::sync::OnceLock<std::collections::HashMap<Box<str>, (NodeId, NodeId)>>,
+    service_index: std::sync::OnceLock<hashbrown::HashMap<Box<str>, (NodeId, NodeId)>>,
 }
 
 impl ComposeFile {

@@ -340,7 +340,7 @@ impl ComposeFile {
     /// The first service with this name.
     pub fn service(&self, name: &str) -> Option<Service<'_>> {
         let index = self.service_index.get_or_init(|| {
-            let mut index = std::collections::HashMap::new();
+            let mut index = hashbrown::HashMap::new();
             for s in self.services() {
                 index
                     .entry(s.name.into())

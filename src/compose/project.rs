@@ -13,7 +13,6 @@ use super::model::{Command, Dependency, EnvVar, Port, Service, Str, Volume};
 use super::yaml::NodeId;
 use super::{ComposeFile, NodeRef};
 use crate::source::{FileId, Span};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The default file names compose looks for, in its order of preference, each with the
@@ -75,7 +74,8 @@ pub struct Project<'a> {
     /// The effective services asked for so far, by file and name ([`Project::effective`]): a
     /// dozen rules ask for the same services, and the files do not change while the project
     /// lives. Kept as node ids, so that the cache holds no borrow of the files.
-    effective: std::sync::Mutex<HashMap<FileId, HashMap<String, Option<Merged>>>>,
+    effective:
+        std::sync::Mutex<hashbrown::HashMap<FileId, hashbrown::HashMap<String, Option<Merged>>>>,
 }
 
 /// An effective service as node ids: per definition, the member, the service's key and

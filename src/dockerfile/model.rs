@@ -18,7 +18,8 @@
 use super::words::{Expansion, VarValue, expand};
 use super::{Body, Command, Dockerfile, ImageRef, Instruction, Kind, Word};
 use crate::source::Span;
-use std::collections::HashMap;
+// foldhash (seeded per process): every variable name is hashed several times per file.
+use hashbrown::HashMap;
 use std::ops::Range;
 
 /// What a stage builds on.
@@ -492,8 +493,8 @@ pub(super) fn build(df: &Dockerfile) -> Model {
             for (k, v) in m.vars[first..].iter().enumerate() {
                 let loc = (i as u32, k as u32);
                 match m.by_name.entry(v.name.clone()) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(loc),
-                    std::collections::hash_map::Entry::Vacant(e) => {
+                    hashbrown::hash_map::Entry::Occupied(mut e) => e.get_mut().push(loc),
+                    hashbrown::hash_map::Entry::Vacant(e) => {
                         e.insert(Locs::One(loc));
                     }
                 }

@@ -8,7 +8,8 @@
 //! key. A model not asked for during one lint is dropped at the next: the cache never holds
 //! more than the models of the file's RUNs as of the last two lints.
 
-use std::collections::HashMap;
+// foldhash (seeded per process): the keys are whole RUN texts, hashed on every edit.
+use hashbrown::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::scripts::RunScript;
