@@ -960,7 +960,8 @@ fn substitution_in_heredoc_delimiter(text: &str) -> Option<usize> {
 /// allocating without bound, on that shape (`cat <<"" # x` took gigabytes in seconds), so such
 /// a script is not given to brush. An empty delimiter without a comment after it (`RUN <<''`,
 /// `cat <<"" /x`) is read by brush as before. Bash accepts both (the body ends at the first
-/// empty line); no real Dockerfile was seen to use either.
+/// empty line); no real Dockerfile was seen to use either. A delimiter of carriage returns
+/// alone (`<<\r`) is refused whatever follows it, as brush loops on it in more shapes.
 pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let blank_or_operator = |c: u8| {
@@ -1010,6 +1011,16 @@ pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
                 }
                 while matches!(b.get(j), Some(b' ' | b'\t')) {
                     j += 1;
+                }
+                // A delimiter of carriage returns alone is empty to brush, and it loops on it
+                // whatever follows on the line (`<<\r #`, `<<\r;$(`, found by fuzzing): such
+                // a script is refused outright.
+                let crs = b[j..].iter().take_while(|&&c| c == b'\r').count();
+                if crs > 0
+                    && b.get(j + crs)
+                        .is_none_or(|&c| blank_or_operator(c) || c == b'#')
+                {
+                    return Some(op);
                 }
                 let mut quoted = false;
                 while let (Some(&q @ (b'"' | b'\'')), Some(&r)) = (b.get(j), b.get(j + 1)) {

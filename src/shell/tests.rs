@@ -968,6 +968,13 @@ fn empty_heredoc_delimiters_are_refused_before_brush_can_loop() {
         "cat <<\"\" |#",
         "cat <<''\"\" # x\nbody\n\nnext",
         "npm install && cat <<\"\" # comment",
+        // A delimiter of carriage returns alone, whatever follows.
+        "<<\r;$(",
+        "<<\r<#",
+        "<<\r\t#",
+        "cat << \r\t#",
+        "cat <<-\r\r\t# x",
+        "cat <<\r",
     ] {
         let mut src = MappedText::default();
         src.push_str(text, 0);
@@ -990,6 +997,10 @@ fn empty_heredoc_delimiters_are_refused_before_brush_can_loop() {
         "cat <<\"\" /no-here",
         "cat <<'' x ; echo y",
         "cat <<'' x\n# a comment on the next line",
+        // A carriage return inside or after a delimiter word.
+        "cat <<\rx\t#",
+        "cat <<x\r\nx\r\n",
+        "cat <<\"\r\" # x",
     ] {
         assert_eq!(parse::empty_heredoc_delimiter(text), None, "{text}");
     }
