@@ -165,9 +165,7 @@ pub fn lint_parsed_isolated(
         // The findings become diagnostics again only once the tree is gone: a file with many
         // findings never holds both the tree and their full form (see `findings`).
         drop(parsed);
-        if source.text.len() > RELEASE_TREE_ABOVE {
-            release_freed_memory();
-        }
+        release_dropped_trees(&[source]);
         let mut found = found.into_diagnostics();
         found.extend(extra);
         finishing.apply(source, found, settings, id)
@@ -531,7 +529,9 @@ fn lint_group(
             },
         ));
         if let (Some(last), Some(extra)) = (found.last_mut(), extras.get(members[i])) {
-            last.append(&mut extra.clone());
+            for d in extra {
+                last.push(d.clone());
+            }
         }
     }
     let layers: Vec<(FileId, Vec<FileId>)> = files
@@ -598,12 +598,7 @@ fn lint_group(
         .collect();
     drop((files, compose_project, builds, layers));
     drop(late);
-    if sources
-        .iter()
-        .any(|(_, s)| s.text.len() > RELEASE_TREE_ABOVE)
-    {
-        release_freed_memory();
-    }
+    release_dropped_trees(&sources.iter().map(|&(_, s)| s).collect::<Vec<_>>());
     for (((found, finishing), &(id, source)), &i) in
         found.into_iter().zip(finishing).zip(&sources).zip(&slot)
     {
@@ -895,14 +890,17 @@ fn finish(
 }
 
 /// The size of file (1 MiB) whose dropped tree is given back to the system before its
-/// findings are expanded ([`release_freed_memory`]).
+/// findings are expanded ([`release_dropped_trees`]).
 const RELEASE_TREE_ABOVE: usize = 1 << 20;
 
-/// Gives the pages of freed memory back to the system. The allocator keeps the memory of a
-/// dropped tree (a great many small blocks) for later use, while the findings expanded after
-/// it need one large block that it maps anew; without this, a large file's peak would be its
-/// dropped tree plus its findings. glibc only; a no-op elsewhere.
-fn release_freed_memory() {
+/// Gives the pages of freed memory back to the system once the trees of `sources` are dropped,
+/// when one of them is large. The allocator keeps the memory of a dropped tree (a great many
+/// small blocks) for later use, while the findings expanded after it need one large block that
+/// it maps anew. glibc only; a no-op elsewhere.
+fn release_dropped_trees(sources: &[&SourceFile]) {
+    if !sources.iter().any(|s| s.text.len() > RELEASE_TREE_ABOVE) {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointer.
     unsafe {
@@ -911,7 +909,7 @@ fn release_freed_memory() {
 }
 
 /// What [`finish`] reads from a file's tree, taken before the tree is dropped, so that a
-/// file's findings can be finished without it ([`lint_parsed_isolated`]).
+/// file's findings can be finished without it ([`lint_group`], [`lint_parsed_isolated`]).
 struct Finishing {
     suppressions: suppress::FileSuppressions,
     check: Option<suppress::FileCheckOptions>,

@@ -344,8 +344,12 @@ impl<'a> Project<'a> {
             return found.as_ref().and_then(|m| self.rebuild(m));
         }
         let eff = self.merge(id, name);
-        if let Ok(mut cache) = self.effective.lock() {
-            let merged = eff.as_ref().map(|e| self.ids(e));
+        // Kept only when every definition is a member (always, as they come from members).
+        let merged = match &eff {
+            Some(e) => self.ids(e).map(Some),
+            None => Some(None),
+        };
+        if let (Some(merged), Ok(mut cache)) = (merged, self.effective.lock()) {
             cache
                 .entry(id)
                 .or_default()
@@ -355,18 +359,19 @@ impl<'a> Project<'a> {
     }
 
     /// An effective service as node ids, for the cache.
-    fn ids(&self, eff: &Effective<'a>) -> Merged {
-        Merged {
-            defs: eff
-                .defs
-                .iter()
-                .map(|d| {
-                    let member = self.index(d.file).unwrap_or(usize::MAX);
-                    (member, d.service.key.id(), d.service.node.id(), d.extended)
-                })
-                .collect(),
+    fn ids(&self, eff: &Effective<'a>) -> Option<Merged> {
+        let defs = eff
+            .defs
+            .iter()
+            .map(|d| {
+                let member = self.index(d.file)?;
+                Some((member, d.service.key.id(), d.service.node.id(), d.extended))
+            })
+            .collect::<Option<_>>()?;
+        Some(Merged {
+            defs,
             incomplete: eff.incomplete,
-        }
+        })
     }
 
     /// The effective service the cache holds as ids.

@@ -386,12 +386,8 @@ impl<'t> NodeRef<'t> {
         let mut merges = false;
         for e in entries {
             let k = tree.node(e.key);
-            // A scalar key is compared as it is; a merge key is a `<<` scalar, so the test
-            // for one is only made on that text. An alias key is followed.
-            let text = match k.kind() {
-                NodeKind::Scalar { value, .. } => Some(value.as_str()),
-                _ => k.scalar_value(),
-            };
+            // A merge key is a `<<` scalar: the test for one is made only on that text.
+            let text = k.scalar_value();
             if text == Some("<<") && is_merge_key(tree, e) {
                 merges = true;
                 continue;
