@@ -19,10 +19,7 @@ declare_rule! {
     ///
     /// A script that nests compound commands or substitutions more than 64 levels deep is
     /// reported too ("too deeply nested to analyse"): it may be valid, but wharf does not read
-    /// it, so that no input can exhaust the parser's stack. The same holds for a here-document
-    /// with an empty delimiter and a comment after it on its line (`cat <<"" # x`): valid
-    /// shell, on which the shell parser wharf uses can loop without end, so wharf reports that
-    /// it does not read the script.
+    /// it, so that no input can exhaust the parser's stack.
     ///
     /// The shell rules (package pinning, cache cleanup, ...) skip a RUN that does not parse,
     /// so this finding is the only one it gets.
@@ -61,7 +58,7 @@ impl RunVisitor for State {
     fn run(&mut self, ctx: &mut Context<'_, Dockerfile>, model: &RunModel<'_>) {
         if let Some(err) = model.error() {
             let message = match err.kind {
-                ShellErrorKind::TooDeep | ShellErrorKind::Unsupported => err.message.clone(),
+                ShellErrorKind::TooDeep => err.message.clone(),
                 ShellErrorKind::Syntax if err.message.starts_with("shell syntax error") => {
                     err.message.clone()
                 }

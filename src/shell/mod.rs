@@ -34,11 +34,10 @@
 //!   here-document bodies are.
 //! - A substitution whose content does not parse leaves the script valid; its span is listed in
 //!   [`Script::unparsed`].
-//! - Inputs that would break brush (an fd number that overflows, a here-document delimiter
-//!   holding `$(`) are refused with an error rather than parsed; a here-document with an empty
-//!   delimiter and a comment after it (`<<"" # x`), valid shell on which brush's tokenizer
-//!   loops forever, is refused
-//!   with a [`ShellErrorKind::Unsupported`] error.
+//! - Inputs that would break brush (an fd number that overflows) are refused with an error
+//!   rather than parsed. brush's tokenizer loops forever when a text ends while it waits for
+//!   the line after a here-document with an empty delimiter (`<<"" # x`), so a text holding
+//!   `<<` is given to it with a final line break, which always moves it on.
 //! - A script nested more than 64 levels deep (compound commands, `( )`, `{ }`, `[[ ]]`
 //!   operators, `$(`, `${`, `$((`, substitutions inside substitutions) is refused with a
 //!   [`ShellErrorKind::TooDeep`] error: brush and our walk of its tree recurse once per level,
@@ -83,9 +82,6 @@ pub enum ShellErrorKind {
     Syntax,
     /// The script nests compound commands or substitutions deeper than wharf analyses.
     TooDeep,
-    /// The script may be valid, but holds a construct wharf does not read (a here-document
-    /// with an empty delimiter, on which brush's tokenizer can loop forever).
-    Unsupported,
 }
 
 impl fmt::Display for ShellError {

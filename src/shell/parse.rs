@@ -249,25 +249,22 @@ impl Builder<'_> {
         if self.nesting + depth::expansion_depth(&f.text, MAX_NESTING) > MAX_NESTING {
             return Err(self.too_deep(f));
         }
-        if let Some(at) = substitution_in_heredoc_delimiter(&f.text) {
-            return Err(ShellError {
-                message: "here-document delimiter with a command substitution".to_string(),
-                span: f.span(self.src, at..f.text.len()),
-                kind: ShellErrorKind::Syntax,
-            });
-        }
-        if let Some(at) = empty_heredoc_delimiter(&f.text) {
-            return Err(ShellError {
-                message: "here-document with an empty delimiter: wharf does not read this script"
-                    .to_string(),
-                span: f.span(self.src, at..f.text.len()),
-                kind: ShellErrorKind::Unsupported,
-            });
-        }
         let opts = options();
-        // Blanks at the very end mean nothing to the shell, and brush's tokenizer never returns
-        // on a here-document whose delimiter is empty (`<<"" `, `<<\r\t`) when they follow it.
+        // Blanks at the very end mean nothing to the shell.
         let text = without_trailing_blanks(&f.text);
+        // brush's tokenizer never returns when the text ends while it still waits for the line
+        // after a here-document operator and the delimiter it read is empty (`<<''`, `<<\r`,
+        // `$(<< ) #`, `<<``)`: found by fuzzing): at the end it matches the empty delimiter
+        // again and again, queueing a token each time. A final line break always moves it on,
+        // and means nothing to the shell. (After an escaping backslash it would join the lines
+        // instead: brush then stops at the open escape.)
+        let with_newline;
+        let text = if text.contains("<<") && !text.ends_with('\n') && !ends_in_escape(text) {
+            with_newline = format!("{text}\n");
+            with_newline.as_str()
+        } else {
+            text
+        };
         let tokens = match brush_parser::uncached_tokenize_str(text, &opts.tokenizer_options()) {
             // sh and bash read a here-document left open at the end of the script up to the
             // end (with a warning), so `<< /x` with no body is valid: give brush the missing
@@ -280,10 +277,12 @@ impl Builder<'_> {
                 } else {
                     let mut text = text.to_string();
                     for tag in open {
-                        text.push('\n');
+                        if !text.ends_with('\n') {
+                            text.push('\n');
+                        }
                         text.push_str(&tag);
+                        text.push('\n');
                     }
-                    text.push('\n');
                     // The longer text may reach a brush panic the original stopped
                     // before; then the original error stands.
                     let tokenizer = opts.tokenizer_options();
@@ -315,6 +314,7 @@ impl Builder<'_> {
     fn check_tokens(&self, f: &Frame, tokens: &[Token]) -> Result<usize, ShellError> {
         for (i, t) in tokens.iter().enumerate() {
             if let Token::Word(w, loc) = t
+                && !w.is_empty()
                 && w.bytes().all(|c| c.is_ascii_digit())
                 && w.parse::<i32>().is_err()
                 && matches!(tokens.get(i + 1), Some(Token::Operator(op, _)) if op.starts_with(['<', '>']))
@@ -370,6 +370,10 @@ impl Builder<'_> {
             }
             TokenizerError::UnterminatedExpansion => ("unterminated expansion", 0..end),
             TokenizerError::MissingHereTagForDocumentBody | TokenizerError::MissingHereTag(_) => {
+                ("here-document without a delimiter", 0..end)
+            }
+            // No delimiter read: the operator ends the script (`<<`, `cat <<-`).
+            TokenizerError::UnterminatedHereDocuments(tags, _) if tags.is_empty() => {
                 ("here-document without a delimiter", 0..end)
             }
             TokenizerError::UnterminatedHereDocuments(..) => {
@@ -855,8 +859,6 @@ struct Cx<'f> {
     pipe_tokens: &'f [Range<usize>],
 }
 
-/// The delimiters (quotes removed) of the here-documents of `text` that no later line ends.
-/// Rough like [`substitution_in_heredoc_delimiter`]: only used once brush found one open.
 /// `text` without the spaces and tabs that end it, unless the last one is escaped (`a\ `).
 pub(super) fn without_trailing_blanks(text: &str) -> &str {
     let trimmed = text.trim_end_matches([' ', '\t']);
@@ -869,6 +871,13 @@ pub(super) fn without_trailing_blanks(text: &str) -> &str {
     trimmed
 }
 
+/// Whether `text` ends with a backslash that escapes what would follow it.
+fn ends_in_escape(text: &str) -> bool {
+    (text.len() - text.trim_end_matches('\\').len()) % 2 == 1
+}
+
+/// The delimiters (quotes removed) of the here-documents of `text` that no later line ends.
+/// Rough: only used once brush found one open.
 fn unterminated_heredocs(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let mut open = Vec::new();
@@ -917,135 +926,6 @@ fn unterminated_heredocs(text: &str) -> Vec<String> {
         }
     }
     open
-}
-
-/// Where a here-document delimiter holding `$(` starts, if any. brush's tokenizer can loop
-/// forever on such a delimiter (`<<$( |#`), and no real script has one, so they are refused
-/// before tokenizing. Rough on purpose: a `<<` inside quotes may give a false alarm, which only
-/// costs an error on an absurd script.
-fn substitution_in_heredoc_delimiter(text: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut from = 0;
-    while let Some(p) = text.get(from..).and_then(|t| t.find("<<")) {
-        let op = from + p;
-        from = op + 2;
-        if b.get(from) == Some(&b'<') {
-            from += 1;
-            continue;
-        }
-        let mut i = from;
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        while matches!(b.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
-        let mut quote = None;
-        while let Some(&c) = b.get(i) {
-            match (quote, c) {
-                (None, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b')') => break,
-                (None, b'\'' | b'"') => quote = Some(c),
-                (Some(q), _) if c == q => quote = None,
-                (_, b'$') if b.get(i + 1) == Some(&b'(') => return Some(op),
-                _ => {}
-            }
-            i += 1;
-        }
-    }
-    None
-}
-
-/// Where a here-document operator whose delimiter is empty (`<<""`, `<<-''`, `<< ''""`) starts,
-/// when a comment follows it on its line, outside quotes. brush's tokenizer loops forever,
-/// allocating without bound, on that shape (`cat <<"" # x` took gigabytes in seconds), so such
-/// a script is not given to brush. An empty delimiter without a comment after it (`RUN <<''`,
-/// `cat <<"" /x`) is read by brush as before. Bash accepts both (the body ends at the first
-/// empty line); no real Dockerfile was seen to use either. A delimiter of carriage returns
-/// alone (`<<\r`) is refused whatever follows it, as brush loops on it in more shapes.
-pub(super) fn empty_heredoc_delimiter(text: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let blank_or_operator = |c: u8| {
-        matches!(
-            c,
-            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
-        )
-    };
-    let mut i = 0;
-    let mut word_start = true;
-    // An operator with an empty delimiter seen on the current line.
-    let mut pending = None;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\\' => {
-                i += 2;
-                word_start = false;
-                continue;
-            }
-            b'\'' => {
-                i = text[i + 1..].find('\'').map_or(b.len(), |p| i + p + 2);
-                word_start = false;
-                continue;
-            }
-            b'"' => {
-                let mut j = i + 1;
-                while j < b.len() && b[j] != b'"' {
-                    j += if b[j] == b'\\' { 2 } else { 1 };
-                }
-                i = j + 1;
-                word_start = false;
-                continue;
-            }
-            b'#' if word_start => {
-                if pending.is_some() {
-                    return pending;
-                }
-                i = text[i..].find('\n').map_or(b.len(), |p| i + p);
-                continue;
-            }
-            b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
-                let op = i;
-                let mut j = i + 2;
-                if b.get(j) == Some(&b'-') {
-                    j += 1;
-                }
-                while matches!(b.get(j), Some(b' ' | b'\t')) {
-                    j += 1;
-                }
-                // A delimiter of carriage returns alone is empty to brush, and it loops on it
-                // whatever follows on the line (`<<\r #`, `<<\r;$(`, found by fuzzing): such
-                // a script is refused outright.
-                let crs = b[j..].iter().take_while(|&&c| c == b'\r').count();
-                if crs > 0
-                    && b.get(j + crs)
-                        .is_none_or(|&c| blank_or_operator(c) || c == b'#')
-                {
-                    return Some(op);
-                }
-                let mut quoted = false;
-                while let (Some(&q @ (b'"' | b'\'')), Some(&r)) = (b.get(j), b.get(j + 1)) {
-                    if q != r {
-                        break;
-                    }
-                    j += 2;
-                    quoted = true;
-                }
-                if quoted && b.get(j).is_none_or(|&c| blank_or_operator(c)) {
-                    pending = Some(op);
-                }
-                i = op + 2;
-                word_start = true;
-                continue;
-            }
-            b'\n' => {
-                pending = None;
-                word_start = true;
-            }
-            _ => word_start = blank_or_operator(c),
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The `|` token joining each pair of adjacent pipeline stages, given the sorted `|` tokens and

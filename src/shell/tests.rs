@@ -958,50 +958,48 @@ fn empty_heredoc_delimiter_before_trailing_blanks_returns() {
 }
 
 #[test]
-fn empty_heredoc_delimiters_are_refused_before_brush_can_loop() {
-    // Each of these made brush's tokenizer loop, allocating gigabytes (found by fuzzing).
+fn here_documents_left_open_at_the_end_never_loop() {
+    // Each of these made brush's tokenizer loop, allocating gigabytes (found by fuzzing): the
+    // text ended while it waited for the line after a here-document whose delimiter it read as
+    // empty. A final line break moves it on; each is now read as bash reads it, or refused with
+    // an error, and returns.
     for text in [
         "<<\"\" #",
         "cat <<'' # c",
         "cat <<-\"\" #",
         "echo <<\"\" a #",
-        "cat <<\"\" |#",
         "cat <<''\"\" # x\nbody\n\nnext",
         "npm install && cat <<\"\" # comment",
-        // A delimiter of carriage returns alone, whatever follows.
-        "<<\r;$(",
-        "<<\r<#",
+        "cat <<''",
+        "cat <<\"\" /no-here",
+        // A delimiter of carriage returns alone.
         "<<\r\t#",
         "cat << \r\t#",
         "cat <<-\r\r\t# x",
         "cat <<\r",
     ] {
-        let mut src = MappedText::default();
-        src.push_str(text, 0);
-        let e = parse(&src).expect_err(text);
-        assert_eq!(e.kind, ShellErrorKind::Unsupported, "{text}");
-        assert!(e.message.contains("empty delimiter"), "{text}: {e}");
-        let at = text.find("<<").unwrap();
-        assert_eq!(e.span, Span::new(at as u32, text.len() as u32), "{text}");
+        let script = parse_str(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert!(!script.commands.is_empty(), "{text:?}");
     }
-    // Not an empty delimiter: quoted, commented, or a word.
+    let npm = parse_str("npm install && cat <<\"\" # comment").unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<_> = npm.commands.iter().filter_map(|c| c.name_str()).collect();
+    assert_eq!(names, ["npm", "cat"]);
+    // Shapes with no delimiter, or none brush can read: an error, at once.
     for text in [
-        "echo \"<<''\" # x",
-        "echo '<<\"\"' # x",
-        "echo a # <<'' b",
-        "cat <<\"E\" # x\nE",
-        "cat <<''x\nx",
-        "echo \\<<'' # x",
-        // An empty delimiter with no comment after it on its line: brush reads these.
-        "cat <<''",
-        "cat <<\"\" /no-here",
-        "cat <<'' x ; echo y",
-        "cat <<'' x\n# a comment on the next line",
-        // A carriage return inside or after a delimiter word.
-        "cat <<\rx\t#",
-        "cat <<x\r\nx\r\n",
-        "cat <<\"\r\" # x",
+        "cat <<\"\" |#",
+        "<<\r;$(",
+        "<<\r<#",
+        "$(<< ))#",
+        "$( (<<  ``)",
+        "<<$( |#",
+        "a <<\"$( |#\"",
     ] {
-        assert_eq!(parse::empty_heredoc_delimiter(text), None, "{text}");
+        let mut joined = MappedText::default();
+        joined.push_str(text, 0);
+        let e = parse(&joined).expect_err(text);
+        assert_eq!(e.kind, ShellErrorKind::Syntax, "{text:?}");
     }
+    // brush reads a delimiter-less `<<` closed by the substitution (bash refuses it): what
+    // matters here is that it returns.
+    assert!(parse_str("a $(<< ) #").is_ok());
 }
