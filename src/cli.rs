@@ -877,7 +877,7 @@ fn fix_files(
             .get(&linted[i].source.path)
             .is_some_and(|s| fixing(s));
         if on {
-            fixed.stdin = Some(linted[i].source.text.clone());
+            fixed.stdin = Some(linted[i].source.text.to_string());
         }
     }
     let results: Vec<_> = linted
@@ -934,7 +934,7 @@ fn fix_files(
         }
         if !args.diff {
             f.line_index = LineIndex::new(&fix.text);
-            f.source.text = fix.text;
+            f.source.text = fix.text.into();
             f.diagnostics = fix.diagnostics;
         }
     }

@@ -57,7 +57,7 @@ impl Parsed {
         match source.kind {
             FileKind::Dockerfile => {
                 Parsed::Dockerfile(crate::rule_times::time(crate::rule_times::PARSE, || {
-                    dockerfile::parse(&source.text)
+                    dockerfile::parse_shared(source.text.clone())
                 }))
             }
             FileKind::Compose => {
@@ -1146,7 +1146,7 @@ impl SourceProvider for Buffers<'_> {
         match self.open.get(path) {
             Some(text) => {
                 let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, text));
-                Ok(SourceFile::new(path, text.clone(), kind))
+                Ok(SourceFile::new(path, text.as_str(), kind))
             }
             None => self.fallback.source(path, kind, max_size),
         }
@@ -1570,7 +1570,7 @@ pub fn shellcheck_pass(
             if !settings.shellcheck.enabled || source.kind != FileKind::Dockerfile {
                 return Ok(Vec::new());
             }
-            isolate(|| collect(&dockerfile::parse(&source.text))).map_err(|m| {
+            isolate(|| collect(&dockerfile::parse_shared(source.text.clone()))).map_err(|m| {
                 format!("internal error in the ShellCheck pass: {m}; this is a bug in wharf")
             })
         })
@@ -1724,7 +1724,7 @@ mod provider_tests {
         let (linted, errors) = lint_files_from(&buffers, &files, &|_| &settings);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(linted.len(), 2);
-        assert_eq!(linted[1].source.text, "FROM alpine\n");
+        assert_eq!(&*linted[1].source.text, "FROM alpine\n");
         assert_eq!(linted[1].source.kind, FileKind::Dockerfile);
         let missing = [(dir.join("absent"), Some(FileKind::Dockerfile))];
         let (_, errors) = lint_files_from(&buffers, &missing, &|_| &settings);

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A half-open byte range `start..end` into a file's text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -87,12 +88,13 @@ impl FileKind {
 pub struct SourceFile {
     /// The path as discovered or given on the command line; this is what output reports.
     pub path: PathBuf,
-    pub text: String,
+    /// Shared with the file's Dockerfile tree, which reads its shell lines from it.
+    pub text: Arc<str>,
     pub kind: FileKind,
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>, kind: FileKind) -> Self {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>, kind: FileKind) -> Self {
         SourceFile {
             path: path.into(),
             text: text.into(),
@@ -336,6 +338,17 @@ impl OffsetMap {
             .then_some(self.first)
             .into_iter()
             .chain(self.more().iter().copied())
+    }
+
+    /// Each piece as `(derived_start, derived_end, file_start)`, where the last one ends at
+    /// `len`, the length of the derived text.
+    pub(crate) fn pieces_with_ends(&self, len: u32) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let n = self.len();
+        (0..n).map(move |i| {
+            let (d, f) = self.piece(i);
+            let end = if i + 1 < n { self.piece(i + 1).0 } else { len };
+            (d, end.max(d), f)
+        })
     }
 
     /// The number of pieces whose derived start is at most `derived`.

@@ -20,7 +20,7 @@ fn directives_bom_and_crlf() {
     let Some(Command::Shell(text)) = run.command() else {
         panic!()
     };
-    assert_eq!(text.text, "echo a   b");
+    assert_eq!(text.text(src), "echo a   b");
     // `b` maps back to the second physical line.
     assert_eq!(t(src, text.span(9, 10)), "b");
 }
@@ -43,11 +43,14 @@ fn comments_and_blank_lines_inside_continuations() {
     let Some(Command::Shell(text)) = run.command() else {
         panic!()
     };
-    assert_eq!(text.text, "apt-get update &&     apt-get install -y curl");
+    assert_eq!(
+        text.text(src),
+        "apt-get update &&     apt-get install -y curl"
+    );
     assert_eq!(df.comments.len(), 1);
     assert!(df.comments[0].in_continuation);
     assert_eq!(df.empty_continuation_lines.len(), 1);
-    let at = text.text.find("curl").unwrap();
+    let at = text.text(src).find("curl").unwrap();
     assert_eq!(t(src, text.span(at, at + 4)), "curl");
 }
 
@@ -184,7 +187,7 @@ fn healthcheck_and_onbuild() {
     let h = &df.instructions[1];
     assert_eq!(h.flag_value("interval"), Some("5s"));
     assert!(
-        matches!(&h.body, Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))) if t.text == "curl -f http://x/")
+        matches!(&h.body, Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))) if t.text(src) == "curl -f http://x/")
     );
     assert!(matches!(
         &df.instructions[2].body,

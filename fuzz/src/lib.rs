@@ -112,7 +112,7 @@ fn check_command(text: &str, c: &Command, what: &str) {
                 check_word(text, a, what);
             }
         }
-        Command::Shell(m) => check_mapped(text, m, what),
+        Command::Shell(m) => check_mapped(text, &m.mapped(text), what),
     }
 }
 
@@ -135,7 +135,7 @@ fn check_instruction(text: &str, ins: &Instruction) {
             check_span(text, p.value_span, "mount value");
         }
     }
-    check_mapped(text, ins.rest(), "instruction rest");
+    check_mapped(text, &ins.rest(text), "instruction rest");
     for h in &ins.heredocs {
         check_span(text, h.marker, "heredoc marker");
         check_span(text, h.body_span, "heredoc body span");

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use crate::declare_rule;
 use crate::diagnostic::Fix;
 use crate::dockerfile::{
@@ -51,20 +53,25 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     for outer in ctx.file.iter() {
         let ins = outer.trigger().unwrap_or(outer);
-        if let Some(text) = argument(ins) {
-            report(ctx, ins, text);
+        if let Some(text) = argument(ctx.file, ins) {
+            report(ctx, ins, &text);
         }
     }
 }
 
 /// The argument text of an instruction that Docker read as shell form but may take JSON.
-fn argument(ins: &Instruction) -> Option<&MappedText> {
+fn argument<'a>(df: &'a Dockerfile, ins: &'a Instruction) -> Option<Cow<'a, MappedText>> {
     match &ins.body {
         Body::Run(Command::Shell(t))
         | Body::Cmd(Command::Shell(t))
         | Body::Entrypoint(Command::Shell(t))
-        | Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))) => Some(t),
-        Body::Copy { json: false, .. } | Body::Volume(_) => Some(ins.rest()),
+        | Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))) => {
+            // Only a line that starts with `[` can be meant as JSON: the others are not copied
+            // out of the file.
+            t.starts_with('[', df.source())
+                .then(|| Cow::Owned(t.mapped(df.source())))
+        }
+        Body::Copy { json: false, .. } | Body::Volume(_) => Some(ins.rest(df.source())),
         _ => None,
     }
 }

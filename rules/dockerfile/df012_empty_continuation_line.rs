@@ -43,7 +43,7 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let text = ctx.source.text.as_str();
+    let text: &str = &ctx.source.text;
     for &span in &ctx.file.empty_continuation_lines {
         let end = span.end as usize;
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);

@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
-    let text = ctx.source.text.as_str();
+    let text: &str = &ctx.source.text;
     let escape = ctx.file.escape;
     for ins in ctx.file.iter_with_onbuild() {
         let (Kind::Env | Kind::Label, Body::Env(pairs) | Body::Label(pairs)) = (ins.kind, &ins.body)

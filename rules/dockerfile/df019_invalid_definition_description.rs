@@ -40,7 +40,7 @@ declare_rule! {
 
 fn check(ctx: &mut Context<'_, Dockerfile>) {
     let df = ctx.file;
-    let text = ctx.source.text.as_str();
+    let text: &str = &ctx.source.text;
     for ins in df.iter() {
         let names: Vec<&str> = match (&ins.body, ins.kind) {
             (Body::Arg(kvs), Kind::Arg) => kvs.iter().map(|kv| kv.key.value.as_str()).collect(),

@@ -77,9 +77,12 @@ fn check_instruction(ctx: &mut Context<'_, Dockerfile>, ins: &Instruction, own_s
     let text = match (&ins.body, ins.kind) {
         (Body::Cmd(Command::Shell(t)), _)
         | (Body::Entrypoint(Command::Shell(t)), _)
-        | (Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))), Kind::Healthcheck) => t,
+        | (Body::Healthcheck(Healthcheck::Cmd(Command::Shell(t))), Kind::Healthcheck) => {
+            t.mapped(ctx.file.source())
+        }
         _ => return,
     };
+    let text = &text;
     let what = match ins.kind {
         Kind::Healthcheck => "HEALTHCHECK CMD",
         k => k.as_str(),

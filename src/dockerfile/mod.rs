@@ -39,10 +39,12 @@ mod words;
 pub use image::ImageRef;
 pub use json::{JsonError, json_array_error, repair_json_array};
 pub use model::{AUTOMATIC_ARGS, Base, Model, PerInstruction, Stage, StageState, Var, VarKind};
-pub use parser::parse;
+pub use parser::{parse, parse_shared};
 pub use run_cache::RunCache;
 pub use scripts::{Interpreter, RunModel, RunScript};
 pub use words::{Expansion, VarValue, expand, has_fallback, referenced_vars, split_words, unquote};
+
+use std::borrow::Cow;
 
 use crate::source::{MappedText, OffsetMap, Span};
 
@@ -75,9 +77,22 @@ pub struct Dockerfile {
     /// Whether each stage's base is a Windows image, judged on first use
     /// ([`Dockerfile::windows_base_at`]).
     windows_stages: std::sync::OnceLock<Vec<bool>>,
+    /// The text the tree was parsed from (shared with the caller's [`SourceFile`]
+    /// (crate::source::SourceFile) by [`parse_shared`]): shell lines are read from it.
+    source: std::sync::Arc<str>,
 }
 
 impl Dockerfile {
+    /// The text the tree was parsed from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The text of a shell-form command of this tree.
+    pub fn shell_text(&self, line: &ShellLine) -> Cow<'_, str> {
+        line.text(&self.source)
+    }
+
     /// The directive with this (lowercase) name.
     pub fn directive(&self, name: &str) -> Option<&Directive> {
         self.directives.iter().find(|d| d.name == name)
@@ -319,13 +334,14 @@ pub struct Instruction {
 
 impl Instruction {
     /// Everything after the keyword and the flags, as one logical line (continuations and
-    /// comment lines removed), mapped back to the file.
-    pub fn rest(&self) -> &MappedText {
+    /// comment lines removed), mapped back to the file. `file` is the text of the file the
+    /// instruction was parsed from: a shell-form command's line is read from it.
+    pub fn rest<'a>(&'a self, file: &str) -> Cow<'a, MappedText> {
         match &self.body {
             Body::Run(Command::Shell(t))
             | Body::Cmd(Command::Shell(t))
-            | Body::Entrypoint(Command::Shell(t)) => t,
-            _ => self.rest.as_deref().unwrap_or(&NO_TEXT),
+            | Body::Entrypoint(Command::Shell(t)) => Cow::Owned(t.mapped(file)),
+            _ => Cow::Borrowed(self.rest.as_deref().unwrap_or(&NO_TEXT)),
         }
     }
 
@@ -443,7 +459,93 @@ pub enum Command {
     /// JSON exec form: `["a", "b"]`, decoded.
     Exec { args: Vec<Word>, span: Span },
     /// Shell form: the logical line, handed to the shell.
-    Shell(MappedText),
+    Shell(ShellLine),
+}
+
+/// The logical line of a shell-form command: where its pieces lie in the file, without a copy
+/// of their text. A RUN-heavy file is mostly such lines, and the copy (the file's bytes with
+/// continuations and comment lines left out) was the largest part of its tree (issue 6), so
+/// the text is read from the file when asked for: [`ShellLine::text`], borrowed when the line
+/// is one piece of the file, and [`ShellLine::mapped`] for the shell parser.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShellLine {
+    map: OffsetMap,
+    len: u32,
+}
+
+impl ShellLine {
+    /// Keeps the map of a logical line built from slices of the file (`push_str` of file
+    /// text only), and drops its text.
+    pub(crate) fn from_mapped(line: MappedText, file: &str) -> ShellLine {
+        let shell = ShellLine {
+            len: line.text.len() as u32,
+            map: line.map,
+        };
+        debug_assert_eq!(
+            shell.text(file),
+            line.text,
+            "a shell line not read from the file"
+        );
+        shell
+    }
+
+    /// The length of the line's text in bytes.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The line's text, read from `file` (the text of the file it was parsed from).
+    pub fn text<'f>(&self, file: &'f str) -> Cow<'f, str> {
+        let end = self.len;
+        let mut pieces = self.map.pieces_with_ends(end);
+        let Some(first) = pieces.next() else {
+            return Cow::Borrowed("");
+        };
+        let slice = |(d0, d1, f): (u32, u32, u32)| {
+            file.get(f as usize..(f + d1 - d0) as usize).unwrap_or("")
+        };
+        let Some(second) = pieces.next() else {
+            return Cow::Borrowed(slice(first));
+        };
+        let mut out = String::with_capacity(self.len());
+        out.push_str(slice(first));
+        out.push_str(slice(second));
+        for p in pieces {
+            out.push_str(slice(p));
+        }
+        Cow::Owned(out)
+    }
+
+    /// Whether the first character of the line after any whitespace is `c` (read without
+    /// copying the line).
+    pub fn starts_with(&self, c: char, file: &str) -> bool {
+        self.map
+            .pieces_with_ends(self.len)
+            .flat_map(|(d0, d1, f)| {
+                file.get(f as usize..(f + d1 - d0) as usize)
+                    .unwrap_or("")
+                    .chars()
+            })
+            .find(|ch| !ch.is_whitespace())
+            == Some(c)
+    }
+
+    /// The line with its text, as the shell parser reads it.
+    pub fn mapped(&self, file: &str) -> MappedText {
+        MappedText {
+            text: self.text(file).into_owned(),
+            map: self.map.clone(),
+        }
+    }
+
+    /// The file span of a range of the line's text.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        self.map.span(start as u32, end as u32)
+    }
 }
 
 impl Command {
@@ -614,15 +716,26 @@ mod rest_tests {
 
     #[test]
     fn a_shell_form_line_is_kept_once_and_rest_still_reads_it() {
-        let df = parse("FROM a\nRUN echo \\\n  x\nCMD run it\nCOPY a b\nRUN [\"x\"]\n");
-        let texts: Vec<&str> = df.iter().map(|i| i.rest().text.as_str()).collect();
+        let text = "FROM a\nRUN echo \\\n  x\nCMD run it\nCOPY a b\nRUN [\"x\"]\n";
+        let df = parse(text);
+        let texts: Vec<String> = df.iter().map(|i| i.rest(text).text.clone()).collect();
         assert_eq!(texts, ["a", "echo   x", "run it", "a b", "[\"x\"]"]);
-        // The shell-form RUN and CMD hold their line in the body only.
+        // The shell-form RUN and CMD hold their line in the body only, as a map.
         assert!(df.instructions[1].rest.is_none());
         assert!(df.instructions[2].rest.is_none());
-        assert_eq!(df.instructions[3].rest().text, "a b");
+        assert_eq!(df.instructions[3].rest(text).text, "a b");
         let run = &df.instructions[1];
-        assert_eq!(run.rest().span(0, 4).text("FROM a\nRUN echo"), "echo");
+        assert_eq!(run.rest(text).span(0, 4).text(text), "echo");
+        let Some(Command::Shell(line)) = run.command() else {
+            panic!("not shell form")
+        };
+        // Two pieces of the file: rebuilt; one piece: borrowed from the file.
+        assert!(matches!(line.text(text), Cow::Owned(t) if t == "echo   x"));
+        let Some(Command::Shell(cmd)) = df.instructions[2].command() else {
+            panic!("not shell form")
+        };
+        assert!(matches!(cmd.text(text), Cow::Borrowed("run it")));
+        assert_eq!(cmd.span(4, 6).text(text), "it");
     }
 }
 #[cfg(test)]
@@ -658,6 +771,7 @@ mod size_tests {
         assert!(size_of::<crate::source::OffsetMap>() <= 16);
         assert!(size_of::<crate::source::MappedText>() <= 40);
         assert!(size_of::<super::Word>() <= 72);
+        assert!(size_of::<super::ShellLine>() <= 24);
         assert!(size_of::<super::KeyValue>() <= 152);
         assert!(size_of::<super::Body>() <= 48);
         assert!(size_of::<super::Heredoc>() <= 104);

@@ -3,6 +3,8 @@
 use super::json::{JsonForm, parse_json_array};
 use super::words::{Words, mapped_words, split_words, word_at};
 use super::*;
+use std::sync::Arc;
+
 use crate::source::{MappedText, Span};
 
 /// One physical line: `start..end` excludes the line break (and a CR before it); `next` is the
@@ -91,7 +93,14 @@ fn shrink(ins: &mut Instruction) {
 }
 
 /// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the parse goes on.
+/// The tree keeps a copy of `text`: [`parse_shared`] shares a text the caller keeps anyway.
 pub fn parse(text: &str) -> Dockerfile {
+    parse_shared(Arc::from(text))
+}
+
+/// [`parse`] of a text the tree shares with the caller (its shell lines are read from it).
+pub fn parse_shared(source: Arc<str>) -> Dockerfile {
+    let text: &str = &source;
     let mut p = Parser {
         text,
         logical: MappedText::default(),
@@ -107,7 +116,9 @@ pub fn parse(text: &str) -> Dockerfile {
     p.df.comments.shrink_to_fit();
     p.df.model = super::model::build(&p.df);
     p.df.template = super::scripts::looks_like_template(text);
-    p.df
+    let mut df = p.df;
+    df.source = source;
+    df
 }
 
 struct Parser<'a> {
@@ -295,7 +306,7 @@ impl<'a> Parser<'a> {
                 Body::Run(Command::Exec { .. }) | Body::Copy { json: true, .. }
             );
             if !is_json {
-                let markers = heredoc_markers(target.rest(), self.df.escape);
+                let markers = heredoc_markers(&target.rest(self.text), self.df.escape);
                 let mut docs = Vec::with_capacity(markers.len());
                 for m in markers {
                     let (doc, after, last_end) = self.read_heredoc(next, m);
@@ -474,7 +485,7 @@ impl<'a> Parser<'a> {
         match &mut ins.body {
             Body::Run(Command::Shell(t))
             | Body::Cmd(Command::Shell(t))
-            | Body::Entrypoint(Command::Shell(t)) => *t = rest,
+            | Body::Entrypoint(Command::Shell(t)) => *t = ShellLine::from_mapped(rest, self.text),
             _ => ins.rest = Some(Box::new(rest)),
         }
         ins
@@ -696,8 +707,11 @@ impl<'a> Parser<'a> {
                 );
                 None
             }
-            JsonForm::NotJson if copy => Some(Command::Shell(rest.clone())),
-            JsonForm::NotJson => Some(Command::Shell(MappedText::default())),
+            JsonForm::NotJson if copy => Some(Command::Shell(ShellLine::from_mapped(
+                rest.clone(),
+                self.text,
+            ))),
+            JsonForm::NotJson => Some(Command::Shell(ShellLine::default())),
         }
     }
 

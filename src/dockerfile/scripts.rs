@@ -101,7 +101,7 @@ fn build_one(df: &Dockerfile, index: usize, ins: &Instruction) -> Option<RunScri
     }
     #[cfg(test)]
     MODELS_BUILT.with(|n| n.set(n.get() + 1));
-    let mut r = script_of(ins);
+    let mut r = script_of(ins, df.source());
     if df.template {
         r.error = None;
     }
@@ -156,7 +156,7 @@ impl<'a> RunModel<'a> {
     }
 }
 
-fn script_of(ins: &Instruction) -> RunScript {
+fn script_of(ins: &Instruction, file: &str) -> RunScript {
     let mut r = RunScript {
         at: ins.keyword.start,
         ..RunScript::default()
@@ -187,7 +187,8 @@ fn script_of(ins: &Instruction) -> RunScript {
             r.scripts.push(shell::exec_form(words));
             r.interpreters.push(Interpreter::Stage);
         }
-        Some(DfCommand::Shell(text)) => {
+        Some(DfCommand::Shell(line)) => {
+            let text = line.mapped(file);
             let only_markers = !ins.heredocs.is_empty()
                 && text.text.split_whitespace().all(|w| {
                     w.trim_start_matches(|c: char| c.is_ascii_digit())
@@ -208,7 +209,7 @@ fn script_of(ins: &Instruction) -> RunScript {
                 return r;
             }
             if ins.heredocs.is_empty() {
-                push(&mut r, shell::parse(text), Interpreter::Stage);
+                push(&mut r, shell::parse(&text), Interpreter::Stage);
                 return r;
             }
             // Give the shell the heredocs it expects after the line.

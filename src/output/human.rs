@@ -91,7 +91,7 @@ struct Replaced {
 impl Excerpt {
     /// The window of `file` that covers `spans` and the context lines around them.
     fn new(file: &LintedFile, spans: &[Span]) -> Excerpt {
-        let text = file.source.text.as_str();
+        let text: &str = &file.source.text;
         let index = &file.line_index;
         let lo = spans.iter().map(|s| s.start).min().unwrap_or(0);
         let hi = spans.iter().map(|s| s.end).max().unwrap_or(0);
@@ -292,7 +292,7 @@ fn miette_severity(severity: Severity) -> miette::Severity {
 }
 
 fn to_miette<'a>(report: &Report<'a>, file: &'a LintedFile, d: &'a Diagnostic) -> Rendered {
-    let text = file.source.text.as_str();
+    let text: &str = &file.source.text;
     // The labels in this file, then the notes about other files.
     let mut here = vec![(d.span, None)];
     let mut related = Vec::new();

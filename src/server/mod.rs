@@ -227,7 +227,7 @@ impl Doc {
     }
 
     pub fn source(&self) -> SourceFile {
-        SourceFile::new(self.path.clone(), self.text.clone(), self.kind)
+        SourceFile::new(self.path.clone(), self.text.as_str(), self.kind)
     }
 
     /// The document parsed for a lint: a Dockerfile takes the RUN models its last lint kept.

@@ -1089,11 +1089,12 @@ mod tests {
             };
             let df = crate::dockerfile::parse(&text);
             for (_, ins) in df.runs() {
-                let mut texts: Vec<&MappedText> = ins.heredocs.iter().map(|h| &h.body).collect();
+                let mut texts: Vec<MappedText> =
+                    ins.heredocs.iter().map(|h| h.body.clone()).collect();
                 if let Some(crate::dockerfile::Command::Shell(line)) = ins.command() {
-                    texts.push(line);
+                    texts.push(line.mapped(&text));
                 }
-                for src in texts {
+                for src in &texts {
                     scripts += 1;
                     let Some(quick) = parse(src) else { continue };
                     fast += 1;

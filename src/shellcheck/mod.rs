@@ -436,6 +436,7 @@ pub fn collect(df: &Dockerfile) -> Vec<Script> {
         // strings such as `go list -f '{{.Dir}}'` make a file look like a template: the RUNs
         // without braces are still checked.)
         let placeholder = |t: &str| t.contains("{{") || t.contains("{%");
+        let line = line.mapped(df.source());
         if df.template
             && (placeholder(&line.text) || ins.heredocs.iter().any(|h| placeholder(&h.body.text)))
         {
@@ -443,7 +444,7 @@ pub fn collect(df: &Dockerfile) -> Vec<Script> {
         }
         let names = declared_names(df, index);
         let dialect = stage_dialect(df, index);
-        scripts_of_run(df, ins, line, dialect, &names, &mut out);
+        scripts_of_run(df, ins, &line, dialect, &names, &mut out);
     }
     out
 }
