@@ -67,6 +67,7 @@ if [ $# -gt 0 ]; then
 else
     cargo +nightly fuzz build -s "$san"
 fi
+bin_dir="target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
 for t in "${targets[@]}"; do
     seed_dir "$t"
     dict=()
@@ -84,9 +85,12 @@ for t in "${targets[@]}"; do
     end=$((SECONDS + secs))
     while [ "$SECONDS" -lt "$end" ]; do
         left=$((end - SECONDS)); chunk=$((left < ${CHUNK:-180} ? left : ${CHUNK:-180}))
-        timeout -k 5 $((chunk + 60)) nice -n 19 cargo +nightly fuzz run -s "$san" "$t" "corpus/$t" -- \
+        # The binary built above, run directly: `cargo fuzz run` would rebuild it from the
+        # sources as they are at each chunk, so an edit made during the run would change (or
+        # break) what is fuzzed.
+        timeout -k 5 $((chunk + 60)) nice -n 19 "$bin_dir/$t" -artifact_prefix="artifacts/$t/" \
             -max_total_time="$chunk" -timeout=1 -rss_limit_mb="$rss" -max_len="$max_len" \
-            -print_final_stats=1 "${dict[@]}" >> "logs/$t.log" 2>&1 || true
+            -print_final_stats=1 "${dict[@]}" "corpus/$t" >> "logs/$t.log" 2>&1 || true
     done
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$t.log" | paste -sd+ | bc)
     echo "   executions: ${execs:-0}; artifacts: $(ls "artifacts/$t" | wc -l)"
