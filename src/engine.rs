@@ -1233,9 +1233,17 @@ impl Run {
     ) {
         let results = par_map(files, |(path, kind)| {
             let source = provider.source(path, *kind, max_size(path))?;
-            // Compose files are parsed now: they say which files form a project.
-            let parsed =
-                (source.kind == FileKind::Compose).then(|| isolate(|| Parsed::parse(&source)));
+            // Compose files are parsed now: they say which files form a project. Their trees
+            // wait until the project is linted, beside each other: kept tight.
+            let parsed = (source.kind == FileKind::Compose).then(|| {
+                isolate(|| {
+                    let mut parsed = Parsed::parse(&source);
+                    if let Parsed::Compose(cf) = &mut parsed {
+                        cf.tree.shrink_to_fit();
+                    }
+                    parsed
+                })
+            });
             let keys = [
                 crate::project::normalize(&source.path),
                 crate::discover::identity(&source.path),

@@ -305,7 +305,9 @@ impl<'a> Parser<'a> {
                 &target.body,
                 Body::Run(Command::Exec { .. }) | Body::Copy { json: true, .. }
             );
-            if !is_json {
+            // Without `<<` in the whole line there is no marker: no need to read the rest
+            // (a shell line's would be built from the file).
+            if !is_json && logical.text.contains("<<") {
                 let markers = heredoc_markers(&target.rest(self.text), self.df.escape);
                 let mut docs = Vec::with_capacity(markers.len());
                 for m in markers {

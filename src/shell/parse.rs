@@ -256,11 +256,17 @@ impl Builder<'_> {
         // after a here-document operator and the delimiter it read is empty (`<<''`, `<<\r`,
         // `$(<< ) #`, `<<``)`: found by fuzzing): at the end it matches the empty delimiter
         // again and again, queueing a token each time. A final line break always moves it on,
-        // and means nothing to the shell. (After an escaping backslash it would join the lines
-        // instead: brush then stops at the open escape.)
+        // and means nothing to the shell; it is added even after one, which may be escaped
+        // (`\` and a line break join two lines). After a last backslash, which escapes the
+        // break unless a comment holds it (`# x\`, found by fuzzing: a comment runs to the
+        // end), a second one follows.
         let with_newline;
-        let text = if text.contains("<<") && !text.ends_with('\n') && !ends_in_escape(text) {
-            with_newline = format!("{text}\n");
+        let text = if text.contains("<<") {
+            with_newline = if ends_in_escape(text) {
+                format!("{text}\n\n")
+            } else {
+                format!("{text}\n")
+            };
             with_newline.as_str()
         } else {
             text

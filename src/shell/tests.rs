@@ -972,6 +972,11 @@ fn here_documents_left_open_at_the_end_never_loop() {
         "npm install && cat <<\"\" # comment",
         "cat <<''",
         "cat <<\"\" /no-here",
+        // A comment that ends in a backslash (the text ends in the comment), or a last line
+        // whose break is escaped.
+        "cat <<'' # c\\",
+        "echo `cat <<'' # c\\\\\\\\\\\\`",
+        "cat <<'' x \\\n",
         // A delimiter of carriage returns alone.
         "<<\r\t#",
         "cat << \r\t#",
