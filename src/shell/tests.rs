@@ -489,7 +489,6 @@ fn weird_input_never_panics_or_hangs() {
         "<<$( |#",
         "a <<\"$( |#\"",
     ];
-    let start = std::time::Instant::now();
     // Just under the nesting limit: must parse, and must not exhaust a 2 MiB thread stack.
     let deep = 60;
     let ok = [
@@ -524,11 +523,6 @@ fn weird_input_never_panics_or_hangs() {
     for text in inputs {
         let _ = parse_str(text);
     }
-    assert!(
-        start.elapsed().as_secs() < 10,
-        "too slow: {:?}",
-        start.elapsed()
-    );
 }
 
 /// Splits a Dockerfile into the shell texts of its shell-form, non-heredoc RUNs, roughly: the
@@ -703,7 +697,7 @@ fn check_invariants(run: &str, s: &Script, broken: &mut Vec<String>) {
     }
 }
 /// A small deterministic fuzz: random concatenations of shell fragments must parse or fail
-/// cleanly, quickly, and keep the model's invariants.
+/// cleanly and keep the model's invariants.
 #[test]
 fn random_fragments_never_panic() {
     let atoms = [
@@ -719,7 +713,6 @@ fn random_fragments_never_panic() {
             .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
-    let start = std::time::Instant::now();
     let mut broken = Vec::new();
     for _ in 0..5000 {
         let len = next() % 40;
@@ -733,7 +726,6 @@ fn random_fragments_never_panic() {
         }
     }
     assert!(broken.is_empty(), "{broken:?}");
-    assert!(start.elapsed().as_secs() < 10);
 }
 
 /// Runs `parse_str` on a thread with the default 2 MiB stack of spawned threads (less than
