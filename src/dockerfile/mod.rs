@@ -88,11 +88,6 @@ impl Dockerfile {
         &self.source
     }
 
-    /// The text of a shell-form command of this tree.
-    pub fn shell_text(&self, line: &ShellLine) -> Cow<'_, str> {
-        line.text(&self.source)
-    }
-
     /// The directive with this (lowercase) name.
     pub fn directive(&self, name: &str) -> Option<&Directive> {
         self.directives.iter().find(|d| d.name == name)
@@ -498,38 +493,34 @@ impl ShellLine {
         self.len == 0
     }
 
+    /// The pieces of the line, in order, as slices of `file`.
+    fn pieces<'f>(&self, file: &'f str) -> impl Iterator<Item = &'f str> {
+        self.map
+            .pieces_with_ends(self.len)
+            .map(move |(d0, d1, f)| file.get(f as usize..(f + d1 - d0) as usize).unwrap_or(""))
+    }
+
     /// The line's text, read from `file` (the text of the file it was parsed from).
     pub fn text<'f>(&self, file: &'f str) -> Cow<'f, str> {
-        let end = self.len;
-        let mut pieces = self.map.pieces_with_ends(end);
+        let mut pieces = self.pieces(file);
         let Some(first) = pieces.next() else {
             return Cow::Borrowed("");
         };
-        let slice = |(d0, d1, f): (u32, u32, u32)| {
-            file.get(f as usize..(f + d1 - d0) as usize).unwrap_or("")
-        };
         let Some(second) = pieces.next() else {
-            return Cow::Borrowed(slice(first));
+            return Cow::Borrowed(first);
         };
         let mut out = String::with_capacity(self.len());
-        out.push_str(slice(first));
-        out.push_str(slice(second));
-        for p in pieces {
-            out.push_str(slice(p));
-        }
+        out.push_str(first);
+        out.push_str(second);
+        pieces.for_each(|p| out.push_str(p));
         Cow::Owned(out)
     }
 
     /// Whether the first character of the line after any whitespace is `c` (read without
     /// copying the line).
     pub fn starts_with(&self, c: char, file: &str) -> bool {
-        self.map
-            .pieces_with_ends(self.len)
-            .flat_map(|(d0, d1, f)| {
-                file.get(f as usize..(f + d1 - d0) as usize)
-                    .unwrap_or("")
-                    .chars()
-            })
+        self.pieces(file)
+            .flat_map(str::chars)
             .find(|ch| !ch.is_whitespace())
             == Some(c)
     }
@@ -736,6 +727,14 @@ mod rest_tests {
         };
         assert!(matches!(cmd.text(text), Cow::Borrowed("run it")));
         assert_eq!(cmd.span(4, 6).text(text), "it");
+        assert!(cmd.starts_with('r', text) && !cmd.starts_with('[', text));
+        // The first character may sit in a later piece, after blanks (DF009 asks this).
+        let other = "FROM a\nRUN \\\n  [\"x\" y\n";
+        let df = parse(other);
+        let Some(Command::Shell(late)) = df.instructions[1].command() else {
+            panic!("not shell form")
+        };
+        assert!(late.starts_with('[', other));
     }
 }
 #[cfg(test)]

@@ -213,8 +213,8 @@ fn script_of(ins: &Instruction, file: &str) -> RunScript {
                 return r;
             }
             // Give the shell the heredocs it expects after the line.
-            let mut full = text.clone();
             let line_end = text.map.to_file(text.text.len() as u32);
+            let mut full = text;
             full.push_str("\n", line_end);
             for h in &ins.heredocs {
                 let base = full.text.len();
