@@ -38,6 +38,10 @@
 //!   rather than parsed. brush's tokenizer loops forever when a text ends while it waits for
 //!   the line after a here-document with an empty delimiter (`<<"" # x`), so a text holding
 //!   `<<` is given to it with a final line break, which always moves it on.
+//! - brush decides whether a word such as `a[index]=v` is an assignment by parsing its index
+//!   with a grammar whose time multiplies with every bracket once it fails inside (found by
+//!   fuzzing). A word with more than two brackets after its `[` is decided by a linear bracket
+//!   match instead (`array_index.rs`); the model reads the word from the script either way.
 //! - A script nested more than 64 levels deep (compound commands, `( )`, `{ }`, `[[ ]]`
 //!   operators, `$(`, `${`, `$((`, substitutions inside substitutions) is refused with a
 //!   [`ShellErrorKind::TooDeep`] error: brush and our walk of its tree recurse once per level,
@@ -49,6 +53,7 @@
 //! a wrapped command's arguments start after the real name (hadolint keeps the real name among
 //! them); the end-of-options marker `--` is not returned as an argument.
 
+mod array_index;
 mod depth;
 mod fast;
 pub mod packages;

@@ -12,9 +12,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use brush_parser::ast;
 use brush_parser::{ParseError, ParserOptions, SourceSpan, Token, TokenizerError};
 
-use super::depth;
 use super::scan::{self, Substitution};
 use super::{Command, Pipeline, Redirect, Script, ShellError, ShellErrorKind, Word};
+use super::{array_index, depth};
 
 use crate::source::{MappedText, Span};
 
@@ -271,7 +271,8 @@ impl Builder<'_> {
         } else {
             text
         };
-        let tokens = match brush_parser::uncached_tokenize_str(text, &opts.tokenizer_options()) {
+        let mut tokens = match brush_parser::uncached_tokenize_str(text, &opts.tokenizer_options())
+        {
             // sh and bash read a here-document left open at the end of the script up to the
             // end (with a warning), so `<< /x` with no body is valid: give brush the missing
             // terminators. Their positions lie past the frame's text, which `Frame::byte`
@@ -302,6 +303,7 @@ impl Builder<'_> {
         }
         .map_err(|e| self.tokenizer_error(f, &e))?;
         self.check_tokens(f, &tokens)?;
+        array_index::defuse(&mut tokens);
         let program = brush_parser::parse_tokens(&tokens, &opts)
             .map_err(|e| self.parse_error(f, &tokens, &e))?;
         let mut pipes: Vec<Range<usize>> = tokens

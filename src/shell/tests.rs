@@ -1000,3 +1000,30 @@ fn here_documents_left_open_at_the_end_never_loop() {
     // matters here is that it returns.
     assert!(parse_str("a $(<< ) #").is_ok());
 }
+
+#[test]
+fn array_indexes_with_many_brackets_are_read_in_linear_time() {
+    // brush decides whether `name[index]=...` is an assignment with a grammar that takes
+    // exponential time on some indexes; those words are decided by `array_index.rs`, and the
+    // model still reads their text from the script.
+    let text = "a[$(( (1+2)*(3) ))]=x b[$(f \"$(g)\" ${h[1]})]+=y cmd c[$((((1))))]";
+    let s = p(text);
+    assert_eq!(names(&s), ["cmd", "f", "g"]);
+    let c = &s.commands[0];
+    assert_eq!(
+        texts(&c.assignments),
+        ["a[$(( (1+2)*(3) ))]=x", "b[$(f \"$(g)\" ${h[1]})]+=y"]
+    );
+    assert_eq!(texts(&c.args), ["c[$((((1))))]"]);
+    // The shapes fuzzing found: each bracket used to double the time or worse.
+    for n in [20, 200, 2000] {
+        let parens = format!("E[$(e${{{}}})", "(a&".repeat(n));
+        assert!(parse_str(&parens).is_ok(), "{n} parens");
+        let mut nested = String::from("${c\"\"}");
+        for _ in 0..n.min(60) / 2 {
+            nested = format!("${{E[{nested}''}}");
+        }
+        let brackets = format!("echo I[$({nested}'')<'')");
+        let _ = parse_str(&brackets);
+    }
+}
