@@ -17,9 +17,11 @@ declare_rule! {
     /// A file holding template placeholders (`{{ ... }}`, `{% ... %}`) is a template, not a
     /// Dockerfile: its RUNs are only shell once rendered, so none of them is reported.
     ///
-    /// A script that nests compound commands or substitutions more than 64 levels deep is
-    /// reported too ("too deeply nested to analyse"): it may be valid, but wharf does not read
-    /// it, so that no input can exhaust the parser's stack.
+    /// A script that nests compound commands or substitutions more than 64 levels deep, or
+    /// more than 6 `case` commands inside each other, is reported too ("too deeply nested to
+    /// analyse"): it may be valid, but wharf does not read it, so that no input can exhaust the
+    /// parser's stack or its time (the shell parser's time doubles with each nested `case`
+    /// when anything inside fails to parse).
     ///
     /// The shell rules (package pinning, cache cleanup, ...) skip a RUN that does not parse,
     /// so this finding is the only one it gets.

@@ -171,8 +171,29 @@ enum Open {
 /// Two readings of "a command starts here" are kept: `maybe` errs towards yes (an opener there
 /// is counted), `surely` towards no (only there does a closer close), so that every doubt raises
 /// the count.
-pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> usize {
-    walk_tokens(tokens, limit).0
+pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> Nesting {
+    let walk = walk_tokens(tokens, limit);
+    Nesting {
+        depth: walk.depth,
+        cases: walk.cases,
+    }
+}
+
+/// How deeply a token stream nests, measured by [`token_nesting`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Nesting {
+    /// Compound commands open at once, at the deepest point.
+    pub depth: usize,
+    /// `case` commands open at once, at the deepest point. brush parses the commands of a
+    /// `case` branch once as an item ending in `;;` and, when that fails, again as a last item
+    /// without one, so a failure inside `case` commands nested N deep costs 2^N parses of it.
+    pub cases: usize,
+}
+
+struct Walk {
+    depth: usize,
+    cases: usize,
+    misplaced: Option<(usize, &'static str)>,
 }
 
 /// How many `(` operators are never closed by a `)`. brush's parser backtracks over every
@@ -197,7 +218,7 @@ pub(super) fn unclosed_parens(tokens: &[Token]) -> usize {
 /// condition...): its token index and what it lacks. Only meaningful for a script that brush
 /// rejected.
 pub(super) fn misplaced_reserved_word(tokens: &[Token]) -> Option<(usize, &'static str)> {
-    walk_tokens(tokens, usize::MAX).1
+    walk_tokens(tokens, usize::MAX).misplaced
 }
 
 /// What a reserved word needs open on top of the stack, or None when it continues nothing.
@@ -212,10 +233,11 @@ fn expected_opener(word: &str) -> Option<(&'static [Open], &'static str)> {
     })
 }
 
-fn walk_tokens(tokens: &[Token], limit: usize) -> (usize, Option<(usize, &'static str)>) {
+fn walk_tokens(tokens: &[Token], limit: usize) -> Walk {
     let mut misplaced = None;
     let mut stack: Vec<Open> = Vec::new();
     let mut max = 0usize;
+    let mut cases = 0usize;
     let (mut maybe, mut surely) = (true, true);
     // The next word is an operand (a redirection target, a function name, `for`'s variable...);
     // the value says whether a command may start after it.
@@ -330,9 +352,20 @@ fn walk_tokens(tokens: &[Token], limit: usize) -> (usize, Option<(usize, &'stati
             }
         }
         max = max.max(stack.len());
+        if matches!(t, Token::Word(w, _) if w == "case") {
+            let open = stack
+                .iter()
+                .filter(|o| matches!(o, Open::CaseHeader | Open::Case(_)))
+                .count();
+            cases = cases.max(open);
+        }
         if max > limit {
-            return (max, misplaced);
+            break;
         }
     }
-    (max, misplaced)
+    Walk {
+        depth: max,
+        cases,
+        misplaced,
+    }
 }

@@ -48,6 +48,9 @@
 //!   and a stack overflow aborts the process. The depth is measured beforehand without
 //!   recursion (see `depth.rs`), erring upwards: a closer only closes the construct it belongs
 //!   to, so arguments such as `echo }` or a `case` pattern's `)` do not hide nesting.
+//! - More than 6 `case` commands inside each other are refused the same way: brush reads a
+//!   branch's commands a second time when the first reading fails, so its time doubles with
+//!   each nested `case` once anything inside fails (found by fuzzing).
 //!
 //! Differences from hadolint, on purpose: each command appears once (hadolint lists each twice);
 //! a wrapped command's arguments start after the real name (hadolint keeps the real name among

@@ -29,6 +29,11 @@ pub(super) const MAX_NESTING: usize = 64;
 /// time grows exponentially with their number (see `depth::unclosed_parens`).
 const MAX_UNCLOSED_PARENS: usize = 8;
 
+/// Scripts with more `case` commands inside each other than this are refused before brush
+/// parses them: its time doubles with each level when the parse fails inside (see
+/// `depth::Nesting::cases`).
+const MAX_NESTED_CASES: usize = 6;
+
 /// Parses the shell text `src` (a RUN's logical line, or a heredoc script) into a [`Script`].
 ///
 /// Bash syntax is accepted (`[[ ]]`, arrays, `function`, `<<<`, `|&`, process substitution),
@@ -342,10 +347,19 @@ impl Builder<'_> {
             });
         }
         let nesting = depth::token_nesting(tokens, MAX_NESTING);
-        if self.nesting + nesting > MAX_NESTING {
+        if self.nesting + nesting.depth > MAX_NESTING {
             return Err(self.too_deep(f));
         }
-        Ok(nesting)
+        if nesting.cases > MAX_NESTED_CASES {
+            return Err(ShellError {
+                message: format!(
+                    "too deeply nested to analyse (more than {MAX_NESTED_CASES} `case` commands inside each other)"
+                ),
+                span: self.whole(f),
+                kind: ShellErrorKind::TooDeep,
+            });
+        }
+        Ok(nesting.depth)
     }
 
     fn too_deep(&self, f: &Frame) -> ShellError {

@@ -498,11 +498,8 @@ fn weird_input_never_panics_or_hangs() {
         format!("echo {}a{}", "${x:-".repeat(deep), "}".repeat(deep)),
         format!("{}b{}", "if a; then ".repeat(deep), "; fi".repeat(deep)),
         format!("{}b{}", "while a; do ".repeat(deep), "; done".repeat(deep)),
-        format!(
-            "{}b{}",
-            "case x in x) ".repeat(deep),
-            ";; esac".repeat(deep)
-        ),
+        // `case` has its own, lower limit (see `nested_case_is_bounded`).
+        format!("{}b{}", "case x in x) ".repeat(6), ";; esac".repeat(6)),
         format!(
             "echo \"{}a{}\"",
             "$(echo \"".repeat(deep),
@@ -827,8 +824,50 @@ fn shallow_nesting_of_every_construct_parses() {
         if matches!(what, "select" | "backticks in substitutions") {
             continue;
         }
+        if what == "case" {
+            assert!(
+                matches!(&r, Err(e) if e.message.contains("`case`")),
+                "{r:?}"
+            );
+            continue;
+        }
         assert!(r.is_ok(), "{what}: {r:?}");
     }
+}
+
+#[test]
+fn nested_case_is_bounded() {
+    // brush parses a `case` branch's commands twice when the first reading fails (as an item
+    // ending in `;;`, then as a last item without one), so its time doubles with each `case`
+    // nested in another when anything fails inside: 24 unclosed ones took over a minute.
+    let ok = |n: usize, last: &str| {
+        format!(
+            "{}true{last} {}esac",
+            "case x in x) ".repeat(n),
+            format!("esac{last} ").repeat(n - 1)
+        )
+    };
+    for last in [";;", ";"] {
+        assert!(parse_str(&ok(6, last)).is_ok(), "{last:?}");
+        let deeper = parse_str(&ok(7, last)).map(|_| ());
+        assert!(
+            matches!(&deeper, Err(e) if e.kind == ShellErrorKind::TooDeep),
+            "{deeper:?}"
+        );
+    }
+    for text in [
+        "case x in a) ".repeat(30),
+        format!("{}){}", "case x in a) ".repeat(30), " ;; esac".repeat(30)),
+        format!("{}x{}", "case $(u) in x) ".repeat(30), " esac".repeat(30)),
+    ] {
+        let r = parse_str(&text).map(|_| ());
+        assert!(
+            matches!(&r, Err(e) if e.kind == ShellErrorKind::TooDeep),
+            "{r:?}"
+        );
+    }
+    // Cases one after the other are not nested.
+    assert!(parse_str(&"case x in a) b;; esac; ".repeat(50)).is_ok());
 }
 
 #[test]
