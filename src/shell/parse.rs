@@ -6,6 +6,7 @@
 //! nested command substitution) to byte offsets of the RUN's [`MappedText`], and last to file
 //! spans through the text's own offset map.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -104,6 +105,7 @@ fn parse_unguarded(src: &MappedText) -> Result<Script, ShellError> {
         depth: 0,
         nesting: 0,
         too_deep: None,
+        parsed: HashSet::new(),
     };
     let (program, pipe_tokens) = b.parse_frame(&frame)?;
     let cx = Cx {
@@ -238,6 +240,11 @@ struct Builder<'s> {
     nesting: usize,
     /// Set when a substitution is nested too deeply: the whole script is then refused.
     too_deep: Option<ShellError>,
+    /// The substitutions already read, by their place in the file. The same one can be
+    /// reached twice, from its own frame and from an enclosing one, when a here-document's
+    /// body crosses a substitution's end (found by fuzzing): read again at every level, a
+    /// script of a few hundred bytes took a second.
+    parsed: HashSet<Span>,
 }
 
 impl Builder<'_> {
@@ -458,6 +465,9 @@ impl Builder<'_> {
     /// Parses a substitution's content and adds its commands; failures are recorded, not fatal.
     fn substitution(&mut self, f: &Frame, sub: &Substitution, offset: usize) {
         let outer = f.span(self.src, sub.inner.start + offset..sub.inner.end + offset);
+        if !self.parsed.insert(outer) {
+            return;
+        }
         if self.depth >= MAX_SUBSTITUTION_DEPTH {
             self.unparsed.push(outer);
             return;
@@ -847,15 +857,31 @@ pub(super) fn assemble(
 ) -> Script {
     let mut order: Vec<usize> = (0..commands.len()).collect();
     order.sort_by_key(|&i| commands[i].0);
+    // Each command once: where brush's readings of nested frames disagree (a here-document
+    // body crossing a substitution's end), two frames can read the same text as a command.
+    // The same span means the same start, so a duplicate is among the commands of its key.
     let mut new_index = vec![0; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
+    let mut kept: Vec<usize> = Vec::with_capacity(order.len());
+    let mut group = 0;
+    for &old in &order {
+        let (key, Command { span, .. }) = &commands[old];
+        if kept.last().is_some_and(|&k| commands[k].0 != *key) {
+            group = kept.len();
+        }
+        let same = kept[group..].iter().position(|&k| commands[k].1.span == *span);
+        new_index[old] = match same {
+            Some(at) => group + at,
+            None => {
+                kept.push(old);
+                kept.len() - 1
+            }
+        };
     }
     let mut slots: Vec<Option<Command>> = commands.drain(..).map(|(_, c)| Some(c)).collect();
-    let mut commands: Vec<Command> = Vec::with_capacity(order.len());
-    commands.extend(order.iter().filter_map(|&i| slots[i].take()));
+    let mut commands: Vec<Command> = Vec::with_capacity(kept.len());
+    commands.extend(kept.iter().filter_map(|&i| slots[i].take()));
     pipelines.sort_by_key(|p| p.0);
-    let pipelines = pipelines
+    let mut pipelines: Vec<Pipeline> = pipelines
         .into_iter()
         .map(|(_, mut p)| {
             for s in p.stages.iter_mut().flatten() {
@@ -864,7 +890,10 @@ pub(super) fn assemble(
             p
         })
         .collect();
+    let mut seen_pipelines = HashSet::new();
+    pipelines.retain(|p| seen_pipelines.insert(p.pipes.clone()));
     pipes.sort_by_key(|p| p.0);
+    pipes.dedup();
     unparsed.shrink_to_fit();
     Script {
         commands,

@@ -1066,3 +1066,30 @@ fn array_indexes_with_many_brackets_are_read_in_linear_time() {
         let _ = parse_str(&brackets);
     }
 }
+
+#[test]
+fn each_substitution_is_read_once() {
+    // A here-document whose body crosses the end of the substitution it starts in (found by
+    // fuzzing, reduced): the substitutions of its body were reached from their own frame and
+    // again from every enclosing one, so they were read (and their commands listed) once per
+    // level, and a few hundred bytes took a second.
+    let input = include_bytes!(
+        "../../tests/fuzz-regressions/shell_model/slow-reread-substitutions-reduced"
+    );
+    let text = String::from_utf8_lossy(input);
+    // The RUN's lines joined by continuations, as a Dockerfile gives them.
+    let mut src = MappedText::default();
+    let mut file_len = 0u32;
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        src.push_str(body, file_len);
+        file_len += body.len() as u32 + if line.ends_with('\n') { 2 } else { 0 };
+    }
+    let script = parse(&src).unwrap_or_else(|e| panic!("{e}"));
+    let mut spans: Vec<Span> = script.commands.iter().map(|c| c.span).collect();
+    let all = spans.len();
+    spans.sort();
+    spans.dedup();
+    assert_eq!(spans.len(), all, "a command listed twice");
+    assert!(all > 5, "{all} commands");
+}
