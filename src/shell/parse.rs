@@ -868,7 +868,9 @@ pub(super) fn assemble(
         if kept.last().is_some_and(|&k| commands[k].0 != *key) {
             group = kept.len();
         }
-        let same = kept[group..].iter().position(|&k| commands[k].1.span == *span);
+        let same = kept[group..]
+            .iter()
+            .position(|&k| commands[k].1.span == *span);
         new_index[old] = match same {
             Some(at) => group + at,
             None => {
