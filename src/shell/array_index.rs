@@ -19,6 +19,8 @@
 
 use brush_parser::Token;
 
+use super::scan;
+
 /// Words whose text after `name[` holds more `(`, `[` and `{` than this are decided here.
 /// Across the corpus the most in a shell word is two; brush's time at this count is a few
 /// microseconds.
@@ -64,16 +66,10 @@ fn decided(word: &str) -> Option<String> {
 /// `word` split after `name[`: the name and the rest, when the word starts with a shell name
 /// and a `[`.
 fn split_name(word: &str) -> Option<(&str, &str)> {
-    let bytes = word.as_bytes();
-    if !bytes
-        .first()
-        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-    {
+    let len = scan::name_len(word.as_bytes());
+    if len == 0 {
         return None;
     }
-    let len = bytes
-        .iter()
-        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))?;
     Some((&word[..len], word[len..].strip_prefix('[')?))
 }
 

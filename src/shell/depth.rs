@@ -172,11 +172,7 @@ enum Open {
 /// is counted), `surely` towards no (only there does a closer close), so that every doubt raises
 /// the count.
 pub(super) fn token_nesting(tokens: &[Token], limit: usize) -> Nesting {
-    let walk = walk_tokens(tokens, limit);
-    Nesting {
-        depth: walk.depth,
-        cases: walk.cases,
-    }
+    walk_tokens(tokens, limit).0
 }
 
 /// How deeply a token stream nests, measured by [`token_nesting`].
@@ -188,12 +184,6 @@ pub(super) struct Nesting {
     /// `case` branch once as an item ending in `;;` and, when that fails, again as a last item
     /// without one, so a failure inside `case` commands nested N deep costs 2^N parses of it.
     pub cases: usize,
-}
-
-struct Walk {
-    depth: usize,
-    cases: usize,
-    misplaced: Option<(usize, &'static str)>,
 }
 
 /// How many `(` operators are never closed by a `)`. brush's parser backtracks over every
@@ -218,7 +208,7 @@ pub(super) fn unclosed_parens(tokens: &[Token]) -> usize {
 /// condition...): its token index and what it lacks. Only meaningful for a script that brush
 /// rejected.
 pub(super) fn misplaced_reserved_word(tokens: &[Token]) -> Option<(usize, &'static str)> {
-    walk_tokens(tokens, usize::MAX).misplaced
+    walk_tokens(tokens, usize::MAX).1
 }
 
 /// What a reserved word needs open on top of the stack, or None when it continues nothing.
@@ -233,7 +223,7 @@ fn expected_opener(word: &str) -> Option<(&'static [Open], &'static str)> {
     })
 }
 
-fn walk_tokens(tokens: &[Token], limit: usize) -> Walk {
+fn walk_tokens(tokens: &[Token], limit: usize) -> (Nesting, Option<(usize, &'static str)>) {
     let mut misplaced = None;
     let mut stack: Vec<Open> = Vec::new();
     let mut max = 0usize;
@@ -363,9 +353,5 @@ fn walk_tokens(tokens: &[Token], limit: usize) -> Walk {
             break;
         }
     }
-    Walk {
-        depth: max,
-        cases,
-        misplaced,
-    }
+    (Nesting { depth: max, cases }, misplaced)
 }

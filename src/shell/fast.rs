@@ -652,10 +652,7 @@ impl Reader<'_> {
                     return None;
                 };
                 let name = &self.text.as_bytes()[start..end];
-                let ident = name
-                    .first()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-                    && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+                let ident = !name.is_empty() && scan::name_len(name) == name.len();
                 if !ident {
                     return None;
                 }
@@ -895,16 +892,10 @@ impl Reader<'_> {
 /// an array element (`NAME[...]=`), which the fast path leaves to brush.
 fn is_assignment(raw: &str) -> Option<bool> {
     let b = raw.as_bytes();
-    if !b
-        .first()
-        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-    {
+    let name_len = scan::name_len(b);
+    if name_len == 0 {
         return Some(false);
     }
-    let name_len = b
-        .iter()
-        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-        .unwrap_or(b.len());
     match &b[name_len..] {
         [b'[', ..] => None,
         [b'=', ..] | [b'+', b'=', ..] => Some(true),

@@ -870,7 +870,7 @@ pub(super) fn assemble(
         }
         let same = kept[group..]
             .iter()
-            .position(|&k| commands[k].1.span == *span);
+            .position(|&k| span.start < span.end && commands[k].1.span == *span);
         new_index[old] = match same {
             Some(at) => group + at,
             None => {
@@ -892,8 +892,9 @@ pub(super) fn assemble(
             p
         })
         .collect();
+    // A pipe operator belongs to one pipeline: its first one identifies it.
     let mut seen_pipelines = HashSet::new();
-    pipelines.retain(|p| seen_pipelines.insert(p.pipes.clone()));
+    pipelines.retain(|p| p.pipes.first().is_none_or(|&s| seen_pipelines.insert(s)));
     pipes.sort_by_key(|p| p.0);
     pipes.dedup();
     unparsed.shrink_to_fit();

@@ -102,6 +102,14 @@ fn is_name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+/// The length of the shell name (`[A-Za-z_][A-Za-z0-9_]*`) that starts `b`; 0 when none does.
+pub(super) fn name_len(b: &[u8]) -> usize {
+    if !b.first().is_some_and(|&c| is_name_start(c)) {
+        return 0;
+    }
+    b.iter().position(|&c| !is_name_char(c)).unwrap_or(b.len())
+}
+
 impl<'a> Scanner<'a> {
     fn new(raw: &'a str) -> Self {
         Scanner {
