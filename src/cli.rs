@@ -8,7 +8,7 @@ use crate::registry;
 use crate::rule::Rule;
 use crate::source::{LineIndex, SourceFile};
 use clap::{Args, Parser, Subcommand};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -702,7 +702,7 @@ fn refuse_linted_outputs(
     if args.output.is_empty() {
         return Ok(());
     }
-    let linted: std::collections::HashSet<PathBuf> = found
+    let linted: hashbrown::HashSet<PathBuf> = found
         .iter()
         .map(|c| crate::discover::identity(&c.path))
         .collect();

@@ -310,6 +310,9 @@ pub fn discover_with(
 
 /// `path` without `.` components (`./x/./Dockerfile` is `x/Dockerfile`); `.` stays `.`.
 fn lexical(path: &Path) -> PathBuf {
+    if crate::project::is_normal(path) {
+        return path.to_path_buf();
+    }
     let out: PathBuf = path
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
@@ -353,7 +356,7 @@ fn canonical_dir(dir: &Path) -> PathBuf {
     resolved
 }
 
-type CanonicalCache = std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>;
+type CanonicalCache = std::sync::Mutex<hashbrown::HashMap<PathBuf, PathBuf>>;
 
 fn canonical_cache() -> &'static CanonicalCache {
     static CACHE: std::sync::OnceLock<CanonicalCache> = std::sync::OnceLock::new();
@@ -596,7 +599,7 @@ struct Ignores {
     /// The walk's root as given, and the same directory made absolute.
     root: PathBuf,
     root_abs: PathBuf,
-    dirs: std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<DirIgnores>>>,
+    dirs: std::sync::Mutex<hashbrown::HashMap<PathBuf, Arc<DirIgnores>>>,
 }
 
 /// The matchers of one directory.

@@ -300,7 +300,7 @@ struct SharedListing {
     entries: Vec<(String, bool)>,
 }
 
-type Listings = std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<SharedListing>>>;
+type Listings = std::sync::Mutex<hashbrown::HashMap<PathBuf, Arc<SharedListing>>>;
 
 fn listings() -> &'static Listings {
     static LISTINGS: OnceLock<Listings> = OnceLock::new();

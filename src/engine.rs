@@ -286,7 +286,7 @@ fn build_links(
     path_kind: &PathKindFn<'_>,
 ) -> Vec<crate::project::BuildLink> {
     use crate::project::{BuildLink, PathKind, build_target, normalize};
-    let index: HashMap<PathBuf, FileId> = files
+    let index: hashbrown::HashMap<PathBuf, FileId> = files
         .iter()
         .filter(|f| f.source.kind == FileKind::Dockerfile)
         .map(|f| (normalize(&f.source.path), f.id))
@@ -1268,7 +1268,7 @@ impl Run {
     /// files: lint them too, with [`Run::add`]. (One level: the files added are not searched.)
     pub fn wanted(&self, provider: &dyn SourceProvider) -> Vec<(PathBuf, FileKind)> {
         use crate::project::{PathKind, build_target, normalize};
-        let have: std::collections::HashSet<&Path> = self
+        let have: hashbrown::HashSet<&Path> = self
             .keys
             .iter()
             .flat_map(|keys| keys.iter().map(PathBuf::as_path))
@@ -1511,7 +1511,7 @@ fn projects(units: &[Unit], keys: &[[PathBuf; 2]], path_kind: &PathKindFn<'_>) -
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    let mut by_path: HashMap<&Path, usize> = HashMap::new();
+    let mut by_path: hashbrown::HashMap<&Path, usize> = hashbrown::HashMap::new();
     for (i, [normalized, id]) in keys.iter().enumerate() {
         by_path.entry(normalized).or_insert(i);
         by_path.entry(id).or_insert(i);
@@ -1522,7 +1522,7 @@ fn projects(units: &[Unit], keys: &[[PathBuf; 2]], path_kind: &PathKindFn<'_>) -
             .or_else(|| by_path.get(crate::discover::identity(p).as_path()))
             .copied()
     };
-    let mut first_in_dir: HashMap<PathBuf, usize> = HashMap::new();
+    let mut first_in_dir: hashbrown::HashMap<PathBuf, usize> = hashbrown::HashMap::new();
     for (i, u) in units.iter().enumerate() {
         let (Some(Ok(Parsed::Compose(cf))), Some([normalized, _])) = (&u.parsed, keys.get(i))
         else {

@@ -58,6 +58,9 @@ pub fn build_target(compose_path: &Path, build: &Build<'_>) -> BuildTarget {
 /// `path` with `.` dropped and `..` applied to the part before it, without touching the file
 /// system (`a/./b/../c` is `a/c`); an empty result is `.`.
 pub fn normalize(path: &Path) -> PathBuf {
+    if is_normal(path) {
+        return path.to_path_buf();
+    }
     let mut out: Vec<Component<'_>> = Vec::new();
     for c in path.components() {
         match c {
@@ -78,6 +81,24 @@ pub fn normalize(path: &Path) -> PathBuf {
     } else {
         p
     }
+}
+
+/// Whether `path` is already in the form [`normalize`] (and the other lexical clean-ups of
+/// paths: [`crate::config::normalize_path`], discovery's) would give it: no `.` or `..`
+/// component and no empty one (a doubled or trailing `/`). Such a path comes back unchanged
+/// from collecting its components, so the clean-ups copy it instead: most paths of a run are
+/// in this form, and walking their components is a measurable part of a run. Unix only
+/// (elsewhere `/` is not the only separator): `false` there, so the clean-ups walk.
+pub fn is_normal(path: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let rest = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    !rest.is_empty()
+        && rest
+            .split(|&b| b == b'/')
+            .all(|c| !c.is_empty() && c != b"." && c != b"..")
 }
 
 /// What is at a path, as far as project rules care.
@@ -320,5 +341,29 @@ mod tests {
         assert_eq!(normalize(Path::new("./.")), PathBuf::from("."));
         assert_eq!(normalize(Path::new("../a")), PathBuf::from("../a"));
         assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_normal_path_is_what_its_components_give_back() {
+        for p in [
+            "a",
+            "a/b",
+            "/a/b",
+            "/a.b/.c/..d/e.",
+            "x/.devcontainer/Dockerfile",
+        ] {
+            let path = Path::new(p);
+            assert!(is_normal(path), "{p}");
+            assert_eq!(path.components().collect::<PathBuf>(), path, "{p}");
+            assert_eq!(normalize(path), path, "{p}");
+        }
+        for p in [
+            "", ".", "/", "./a", "a/.", "a/./b", "a/../b", "..", "a//b", "a/", "//a",
+        ] {
+            assert!(!is_normal(Path::new(p)), "{p}");
+        }
+        assert_eq!(normalize(Path::new("a//b/")), PathBuf::from("a/b"));
+        assert_eq!(normalize(Path::new("/")), PathBuf::from("/"));
     }
 }

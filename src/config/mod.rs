@@ -295,6 +295,9 @@ pub fn normalize_path(path: &Path, cwd: &Path) -> PathBuf {
     } else {
         cwd.join(path)
     };
+    if crate::project::is_normal(&joined) {
+        return joined;
+    }
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -449,11 +452,11 @@ struct DirConfigs {
 
 #[derive(Default)]
 struct State {
-    dirs: HashMap<PathBuf, Result<DirConfigs, ConfigError>>,
+    dirs: hashbrown::HashMap<PathBuf, Result<DirConfigs, ConfigError>>,
     resolved: HashMap<(Vec<usize>, Vec<bool>, bool), Arc<ResolvedSettings>>,
     /// The configuration file names present in directories whose listing is known (from the
     /// walk of discovery): those are not probed name by name.
-    listed: HashMap<PathBuf, Vec<&'static str>>,
+    listed: hashbrown::HashMap<PathBuf, Vec<&'static str>>,
     next_id: usize,
     warnings: Vec<String>,
 }

@@ -6,7 +6,10 @@ use std::path::Path;
 
 /// A dev-environment image (VS Code dev containers, Gitpod), judged by its path.
 pub fn is_dev_environment(path: &Path) -> bool {
-    let dev_dir = path.components().any(|c| c.as_os_str() == ".devcontainer");
+    // Most paths do not hold the name at all: looked for in the bytes before the components.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let dev_dir = memchr::memmem::find(bytes, b".devcontainer").is_some()
+        && path.components().any(|c| c.as_os_str() == ".devcontainer");
     dev_dir || path.file_name().is_some_and(|n| n == ".gitpod.Dockerfile")
 }
 
