@@ -100,14 +100,26 @@ pub fn suggest(key: &str) -> Option<&'static str> {
 /// (callers pass hash sets).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
-    let limit = 2.max(word.chars().count() / 3);
+    let chars = word.chars().count();
+    let limit = 2.max(chars / 3);
     candidates
         .into_iter()
         .filter_map(|c| {
-            let cl = c.to_ascii_lowercase();
-            let prefix = lower.len() >= 3 && cl.starts_with(&lower);
-            let d = edit_distance(&lower, &cl);
-            (d <= limit || prefix).then_some((if prefix { 1 } else { d }, c))
+            // The distance is at least the difference in length: a candidate too long or too
+            // short can only be a shortening of it (the word is its prefix). This keeps a long
+            // word (a whole line read as an unknown instruction) from costing a full
+            // comparison with every candidate.
+            let shortened = lower.len() >= 3
+                && c.len() >= lower.len()
+                && c.as_bytes()[..lower.len()].eq_ignore_ascii_case(lower.as_bytes());
+            if shortened {
+                return Some((1, c));
+            }
+            if chars.abs_diff(c.chars().count()) > limit {
+                return None;
+            }
+            let d = edit_distance(&lower, &c.to_ascii_lowercase());
+            (d <= limit).then_some((d, c))
         })
         .min_by_key(|&(d, c)| (d, c))
         .map(|(_, c)| c)

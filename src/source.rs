@@ -134,18 +134,19 @@ pub struct LineCol {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        for (i, b) in text.bytes().enumerate() {
-            line_ascii &= b.is_ascii();
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-                ascii.push(line_ascii);
-                line_ascii = true;
-            }
+        let bytes = text.as_bytes();
+        // Counted first (a fast scan), so that the two lists are allocated once at their size.
+        let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+        let mut line_starts = Vec::with_capacity(lines);
+        line_starts.push(0);
+        let mut ascii = Vec::with_capacity(lines);
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            line_starts.push(nl as u32 + 1);
+            ascii.push(bytes[start..nl].is_ascii());
+            start = nl + 1;
         }
-        ascii.push(line_ascii);
+        ascii.push(bytes[start..].is_ascii());
         LineIndex {
             line_starts,
             ascii,

@@ -451,20 +451,20 @@ impl Reader<'_> {
                 _ => Some(()),
             };
         }
-        let mut stages = Vec::new();
-        let mut starts = Vec::new();
-        loop {
-            stages.push(Some(self.found.commands.len()));
-            starts.push(self.simple()?);
-            let Some(Tok::Op(Op::Pipe, start, end)) = self.peek() else {
-                break;
-            };
+        // Most pipelines are one command: the lists of stages are made at the first `|`.
+        let first_stage = Some(self.found.commands.len());
+        let first_start = self.simple()?;
+        if !matches!(self.peek(), Some(Tok::Op(Op::Pipe, _, _))) {
+            return Some(());
+        }
+        let mut stages = vec![first_stage];
+        let mut starts = vec![first_start];
+        while let Some(Tok::Op(Op::Pipe, start, end)) = self.peek() {
             self.pipe_tokens.push(start..end);
             self.at += 1;
             self.skip_newlines();
-        }
-        if stages.len() < 2 {
-            return Some(());
+            stages.push(Some(self.found.commands.len()));
+            starts.push(self.simple()?);
         }
         // The same choice of operator as the brush path, from the same stage starts.
         let mut pipes = Vec::new();

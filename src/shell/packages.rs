@@ -1240,11 +1240,32 @@ fn is_rm(cmd: &Command) -> bool {
 /// `rm` of `path` removes `dir`: it is `dir`, a path under it, or a directory above it
 /// (`rm -rf /root/.cache` removes pip's cache; `/var/cache/apt/*` the whole of apt's).
 fn removes_dir(path: &str, dir: &str) -> bool {
-    let path = path.trim_end_matches("/*").trim_end_matches('/');
-    let under = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('/'));
-    // A directory above must be at least two levels deep (`/root/.cache`, not `/root`).
-    let deep = path.matches('/').count() >= 2 || path.starts_with("~/");
-    path == dir || under(path, dir) || (deep && under(dir, path))
+    Removed::new(path).removes(dir)
+}
+
+/// The path an `rm` argument names, read once for comparing with many directories.
+struct Removed<'a> {
+    /// Without trailing `/*` and `/`.
+    path: &'a str,
+    /// Deep enough to count as a directory above another: at least two levels
+    /// (`/root/.cache`, not `/root`).
+    deep: bool,
+}
+
+impl<'a> Removed<'a> {
+    fn new(mut path: &'a str) -> Removed<'a> {
+        while let Some(p) = path.strip_suffix("/*") {
+            path = p;
+        }
+        let path = path.trim_end_matches('/');
+        let deep = path.bytes().filter(|&b| b == b'/').count() >= 2 || path.starts_with("~/");
+        Removed { path, deep }
+    }
+
+    fn removes(&self, dir: &str) -> bool {
+        let under = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('/'));
+        self.path == dir || under(self.path, dir) || (self.deep && under(dir, self.path))
+    }
 }
 
 impl Packages {
@@ -1270,10 +1291,10 @@ fn rm_cleanup(cmd: &Command, order: Order) -> Option<Vec<Cleanup>> {
         .iter()
         .filter(|a| !a.text.starts_with('-'))
         .flat_map(|a| {
-            let t = a.text.as_str();
+            let removed = Removed::new(a.text.as_str());
             CACHE_DIRS
                 .iter()
-                .filter(move |(dir, _, _)| removes_dir(t, dir))
+                .filter(move |(dir, _, _)| removed.removes(dir))
                 .map(move |&(_, manager, what)| Cleanup {
                     manager,
                     what,
