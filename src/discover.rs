@@ -436,7 +436,8 @@ fn walk(
 }
 
 /// A directory to list: its path as walked, absolute and resolved, and the matchers of the
-/// directories above it, deepest first.
+/// directories above it, deepest first (only those with a matcher or a `.git`: a directory
+/// with none changes no answer of [`Ignores::is_ignored`]).
 struct DirJob {
     dir: PathBuf,
     dir_abs: PathBuf,
@@ -525,7 +526,7 @@ fn list_tree(
     listed(&dir_abs, &names);
     let mut ignore_errors = Vec::new();
     let mut chain = Vec::with_capacity(above.len() + 1);
-    chain.push(ignores.listed(&dir_abs, &names, &mut ignore_errors));
+    chain.extend(ignores.listed(&dir_abs, &names, &mut ignore_errors));
     chain.extend(above);
     let mut files = Vec::new();
     let mut jobs = Vec::new();
@@ -534,11 +535,14 @@ fn list_tree(
             continue;
         }
         let p = dir.join(name);
-        let abs = dir_abs.join(name);
-        if ignores.is_ignored(&chain, &abs, t.is_dir()) {
+        // Without a matcher above, nothing is ignored: most files need no absolute path.
+        let abs = (t.is_dir() || !chain.is_empty()).then(|| dir_abs.join(name));
+        if let Some(abs) = &abs
+            && ignores.is_ignored(&chain, abs, t.is_dir())
+        {
             continue;
         }
-        if t.is_dir() {
+        if let (true, Some(abs)) = (t.is_dir(), abs) {
             let real = dir_real.join(name);
             note_canonical(lexical(&p), real.clone());
             jobs.push(DirJob {
@@ -599,7 +603,8 @@ struct Ignores {
     /// The walk's root as given, and the same directory made absolute.
     root: PathBuf,
     root_abs: PathBuf,
-    dirs: std::sync::Mutex<hashbrown::HashMap<PathBuf, Arc<DirIgnores>>>,
+    /// The matchers of each directory read so far; `None` for one with no matcher.
+    dirs: std::sync::Mutex<hashbrown::HashMap<PathBuf, Option<Arc<DirIgnores>>>>,
 }
 
 /// The matchers of one directory.
@@ -629,7 +634,7 @@ impl Ignores {
     fn chain_above(&self, dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Arc<DirIgnores>> {
         dir.ancestors()
             .skip(1)
-            .map(|d| {
+            .filter_map(|d| {
                 let present = |name: &str| std::fs::symlink_metadata(d.join(name)).is_ok();
                 self.dir(
                     d,
@@ -648,7 +653,7 @@ impl Ignores {
         dir: &Path,
         names: &[&std::ffi::OsStr],
         errors: &mut Vec<DiscoverError>,
-    ) -> Arc<DirIgnores> {
+    ) -> Option<Arc<DirIgnores>> {
         let has = |name: &str| names.iter().any(|n| *n == name);
         self.dir(dir, has(".ignore"), has(".gitignore"), has(".git"), errors)
     }
@@ -681,28 +686,36 @@ impl Ignores {
         gitignore: bool,
         git: bool,
         errors: &mut Vec<DiscoverError>,
-    ) -> Arc<DirIgnores> {
+    ) -> Option<Arc<DirIgnores>> {
+        // Most directories hold none of the three: nothing to read, nothing to remember.
+        if !(ignore || gitignore || git) {
+            return None;
+        }
         if let Some(d) = self.dirs.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
             return d.clone();
         }
-        let mut read = |present: bool, file: PathBuf| {
-            if present {
-                self.load(dir, &file, errors)
-            } else {
-                None
-            }
-        };
-        let loaded = Arc::new(DirIgnores {
-            ignore: read(ignore, dir.join(".ignore")),
-            gitignore: read(gitignore, dir.join(".gitignore")),
-            exclude: read(git, dir.join(".git").join("info").join("exclude")),
-            git_root: git,
+        let ignore = ignore
+            .then(|| self.load(dir, &dir.join(".ignore"), errors))
+            .flatten();
+        let gitignore = gitignore
+            .then(|| self.load(dir, &dir.join(".gitignore"), errors))
+            .flatten();
+        let exclude = git
+            .then(|| self.load(dir, &dir.join(".git").join("info").join("exclude"), errors))
+            .flatten();
+        let found = (ignore.is_some() || gitignore.is_some() || git).then(|| {
+            Arc::new(DirIgnores {
+                ignore,
+                gitignore,
+                exclude,
+                git_root: git,
+            })
         });
         self.dirs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(dir.to_path_buf(), loaded.clone());
-        loaded
+            .insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     /// Reads one ignore file; `None` when it does not exist. A file that cannot be read

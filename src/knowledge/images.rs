@@ -143,7 +143,12 @@ const ROOT_EXCEPTIONS: &[&str] = &["bitnami/minideb"];
 /// True when a familiar name matches a pattern (`*` matches any run of characters).
 pub fn name_matches(pattern: &str, name: &str) -> bool {
     // Called for every table entry and image: no allocation.
-    let (Some(first_star), Some(last_star)) = (pattern.find('*'), pattern.rfind('*')) else {
+    // Patterns are short: a plain byte scan is cheaper than a string search set up per call.
+    let star = |b: &u8| *b == b'*';
+    let bytes = pattern.as_bytes();
+    let (Some(first_star), Some(last_star)) =
+        (bytes.iter().position(star), bytes.iter().rposition(star))
+    else {
         return pattern == name;
     };
     let (first, last) = (&pattern[..first_star], &pattern[last_star + 1..]);
