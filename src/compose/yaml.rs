@@ -453,12 +453,13 @@ fn merge_sources(tree: &Tree, value: NodeId) -> Vec<NodeId> {
 /// Iterator over a mapping's effective entries; see [`NodeRef::entries`].
 pub struct Entries<'t> {
     tree: &'t Tree,
-    /// Mappings still to read, the next one on top, with the index of the next entry.
-    stack: Vec<(NodeId, usize)>,
+    /// Mappings still to read, the next one on top, with the index of the next entry. Inline:
+    /// most mappings have no merge key, and an iteration allocates nothing.
+    stack: smallvec::SmallVec<[(NodeId, usize); 2]>,
     /// Merge sources found in the mapping being read, in order.
     pending: Vec<NodeId>,
     /// Mappings already read (each is read once, which also stops merge cycles).
-    visited: Vec<NodeId>,
+    visited: smallvec::SmallVec<[NodeId; 4]>,
     visited_set: HashSet<NodeId>,
     /// Keys yielded so far; only used once a merge is involved.
     seen: Option<HashSet<&'t str>>,
@@ -473,9 +474,9 @@ impl<'t> Entries<'t> {
         };
         Entries {
             tree,
-            stack: vec![(map, 0)],
+            stack: smallvec::smallvec![(map, 0)],
             pending: Vec::new(),
-            visited: vec![map],
+            visited: smallvec::smallvec![map],
             visited_set: HashSet::new(),
             seen: (dedupe && has_merge).then(HashSet::new),
             dedupe,

@@ -38,7 +38,7 @@ pub enum Interpreter {
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
 fn is_shell_name(name: &str) -> bool {
-    SHELLS.contains(&name.rsplit('/').next().unwrap_or(name))
+    SHELLS.contains(&crate::shell::base_name(name))
 }
 
 /// A heredoc body that starts with a shebang for something other than a POSIX shell (Python,

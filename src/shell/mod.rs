@@ -517,6 +517,15 @@ impl Script {
     }
 }
 
+/// The last `/`-separated part of a command name or path (`/usr/sbin/useradd` gives
+/// `useradd`, `rm` gives `rm`). Asked for nearly every command by many rules: one byte scan.
+pub fn base_name(name: &str) -> &str {
+    match memchr::memrchr(b'/', name.as_bytes()) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 /// The model of an exec-form RUN (`RUN ["apt-get", "install", "x"]`): one command made of the
 /// given words, wrappers looked through as for shell form. hadolint applies its command rules to
 /// exec form too; the caller builds the words (decoded text, JSON source as `raw`, exact spans).

@@ -445,7 +445,7 @@ impl Package {
                 .as_deref()
                 .is_some_and(|v| !v.is_empty() && !matches!(v, "latest" | "none")),
             PackageKind::Url if is_vcs_url(&self.text) => {
-                let last = self.text.rsplit('/').next().unwrap_or("");
+                let last = super::base_name(&self.text);
                 let fragment = last.split_once('#').map(|(_, f)| f);
                 last.split('#').next().is_some_and(|l| l.contains('@'))
                     || fragment.is_some_and(|f| {
@@ -816,13 +816,14 @@ pub fn installs_from_manifest(cmd: &Command) -> bool {
     let Some(name) = cmd.name_str() else {
         return false;
     };
-    let name = name.rsplit('/').next().unwrap_or(name);
-    let args: Vec<&str> = cmd.args.iter().map(|w| w.text.as_str()).collect();
+    let name = super::base_name(name);
+    // Asked of every command: the arguments are read in place, not collected.
+    let args = || cmd.args.iter().map(|w| w.text.as_str());
     let first = cmd.args_without_flags().next().map(|w| w.text.as_str());
-    let has = |a: &str| args.contains(&a);
+    let has = |a: &str| args().any(|x| x == a);
     let pip_from_project = || {
-        args.iter().any(|a| {
-            matches!(*a, "-r" | "--requirement" | "." | "./" | "-e")
+        args().any(|a| {
+            matches!(a, "-r" | "--requirement" | "." | "./" | "-e")
                 || a.starts_with("--requirement=")
                 || a.starts_with("-r")
         })
@@ -830,7 +831,11 @@ pub fn installs_from_manifest(cmd: &Command) -> bool {
     match name {
         "pip" | "pip3" | "pipx" => first == Some("install") && pip_from_project(),
         "python" | "python3" => {
-            args.windows(2).any(|w| w == ["-m", "pip"]) && has("install") && pip_from_project()
+            cmd.args
+                .windows(2)
+                .any(|w| w[0].text == "-m" && w[1].text == "pip")
+                && has("install")
+                && pip_from_project()
         }
         "uv" => {
             first == Some("sync") || (first == Some("pip") && has("install") && pip_from_project())
@@ -847,7 +852,7 @@ pub fn installs_from_manifest(cmd: &Command) -> bool {
         "bundle" | "bundler" => first.is_none() || first == Some("install"),
         "composer" => first == Some("install"),
         "cargo" => matches!(first, Some("fetch") | Some("build")),
-        "mvn" | "mvnw" => args.iter().any(|a| a.starts_with("dependency:")),
+        "mvn" | "mvnw" => args().any(|a| a.starts_with("dependency:")),
         "gradle" | "gradlew" => has("dependencies") || has("--refresh-dependencies"),
         "dotnet" => first == Some("restore"),
         "mix" => first == Some("deps.get"),
@@ -859,7 +864,7 @@ pub fn installs_from_manifest(cmd: &Command) -> bool {
 fn recognise(cmd: &Command) -> Option<(Manager, Via, Command)> {
     // Most commands are none of ours: decide on the name before copying anything.
     let first = cmd.name_str()?;
-    let first = first.rsplit('/').next().unwrap_or(first);
+    let first = super::base_name(first);
     let candidate = matches!(first, "sudo" | "env" | "uv")
         || first.starts_with("python")
         || Manager::from_name(first).is_some();
@@ -882,7 +887,7 @@ fn recognise(cmd: &Command) -> Option<(Manager, Via, Command)> {
         }
     }
     let name = cmd.name_str()?;
-    let base = name.rsplit('/').next().unwrap_or(name);
+    let base = super::base_name(name);
     if base != name && via == Via::Name {
         via = Via::Path;
     }
@@ -1233,8 +1238,7 @@ fn clean_subcommand(pc: &PackageCommand) -> Option<&'static str> {
 }
 
 fn is_rm(cmd: &Command) -> bool {
-    cmd.name_str()
-        .is_some_and(|n| n.rsplit('/').next() == Some("rm"))
+    cmd.name_str().is_some_and(|n| super::base_name(n) == "rm")
 }
 
 /// `rm` of `path` removes `dir`: it is `dir`, a path under it, or a directory above it

@@ -683,7 +683,7 @@ impl Builder<'_> {
         self.check_scan(cx.f, &scanned);
         pending.extend(scanned.substitutions.into_iter().map(|s| (s, r.start)));
         let word = Word::new(
-            scanned.text.into(),
+            scanned.text,
             raw,
             cx.f.span(self.src, r.clone()),
             scanned.has_expansion,
@@ -965,7 +965,7 @@ fn unterminated_heredocs(text: &str) -> Vec<String> {
         let Some(raw) = text.get(start..i).filter(plain) else {
             return Vec::new();
         };
-        let delimiter = scan::scan_word(raw).text;
+        let delimiter = String::from(scan::scan_word(raw).text);
         let rest = text.get(i..).unwrap_or("");
         let ended = rest.lines().skip(1).any(|l| {
             let l = if strip_tabs {

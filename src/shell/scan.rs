@@ -24,8 +24,9 @@ pub(super) struct Substitution {
 /// The result of scanning a word.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Scanned {
-    /// The value with quotes and escapes removed; expansions kept as written.
-    pub text: String,
+    /// The value with quotes and escapes removed; expansions kept as written. Inline up to
+    /// 24 bytes, as the model keeps it: most words need no allocation.
+    pub text: compact_str::CompactString,
     /// The word holds a parameter, arithmetic or command expansion.
     pub has_expansion: bool,
     /// The word holds a quoted part (single, double or ANSI-C quotes, or a backslash escape).
@@ -528,7 +529,7 @@ mod tests {
     use super::*;
 
     fn text(raw: &str) -> String {
-        scan_word(raw).text
+        scan_word(raw).text.into()
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl Command {
     /// The base name of the literal command name (`/usr/sbin/useradd` gives `useradd`).
     pub fn base_name(&self) -> Option<&str> {
         let name = self.name_str()?;
-        Some(name.rsplit('/').next().unwrap_or(name))
+        Some(super::base_name(name))
     }
 
     /// The base name is one of `names`.
