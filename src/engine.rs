@@ -663,7 +663,7 @@ fn run_file_rules(
         }
         (p, _) => p,
     };
-    let mut streamed = Vec::new();
+    let mut streamed = Vec::with_capacity(settings.rules.len());
     for &rule in &settings.rules {
         if !rule.applies_to(source.kind) {
             continue;

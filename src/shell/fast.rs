@@ -840,9 +840,20 @@ impl Reader<'_> {
                 })
                 .min();
         }
-        let mut words = Vec::new();
-        let mut assignments = Vec::new();
-        let mut redirects = Vec::new();
+        // Each list at its final size, so that none grows or is shrunk afterwards.
+        let (mut n_words, mut n_assignments, mut n_redirects) = (usize::from(name.is_some()), 0, 0);
+        for (items, in_prefix) in [(&prefix, true), (&suffix, false)] {
+            for item in items {
+                match item {
+                    Item::Assignment(..) if in_prefix => n_assignments += 1,
+                    Item::Assignment(..) | Item::Word(..) => n_words += 1,
+                    Item::Redirect(..) => n_redirects += 1,
+                }
+            }
+        }
+        let mut words = Vec::with_capacity(n_words);
+        let mut assignments = Vec::with_capacity(n_assignments);
+        let mut redirects = Vec::with_capacity(n_redirects);
         let mut extent: Option<Range<usize>> = None;
         let mut grow = |r: &Range<usize>| {
             extent = Some(match &extent {

@@ -1072,14 +1072,18 @@ pub(super) fn command_of(
     span: Span,
     in_subshell: bool,
 ) -> Command {
-    let mut args = words.split_off(words.len().min(1));
-    args.shrink_to_fit();
+    // The name is taken off the front, and the list keeps its allocation for the arguments.
+    let name = (!words.is_empty()).then(|| words.remove(0));
+    // Room for the name's slot is left: giving one slot back costs more than it holds.
+    if words.capacity() > words.len() + 1 {
+        words.shrink_to_fit();
+    }
     assignments.shrink_to_fit();
     redirects.shrink_to_fit();
     let mut command = Command {
-        name: words.pop(),
+        name,
         wrappers: Vec::new(),
-        args,
+        args: words,
         assignments,
         redirects,
         span,
