@@ -133,6 +133,24 @@ fn dot_wharf_toml_is_preferred_and_the_other_is_noted() {
 }
 
 #[test]
+fn configs_are_found_in_small_listed_and_large_probed_directories() {
+    // A directory the walk has not listed is read once for its configuration names; one
+    // with many entries is probed name by name instead. Both find the same files.
+    let p = Project::new();
+    p.write("small/.hadolint.yaml", "ignored: [DL3002]\n")
+        .write("large/wharf.toml", "ignore = [\"DL3057\"]\n");
+    for i in 0..600 {
+        p.write(&format!("large/f{i}"), "");
+    }
+    let small = p.settings("small/Dockerfile").unwrap();
+    assert_eq!(small.config_files, vec![p.path("small/.hadolint.yaml")]);
+    assert!(!has(&small, "DL3002"));
+    let large = p.settings("large/Dockerfile").unwrap();
+    assert_eq!(large.config_files, vec![p.path("large/wharf.toml")]);
+    assert!(!has(&large, "DL3057") && has(&large, "DL3002"));
+}
+
+#[test]
 fn each_config_is_read_once_and_settings_are_shared() {
     let p = Project::new();
     p.write("wharf.toml", "ignore = [\"DL3002\"]\n");

@@ -311,6 +311,43 @@ pub fn normalize_path(path: &Path, cwd: &Path) -> PathBuf {
     out
 }
 
+/// Every configuration file name, in the order they are looked for.
+fn config_names() -> impl Iterator<Item = &'static str> + Clone {
+    WHARF_CONFIG_NAMES
+        .iter()
+        .chain(&HADOLINT_CONFIG_NAMES)
+        .chain(&DCLINT_CONFIG_NAMES)
+        .copied()
+}
+
+/// The configuration file names among `names`, in the order they are looked for.
+fn config_names_in<'n>(
+    names: impl Iterator<Item = &'n std::ffi::OsStr> + Clone,
+) -> Vec<&'static str> {
+    config_names()
+        .filter(|c| names.clone().any(|n| n == *c))
+        .collect()
+}
+
+/// Directories with more entries than this are not listed for their configuration files:
+/// probing the eight names is cheaper then.
+const MAX_LISTED_ENTRIES: usize = 512;
+
+/// The configuration file names in `dir`, from one reading of its listing (a listing holds
+/// names whatever their type, as a probe with `symlink_metadata` finds them). `None` when the
+/// directory cannot be listed completely or is large: then each name is probed.
+fn list_config_names(dir: &Path) -> Option<Vec<&'static str>> {
+    let mut present = Vec::new();
+    for (i, entry) in std::fs::read_dir(dir).ok()?.enumerate() {
+        if i == MAX_LISTED_ENTRIES {
+            return None;
+        }
+        let name = entry.ok()?.file_name();
+        present.extend(config_names().filter(|c| name == *c));
+    }
+    Some(present)
+}
+
 /// The kind of configuration file a path holds, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ConfigKind {
@@ -626,13 +663,7 @@ impl Resolver {
     /// that looking for configuration files there reads this listing instead of asking the
     /// file system for each of the eight names.
     pub fn note_listing(&self, dir: &Path, names: &[&std::ffi::OsStr]) {
-        let present: Vec<&'static str> = WHARF_CONFIG_NAMES
-            .iter()
-            .chain(&HADOLINT_CONFIG_NAMES)
-            .chain(&DCLINT_CONFIG_NAMES)
-            .copied()
-            .filter(|c| names.iter().any(|n| *n == *c))
-            .collect();
+        let present = config_names_in(names.iter().copied());
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.listed.insert(dir.to_path_buf(), present);
     }
@@ -646,6 +677,13 @@ impl Resolver {
             Some(parent) if parent != dir => self.dir_configs(state, parent),
             _ => Ok(DirConfigs::default()),
         };
+        // A directory the walk did not list (a file named on the command line, the
+        // directories above the walk) is listed here once, instead of eight probes.
+        if !state.listed.contains_key(dir)
+            && let Some(present) = list_config_names(dir)
+        {
+            state.listed.insert(dir.to_path_buf(), present);
+        }
         let result = inherited.and_then(|up| {
             let mut out = up;
             if let Some(w) = self.load_first(state, dir, &WHARF_CONFIG_NAMES)? {
