@@ -360,11 +360,11 @@ pub fn compose_file_refs(path: &Path, cf: &ComposeFile) -> Vec<PathBuf> {
     out
 }
 
-/// The other compose files of `files` that compose reads together with file `id`: its base
-/// file when it is an override file, its override files, the files it includes or extends
-/// from, the other compose files of its directory (layers given with `-f`), and so on through
-/// those.
-fn compose_layers(files: &[ProjectFile<'_>], id: FileId) -> Vec<FileId> {
+/// For each compose file of `files`, the other compose files that compose reads together with
+/// it: its base file when it is an override file, its override files, the files it includes or
+/// extends from, the other compose files of its directory (layers given with `-f`), and so on
+/// through those. The links are worked out once for the project, then followed from each file.
+fn compose_layers(files: &[ProjectFile<'_>]) -> Vec<(FileId, Vec<FileId>)> {
     use crate::project::normalize;
     let composes: Vec<(FileId, PathBuf, &ComposeFile)> = files
         .iter()
@@ -394,10 +394,18 @@ fn compose_layers(files: &[ProjectFile<'_>], id: FileId) -> Vec<FileId> {
             }
         }
     }
+    composes
+        .iter()
+        .map(|&(id, _, _)| (id, linked_from(&edges, id)))
+        .collect()
+}
+
+/// The files `edges` link to `id`, directly or through others, nearest first.
+fn linked_from(edges: &[(FileId, FileId)], id: FileId) -> Vec<FileId> {
     let mut seen = vec![id];
     let mut i = 0;
     while let Some(&at) = seen.get(i) {
-        for &(a, b) in &edges {
+        for &(a, b) in edges {
             let next = if a == at {
                 b
             } else if b == at {
@@ -488,6 +496,7 @@ fn lint_group(
             })
             .collect(),
     );
+    let layers = compose_layers(&files);
     let mut found: Vec<Findings> = Vec::with_capacity(files.len());
     for (f, &i) in files.iter().zip(&slot) {
         let settings = settings_of.get(i).copied().unwrap_or(project_settings);
@@ -500,8 +509,11 @@ fn lint_group(
             },
             Parsed::Compose(_) => FileFacts {
                 built_by: Vec::new(),
-                layers: compose_layers(&files, f.id)
-                    .into_iter()
+                layers: layers
+                    .iter()
+                    .find(|(id, _)| *id == f.id)
+                    .map_or(&[][..], |(_, l)| l)
+                    .iter()
                     .filter_map(|id| match files.get(id.0 as usize).map(|o| o.parsed) {
                         Some(Parsed::Compose(cf)) => Some(cf),
                         _ => None,
@@ -532,11 +544,6 @@ fn lint_group(
             }
         }
     }
-    let layers: Vec<(FileId, Vec<FileId>)> = files
-        .iter()
-        .filter(|f| f.source.kind == FileKind::Compose)
-        .map(|f| (f.id, compose_layers(&files, f.id)))
-        .collect();
     for &rule in &project_settings.rules {
         let Check::Project(check) = rule.check else {
             continue;
