@@ -345,18 +345,21 @@ pub fn identity(path: &Path) -> PathBuf {
 /// not change while wharf runs (wharf never changes it).
 fn canonical_dir(dir: &Path) -> PathBuf {
     let cache = canonical_cache();
-    if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
+    let key = dir.as_os_str().as_encoded_bytes();
+    if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
         return found.clone();
     }
     let resolved = resolve_dir(dir).unwrap_or_else(|| dir.to_path_buf());
     cache
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(dir.to_path_buf(), resolved.clone());
+        .insert(key.into(), resolved.clone());
     resolved
 }
 
-type CanonicalCache = std::sync::Mutex<hashbrown::HashMap<PathBuf, PathBuf>>;
+/// Keyed by the directory's bytes, as given: hashing a `Path` walks its components, and a
+/// spelling that differs only misses the cache.
+type CanonicalCache = std::sync::Mutex<hashbrown::HashMap<Box<[u8]>, PathBuf>>;
 
 fn canonical_cache() -> &'static CanonicalCache {
     static CACHE: std::sync::OnceLock<CanonicalCache> = std::sync::OnceLock::new();
@@ -369,7 +372,7 @@ fn note_canonical(dir: PathBuf, resolved: PathBuf) {
     canonical_cache()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(dir, resolved);
+        .insert(dir.into_os_string().into_encoded_bytes().into(), resolved);
 }
 
 /// Resolves `dir` from its resolved parent (see [`canonical_dir`]): one `lstat` for a

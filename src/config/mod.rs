@@ -311,6 +311,14 @@ pub fn normalize_path(path: &Path, cwd: &Path) -> PathBuf {
     out
 }
 
+/// The key of a directory in the resolver's caches: its bytes. Hashing a `Path` walks it
+/// component by component, which for the long absolute paths of a run cost more than the
+/// lookups themselves. The directories are absolute and normalized (one spelling each); a
+/// spelling that differed would only miss the cache and be looked up again.
+fn path_key(dir: &Path) -> &[u8] {
+    dir.as_os_str().as_encoded_bytes()
+}
+
 /// Every configuration file name, in the order they are looked for.
 fn config_names() -> impl Iterator<Item = &'static str> + Clone {
     WHARF_CONFIG_NAMES
@@ -489,11 +497,12 @@ struct DirConfigs {
 
 #[derive(Default)]
 struct State {
-    dirs: hashbrown::HashMap<PathBuf, Result<DirConfigs, ConfigError>>,
+    /// Keyed by the directory's bytes (see [`path_key`]).
+    dirs: hashbrown::HashMap<Box<[u8]>, Result<DirConfigs, ConfigError>>,
     resolved: HashMap<(Vec<usize>, Vec<bool>, bool), Arc<ResolvedSettings>>,
     /// The configuration file names present in directories whose listing is known (from the
     /// walk of discovery): those are not probed name by name.
-    listed: hashbrown::HashMap<PathBuf, Vec<&'static str>>,
+    listed: hashbrown::HashMap<Box<[u8]>, Vec<&'static str>>,
     next_id: usize,
     warnings: Vec<String>,
 }
@@ -665,12 +674,12 @@ impl Resolver {
     pub fn note_listing(&self, dir: &Path, names: &[&std::ffi::OsStr]) {
         let present = config_names_in(names.iter().copied());
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.listed.insert(dir.to_path_buf(), present);
+        state.listed.insert(path_key(dir).into(), present);
     }
 
     /// The nearest configurations for a directory, looking upwards; cached per directory.
     fn dir_configs(&self, state: &mut State, dir: &Path) -> Result<DirConfigs, ConfigError> {
-        if let Some(r) = state.dirs.get(dir) {
+        if let Some(r) = state.dirs.get(path_key(dir)) {
             return r.clone();
         }
         let inherited = match dir.parent() {
@@ -679,10 +688,10 @@ impl Resolver {
         };
         // A directory the walk did not list (a file named on the command line, the
         // directories above the walk) is listed here once, instead of eight probes.
-        if !state.listed.contains_key(dir)
+        if !state.listed.contains_key(path_key(dir))
             && let Some(present) = list_config_names(dir)
         {
-            state.listed.insert(dir.to_path_buf(), present);
+            state.listed.insert(path_key(dir).into(), present);
         }
         let result = inherited.and_then(|up| {
             let mut out = up;
@@ -697,7 +706,7 @@ impl Resolver {
             }
             Ok(out)
         });
-        state.dirs.insert(dir.to_path_buf(), result.clone());
+        state.dirs.insert(path_key(dir).into(), result.clone());
         result
     }
 
@@ -708,7 +717,7 @@ impl Resolver {
         dir: &Path,
         names: &[&str],
     ) -> Result<Option<Arc<Loaded>>, ConfigError> {
-        let listed = state.listed.get(dir);
+        let listed = state.listed.get(path_key(dir));
         let present: Vec<PathBuf> = names
             .iter()
             .filter(|n| listed.is_none_or(|l| l.contains(n)))
