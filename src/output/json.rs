@@ -42,7 +42,8 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     name: &'a str,
     severity: Severity,
-    file: &'a str,
+    /// Escaped once per file (its findings all name it).
+    file: &'a serde_json::value::RawValue,
     line: u32,
     column: u32,
     end_line: u32,
@@ -89,7 +90,7 @@ struct JsonRelated<'a> {
 fn convert<'a>(
     report: &Report<'a>,
     file: &'a LintedFile,
-    path: &'a str,
+    path: &'a serde_json::value::RawValue,
     d: &'a Diagnostic,
 ) -> JsonDiagnostic<'a> {
     let (start, end) = file.range(d.span);
@@ -154,7 +155,12 @@ impl Serialize for Findings<'_, '_> {
         let report = self.report;
         let mut seq = serializer.serialize_seq(None)?;
         for file in self.files {
-            let path = file.display_path();
+            if file.diagnostics.is_empty() {
+                continue;
+            }
+            let path = serde_json::to_string(&*file.display_path())
+                .and_then(serde_json::value::RawValue::from_string)
+                .map_err(serde::ser::Error::custom)?;
             for d in &file.diagnostics {
                 seq.serialize_element(&convert(report, file, &path, d))?;
             }
