@@ -73,14 +73,14 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
 }
 
 fn is_init(program: &str) -> bool {
-    let base = program.rsplit('/').next().unwrap_or(program);
+    let base = crate::shell::base_name(program);
     INITS.contains(&base) || INITS.contains(&program)
 }
 
 /// The script of `["sh", "-c", "script", ...]` (the `-c` may be in a cluster: `-ec`).
 fn shell_script(args: &[Word]) -> Option<&Word> {
     let prog = args.first()?.value.as_str();
-    let base = prog.rsplit('/').next().unwrap_or(prog);
+    let base = crate::shell::base_name(prog);
     if !SHELLS.contains(&base) {
         return None;
     }

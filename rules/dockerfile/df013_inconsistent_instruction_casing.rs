@@ -49,14 +49,12 @@ fn check(ctx: &mut Context<'_, Dockerfile>) {
             std::iter::once(i).chain(inner).filter(|i| i.kind != Kind::Unknown)
         })
     };
-    // Without a copy of each keyword: lower (upper) case is the absence of the other.
-    let is_lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
-    let is_upper = |s: &str| !s.bytes().any(|b| b.is_ascii_lowercase());
-    let lower = keywords().filter(|i| is_lower(&i.keyword_text())).count();
-    let upper = keywords().filter(|i| is_upper(&i.keyword_text())).count();
+    // Read from the keyword's case bits: its text is built only for the keywords reported.
+    let lower = keywords().filter(|i| i.keyword_is_lowercase()).count();
+    let upper = keywords().filter(|i| i.keyword_is_uppercase()).count();
     let majority_lower = lower > upper;
     let found: Vec<_> = keywords()
-        .filter(|i| !if majority_lower { is_lower(&i.keyword_text()) } else { is_upper(&i.keyword_text()) })
+        .filter(|i| !if majority_lower { i.keyword_is_lowercase() } else { i.keyword_is_uppercase() })
         .map(|i| (i.keyword, i.keyword_text()))
         .collect();
     let case = if majority_lower { "lowercase" } else { "uppercase" };

@@ -46,7 +46,7 @@ declare_rule! {
 fn check(ctx: &mut Context<'_, Dockerfile>, run: &ParsedRun<'_>) {
     let is_sudo = |w: &&crate::shell::Word| {
         w.literal()
-            .is_some_and(|t| t.rsplit('/').next() == Some("sudo"))
+            .is_some_and(|t| crate::shell::base_name(t) == "sudo")
     };
     for cmd in run.commands() {
         let eff = cmd.effective();

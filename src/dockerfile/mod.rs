@@ -361,6 +361,27 @@ impl Instruction {
             .collect()
     }
 
+    /// The keyword is written without an uppercase letter (`run`), read from the case bits
+    /// without building its text.
+    pub fn keyword_is_lowercase(&self) -> bool {
+        match &self.unknown_keyword {
+            Some(k) => !k.bytes().any(|b| b.is_ascii_uppercase()),
+            None => {
+                let letters = self.kind.as_str().len().min(16);
+                let all = (1u32 << letters) - 1;
+                u32::from(self.keyword_case) & all == all
+            }
+        }
+    }
+
+    /// The keyword is written without a lowercase letter (`RUN`).
+    pub fn keyword_is_uppercase(&self) -> bool {
+        match &self.unknown_keyword {
+            Some(k) => !k.bytes().any(|b| b.is_ascii_lowercase()),
+            None => self.keyword_case == 0,
+        }
+    }
+
     /// The trigger of an ONBUILD (`RUN x` in `ONBUILD RUN x`).
     pub fn trigger(&self) -> Option<&Instruction> {
         match &self.body {
@@ -757,6 +778,22 @@ mod keyword_tests {
                 "longUnknownKeyword_é"
             ]
         );
+        // The case tests agree with the text.
+        for i in df.iter_with_onbuild() {
+            let text = i.keyword_text();
+            assert_eq!(
+                i.keyword_is_lowercase(),
+                text == text.to_lowercase(),
+                "{text}"
+            );
+            assert_eq!(
+                i.keyword_is_uppercase(),
+                text == text.to_uppercase(),
+                "{text}"
+            );
+        }
+        let lower = super::parse("healthcheck NONE\nstopsignal 9\n");
+        assert!(lower.iter().all(|i| i.keyword_is_lowercase()));
     }
 }
 
