@@ -75,7 +75,7 @@ fn is_source_code(source: &str, target: &str) -> bool {
     if matches!(s, "." | ".." | "") {
         return true;
     }
-    let base = s.rsplit('/').next().unwrap_or(s).to_ascii_lowercase();
+    let base = crate::shell::base_name(s).to_ascii_lowercase();
     if base.contains('.') && base != "." && base != ".." {
         return false; // a file: `./nginx.conf`
     }

@@ -84,7 +84,7 @@ fn check(ctx: &mut Context<'_, Dockerfile>, python_tools: bool) {
     let chain: Vec<_> = df.model.ancestry(last.index).collect();
     let python_image = chain.iter().any(|s| {
         let r = &s.reference;
-        r.repository().rsplit('/').next().is_some_and(|n| n.starts_with("python"))
+        crate::shell::base_name(&r.repository()).starts_with("python")
     });
     if !python_image && !python_tools {
         return;

@@ -48,7 +48,7 @@ const TAR_EXTENSIONS: &[&str] = &[
 ];
 
 fn base(path: &str) -> &str {
-    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
+    crate::shell::base_name(path.trim_end_matches('/'))
 }
 
 fn is_tar_archive(name: &str) -> bool {
