@@ -345,7 +345,7 @@ pub fn identity(path: &Path) -> PathBuf {
 /// not change while wharf runs (wharf never changes it).
 fn canonical_dir(dir: &Path) -> PathBuf {
     let cache = canonical_cache();
-    let key = dir.as_os_str().as_encoded_bytes();
+    let key = crate::project::cache_key(dir);
     if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
         return found.clone();
     }
@@ -357,8 +357,7 @@ fn canonical_dir(dir: &Path) -> PathBuf {
     resolved
 }
 
-/// Keyed by the directory's bytes, as given: hashing a `Path` walks its components, and a
-/// spelling that differs only misses the cache.
+/// Keyed by the directory's bytes as given ([`crate::project::cache_key`]).
 type CanonicalCache = std::sync::Mutex<hashbrown::HashMap<Box<[u8]>, PathBuf>>;
 
 fn canonical_cache() -> &'static CanonicalCache {
@@ -372,7 +371,7 @@ fn note_canonical(dir: PathBuf, resolved: PathBuf) {
     canonical_cache()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(dir.into_os_string().into_encoded_bytes().into(), resolved);
+        .insert(crate::project::cache_key(&dir).into(), resolved);
 }
 
 /// Resolves `dir` from its resolved parent (see [`canonical_dir`]): one `lstat` for a

@@ -101,6 +101,14 @@ pub fn is_normal(path: &Path) -> bool {
             .all(|c| !c.is_empty() && c != b"." && c != b"..")
 }
 
+/// A path's bytes, as the key of a cache of directories (configuration, resolved
+/// directories): hashing a `Path` walks it component by component, which for the long
+/// absolute paths of a run costs more than the lookup. Only for caches, where another spelling
+/// of the same directory merely misses and is looked up again.
+pub fn cache_key(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
 /// What is at a path, as far as project rules care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathKind {

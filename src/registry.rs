@@ -264,4 +264,21 @@ mod closest_tests {
         assert_eq!(closest("db", set.iter().copied()), Some("dba"));
         assert_eq!(closest("zzzzzz", ["web"]), None);
     }
+
+    #[test]
+    fn length_rules_out_far_candidates_but_not_shortenings() {
+        // A whole line read as a keyword is near none of them.
+        let line = "apt-get install -y curl && rm -rf /var/lib/apt/lists/*";
+        assert_eq!(closest(line, ["RUN", "COPY", "HEALTHCHECK"]), None);
+        // Two edits away, lengths within the limit.
+        assert_eq!(
+            closest("HEALTHCEK", ["RUN", "HEALTHCHECK"]),
+            Some("HEALTHCHECK")
+        );
+        // A shortening counts however much longer the candidate is.
+        assert_eq!(closest("warn", ["warning", "error"]), Some("warning"));
+        assert_eq!(closest("heal", ["HEALTHCHECK"]), Some("HEALTHCHECK"));
+        // Lengths are counted in characters.
+        assert_eq!(closest("éé", ["ee"]), Some("ee"));
+    }
 }

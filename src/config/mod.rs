@@ -311,14 +311,6 @@ pub fn normalize_path(path: &Path, cwd: &Path) -> PathBuf {
     out
 }
 
-/// The key of a directory in the resolver's caches: its bytes. Hashing a `Path` walks it
-/// component by component, which for the long absolute paths of a run cost more than the
-/// lookups themselves. The directories are absolute and normalized (one spelling each); a
-/// spelling that differed would only miss the cache and be looked up again.
-fn path_key(dir: &Path) -> &[u8] {
-    dir.as_os_str().as_encoded_bytes()
-}
-
 /// Every configuration file name, in the order they are looked for.
 fn config_names() -> impl Iterator<Item = &'static str> + Clone {
     WHARF_CONFIG_NAMES
@@ -328,13 +320,9 @@ fn config_names() -> impl Iterator<Item = &'static str> + Clone {
         .copied()
 }
 
-/// The configuration file names among `names`, in the order they are looked for.
-fn config_names_in<'n>(
-    names: impl Iterator<Item = &'n std::ffi::OsStr> + Clone,
-) -> Vec<&'static str> {
-    config_names()
-        .filter(|c| names.clone().any(|n| n == *c))
-        .collect()
+/// The configuration file name a directory entry is, if it is one.
+fn config_name(entry: &std::ffi::OsStr) -> Option<&'static str> {
+    config_names().find(|c| entry == *c)
 }
 
 /// Directories with more entries than this are not listed for their configuration files:
@@ -350,8 +338,7 @@ fn list_config_names(dir: &Path) -> Option<Vec<&'static str>> {
         if i == MAX_LISTED_ENTRIES {
             return None;
         }
-        let name = entry.ok()?.file_name();
-        present.extend(config_names().filter(|c| name == *c));
+        present.extend(config_name(&entry.ok()?.file_name()));
     }
     Some(present)
 }
@@ -497,11 +484,11 @@ struct DirConfigs {
 
 #[derive(Default)]
 struct State {
-    /// Keyed by the directory's bytes (see [`path_key`]).
+    /// Keyed by the directory's bytes ([`crate::project::cache_key`]).
     dirs: hashbrown::HashMap<Box<[u8]>, Result<DirConfigs, ConfigError>>,
     resolved: HashMap<(Vec<usize>, Vec<bool>, bool), Arc<ResolvedSettings>>,
     /// The configuration file names present in directories whose listing is known (from the
-    /// walk of discovery): those are not probed name by name.
+    /// walk of discovery, or read by the resolver itself): those are not probed name by name.
     listed: hashbrown::HashMap<Box<[u8]>, Vec<&'static str>>,
     next_id: usize,
     warnings: Vec<String>,
@@ -672,14 +659,16 @@ impl Resolver {
     /// that looking for configuration files there reads this listing instead of asking the
     /// file system for each of the eight names.
     pub fn note_listing(&self, dir: &Path, names: &[&std::ffi::OsStr]) {
-        let present = config_names_in(names.iter().copied());
+        let present = names.iter().filter_map(|n| config_name(n)).collect();
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.listed.insert(path_key(dir).into(), present);
+        state
+            .listed
+            .insert(crate::project::cache_key(dir).into(), present);
     }
 
     /// The nearest configurations for a directory, looking upwards; cached per directory.
     fn dir_configs(&self, state: &mut State, dir: &Path) -> Result<DirConfigs, ConfigError> {
-        if let Some(r) = state.dirs.get(path_key(dir)) {
+        if let Some(r) = state.dirs.get(crate::project::cache_key(dir)) {
             return r.clone();
         }
         let inherited = match dir.parent() {
@@ -688,10 +677,12 @@ impl Resolver {
         };
         // A directory the walk did not list (a file named on the command line, the
         // directories above the walk) is listed here once, instead of eight probes.
-        if !state.listed.contains_key(path_key(dir))
+        if !state.listed.contains_key(crate::project::cache_key(dir))
             && let Some(present) = list_config_names(dir)
         {
-            state.listed.insert(path_key(dir).into(), present);
+            state
+                .listed
+                .insert(crate::project::cache_key(dir).into(), present);
         }
         let result = inherited.and_then(|up| {
             let mut out = up;
@@ -706,7 +697,9 @@ impl Resolver {
             }
             Ok(out)
         });
-        state.dirs.insert(path_key(dir).into(), result.clone());
+        state
+            .dirs
+            .insert(crate::project::cache_key(dir).into(), result.clone());
         result
     }
 
@@ -717,7 +710,7 @@ impl Resolver {
         dir: &Path,
         names: &[&str],
     ) -> Result<Option<Arc<Loaded>>, ConfigError> {
-        let listed = state.listed.get(path_key(dir));
+        let listed = state.listed.get(crate::project::cache_key(dir));
         let present: Vec<PathBuf> = names
             .iter()
             .filter(|n| listed.is_none_or(|l| l.contains(n)))

@@ -926,6 +926,35 @@ mod tests {
         src
     }
 
+    #[test]
+    fn plain_text_refuses_what_brush_reads_roughly() {
+        for ok in [
+            "echo a",
+            "a\tb\nc",
+            "echo $$ $(x) ${y} <a >b 2>&1",
+            "a < b",
+            "$ [",
+        ] {
+            assert!(plain_text(ok.as_bytes()), "{ok:?}");
+        }
+        for refused in [
+            "cat <<EOF",
+            "a <<< b",
+            "echo `x`",
+            "echo $[1+1]",
+            "é",
+            "a\rb",
+            "\u{7f}",
+        ] {
+            assert!(!plain_text(refused.as_bytes()), "{refused:?}");
+        }
+        // `$$(` opens one substitution, as a byte pair `$(` does.
+        let at_limit = "$(".repeat(MAX_NESTING);
+        assert!(plain_text(at_limit.as_bytes()));
+        assert!(!plain_text(format!("{at_limit}$$(").as_bytes()));
+        assert!(!plain_text(format!("{at_limit}${{").as_bytes()));
+    }
+
     /// The fast path takes `text` and builds what brush builds.
     fn same(text: &str) {
         let src = mapped(text);
