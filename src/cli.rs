@@ -507,6 +507,17 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
             message: e.message,
         }));
         refuse_linted_outputs(&args, &found)?;
+        {
+            // Files named on the command line were not walked: their directories are listed
+            // for configuration files all at once, in parallel.
+            let looked = looked_up.borrow();
+            let named: Vec<&Path> = found
+                .iter()
+                .map(|c| c.path.as_path())
+                .filter(|p| !looked.contains_key(*p))
+                .collect();
+            resolver.prefetch_listings(&named);
+        }
         let mut files = Vec::with_capacity(found.len());
         for c in found {
             // A broken configuration sinks only the files it governs: each is reported as not

@@ -259,9 +259,16 @@ pub fn discover_with(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    for given in paths {
-        let path = &lexical(given);
-        let meta = match std::fs::metadata(path) {
+    // The type of each path named, asked in parallel: a long list of files is common (a
+    // pre-commit hook, `git ls-files | xargs`).
+    let named = crate::engine::par_map(paths, |given| {
+        let path = lexical(given);
+        let meta = std::fs::metadata(&path);
+        (path, meta)
+    });
+    for (path, meta) in named {
+        let path = &path;
+        let meta = match meta {
             Ok(m) => m,
             Err(e) => {
                 errors.push(DiscoverError {
@@ -296,7 +303,7 @@ pub fn discover_with(
     }
     // One entry per file, under its shortest name, then in path order.
     let mut keyed: Vec<(PathBuf, Candidate)> =
-        out.into_iter().map(|c| (identity(&c.path), c)).collect();
+        crate::engine::par_map_into(out, |c| (identity(&c.path), c));
     keyed.sort_by(|a, b| {
         (&a.0, a.1.path.as_os_str().len(), &a.1).cmp(&(&b.0, b.1.path.as_os_str().len(), &b.1))
     });

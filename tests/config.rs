@@ -151,6 +151,38 @@ fn configs_are_found_in_small_listed_and_large_probed_directories() {
 }
 
 #[test]
+fn listings_read_ahead_are_the_ones_the_lookup_uses() {
+    // `prefetch_listings` lists every directory above the files at once. The lookup then
+    // reads those listings: a configuration created afterwards in a listed directory is not
+    // seen, which shows the listing was used. A large directory is left to be probed name by
+    // name, so a file created there afterwards is found.
+    let p = Project::new();
+    p.write("a/b/.hadolint.yaml", "ignored: [DL3002]\n")
+        .write("a/c/Dockerfile", "FROM alpine\n")
+        .write("large/Dockerfile", "FROM alpine\n");
+    for i in 0..600 {
+        p.write(&format!("large/f{i}"), "");
+    }
+    let r = p.resolver(CliOverrides::default(), &[]).unwrap();
+    let files = [
+        p.path("a/b/Dockerfile"),
+        p.path("a/c/Dockerfile"),
+        p.path("large/Dockerfile"),
+    ];
+    r.prefetch_listings(&files.iter().map(|f| f.as_path()).collect::<Vec<_>>());
+    p.write("a/c/wharf.toml", "ignore = [\"DL3057\"]\n")
+        .write("large/wharf.toml", "ignore = [\"DL3057\"]\n");
+    let b = r.for_file(&files[0]).unwrap();
+    assert_eq!(b.config_files, vec![p.path("a/b/.hadolint.yaml")]);
+    assert!(!has(&b, "DL3002"));
+    let c = r.for_file(&files[1]).unwrap();
+    assert!(c.config_files.is_empty(), "{:?}", c.config_files);
+    let large = r.for_file(&files[2]).unwrap();
+    assert_eq!(large.config_files, vec![p.path("large/wharf.toml")]);
+    assert!(!has(&large, "DL3057"));
+}
+
+#[test]
 fn each_config_is_read_once_and_settings_are_shared() {
     let p = Project::new();
     p.write("wharf.toml", "ignore = [\"DL3002\"]\n");

@@ -490,6 +490,9 @@ struct State {
     /// The configuration file names present in directories whose listing is known (from the
     /// walk of discovery, or read by the resolver itself): those are not probed name by name.
     listed: hashbrown::HashMap<Box<[u8]>, Vec<&'static str>>,
+    /// Directories already tried that could not be listed, or are too large to list: their
+    /// names are probed one by one, and the listing is not tried again.
+    unlisted: hashbrown::HashSet<Box<[u8]>>,
     next_id: usize,
     warnings: Vec<String>,
 }
@@ -666,6 +669,53 @@ impl Resolver {
             .insert(crate::project::cache_key(dir).into(), present);
     }
 
+    /// Lists, in parallel, the directories that looking up the configuration of `files` will
+    /// read (each file's directory and those above it), so that [`Resolver::for_file`] then
+    /// finds every listing known instead of reading them one after another under its lock.
+    /// Only an optimisation: without it each directory is listed when it is first needed.
+    pub fn prefetch_listings(&self, files: &[&Path]) {
+        if self.forced.is_some() || self.isolated {
+            return;
+        }
+        let mut wanted: Vec<PathBuf> = Vec::new();
+        {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut seen: hashbrown::HashSet<Box<[u8]>> = hashbrown::HashSet::new();
+            for file in files {
+                let abs = normalize_path(file, &self.cwd);
+                let mut dir = abs.parent();
+                while let Some(d) = dir {
+                    let key = crate::project::cache_key(d);
+                    // A directory resolved already has its ancestors resolved too; one seen
+                    // for an earlier file has had its ancestors gathered.
+                    if state.dirs.contains_key(key) || !seen.insert(key.into()) {
+                        break;
+                    }
+                    if !state.listed.contains_key(key) && !state.unlisted.contains(key) {
+                        wanted.push(d.to_path_buf());
+                    }
+                    dir = d.parent().filter(|p| p != &d);
+                }
+            }
+        }
+        if wanted.len() < 2 {
+            return;
+        }
+        let listings = crate::engine::par_map(&wanted, |d| list_config_names(d));
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        for (dir, listing) in wanted.iter().zip(listings) {
+            let key = crate::project::cache_key(dir);
+            match listing {
+                Some(present) => {
+                    state.listed.entry(key.into()).or_insert(present);
+                }
+                None => {
+                    state.unlisted.insert(key.into());
+                }
+            }
+        }
+    }
+
     /// The nearest configurations for a directory, looking upwards; cached per directory.
     fn dir_configs(&self, state: &mut State, dir: &Path) -> Result<DirConfigs, ConfigError> {
         if let Some(r) = state.dirs.get(crate::project::cache_key(dir)) {
@@ -677,12 +727,16 @@ impl Resolver {
         };
         // A directory the walk did not list (a file named on the command line, the
         // directories above the walk) is listed here once, instead of eight probes.
-        if !state.listed.contains_key(crate::project::cache_key(dir))
-            && let Some(present) = list_config_names(dir)
-        {
-            state
-                .listed
-                .insert(crate::project::cache_key(dir).into(), present);
+        let key = crate::project::cache_key(dir);
+        if !state.listed.contains_key(key) && !state.unlisted.contains(key) {
+            match list_config_names(dir) {
+                Some(present) => {
+                    state.listed.insert(key.into(), present);
+                }
+                None => {
+                    state.unlisted.insert(key.into());
+                }
+            }
         }
         let result = inherited.and_then(|up| {
             let mut out = up;
