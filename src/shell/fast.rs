@@ -1,9 +1,10 @@
 //! The fast path of [`parse`](super::parse): the common script shape read without brush.
 //!
 //! Most RUN scripts are simple commands joined by `&&`, `||`, `;`, `|` and newlines, with
-//! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments, file redirections and plain
-//! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`), sometimes inside `if`,
-//! `for ... in`, `while`, `until`, `case`, `{ ...; }` and `( ... )`. For those,
+//! quoted words, `$VAR`/`${VAR}` expansions, escapes, comments, file redirections, plain
+//! one-line command substitutions (`$(uname -m)`, `"$(nproc)"`, `` `id -u` ``) and arithmetic
+//! (`$(( $(nproc) + 1 ))`), sometimes inside `if`, `for ... in`, `while`, `until`, `case`,
+//! `{ ...; }` and `( ... )`, which may be pipeline stages and take redirections. For those,
 //! tokenizing and parsing with brush, then walking its syntax tree, costs far more than reading
 //! the text once. [`parse`] reads such a script directly and builds the same [`Script`] the brush
 //! path builds (same words, spans, commands, pipelines and pipes), or gives up with `None` at the
@@ -11,12 +12,15 @@
 //!
 //! - any byte outside printable ASCII, tab and newline (brush counts characters, not bytes);
 //! - `(` and `)` outside quotes other than around a subshell that starts a command and after
-//!   `case` patterns, `((`,
-//!   `))`, `( (`, `$((`, `$[`, `$'`, and backticks anywhere (arithmetic, process
+//!   `case` patterns, `((`, `))`, `( (`, `$[` and `$'` (arithmetic commands, process
 //!   substitution, extended globs, arrays, function definitions);
 //! - a `$(...)` whose content holds parentheses (outside quotes), escapes, braces, comments, a
 //!   newline, an expansion other than `$NAME` and plain `${...}`, or `case`/`esac`, and one in
 //!   a redirection target;
+//! - a backquoted substitution whose content holds any of those or a quote (so that it has no
+//!   escape for brush to undo);
+//! - a `$((...))` whose expression holds anything but names, numbers, operators, blanks,
+//!   balanced parentheses, `$NAME`, plain `${...}` and plain `$(...)`;
 //! - a `${...}` whose content is anything but a plain parameter expression (no blanks, quotes,
 //!   `$` or nesting);
 //! - a backslash before a newline or at the end, and unclosed quotes;
@@ -24,8 +28,7 @@
 //!   fall-through, here-documents, here-strings), and `;;` outside a `case` item;
 //! - a reserved word (or `time`, `[[`...) where a command starts, except those of the
 //!   compound commands above in their places (`!` is taken before a pipeline);
-//! - a compound command that is a stage of a pipeline of two or more, or has redirections
-//!   (`done < file`), one nested more than 6 deep, a `for` without `in` or words, an empty
+//! - a compound command nested more than 6 deep, a `for` without `in` or words, an empty
 //!   list, a `case` without items or with a pattern opened by `(`, `select` and functions;
 //! - more than 24 reserved words or subshells in one frame (so brush's nesting guard, which
 //!   counts them, cannot fire);
@@ -162,14 +165,14 @@ const COMPOUND: &[&str] = &["if", "for", "while", "until", "{", "case"];
 
 /// Whether the whole text, comments and quotes included, is free of what the brush path's
 /// own checks look at before tokenizing (they read the raw text roughly): printable ASCII,
-/// tabs and newlines only, no `<<`, `$[` or backtick anywhere, and too few `${` and `$(` to
-/// nest past the depth limit.
+/// tabs and newlines only, no `<<` or `$[` anywhere, and too few `${` and `$(` to nest past the
+/// depth limit.
 fn plain_text(b: &[u8]) -> bool {
     // Without an early exit the check of every byte is one vectorised pass.
     let printable = b
         .iter()
         .fold(true, |ok, &c| ok & matches!(c, b'\n' | b'\t' | b' '..=b'~'));
-    if !printable || memchr::memchr(b'`', b).is_some() {
+    if !printable {
         return false;
     }
     let mut braces = 0usize;
@@ -262,7 +265,7 @@ fn word_end(b: &[u8], mut i: usize) -> Option<usize> {
             // A parenthesis ends a word; a word followed by one (a function definition, an
             // extended glob, an array) leaves a parenthesis where the reader refuses it.
             b' ' | b'\t' | b'\n' | b'&' | b'|' | b';' | b'<' | b'>' | b'(' | b')' => break,
-            b'`' => return None,
+            b'`' => i = backtick_end(b, i + 1)?,
             b'\\' => {
                 if matches!(b.get(i + 1), None | Some(b'\n')) {
                     return None;
@@ -292,9 +295,71 @@ fn double_quoted_end(b: &[u8], mut i: usize) -> Option<usize> {
                 }
                 i += 2;
             }
-            b'`' => return None,
+            b'`' => i = backtick_end(b, i + 1)?,
             b'$' => i = dollar_end(b, i)?,
             _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The index after a `$NAME`'s `$` or a plain `${...}` at `j`, the expansions a substitution
+/// read by the fast path may hold; None for any other `$`.
+fn plain_expansion_end(b: &[u8], j: usize) -> Option<usize> {
+    match b.get(j + 1) {
+        Some(b'{') => dollar_end(b, j),
+        Some(&c) if c.is_ascii_alphanumeric() || c == b'_' => Some(j + 1),
+        _ => None,
+    }
+}
+
+/// Whether a substitution's content holds `case` or `esac`, whose `)` and `;;` move where it
+/// closes: such a substitution is left to brush.
+fn has_case(content: &[u8]) -> bool {
+    let keyword = |kw: &[u8]| content.windows(kw.len()).any(|w| w == kw);
+    keyword(b"case") || keyword(b"esac")
+}
+
+/// The index after the `))` of a `$((` whose expression starts at `i`, when the expression is
+/// plain: names, numbers, operators, blanks, balanced parentheses, `$NAME`, plain `${...}` and
+/// the plain `$(...)` of [`substitution_end`]; no nested arithmetic, quote, escape, backtick,
+/// comment or newline.
+fn arithmetic_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b'(' => depth += 1,
+            b')' if depth > 0 => depth -= 1,
+            b')' => return (b.get(j + 1) == Some(&b')')).then_some(j + 2),
+            b'$' => {
+                j = match b.get(j + 1) {
+                    Some(b'(') if b.get(j + 2) != Some(&b'(') => substitution_end(b, j + 2)?,
+                    _ => plain_expansion_end(b, j)?,
+                };
+                continue;
+            }
+            c if c.is_ascii_alphanumeric() || b" \t_+-*/%<>=!&|^~?:,".contains(&c) => {}
+            _ => return None,
+        }
+        j += 1;
+    }
+    None
+}
+
+/// The index after the closing backtick of a substitution whose content starts at `i`, when
+/// that content is as plain as [`substitution_end`] takes and holds no quote either: then it
+/// carries no backslash escape to undo, and its text is the frame brush's path reads.
+fn backtick_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b'`' => {
+                return (!has_case(&b[i..j])).then_some(j + 1);
+            }
+            b'(' | b')' | b'\\' | b'#' | b'{' | b'}' | b'\n' | b'\'' | b'"' => return None,
+            b'$' => j = plain_expansion_end(b, j)?,
+            _ => j += 1,
         }
     }
     None
@@ -304,6 +369,7 @@ fn double_quoted_end(b: &[u8], mut i: usize) -> Option<usize> {
 /// as ordinary word bytes) and a plain `${...}` are taken.
 fn dollar_end(b: &[u8], i: usize) -> Option<usize> {
     match b.get(i + 1) {
+        Some(b'(') if b.get(i + 2) == Some(&b'(') => arithmetic_end(b, i + 3),
         Some(b'(') => substitution_end(b, i + 2),
         Some(b'[' | b'\'') => None,
         Some(b'{') => {
@@ -325,9 +391,7 @@ fn substitution_end(b: &[u8], i: usize) -> Option<usize> {
     while j < b.len() {
         match b[j] {
             b')' => {
-                let content = &b[i..j];
-                let keyword = |kw: &[u8]| content.windows(kw.len()).any(|w| w == kw);
-                return (!keyword(b"case") && !keyword(b"esac")).then_some(j + 1);
+                return (!has_case(&b[i..j])).then_some(j + 1);
             }
             b'(' | b'`' | b'\\' | b'#' | b'{' | b'}' | b'\n' => return None,
             b'\'' => {
@@ -349,11 +413,7 @@ fn substitution_end(b: &[u8], i: usize) -> Option<usize> {
                 }
                 j += 1;
             }
-            b'$' => match b.get(j + 1) {
-                Some(b'{') => j = dollar_end(b, j)?,
-                Some(&c) if c.is_ascii_alphanumeric() || c == b'_' => j += 1,
-                _ => return None,
-            },
+            b'$' => j = plain_expansion_end(b, j)?,
             _ => j += 1,
         }
     }
@@ -435,26 +495,7 @@ impl Reader<'_> {
         {
             self.at += 1;
         }
-        if self.peek_op() == Some(Op::Open) {
-            self.subshell()?;
-            return match self.peek_op() {
-                Some(Op::Pipe | Op::Redirect(_)) => None,
-                _ => Some(()),
-            };
-        }
-        if let Some(keyword) = self.word_in(COMPOUND) {
-            // A compound command is read when it is a whole pipeline without redirections
-            // (where the brush path and this one could place a stage or an operator
-            // differently, the script goes to brush).
-            self.compound(keyword)?;
-            return match self.peek_op() {
-                Some(Op::Pipe | Op::Redirect(_)) => None,
-                _ => Some(()),
-            };
-        }
-        // Most pipelines are one command: the lists of stages are made at the first `|`.
-        let first_stage = Some(self.found.commands.len());
-        let first_start = self.simple()?;
+        let (first_stage, first_start) = self.stage()?;
         if !matches!(self.peek(), Some(Tok::Op(Op::Pipe, _, _))) {
             return Some(());
         }
@@ -464,8 +505,9 @@ impl Reader<'_> {
             self.pipe_tokens.push(start..end);
             self.at += 1;
             self.skip_newlines();
-            stages.push(Some(self.found.commands.len()));
-            starts.push(self.simple()?);
+            let (stage, start) = self.stage()?;
+            stages.push(stage);
+            starts.push(start);
         }
         // The same choice of operator as the brush path, from the same stage starts.
         let mut pipes = Vec::new();
@@ -477,6 +519,43 @@ impl Reader<'_> {
         let key = starts.iter().flatten().next().map_or(0, |&s| self.base + s);
         self.found.pipelines.push((key, Pipeline { stages, pipes }));
         Some(())
+    }
+
+    /// One stage of a pipeline: its index among the commands when it is a simple command (a
+    /// compound stage has none, as in the brush path), and where brush says it starts: a
+    /// compound command, with or without redirections, starts at its first token.
+    fn stage(&mut self) -> Option<(Option<usize>, Option<usize>)> {
+        let start = match self.peek() {
+            Some(Tok::Op(Op::Open, start, _) | Tok::Word(start, _)) => Some(start),
+            _ => None,
+        };
+        if self.peek_op() == Some(Op::Open) {
+            self.subshell()?;
+        } else if let Some(keyword) = self.word_in(COMPOUND) {
+            self.compound(keyword)?;
+        } else {
+            let index = self.found.commands.len();
+            return Some((Some(index), self.simple()?));
+        }
+        // `done < list`, `} > file 2>&1`: the redirections of a compound command belong to no
+        // simple command, and the model keeps nothing of them (a substitution in a target
+        // goes to brush, as for simple commands).
+        loop {
+            match self.peek() {
+                Some(Tok::Op(Op::Redirect(op), _, _)) => {
+                    self.redirect(None, op)?;
+                }
+                Some(Tok::Word(start, end)) => match self.fd_number(start, end)? {
+                    Some((fd, op)) => {
+                        self.at += 1;
+                        self.redirect(Some(fd), op)?;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        Some((None, start))
     }
 
     /// The current token when it is a word spelled as one of `words`.
@@ -796,9 +875,8 @@ impl Reader<'_> {
         if !scanned.substitutions.is_empty() {
             let pending = pending?;
             for sub in &scanned.substitutions {
-                if sub.backtick {
-                    return None;
-                }
+                // The reader took only backticks with nothing escaped inside (see
+                // `backtick_end`): their content is read as a `$(...)`'s is.
                 pending.push(r.start + sub.inner.start..r.start + sub.inner.end);
             }
         }
@@ -934,18 +1012,11 @@ mod tests {
             "echo $$ $(x) ${y} <a >b 2>&1",
             "a < b",
             "$ [",
+            "echo `x`",
         ] {
             assert!(plain_text(ok.as_bytes()), "{ok:?}");
         }
-        for refused in [
-            "cat <<EOF",
-            "a <<< b",
-            "echo `x`",
-            "echo $[1+1]",
-            "é",
-            "a\rb",
-            "\u{7f}",
-        ] {
+        for refused in ["cat <<EOF", "a <<< b", "echo $[1+1]", "é", "a\rb", "\u{7f}"] {
             assert!(!plain_text(refused.as_bytes()), "{refused:?}");
         }
         // `$$(` opens one substitution, as a byte pair `$(` does.
@@ -986,6 +1057,22 @@ mod tests {
             "sudo -u www apt-get install -y x",
             "echo ${arr[@]} ${v/a/b} ${v%%.*} ${v,,} ${v^} \"${HOME}/x\"",
             "echo $(date)",
+            "while read l; do echo $l; done < f",
+            "while read l; do echo $l; done <f 2>&1 >>log | sort",
+            "a | while read x; do b; done",
+            "if a; then b; fi | c",
+            "if a; then b; fi > x",
+            "(a) > x",
+            "echo $((1 + 2)) $(( (x+1) * ${y:-2} % $z )) \"$(($(nproc)))\"x",
+            "make -j$(( $(nproc) + 1 )) && make -j\"$((N*2))\" install",
+            "case x in a) b | case y in c) d;; esac;; esac",
+            "(a) | b",
+            "a | (b)",
+            "{ a; } > x",
+            "curl -s x | (OUT=$(apt-key add - 2>&1) || echo $OUT) && b",
+            "{ echo a; echo b; } > /etc/x; { a | b; } | c | (d; e) 2>/dev/null",
+            "a | for x in 1 2; do b $x; done | case y in z) c | d;; esac",
+            "echo `uname -m` \"`id -u ${USER}`\" x`a | b`y; `c`",
             "make -j\"$(nproc)\" && ARCH=$(uname -m) install x-$(dpkg --print-architecture).deb",
             "a $(b | c && d; e) f $(g) | h $(i >/dev/null 2>&1)",
             "echo $( ) $(  ) x",
@@ -1026,7 +1113,20 @@ mod tests {
     #[test]
     fn the_rest_is_left_to_brush() {
         for text in [
-            "echo `date`",
+            "echo `a \\`b\\``",
+            "echo `echo 'x'`",
+            "echo `a \"b\"`",
+            "echo `a $(b)`",
+            "echo `a\nb`",
+            "echo `case x in a) b;; esac`",
+            "echo >`mktemp`",
+            "echo `unclosed",
+            "echo $(( $((1)) + 1 ))",
+            "echo $(( `nproc` ))",
+            "echo $((1 + 2)",
+            "echo $((a)b)",
+            "echo $(( 'x' ))",
+            "echo $((1\n+ 2))",
             "echo $(a $(b))",
             "echo \"$(a \"$(b)\")\"",
             "echo $(cd x && (pwd))",
@@ -1036,15 +1136,11 @@ mod tests {
             "a | ! b",
             "!",
             "((a))",
-            "(a) > x",
-            "(a) | b",
-            "a | (b)",
             "f() { a; }",
             "( )",
             "(a",
             "a)",
             "(a) b",
-            "{ a; } > x",
             "{ a }",
             "echo a(b)",
             "a=(1 2) b",
@@ -1056,11 +1152,6 @@ mod tests {
             "case x in a) b;;& esac",
             "case x in a) b;& esac",
             "a;; b",
-            "case x in a) b | case y in c) d;; esac;; esac",
-            "while read l; do echo $l; done < f",
-            "a | while read x; do b; done",
-            "if a; then b; fi | c",
-            "if a; then b; fi > x",
             "if a; then fi",
             "if ; then a; fi",
             "if a; then b; else fi",
@@ -1077,7 +1168,6 @@ mod tests {
             "cat <<< x",
             "sleep 1 &",
             "a |& b",
-            "echo $((1 + 2))",
             "echo ${x:-$y}",
             "echo ${x:-a b}",
             "echo $'a\\tb'",
