@@ -42,6 +42,17 @@ pub(super) const MAX_DEPTH: usize = 128;
 
 /// Scans a word in ordinary (command line) context.
 pub(super) fn scan_word(raw: &str) -> Scanned {
+    // Most words (`apt-get`, `-y`, `/usr/local/bin`) hold nothing to scan: their value is the
+    // word itself, built in one copy.
+    if !raw
+        .bytes()
+        .any(|c| matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`'))
+    {
+        return Scanned {
+            text: raw.into(),
+            ..Scanned::default()
+        };
+    }
     let mut s = Scanner::new(raw);
     s.word();
     s.out
@@ -530,6 +541,31 @@ mod tests {
 
     fn text(raw: &str) -> String {
         scan_word(raw).text.into()
+    }
+
+    /// The shortcut for words with nothing to scan gives what the scanner gives.
+    #[test]
+    fn plain_words_scan_as_the_scanner_reads_them() {
+        for raw in [
+            "",
+            "apt-get",
+            "-y",
+            "/usr/local/bin",
+            "a=b",
+            "{a,b}",
+            "~/x",
+            "é*?[x]",
+            "#",
+        ] {
+            let mut s = Scanner::new(raw);
+            s.word();
+            let quick = scan_word(raw);
+            assert_eq!(quick.text, s.out.text, "{raw:?}");
+            assert_eq!(quick.has_expansion, s.out.has_expansion, "{raw:?}");
+            assert_eq!(quick.quoted, s.out.quoted, "{raw:?}");
+            assert_eq!(quick.substitutions, s.out.substitutions, "{raw:?}");
+            assert_eq!(quick.too_deep, s.out.too_deep, "{raw:?}");
+        }
     }
 
     #[test]
