@@ -674,7 +674,9 @@ impl Resolver {
     /// finds every listing known instead of reading them one after another under its lock.
     /// Only an optimisation: without it each directory is listed when it is first needed.
     pub fn prefetch_listings(&self, files: &[&Path]) {
-        if self.forced.is_some() || self.isolated {
+        // One file is looked up on the calling thread: a run of one file (pre-commit, an
+        // editor) starts no thread, and the pool would cost more than the listings.
+        if self.forced.is_some() || self.isolated || files.len() < 2 {
             return;
         }
         let mut wanted: Vec<PathBuf> = Vec::new();
