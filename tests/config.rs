@@ -183,6 +183,20 @@ fn listings_read_ahead_are_the_ones_the_lookup_uses() {
 }
 
 #[test]
+fn one_file_is_not_read_ahead() {
+    // A run of one file looks its directories up when it needs them, on the calling thread:
+    // the read-ahead does nothing, so a configuration written after it is still found.
+    let p = Project::new();
+    p.write("a/Dockerfile", "FROM alpine\n");
+    let r = p.resolver(CliOverrides::default(), &[]).unwrap();
+    let file = p.path("a/Dockerfile");
+    r.prefetch_listings(&[file.as_path()]);
+    p.write("a/wharf.toml", "ignore = [\"DL3057\"]\n");
+    let s = r.for_file(&file).unwrap();
+    assert_eq!(s.config_files, vec![p.path("a/wharf.toml")]);
+}
+
+#[test]
 fn each_config_is_read_once_and_settings_are_shared() {
     let p = Project::new();
     p.write("wharf.toml", "ignore = [\"DL3002\"]\n");

@@ -497,6 +497,28 @@ struct State {
     warnings: Vec<String>,
 }
 
+impl State {
+    /// Records what listing `dir` gave ([`list_config_names`]): its configuration names, or
+    /// that it is to be probed name by name.
+    fn record_listing(&mut self, dir: &Path, listing: Option<Vec<&'static str>>) {
+        let key = crate::project::cache_key(dir).into();
+        match listing {
+            Some(present) => {
+                self.listed.insert(key, present);
+            }
+            None => {
+                self.unlisted.insert(key);
+            }
+        }
+    }
+
+    /// Whether listing `dir` was already done or tried.
+    fn listing_known(&self, dir: &Path) -> bool {
+        let key = crate::project::cache_key(dir);
+        self.listed.contains_key(key) || self.unlisted.contains(key)
+    }
+}
+
 /// Finds and caches the configuration of each linted file. Each configuration file is read
 /// once, however many files it governs, and files with the same configuration share one
 /// [`ResolvedSettings`]. Safe to use from several threads.
@@ -693,7 +715,7 @@ impl Resolver {
                     if state.dirs.contains_key(key) || !seen.insert(key.into()) {
                         break;
                     }
-                    if !state.listed.contains_key(key) && !state.unlisted.contains(key) {
+                    if !state.listing_known(d) {
                         wanted.push(d.to_path_buf());
                     }
                     dir = d.parent().filter(|p| p != &d);
@@ -706,15 +728,7 @@ impl Resolver {
         let listings = crate::engine::par_map(&wanted, |d| list_config_names(d));
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         for (dir, listing) in wanted.iter().zip(listings) {
-            let key = crate::project::cache_key(dir);
-            match listing {
-                Some(present) => {
-                    state.listed.entry(key.into()).or_insert(present);
-                }
-                None => {
-                    state.unlisted.insert(key.into());
-                }
-            }
+            state.record_listing(dir, listing);
         }
     }
 
@@ -729,16 +743,8 @@ impl Resolver {
         };
         // A directory the walk did not list (a file named on the command line, the
         // directories above the walk) is listed here once, instead of eight probes.
-        let key = crate::project::cache_key(dir);
-        if !state.listed.contains_key(key) && !state.unlisted.contains(key) {
-            match list_config_names(dir) {
-                Some(present) => {
-                    state.listed.insert(key.into(), present);
-                }
-                None => {
-                    state.unlisted.insert(key.into());
-                }
-            }
+        if !state.listing_known(dir) {
+            state.record_listing(dir, list_config_names(dir));
         }
         let result = inherited.and_then(|up| {
             let mut out = up;

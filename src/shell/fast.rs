@@ -540,22 +540,24 @@ impl Reader<'_> {
         // `done < list`, `} > file 2>&1`: the redirections of a compound command belong to no
         // simple command, and the model keeps nothing of them (a substitution in a target
         // goes to brush, as for simple commands).
-        loop {
-            match self.peek() {
-                Some(Tok::Op(Op::Redirect(op), _, _)) => {
-                    self.redirect(None, op)?;
-                }
-                Some(Tok::Word(start, end)) => match self.fd_number(start, end)? {
-                    Some((fd, op)) => {
-                        self.at += 1;
-                        self.redirect(Some(fd), op)?;
-                    }
-                    None => break,
-                },
-                _ => break,
-            }
-        }
+        while self.take_redirect()?.is_some() {}
         Some((None, start))
+    }
+
+    /// The redirection at the current token (an operator, or an fd number right before one),
+    /// taken; `Some(None)` when the current token starts none.
+    fn take_redirect(&mut self) -> Option<Option<Item>> {
+        match self.peek() {
+            Some(Tok::Op(Op::Redirect(op), _, _)) => self.redirect(None, op).map(Some),
+            Some(Tok::Word(start, end)) => match self.fd_number(start, end)? {
+                Some((fd, op)) => {
+                    self.at += 1;
+                    self.redirect(Some(fd), op).map(Some)
+                }
+                None => Some(None),
+            },
+            _ => Some(None),
+        }
     }
 
     /// The current token when it is a word spelled as one of `words`.
@@ -777,29 +779,24 @@ impl Reader<'_> {
         let mut suffix: Vec<Item> = Vec::new();
         let mut pending: Vec<Range<usize>> = Vec::new();
         loop {
-            let item = match self.peek() {
-                Some(Tok::Word(start, end)) => {
-                    if let Some((fd, op)) = self.fd_number(start, end)? {
-                        self.at += 1;
-                        self.redirect(Some(fd), op)?
-                    } else {
-                        self.at += 1;
-                        let r = start..end;
-                        let raw = &self.text[r.clone()];
-                        if name.is_some() {
-                            Item::Word(self.word(r.clone(), Some(&mut pending))?, r)
-                        } else if is_assignment(raw)? {
-                            Item::Assignment(self.word(r.clone(), Some(&mut pending))?, r)
-                        } else if RESERVED.contains(&raw) {
-                            return None;
-                        } else {
-                            name = Some((self.word(r.clone(), Some(&mut pending))?, r));
-                            continue;
-                        }
-                    }
+            let item = if let Some(redirect) = self.take_redirect()? {
+                redirect
+            } else if let Some(Tok::Word(start, end)) = self.peek() {
+                self.at += 1;
+                let r = start..end;
+                let raw = &self.text[r.clone()];
+                if name.is_some() {
+                    Item::Word(self.word(r.clone(), Some(&mut pending))?, r)
+                } else if is_assignment(raw)? {
+                    Item::Assignment(self.word(r.clone(), Some(&mut pending))?, r)
+                } else if RESERVED.contains(&raw) {
+                    return None;
+                } else {
+                    name = Some((self.word(r.clone(), Some(&mut pending))?, r));
+                    continue;
                 }
-                Some(Tok::Op(Op::Redirect(op), _, _)) => self.redirect(None, op)?,
-                _ => break,
+            } else {
+                break;
             };
             if name.is_none() {
                 prefix.push(item);

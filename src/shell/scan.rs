@@ -44,10 +44,7 @@ pub(super) const MAX_DEPTH: usize = 128;
 pub(super) fn scan_word(raw: &str) -> Scanned {
     // Most words (`apt-get`, `-y`, `/usr/local/bin`) hold nothing to scan: their value is the
     // word itself, built in one copy.
-    if !raw
-        .bytes()
-        .any(|c| matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`'))
-    {
+    if !raw.bytes().any(opens_something) {
         return Scanned {
             text: raw.into(),
             ..Scanned::default()
@@ -96,6 +93,12 @@ pub(super) fn unescape_backticks(inner: &str) -> (String, Vec<Range<usize>>) {
     let text = String::from_utf8(text)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (text, from)
+}
+
+/// The bytes of a word that start something other than literal text: an escape, a quote, an
+/// expansion or a backquoted substitution.
+fn opens_something(c: u8) -> bool {
+    matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`')
 }
 
 struct Scanner<'a> {
@@ -184,9 +187,7 @@ impl<'a> Scanner<'a> {
                 }
                 _ => {
                     let start = i;
-                    while i < self.b.len()
-                        && !matches!(self.b[i], b'\\' | b'\'' | b'"' | b'$' | b'`')
-                    {
+                    while i < self.b.len() && !opens_something(self.b[i]) {
                         i += 1;
                     }
                     self.copy(start, i);
