@@ -412,7 +412,9 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
 
     let mut linted: Vec<LintedFile> = Vec::new();
     let mut errors: Vec<FileError> = Vec::new();
-    let mut settings_of: HashMap<PathBuf, Arc<ResolvedSettings>> = HashMap::new();
+    // Sized for the paths named (most runs name files): a growing map hashes every path again.
+    let mut settings_of: HashMap<PathBuf, Arc<ResolvedSettings>> =
+        HashMap::with_capacity(args.paths.len());
     let mut fs_paths = Vec::new();
     let mut stdin_done = false;
     let mut stdin_index = None;

@@ -386,12 +386,16 @@ fn note_canonical(dir: PathBuf, resolved: PathBuf) {
 /// `..` and links go through `canonicalize`. `None` when the directory cannot be resolved.
 fn resolve_dir(dir: &Path) -> Option<PathBuf> {
     use std::path::Component;
-    let plain = dir.components().all(|c| {
-        matches!(
-            c,
-            Component::Normal(_) | Component::RootDir | Component::CurDir
-        )
-    });
+    // Most directories are in normal form (checked on the bytes); the others are walked
+    // component by component. Each ancestor is resolved once, so a deep directory would
+    // otherwise walk its components once per level.
+    let plain = crate::project::is_normal(dir)
+        || dir.components().all(|c| {
+            matches!(
+                c,
+                Component::Normal(_) | Component::RootDir | Component::CurDir
+            )
+        });
     let name = dir.file_name();
     let parent = dir.parent();
     match (plain, name, parent) {

@@ -726,7 +726,8 @@ fn run_shell_rules<'a>(
     failed: &mut dyn FnMut(&'static Rule, String),
     out: &mut Findings,
 ) {
-    let mut live: Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)> = Vec::new();
+    let mut live: Vec<(&'static Rule, Context<'a, Dockerfile>, RunHook)> =
+        Vec::with_capacity(rules.len());
     for &rule in rules {
         let hook = match rule.check {
             Check::Run(f) => RunHook::Each(f),
@@ -1275,11 +1276,15 @@ impl Run {
     /// files: lint them too, with [`Run::add`]. (One level: the files added are not searched.)
     pub fn wanted(&self, provider: &dyn SourceProvider) -> Vec<(PathBuf, FileKind)> {
         use crate::project::{PathKind, build_target, normalize};
-        let have: hashbrown::HashSet<&Path> = self
-            .keys
-            .iter()
-            .flat_map(|keys| keys.iter().map(PathBuf::as_path))
-            .collect();
+        // Sized up front: hashing a long path costs more than the lookup, and a growing set
+        // hashes every key again.
+        let mut have: hashbrown::HashSet<&Path> =
+            hashbrown::HashSet::with_capacity(2 * self.keys.len());
+        have.extend(
+            self.keys
+                .iter()
+                .flat_map(|keys| keys.iter().map(PathBuf::as_path)),
+        );
         let mut out: Vec<(PathBuf, FileKind)> = Vec::new();
         let fresh = |p: &Path, out: &[(PathBuf, FileKind)]| {
             !have.contains(p)
@@ -1518,7 +1523,8 @@ fn projects(units: &[Unit], keys: &[[PathBuf; 2]], path_kind: &PathKindFn<'_>) -
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    let mut by_path: hashbrown::HashMap<&Path, usize> = hashbrown::HashMap::new();
+    let mut by_path: hashbrown::HashMap<&Path, usize> =
+        hashbrown::HashMap::with_capacity(2 * keys.len());
     for (i, [normalized, id]) in keys.iter().enumerate() {
         by_path.entry(normalized).or_insert(i);
         by_path.entry(id).or_insert(i);

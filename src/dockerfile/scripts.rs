@@ -65,26 +65,14 @@ fn body_is_shell(body: &str) -> bool {
 /// shell is only known once rendered, so its parse error is dropped (and the shell rules still
 /// skip it).
 pub(super) fn looks_like_template(text: &str) -> bool {
-    // One pass over the text for the first `{{` and the first `{%` (most files have neither,
-    // and a file can be 10 MiB).
-    let b = text.as_bytes();
-    let (mut braces, mut percent) = (None, None);
-    let mut i = 0;
-    while let Some(k) = b.get(i..).and_then(|t| t.iter().position(|&c| c == b'{')) {
-        let at = i + k;
-        match b.get(at + 1) {
-            Some(b'{') if braces.is_none() => braces = Some(at),
-            Some(b'%') if percent.is_none() => percent = Some(at),
-            _ => {}
-        }
-        if braces.is_some() && percent.is_some() {
-            break;
-        }
-        i = at + 1;
-    }
-    let closed =
-        |open: Option<usize>, close: &str| open.is_some_and(|o| text[o + 2..].contains(close));
-    closed(braces, "}}") || closed(percent, "%}")
+    // Each opener is searched for once with `memmem` (most files have neither, and a file can
+    // be 10 MiB); only a file with one looks for its closer after it.
+    let closed = |open: &str, close: &str| {
+        memchr::memmem::find(text.as_bytes(), open.as_bytes()).is_some_and(|o| {
+            memchr::memmem::find(&text.as_bytes()[o + 2..], close.as_bytes()).is_some()
+        })
+    };
+    closed("{{", "}}") || closed("{%", "%}")
 }
 
 #[cfg(test)]

@@ -300,6 +300,14 @@ const MAX_EXPANSION_DEPTH: usize = 32;
 /// the escape character quotes the next character (inside double quotes only before `"`, `$`
 /// and itself). `lookup` says what each variable holds.
 pub fn expand<'a>(raw: &str, escape: char, lookup: &dyn Fn(&str) -> VarValue<'a>) -> Expansion {
+    // Most words (an image name, a path, a value) hold no variable, quote or escape: they
+    // expand to themselves.
+    if !raw.contains(['$', '\'', '"', escape]) {
+        return Expansion {
+            value: raw.to_string(),
+            unresolved: false,
+        };
+    }
     let mut lx = Lexer {
         chars: raw.chars().collect(),
         pos: 0,
@@ -711,6 +719,36 @@ mod tests {
         assert_eq!(ex("${A"), u(""));
         // Only the branch that is taken counts.
         assert_eq!(ex("${A:-$U}"), r("alpha"));
+    }
+
+    #[test]
+    fn words_without_expansions_expand_as_the_lexer_reads_them() {
+        for escape in ['\\', '`'] {
+            for raw in [
+                "",
+                "alpine:3.19",
+                "/usr/src/app",
+                "a\\b",
+                "a`b",
+                "x=y",
+                "r\u{e9}sum\u{e9}",
+                "{a,b}",
+                "$",
+                "'q'",
+                "\"d\"",
+            ] {
+                let mut lx = Lexer {
+                    chars: raw.chars().collect(),
+                    pos: 0,
+                    escape,
+                    lookup: &vars,
+                    depth: 0,
+                };
+                let mut read = Expansion::default();
+                lx.word(None, &mut read);
+                assert_eq!(expand(raw, escape, &vars), read, "{raw:?} with {escape:?}");
+            }
+        }
     }
 
     #[test]
