@@ -806,7 +806,8 @@ fn lint_fs(
     settings_of: &mut HashMap<PathBuf, Arc<ResolvedSettings>>,
 ) -> (Vec<LintedFile>, Vec<FileError>) {
     let fallback = FileSettings::default();
-    let provider = engine::FileSystem;
+    // Every file given to the run was found by discovery, which asked its type.
+    let provider = engine::FoundFiles;
     let max_size = |p: &Path| settings_of.get(p).and_then(|s| s.file.max_file_size);
     let mut run = engine::Run::read(&provider, files, &max_size);
     // The Dockerfiles the compose files build, and the compose files they include or

@@ -10,7 +10,8 @@ use crate::output::LintedFile;
 use crate::rule::{Check, Context, ProjectContext, ProjectFile, Rule};
 use crate::settings::RuleSettings;
 use crate::source::{
-    DEFAULT_MAX_FILE_SIZE, FileId, FileKind, LineIndex, ReadError, SourceFile, read_regular_file,
+    DEFAULT_MAX_FILE_SIZE, FileId, FileKind, LineIndex, ReadError, SourceFile, read_found_file,
+    read_regular_file,
 };
 use crate::suppress::{self, SuppressOptions};
 use rayon::prelude::*;
@@ -1090,8 +1091,16 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
 /// Reads a file to lint: a regular file (or a link to one) of at most `max_size` bytes
 /// ([`DEFAULT_MAX_FILE_SIZE`] when `None`).
 pub fn read_linted_file(path: &Path, max_size: Option<u64>) -> Result<Vec<u8>, FileError> {
+    read_linted_with(path, max_size, read_regular_file)
+}
+
+fn read_linted_with(
+    path: &Path,
+    max_size: Option<u64>,
+    read: fn(&Path, u64) -> Result<Vec<u8>, ReadError>,
+) -> Result<Vec<u8>, FileError> {
     let cap = max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-    read_regular_file(path, cap).map_err(|e| FileError {
+    read(path, cap).map_err(|e| FileError {
         path: path.to_path_buf(),
         message: match e {
             ReadError::TooLarge(_) => {
@@ -1135,6 +1144,25 @@ impl SourceProvider for FileSystem {
     }
 }
 
+/// Reads files from disk that discovery found, with [`read_found_file`]: their type is known
+/// to be a regular file (discovery asked it, and so did [`SourceProvider::path_kind`] for the
+/// files a compose file builds), so it is not asked again before the open; the open file is
+/// still checked. The CLI's provider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FoundFiles;
+
+impl SourceProvider for FoundFiles {
+    fn source(
+        &self,
+        path: &Path,
+        kind: Option<FileKind>,
+        max_size: Option<u64>,
+    ) -> Result<SourceFile, FileError> {
+        let bytes = read_linted_with(path, max_size, read_found_file)?;
+        source_of(path, kind, bytes)
+    }
+}
+
 /// Texts held in memory (an editor's unsaved buffers), in front of another provider for the
 /// files that are not open.
 pub struct Buffers<'a> {
@@ -1173,7 +1201,11 @@ pub fn read_source(
     kind: Option<FileKind>,
     max_size: Option<u64>,
 ) -> Result<SourceFile, FileError> {
-    let bytes = read_linted_file(path, max_size)?;
+    source_of(path, kind, read_linted_file(path, max_size)?)
+}
+
+/// The source of the bytes read from `path`.
+fn source_of(path: &Path, kind: Option<FileKind>, bytes: Vec<u8>) -> Result<SourceFile, FileError> {
     let text = read_text(path, bytes)?;
     let kind = kind.unwrap_or_else(|| crate::discover::kind_of(path, &text));
     Ok(SourceFile::new(path.to_path_buf(), text, kind))

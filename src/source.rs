@@ -554,9 +554,9 @@ pub fn describe_file_type(t: std::fs::FileType) -> &'static str {
 /// `cap` bytes. Symbolic links are followed, so a link to a regular file reads that file. It
 /// never blocks: the type is checked before opening, the file is opened non-blocking (a FIFO
 /// swapped in between cannot stall the open), and the type is checked again on the open file.
-/// Every file wharf reads goes through here: linted files, configuration and ignore files.
+/// Every file wharf reads goes through here (or [`read_found_file`], for the files discovery
+/// found): linted files, configuration and ignore files.
 pub fn read_regular_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(describe_file_type(meta.file_type())));
@@ -564,6 +564,16 @@ pub fn read_regular_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, Re
     if meta.len() > cap {
         return Err(ReadError::TooLarge(cap));
     }
+    read_found_file(path, cap)
+}
+
+/// [`read_regular_file`] for a path that has just been found to name a regular file (by
+/// discovery, which asks every path's type): the type is not asked again before the open,
+/// which saves a `statx` and its walk of the whole path. The open is still non-blocking and
+/// the open file is still checked, so a FIFO or a device swapped in meanwhile is refused all
+/// the same.
+pub fn read_found_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -575,6 +585,9 @@ pub fn read_regular_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, Re
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(describe_file_type(meta.file_type())));
+    }
+    if meta.len() > cap {
+        return Err(ReadError::TooLarge(cap));
     }
     // The size may change between the check and the read: the read itself is bounded too.
     let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
@@ -701,27 +714,28 @@ mod tests {
 
     #[test]
     fn reader_refuses_special_files_and_caps() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f");
-        std::fs::write(&p, "abcdef").unwrap();
-        assert_eq!(read_regular_file(&p, 6).unwrap(), b"abcdef");
-        assert!(matches!(
-            read_regular_file(&p, 5),
-            Err(ReadError::TooLarge(5))
-        ));
-        assert!(matches!(
-            read_regular_file(dir.path(), 5),
-            Err(ReadError::NotRegular("a directory"))
-        ));
-        #[cfg(unix)]
-        {
-            let e = read_regular_file(std::path::Path::new("/dev/zero"), 5).unwrap_err();
-            assert_eq!(e.to_string(), "not a regular file (a character device)");
-            let fifo = dir.path().join("fifo");
-            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-            assert!(made.unwrap().success());
-            let e = read_regular_file(&fifo, 5).unwrap_err();
-            assert_eq!(e.to_string(), "not a regular file (a FIFO)");
+        // The reader that checks first and the one for found files refuse the same things
+        // (the second only on the open file).
+        for read in [read_regular_file, read_found_file] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("f");
+            std::fs::write(&p, "abcdef").unwrap();
+            assert_eq!(read(&p, 6).unwrap(), b"abcdef");
+            assert!(matches!(read(&p, 5), Err(ReadError::TooLarge(5))));
+            assert!(matches!(
+                read(dir.path(), 5),
+                Err(ReadError::NotRegular("a directory"))
+            ));
+            #[cfg(unix)]
+            {
+                let e = read(std::path::Path::new("/dev/zero"), 5).unwrap_err();
+                assert_eq!(e.to_string(), "not a regular file (a character device)");
+                let fifo = dir.path().join("fifo");
+                let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+                assert!(made.unwrap().success());
+                let e = read(&fifo, 5).unwrap_err();
+                assert_eq!(e.to_string(), "not a regular file (a FIFO)");
+            }
         }
     }
 }
