@@ -366,6 +366,43 @@ fn handler(opts: &OutputOptions, with_location: bool) -> GraphicalReportHandler 
     }
 }
 
+/// A finding's report and its notes about other files, as miette renders them (the plain
+/// message and help when miette cannot read a snippet).
+fn render(
+    rendered: &Rendered,
+    main: &GraphicalReportHandler,
+    note: &GraphicalReportHandler,
+) -> String {
+    let mut out = String::new();
+    if main.render_report(&mut out, rendered).is_err() {
+        out.clear();
+        out.push_str(&format!("  {}\n", rendered.title));
+        if let Some(help) = &rendered.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+    }
+    for n in &rendered.related {
+        let start = out.len();
+        if note.render_report(&mut out, n).is_err() {
+            out.truncate(start);
+            out.push_str(&format!("  {n}\n"));
+        }
+    }
+    out
+}
+
+/// Whether miette would print `text` on one line as it is, wrapping or not: plain ASCII (one
+/// column a byte) with no leading, trailing or doubled space (which textwrap would trim), and
+/// short enough that its longest indent (`  help: `, 8 columns) and miette's margin (2) leave
+/// room, with 4 columns to spare.
+fn fits_unwrapped(text: &str, width: usize) -> bool {
+    text.len() + 14 <= width
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && text.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
 fn write_fix(
     file: &LintedFile,
     fix: &Fix,
@@ -417,6 +454,12 @@ pub(super) fn write(
 ) -> io::Result<()> {
     let main_handler = handler(opts, false);
     let note_handler = handler(opts, true);
+    // The same handlers without line wrapping, for findings whose texts all fit on their
+    // lines: wrapping (textwrap) is most of miette's time, and it would leave such a text as
+    // it is anyway.
+    let main_unwrapped = handler(opts, false).with_wrap_lines(false);
+    let note_unwrapped = handler(opts, true).with_wrap_lines(false);
+    let width = opts.width.max(40);
     for file in report.files {
         let path = terminal_safe(&file.display_path()).into_owned();
         for d in &file.diagnostics {
@@ -434,22 +477,20 @@ pub(super) fn write(
                 terminal_safe(&super::gnu::one_line(&d.message))
             )?;
             let rendered = to_miette(report, file, d);
-            let mut out = String::new();
-            if main_handler.render_report(&mut out, &rendered).is_err() {
-                // miette could not read the snippet: fall back to the plain message and help.
-                out.clear();
-                out.push_str(&format!("  {}\n", rendered.title));
-                if let Some(help) = &rendered.help {
-                    out.push_str(&format!("  help: {help}\n"));
-                }
-            }
-            for note in &rendered.related {
-                let start = out.len();
-                if note_handler.render_report(&mut out, note).is_err() {
-                    out.truncate(start);
-                    out.push_str(&format!("  {note}\n"));
-                }
-            }
+            let fits = fits_unwrapped(&rendered.title, width)
+                && rendered
+                    .help
+                    .as_deref()
+                    .is_none_or(|h| fits_unwrapped(h, width))
+                && rendered
+                    .related
+                    .iter()
+                    .all(|n| fits_unwrapped(&n.message, width));
+            let out = if fits {
+                render(&rendered, &main_unwrapped, &note_unwrapped)
+            } else {
+                render(&rendered, &main_handler, &note_handler)
+            };
             w.write_all(out.trim_end().as_bytes())?;
             writeln!(w)?;
             if let Some(fix) = &d.fix {
@@ -499,6 +540,109 @@ mod tests {
         let esc = (line + 4) as u32;
         let s = e.span(Span::new(esc, esc + 1), &text);
         assert_eq!(&e.text[s.offset()..s.offset() + s.len()], "\\x1b");
+    }
+
+    #[test]
+    fn findings_that_fit_render_the_same_unwrapped() {
+        let text = "FROM alpine\nRUN apt-get install curl\nUSER root\n";
+        let other = LintedFile::new(
+            SourceFile::new(
+                "compose.yaml",
+                "services:\n  app:\n    build: .\n",
+                FileKind::Compose,
+            ),
+            vec![],
+        );
+        let (xs, words) = ("x".repeat(85), "word ".repeat(17));
+        let helps = [
+            "pin the version you tested: `curl=<version>`",
+            "use `--no-install-recommends` (or `-o APT::Install-Recommends=false`), it keeps the image small",
+            "a, b; c: d! (e) [f] {g} <h> 'i' \"j\" #k $l %m &n *o +p /q =r ?s @t ^u _v |w ~x",
+            &xs,
+            words.trim_end(),
+        ];
+        for color in [false, true] {
+            let opts = OutputOptions {
+                color,
+                ..OutputOptions::default()
+            };
+            let width = opts.width.max(40);
+            for help in helps {
+                let d = Diagnostic {
+                    file: Default::default(),
+                    code: "DL3008",
+                    name: "apt-get-install-unpinned",
+                    severity: crate::diagnostic::Severity::Warning,
+                    span: Span::new(12, 35),
+                    message: "`curl` is not pinned to a version".into(),
+                    help: Some(help.to_string().into()),
+                    fix: None,
+                    related: vec![
+                        crate::diagnostic::Related {
+                            file_id: Default::default(),
+                            file: None,
+                            span: Span::new(36, 45),
+                            message: "the user here".into(),
+                        },
+                        crate::diagnostic::Related {
+                            file_id: Default::default(),
+                            file: Some("compose.yaml".into()),
+                            span: Span::new(19, 29),
+                            message: help.to_string(),
+                        },
+                    ],
+                };
+                let files = [
+                    LintedFile::new(
+                        SourceFile::new("Dockerfile", text, FileKind::Dockerfile),
+                        vec![d],
+                    ),
+                    other.clone(),
+                ];
+                let report = Report::new(&files, &[]);
+                let rendered = to_miette(&report, &files[0], &files[0].diagnostics[0]);
+                assert!(fits_unwrapped(&rendered.title, width));
+                if !fits_unwrapped(help, width) {
+                    assert!(help.len() + 14 > width, "{help:?} should fit");
+                    continue;
+                }
+                let wrapped = render(&rendered, &handler(&opts, false), &handler(&opts, true));
+                let unwrapped = render(
+                    &rendered,
+                    &handler(&opts, false).with_wrap_lines(false),
+                    &handler(&opts, true).with_wrap_lines(false),
+                );
+                assert!(wrapped.contains("help:"), "{wrapped}");
+                assert_eq!(unwrapped, wrapped, "color {color}, help {help:?}");
+            }
+            // The two handlers do differ where a text is too long for its line.
+            let long = Rendered {
+                help: Some("word ".repeat(30)),
+                ..to_miette(
+                    &Report::new(std::slice::from_ref(&other), &[]),
+                    &other,
+                    &Diagnostic {
+                        file: Default::default(),
+                        code: "DC000",
+                        name: "x",
+                        severity: crate::diagnostic::Severity::Info,
+                        span: Span::new(0, 8),
+                        message: "x".into(),
+                        help: None,
+                        fix: None,
+                        related: Vec::new(),
+                    },
+                )
+            };
+            assert_ne!(
+                render(&long, &handler(&opts, false), &handler(&opts, true)),
+                render(
+                    &long,
+                    &handler(&opts, false).with_wrap_lines(false),
+                    &handler(&opts, true).with_wrap_lines(false)
+                )
+            );
+        }
     }
 
     #[test]
