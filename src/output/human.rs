@@ -106,6 +106,18 @@ impl Excerpt {
             text.len()
         };
         let window = &text[start..end.max(start)];
+        // Most windows are printable ASCII, tabs and line feeds: nothing to replace.
+        if window
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n'))
+        {
+            return Excerpt {
+                text: window.to_string(),
+                start,
+                first_line,
+                shifts: Vec::new(),
+            };
+        }
         let mut out = String::with_capacity(window.len());
         let mut shifts = Vec::new();
         let mut chars = window.char_indices().peekable();
@@ -643,6 +655,18 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn a_plain_excerpt_is_the_lines_as_they_are() {
+        let text = "FROM a\n\tRUN b ~\nUSER c\nCMD d\n";
+        let f = file(text);
+        let at = text.find("RUN").unwrap() as u32;
+        let e = Excerpt::new(&f, &[Span::new(at, at + 3)]);
+        assert_eq!(e.text, "FROM a\n\tRUN b ~\nUSER c\n");
+        assert!(e.shifts.is_empty());
+        let s = e.span(Span::new(at, at + 3), text);
+        assert_eq!(&e.text[s.offset()..s.offset() + s.len()], "RUN");
     }
 
     #[test]
