@@ -106,7 +106,7 @@ fn check(ctx: &mut Context<'_, ComposeFile>) {
                 ctx.report(value.span, format!("`{}` holds {what}", var.key))
                     .help(format!(
                         "read it from the environment (`${{VARIABLE}}`) or use a compose \
-                         secret; {section} are committed with the file"
+                         secret; values under `{section}` are committed with the file"
                     ));
             }
         }
