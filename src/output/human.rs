@@ -358,6 +358,11 @@ fn to_miette<'a>(report: &Report<'a>, file: &'a LintedFile, d: &'a Diagnostic) -
     }
 }
 
+/// The width miette lays the report out in (at least 40 columns).
+fn line_width(opts: &OutputOptions) -> usize {
+    opts.width.max(40)
+}
+
 /// The miette handler. The main report's snippet header stays bare (`╭────`): the line above it
 /// already names the file, line and column. Notes about other files name theirs
 /// (`╭─[app/Dockerfile:1:6]`).
@@ -369,7 +374,7 @@ fn handler(opts: &OutputOptions, with_location: bool) -> GraphicalReportHandler 
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(opts.width.max(40))
+        .with_width(line_width(opts))
         .without_syntax_highlighting();
     if with_location {
         handler
@@ -471,7 +476,7 @@ pub(super) fn write(
     // it is anyway.
     let main_unwrapped = handler(opts, false).with_wrap_lines(false);
     let note_unwrapped = handler(opts, true).with_wrap_lines(false);
-    let width = opts.width.max(40);
+    let width = line_width(opts);
     for file in report.files {
         let path = terminal_safe(&file.display_path()).into_owned();
         for d in &file.diagnostics {
@@ -578,7 +583,7 @@ mod tests {
                 color,
                 ..OutputOptions::default()
             };
-            let width = opts.width.max(40);
+            let width = line_width(&opts);
             for help in helps {
                 let d = Diagnostic {
                     file: Default::default(),

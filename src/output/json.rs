@@ -246,8 +246,8 @@ fn string(out: &mut Vec<u8>, s: &str) {
     let mut i = 0;
     // Most text needs no escape: eight bytes are checked at a time.
     while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8)
-            && !needs_escape(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])))
+        if let Some(&chunk) = bytes[i..].first_chunk::<8>()
+            && !needs_escape(u64::from_le_bytes(chunk))
         {
             i += 8;
             continue;
