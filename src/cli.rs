@@ -502,6 +502,7 @@ fn check(args: CheckArgs) -> Result<i32, Stop> {
             exclude: &exclude,
             listed: &listed,
             share_listings: true,
+            list_above: resolver.lists_directories(),
         };
         let (found, errs) = crate::discover::discover_with(&fs_paths, &walk);
         errors.extend(errs.into_iter().map(|e| FileError {

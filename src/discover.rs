@@ -1,6 +1,7 @@
 //! Finding the files to lint: walking directories (honouring .gitignore) and deciding whether a
 //! file is a Dockerfile or a compose file.
 
+use crate::dirlist::EntryType;
 use crate::source::{FileKind, MAX_CONFIG_SIZE, ReadError, describe_file_type, read_regular_file};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
@@ -232,6 +233,7 @@ pub fn discover(
             exclude,
             listed: &|_, _| {},
             share_listings: false,
+            list_above: false,
         },
     )
 }
@@ -249,6 +251,9 @@ pub struct Walk<'a> {
     /// ([`crate::dockerignore::share_listing`]), so that the context is not listed again. For
     /// a run over files that do not change while it runs (the CLI).
     pub share_listings: bool,
+    /// Read every directory above a file named on the command line too, not only its own
+    /// (see [`survey`]): for a caller whose configuration lookup reads them all.
+    pub list_above: bool,
 }
 
 /// [`discover`], with the directory listings passed on to `walk.listed`.
@@ -259,36 +264,46 @@ pub fn discover_with(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    // The type of each path named, asked in parallel: a long list of files is common (a
-    // pre-commit hook, `git ls-files | xargs`).
-    let named = crate::engine::par_map(paths, |given| {
-        let path = lexical(given);
-        let meta = std::fs::metadata(&path);
-        (path, meta)
-    });
-    for (path, meta) in named {
-        let path = &path;
-        let meta = match meta {
-            Ok(m) => m,
-            Err(e) => {
-                errors.push(DiscoverError {
-                    path: path.clone(),
-                    message: io_message(&e),
-                });
-                continue;
-            }
+    // The type of each path named: from its directory's listing, else asked in parallel (a
+    // long list of files is common: a pre-commit hook, `git ls-files | xargs`).
+    let named: Vec<PathBuf> = paths.iter().map(|p| lexical(p)).collect();
+    let listed = survey(&named, &cwd, walk_opts);
+    let unlisted: Vec<&PathBuf> = named
+        .iter()
+        .zip(&listed)
+        .filter(|(_, t)| !matches!(t, Some(EntryType::File | EntryType::Dir)))
+        .map(|(p, _)| p)
+        .collect();
+    let mut asked = crate::engine::par_map(&unlisted, |p| std::fs::metadata(p)).into_iter();
+    for (path, listed) in named.iter().zip(listed) {
+        let is_dir = match listed {
+            Some(EntryType::File) => false,
+            Some(EntryType::Dir) => true,
+            // One answer was asked for each path the listings did not type.
+            _ => match asked.next().unwrap_or_else(|| std::fs::metadata(path)) {
+                Ok(meta) if meta.is_file() => false,
+                Ok(meta) if meta.is_dir() => true,
+                Ok(meta) => {
+                    errors.push(DiscoverError {
+                        path: path.clone(),
+                        message: ReadError::NotRegular(describe_file_type(meta.file_type()))
+                            .to_string(),
+                    });
+                    continue;
+                }
+                Err(e) => {
+                    errors.push(DiscoverError {
+                        path: path.clone(),
+                        message: io_message(&e),
+                    });
+                    continue;
+                }
+            },
         };
-        if meta.is_file() {
+        if !is_dir {
             out.push(Candidate {
                 path: path.clone(),
                 kind: kind_from_name(path),
-            });
-            continue;
-        }
-        if !meta.is_dir() {
-            errors.push(DiscoverError {
-                path: path.clone(),
-                message: ReadError::NotRegular(describe_file_type(meta.file_type())).to_string(),
             });
             continue;
         }
@@ -313,6 +328,106 @@ pub fn discover_with(
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
     (out, errors)
+}
+
+/// Directories with more entries than this are left to the usual lookups.
+const MAX_SURVEYED_ENTRIES: usize = 10_000;
+
+/// Reads once each, in parallel, the directories of the paths named on the command line (with
+/// `walk.list_above`, and more than one path, every directory above them too) and learns from
+/// the listings what would otherwise cost a `stat` or a listing each: the type of each named
+/// path, that each directory read is no link (so that it resolves without an `lstat`, see
+/// [`canonical_dir`]), the configuration files each holds (told to `walk.listed`), and, with
+/// `walk.share_listings`, the build context of each named Dockerfile. Returns the type of each
+/// path as its directory lists it: `None` where the listing does not say (a path not in
+/// normal form, a directory that is a link or cannot be read), and the caller asks.
+fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryType>> {
+    use crate::project::{cache_key, is_normal};
+    // Each path's directory made absolute: the current directory holds no link (the kernel
+    // gives it resolved), so only the components of the paths themselves need checking.
+    let parents: Vec<Option<PathBuf>> = paths
+        .iter()
+        .map(|p| {
+            let abs = if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            };
+            (is_normal(p) && is_normal(&abs))
+                .then(|| abs.parent().map(Path::to_path_buf))
+                .flatten()
+        })
+        .collect();
+    let above = walk.list_above && paths.len() > 1;
+    let mut dirs: Vec<&Path> = Vec::new();
+    let mut index: hashbrown::HashMap<&[u8], usize> = hashbrown::HashMap::new();
+    for parent in parents.iter().flatten() {
+        let mut dir = Some(parent.as_path());
+        while let Some(d) = dir {
+            if index.contains_key(cache_key(d)) {
+                break;
+            }
+            index.insert(cache_key(d), dirs.len());
+            dirs.push(d);
+            dir = d.parent().filter(|_| above);
+        }
+    }
+    let listings = crate::engine::par_map(&dirs, |d| crate::dirlist::read(d, MAX_SURVEYED_ENTRIES));
+    // Resolved from the top down: a directory read is no link, so it resolves to its resolved
+    // parent and its own name.
+    let mut order: Vec<usize> = (0..dirs.len()).collect();
+    order.sort_by_key(|&i| dirs[i].as_os_str().len());
+    let mut resolved: Vec<Option<PathBuf>> = vec![None; dirs.len()];
+    for i in order {
+        let Some(listing) = &listings[i] else {
+            continue;
+        };
+        let dir = dirs[i];
+        let names: Vec<&std::ffi::OsStr> = listing.entries().map(|(n, _)| n).collect();
+        (walk.listed)(dir, &names);
+        let real = match (dir.parent(), dir.file_name()) {
+            (None, _) => Some(dir.to_path_buf()),
+            (Some(up), Some(name)) => index
+                .get(cache_key(up))
+                .and_then(|&j| resolved[j].clone())
+                .or_else(|| Some(canonical_dir(up)).filter(|r| r.is_absolute()))
+                .map(|r| r.join(name)),
+            _ => None,
+        };
+        if let Some(real) = &real {
+            note_canonical(dir.to_path_buf(), real.clone());
+        }
+        resolved[i] = real;
+    }
+    let mut shared: hashbrown::HashSet<PathBuf> = hashbrown::HashSet::new();
+    paths
+        .iter()
+        .zip(&parents)
+        .map(|(path, parent)| {
+            let i = *index.get(cache_key(parent.as_deref()?))?;
+            let listing = listings[i].as_ref()?;
+            let found = listing.get(path.file_name()?)?;
+            // The directory as the path names it, which is what `identity` and the build
+            // context ask about.
+            let given = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            if let Some(real) = &resolved[i]
+                && given.as_path() != dirs[i]
+            {
+                note_canonical(given.clone(), real.clone());
+            }
+            let dockerfile =
+                found == EntryType::File && kind_from_name(path) != Some(FileKind::Compose);
+            if walk.share_listings && dockerfile && listing.typed() && !shared.contains(&given) {
+                let entries = listing.entries().map(|(n, t)| (n, t == EntryType::File));
+                crate::dockerignore::share_listing(&given, entries);
+                shared.insert(given);
+            }
+            Some(found)
+        })
+        .collect()
 }
 
 /// `path` without `.` components (`./x/./Dockerfile` is `x/Dockerfile`); `.` stays `.`.
@@ -579,7 +694,7 @@ fn list_tree(
         files.push((p, kind));
     }
     if share && complete && files.iter().any(|(_, kind)| *kind == FileKind::Dockerfile) {
-        let listing = entries.iter().map(|(n, t)| (n.as_os_str(), *t));
+        let listing = entries.iter().map(|(n, t)| (n.as_os_str(), t.is_file()));
         crate::dockerignore::share_listing(&lexical(&dir), listing);
     }
     let subdirs = crate::engine::par_map_into(jobs, |job| list_tree(ignores, listed, share, job));
@@ -916,6 +1031,7 @@ mod tests {
             exclude: &|_| false,
             listed: &listed,
             share_listings: false,
+            list_above: false,
         };
         let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
         assert!(errors.is_empty(), "{errors:?}");
@@ -972,12 +1088,104 @@ mod tests {
             exclude: &exclude,
             listed: &|_, _| {},
             share_listings: false,
+            list_above: false,
         };
         let (found, errors) = discover_with(&[root.to_path_buf()], &walk);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(seen.into_inner().unwrap(), want);
         assert_eq!(found.len(), 6);
         assert!(!found.iter().any(|c| c.path.ends_with("b/z/Dockerfile")));
+    }
+
+    /// Files named on the command line: their types come from their directories' listings,
+    /// each directory (and, with `list_above`, each one above) is passed on once, a named
+    /// directory is walked, and what the listing cannot type (a link, a FIFO, a missing name,
+    /// a directory behind a link) is asked and reported as before.
+    #[cfg(unix)]
+    #[test]
+    fn named_files_are_typed_from_their_directories_listings() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        for d in ["a/x", "b", "walked"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        for f in [
+            "a/x/Dockerfile",
+            "b/compose.yaml",
+            "walked/Dockerfile",
+            "b/odd-name",
+        ] {
+            std::fs::write(root.join(f), "FROM alpine\n").unwrap();
+        }
+        std::os::unix::fs::symlink("x", root.join("a/link")).unwrap();
+        std::os::unix::fs::symlink("odd-name", root.join("b/Dockerfile")).unwrap();
+        let fifo = root.join("b/Dockerfile.fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let listed = |dir: &Path, _: &[&std::ffi::OsStr]| {
+            seen.lock().unwrap().push(dir.to_path_buf());
+        };
+        let walk = Walk {
+            exclude: &|_| false,
+            listed: &listed,
+            share_listings: false,
+            list_above: true,
+        };
+        let named: Vec<PathBuf> = [
+            "a/x/Dockerfile",
+            "a/link/Dockerfile",
+            "b/compose.yaml",
+            "b/odd-name",
+            "b/Dockerfile",
+            "b/Dockerfile.fifo",
+            "b/missing",
+            "walked",
+        ]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+        let (found, errors) = discover_with(&named, &walk);
+        let found: Vec<(PathBuf, Option<FileKind>)> =
+            found.into_iter().map(|c| (c.path, c.kind)).collect();
+        assert_eq!(
+            found,
+            vec![
+                // The same file under a link to its directory is linted once.
+                (root.join("a/x/Dockerfile"), Some(FileKind::Dockerfile)),
+                (root.join("b/Dockerfile"), Some(FileKind::Dockerfile)),
+                (root.join("b/compose.yaml"), Some(FileKind::Compose)),
+                (root.join("b/odd-name"), None),
+                (root.join("walked/Dockerfile"), Some(FileKind::Dockerfile)),
+            ]
+        );
+        let errors: Vec<(PathBuf, String)> =
+            errors.into_iter().map(|e| (e.path, e.message)).collect();
+        assert_eq!(
+            errors,
+            vec![
+                (fifo.clone(), "not a regular file (a FIFO)".to_string()),
+                (root.join("b/missing"), "no such file or directory".into()),
+            ]
+        );
+        let seen = seen.into_inner().unwrap();
+        for dir in [
+            root.join("a/x"),
+            root.join("a"),
+            root.join("b"),
+            root.clone(),
+        ] {
+            assert_eq!(
+                seen.iter().filter(|d| **d == dir).count(),
+                1,
+                "{}",
+                dir.display()
+            );
+        }
+        assert!(seen.contains(&PathBuf::from("/")));
+        // A link is not read as a directory of its own.
+        assert!(!seen.contains(&root.join("a/link")));
     }
 
     #[test]

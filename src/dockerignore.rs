@@ -307,18 +307,15 @@ fn listings() -> &'static Listings {
     LISTINGS.get_or_init(Default::default)
 }
 
-/// Keeps the listing of `dir` (names and types, as `read_dir` gives them, in its order) for
+/// Keeps the listing of `dir` (each name, and whether it is a regular file) for
 /// the process, so that a build context in `dir` is not listed again: discovery's walk calls
 /// this for the directories that hold a Dockerfile. `dir` is the directory as the files found
 /// in it name it (their paths' parent). Only for a run over files on disk that do not change
 /// while it runs (the CLI); a listing is never refreshed.
-pub fn share_listing<'a>(
-    dir: &Path,
-    entries: impl Iterator<Item = (&'a std::ffi::OsStr, std::fs::FileType)>,
-) {
+pub fn share_listing<'a>(dir: &Path, entries: impl Iterator<Item = (&'a std::ffi::OsStr, bool)>) {
     let mut entries: Vec<(String, bool)> = entries
         .take(MAX_CONTEXT_ENTRIES)
-        .map(|(name, t)| (name.to_string_lossy().into_owned(), t.is_file()))
+        .map(|(name, regular)| (name.to_string_lossy().into_owned(), regular))
         .collect();
     entries.sort();
     listings()
@@ -656,7 +653,10 @@ mod tests {
             .map(|e| e.unwrap())
             .map(|e| (e.file_name(), e.file_type().unwrap()))
             .collect::<Vec<_>>();
-        share_listing(&dir, entries.iter().map(|(n, t)| (n.as_os_str(), *t)));
+        share_listing(
+            &dir,
+            entries.iter().map(|(n, t)| (n.as_os_str(), t.is_file())),
+        );
         // Added after the listing was shared: a context of the run does not see it.
         std::fs::write(dir.join("late"), "").unwrap();
         let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);

@@ -1145,9 +1145,9 @@ impl SourceProvider for FileSystem {
 }
 
 /// Reads files from disk that discovery found, with [`read_found_file`]: their type is known
-/// to be a regular file (discovery asked it, and so did [`SourceProvider::path_kind`] for the
-/// files a compose file builds), so it is not asked again before the open; the open file is
-/// still checked. The CLI's provider.
+/// to be a regular file (discovery learned it from a listing or a `stat`, and
+/// [`SourceProvider::path_kind`] asked it for the files a compose file builds), so it is not
+/// asked again before the open; the open file is still checked. The CLI's provider.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FoundFiles;
 

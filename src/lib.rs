@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod diagnostic;
+pub mod dirlist;
 pub mod discover;
 pub mod dockerfile;
 pub mod dockerignore;

@@ -568,8 +568,8 @@ pub fn read_regular_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, Re
 }
 
 /// [`read_regular_file`] for a path that has just been found to name a regular file (by
-/// discovery, which asks every path's type): the type is not asked again before the open,
-/// which saves a `statx` and its walk of the whole path. The open is still non-blocking and
+/// discovery, which learns every path's type from a listing or a `stat`): the type is not
+/// asked again before the open, which saves a `statx` and its walk of the whole path. The open is still non-blocking and
 /// the open file is still checked, so a FIFO or a device swapped in meanwhile is refused all
 /// the same.
 pub fn read_found_file(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, ReadError> {

@@ -691,6 +691,12 @@ impl Resolver {
             .insert(crate::project::cache_key(dir).into(), present);
     }
 
+    /// Whether looking up a file's configuration reads the directories above it (not with
+    /// `--isolated` or `--config`): then discovery may list them for it ([`Self::note_listing`]).
+    pub fn lists_directories(&self) -> bool {
+        self.forced.is_none() && !self.isolated
+    }
+
     /// Lists, in parallel, the directories that looking up the configuration of `files` will
     /// read (each file's directory and those above it), so that [`Resolver::for_file`] then
     /// finds every listing known instead of reading them one after another under its lock.
@@ -698,7 +704,7 @@ impl Resolver {
     pub fn prefetch_listings(&self, files: &[&Path]) {
         // One file is looked up on the calling thread: a run of one file (pre-commit, an
         // editor) starts no thread, and the pool would cost more than the listings.
-        if self.forced.is_some() || self.isolated || files.len() < 2 {
+        if !self.lists_directories() || files.len() < 2 {
             return;
         }
         let mut wanted: Vec<PathBuf> = Vec::new();
