@@ -52,11 +52,6 @@ impl Listing {
             .map(|i| self.entries[i].2)
     }
 
-    /// Whether every entry has a known type.
-    pub fn typed(&self) -> bool {
-        self.entries.iter().all(|e| e.2 != EntryType::Unknown)
-    }
-
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -222,7 +217,6 @@ mod tests {
         );
         assert_eq!(listing.get(OsStr::new("sub")), Some(EntryType::Dir));
         assert_eq!(listing.get(OsStr::new("missing")), None);
-        assert!(listing.typed());
     }
 
     #[cfg(unix)]

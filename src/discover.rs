@@ -372,20 +372,21 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
             dir = d.parent().filter(|_| above);
         }
     }
-    let listings = crate::engine::par_map(&dirs, |d| crate::dirlist::read(d, MAX_SURVEYED_ENTRIES));
+    // Each directory read, and its names told to the configuration lookup, in parallel.
+    let listings = crate::engine::par_map(&dirs, |d| {
+        let listing = crate::dirlist::read(d, MAX_SURVEYED_ENTRIES)?;
+        let names: Vec<&std::ffi::OsStr> = listing.entries().map(|(n, _)| n).collect();
+        (walk.listed)(d, &names);
+        Some(Arc::new(listing))
+    });
     // Resolved from the top down: a directory read is no link, so it resolves to its resolved
     // parent and its own name.
-    let mut order: Vec<usize> = (0..dirs.len()).collect();
-    order.sort_by_key(|&i| dirs[i].as_os_str().len());
+    let mut order: Vec<usize> = (0..dirs.len()).filter(|&i| listings[i].is_some()).collect();
+    order.sort_unstable_by_key(|&i| dirs[i].as_os_str().len());
     let mut resolved: Vec<Option<PathBuf>> = vec![None; dirs.len()];
     for i in order {
-        let Some(listing) = &listings[i] else {
-            continue;
-        };
         let dir = dirs[i];
-        let names: Vec<&std::ffi::OsStr> = listing.entries().map(|(n, _)| n).collect();
-        (walk.listed)(dir, &names);
-        let real = match (dir.parent(), dir.file_name()) {
+        resolved[i] = match (dir.parent(), dir.file_name()) {
             (None, _) => Some(dir.to_path_buf()),
             (Some(up), Some(name)) => index
                 .get(cache_key(up))
@@ -394,40 +395,55 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
                 .map(|r| r.join(name)),
             _ => None,
         };
-        if let Some(real) = &real {
-            note_canonical(dir.to_path_buf(), real.clone());
-        }
-        resolved[i] = real;
     }
-    let mut shared: hashbrown::HashSet<PathBuf> = hashbrown::HashSet::new();
-    paths
+    note_canonicals(
+        dirs.iter()
+            .zip(&resolved)
+            .filter_map(|(d, r)| Some((*d, r.as_ref()?))),
+    );
+    // Each path's type; a named Dockerfile's directory is kept for its build context (once:
+    // the first path of a directory that asks keeps it).
+    let mut kept = vec![false; dirs.len()];
+    let at: Vec<Option<(usize, EntryType, bool)>> = paths
         .iter()
         .zip(&parents)
         .map(|(path, parent)| {
             let i = *index.get(cache_key(parent.as_deref()?))?;
-            let listing = listings[i].as_ref()?;
-            let found = listing.get(path.file_name()?)?;
-            // The directory as the path names it, which is what `identity` and the build
-            // context ask about.
-            let given = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            if let Some(real) = &resolved[i]
-                && given.as_path() != dirs[i]
-            {
-                note_canonical(given.clone(), real.clone());
-            }
-            let dockerfile =
-                found == EntryType::File && kind_from_name(path) != Some(FileKind::Compose);
-            if walk.share_listings && dockerfile && listing.typed() && !shared.contains(&given) {
-                let entries = listing.entries().map(|(n, t)| (n, t == EntryType::File));
-                crate::dockerignore::share_listing(&given, entries);
-                shared.insert(given);
-            }
-            Some(found)
+            let found = listings[i].as_ref()?.get(path.file_name()?)?;
+            let keep = walk.share_listings
+                && found == EntryType::File
+                && !kept[i]
+                && kind_from_name(path) != Some(FileKind::Compose);
+            kept[i] |= keep;
+            Some((i, found, keep))
         })
-        .collect()
+        .collect();
+    // The directory as each path names it, which is what `identity` and the build context
+    // ask about.
+    let given = |path: &Path| match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    note_canonicals(paths.iter().zip(&at).filter_map(|(path, at)| {
+        let (i, _, _) = (*at)?;
+        let real = resolved[i].as_ref()?;
+        let named = given(path);
+        (named.as_path() != dirs[i]).then_some((named, real))
+    }));
+    let shared: Vec<(PathBuf, usize)> = paths
+        .iter()
+        .zip(&at)
+        .filter_map(|(path, at)| match *at {
+            Some((i, _, true)) => Some((given(path), i)),
+            _ => None,
+        })
+        .collect();
+    for (dir, i) in shared {
+        if let Some(listing) = &listings[i] {
+            crate::dockerignore::share_listed(&dir, listing.clone());
+        }
+    }
+    at.into_iter().map(|at| at.map(|(_, t, _)| t)).collect()
 }
 
 /// `path` without `.` components (`./x/./Dockerfile` is `x/Dockerfile`); `.` stays `.`.
@@ -494,6 +510,17 @@ fn note_canonical(dir: PathBuf, resolved: PathBuf) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(crate::project::cache_key(&dir).into(), resolved);
+}
+
+/// [`note_canonical`] for many directories, under one lock.
+fn note_canonicals<'a, D: AsRef<Path>>(known: impl Iterator<Item = (D, &'a PathBuf)>) {
+    let mut cache = canonical_cache().lock().unwrap_or_else(|p| p.into_inner());
+    for (dir, resolved) in known {
+        cache.insert(
+            crate::project::cache_key(dir.as_ref()).into(),
+            resolved.clone(),
+        );
+    }
 }
 
 /// Resolves `dir` from its resolved parent (see [`canonical_dir`]): one `lstat` for a

@@ -291,13 +291,45 @@ pub fn ignore_file_for(dir: &Path, dockerfile: &Path) -> Option<PathBuf> {
 /// The most names of a context directory that are read.
 const MAX_CONTEXT_ENTRIES: usize = 10_000;
 
-/// A directory as discovery's walk listed it, kept for the build contexts of the Dockerfiles
-/// found in it (see [`share_listing`]).
+/// A directory as discovery listed it, kept for the build contexts of the Dockerfiles found
+/// in it (see [`share_listing`] and [`share_listed`]).
 #[derive(Debug)]
-struct SharedListing {
-    /// The first [`MAX_CONTEXT_ENTRIES`] names in listing order, then sorted, each with
-    /// whether it is a regular file (not a link).
-    entries: Vec<(String, bool)>,
+enum SharedListing {
+    /// From the walk: the first [`MAX_CONTEXT_ENTRIES`] names in listing order, then sorted,
+    /// each with whether it is a regular file (not a link).
+    Names(Vec<(String, bool)>),
+    /// From the reading of a named file's directory, whole; made names only when a context
+    /// asks for them.
+    Listed(Arc<crate::dirlist::Listing>),
+}
+
+impl SharedListing {
+    /// Whether `name` is a regular file in the directory.
+    fn is_file(&self, name: &std::ffi::OsStr) -> bool {
+        match self {
+            SharedListing::Names(entries) => entries
+                .iter()
+                .any(|(n, regular)| *regular && std::ffi::OsStr::new(n) == name),
+            SharedListing::Listed(l) => l.get(name) == Some(crate::dirlist::EntryType::File),
+        }
+    }
+
+    /// The names, sorted.
+    fn names(&self) -> Vec<String> {
+        match self {
+            SharedListing::Names(entries) => entries.iter().map(|(n, _)| n.clone()).collect(),
+            SharedListing::Listed(l) => {
+                let mut names: Vec<String> = l
+                    .entries()
+                    .take(MAX_CONTEXT_ENTRIES)
+                    .map(|(n, _)| n.to_string_lossy().into_owned())
+                    .collect();
+                // Sorted by bytes already, unless a name was not UTF-8.
+                names.sort();
+                names
+            }
+        }
+    }
 }
 
 type Listings = std::sync::Mutex<hashbrown::HashMap<PathBuf, Arc<SharedListing>>>;
@@ -321,7 +353,17 @@ pub fn share_listing<'a>(dir: &Path, entries: impl Iterator<Item = (&'a std::ffi
     listings()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(dir.to_path_buf(), Arc::new(SharedListing { entries }));
+        .insert(dir.to_path_buf(), Arc::new(SharedListing::Names(entries)));
+}
+
+/// [`share_listing`] for a directory read with [`crate::dirlist::read`] (discovery reads the
+/// directories of the files named on the command line so): the listing is kept as it is,
+/// and made names only if a build context asks for it.
+pub fn share_listed(dir: &Path, listing: Arc<crate::dirlist::Listing>) {
+    listings()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(dir.to_path_buf(), Arc::new(SharedListing::Listed(listing)));
 }
 
 /// The listing [`share_listing`] kept for `dir`.
@@ -365,14 +407,10 @@ impl BuildContext {
         let mut own_is_file = None;
         let shared = shared_listing(dir).map(|l| {
             // Names may repeat only after a lossy conversion: any regular file of the name.
-            if let Some(own) = own_name
-                && l.entries
-                    .iter()
-                    .any(|(n, regular)| *regular && std::ffi::OsStr::new(n) == own)
-            {
+            if own_name.is_some_and(|own| l.is_file(own)) {
                 own_is_file = Some(true);
             }
-            l.entries.iter().map(|(n, _)| n.clone()).collect()
+            l.names()
         });
         let listing = shared.or_else(|| {
             let rd = std::fs::read_dir(dir).ok()?;
@@ -635,6 +673,33 @@ mod tests {
                 .is_none()
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_directory_read_for_a_named_file_stands_for_its_context() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ctx");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("Dockerfile"), "FROM alpine\n").unwrap();
+        std::fs::write(dir.join(".dockerignore"), "secret\n").unwrap();
+        std::fs::create_dir(dir.join("src")).unwrap();
+        let df = dir.join("Dockerfile");
+        let (read, seen) = BuildContext::load_seeing(&dir, &df);
+        // Only Linux reads directories this way; elsewhere nothing is shared.
+        let Some(listing) = crate::dirlist::read(&dir, 100) else {
+            return;
+        };
+        share_listed(&dir, Arc::new(listing));
+        std::fs::write(dir.join("late"), "").unwrap();
+        let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);
+        assert_eq!(shared.entries, read.entries);
+        assert_eq!(shared.entries, [".dockerignore", "Dockerfile", "src"]);
+        assert_eq!((seen, seen_shared), (Some(true), Some(true)));
+        assert_eq!(
+            shared.ignore.as_ref().map(|(p, _)| p.clone()),
+            Some(dir.join(".dockerignore"))
+        );
+        assert!(shared.excludes("secret"));
     }
 
     #[test]
