@@ -343,32 +343,45 @@ const MAX_SURVEYED_ENTRIES: usize = 10_000;
 /// normal form, a directory that is a link or cannot be read), and the caller asks.
 fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryType>> {
     use crate::project::{cache_key, is_normal};
+    use std::borrow::Cow;
     // Each path's directory made absolute: the current directory holds no link (the kernel
     // gives it resolved), so only the components of the paths themselves need checking.
-    let parents: Vec<Option<PathBuf>> = paths
+    let parents: Vec<Option<Cow<'_, Path>>> = paths
         .iter()
         .map(|p| {
-            let abs = if p.is_absolute() {
-                p.clone()
-            } else {
-                cwd.join(p)
-            };
-            (is_normal(p) && is_normal(&abs))
-                .then(|| abs.parent().map(Path::to_path_buf))
+            if !is_normal(p) {
+                return None;
+            }
+            if p.is_absolute() {
+                return p.parent().map(Cow::Borrowed);
+            }
+            let abs = cwd.join(p);
+            (is_normal(&abs))
+                .then(|| abs.parent().map(|d| Cow::Owned(d.to_path_buf())))
                 .flatten()
         })
         .collect();
+    // The directories to read, each with the index of its parent when that is read too.
     let above = walk.list_above && paths.len() > 1;
     let mut dirs: Vec<&Path> = Vec::new();
+    let mut up: Vec<Option<usize>> = Vec::new();
     let mut index: hashbrown::HashMap<&[u8], usize> = hashbrown::HashMap::new();
     for parent in parents.iter().flatten() {
-        let mut dir = Some(parent.as_path());
+        let mut child: Option<usize> = None;
+        let mut dir = Some(parent.as_ref());
         while let Some(d) = dir {
-            if index.contains_key(cache_key(d)) {
+            let known = index.get(cache_key(d)).copied();
+            let i = known.unwrap_or(dirs.len());
+            if let Some(c) = child {
+                up[c] = Some(i);
+            }
+            if known.is_some() {
                 break;
             }
-            index.insert(cache_key(d), dirs.len());
+            index.insert(cache_key(d), i);
             dirs.push(d);
+            up.push(None);
+            child = Some(i);
             dir = d.parent().filter(|_| above);
         }
     }
@@ -379,71 +392,88 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
         (walk.listed)(d, &names);
         Some(Arc::new(listing))
     });
-    // Resolved from the top down: a directory read is no link, so it resolves to its resolved
-    // parent and its own name.
-    let mut order: Vec<usize> = (0..dirs.len()).filter(|&i| listings[i].is_some()).collect();
-    order.sort_unstable_by_key(|&i| dirs[i].as_os_str().len());
-    let mut resolved: Vec<Option<PathBuf>> = vec![None; dirs.len()];
-    for i in order {
-        let dir = dirs[i];
-        resolved[i] = match (dir.parent(), dir.file_name()) {
-            (None, _) => Some(dir.to_path_buf()),
-            (Some(up), Some(name)) => index
-                .get(cache_key(up))
-                .and_then(|&j| resolved[j].clone())
-                .or_else(|| Some(canonical_dir(up)).filter(|r| r.is_absolute()))
-                .map(|r| r.join(name)),
-            _ => None,
-        };
-    }
-    note_canonicals(
-        dirs.iter()
-            .zip(&resolved)
-            .filter_map(|(d, r)| Some((*d, r.as_ref()?))),
-    );
-    // Each path's type; a named Dockerfile's directory is kept for its build context (once:
-    // the first path of a directory that asks keeps it).
+    let mut chain: Vec<Option<bool>> = vec![None; dirs.len()];
+    let mut resolved: Vec<Option<Option<PathBuf>>> = vec![None; dirs.len()];
     let mut kept = vec![false; dirs.len()];
-    let at: Vec<Option<(usize, EntryType, bool)>> = paths
+    let mut noted: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut shared: Vec<(PathBuf, Arc<crate::dirlist::Listing>)> = Vec::new();
+    let types = paths
         .iter()
         .zip(&parents)
         .map(|(path, parent)| {
             let i = *index.get(cache_key(parent.as_deref()?))?;
-            let found = listings[i].as_ref()?.get(path.file_name()?)?;
-            let keep = walk.share_listings
+            let listing = listings[i].as_ref()?;
+            let found = listing.get(path.file_name()?)?;
+            // The directory as the path names it, which is what `identity` and the build
+            // context ask about.
+            let given = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let first = resolved[i].is_none();
+            let real = resolved[i]
+                .get_or_insert_with(|| resolve_listed(i, &dirs, &up, &listings, &mut chain))
+                .clone();
+            if let Some(real) = real {
+                if given != dirs[i] {
+                    noted.push((given.to_path_buf(), real.clone()));
+                }
+                if first {
+                    noted.push((dirs[i].to_path_buf(), real));
+                }
+            }
+            if walk.share_listings
                 && found == EntryType::File
                 && !kept[i]
-                && kind_from_name(path) != Some(FileKind::Compose);
-            kept[i] |= keep;
-            Some((i, found, keep))
+                && kind_from_name(path) != Some(FileKind::Compose)
+            {
+                kept[i] = true;
+                shared.push((given.to_path_buf(), listing.clone()));
+            }
+            Some(found)
         })
         .collect();
-    // The directory as each path names it, which is what `identity` and the build context
-    // ask about.
-    let given = |path: &Path| match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    note_canonicals(paths.iter().zip(&at).filter_map(|(path, at)| {
-        let (i, _, _) = (*at)?;
-        let real = resolved[i].as_ref()?;
-        let named = given(path);
-        (named.as_path() != dirs[i]).then_some((named, real))
-    }));
-    let shared: Vec<(PathBuf, usize)> = paths
-        .iter()
-        .zip(&at)
-        .filter_map(|(path, at)| match *at {
-            Some((i, _, true)) => Some((given(path), i)),
-            _ => None,
-        })
-        .collect();
-    for (dir, i) in shared {
-        if let Some(listing) = &listings[i] {
-            crate::dockerignore::share_listed(&dir, listing.clone());
+    note_canonicals(noted.iter().map(|(d, r)| (d, r)));
+    crate::dockerignore::share_listed(shared);
+    types
+}
+
+/// Where the directory `dirs[i]`, read by [`survey`] (so no link itself), resolves to: itself
+/// when every directory above it was read too (none is a link, and the path is absolute and
+/// normal), else its parent resolved the usual way ([`canonical_dir`]) and its own name.
+/// `up[i]` is the index of its parent when that was read; `chain` caches, per directory,
+/// whether it and every directory above it were read.
+fn resolve_listed(
+    i: usize,
+    dirs: &[&Path],
+    up: &[Option<usize>],
+    listings: &[Option<Arc<crate::dirlist::Listing>>],
+    chain: &mut [Option<bool>],
+) -> Option<PathBuf> {
+    fn all_read(
+        i: usize,
+        dirs: &[&Path],
+        up: &[Option<usize>],
+        listings: &[Option<Arc<crate::dirlist::Listing>>],
+        chain: &mut [Option<bool>],
+    ) -> bool {
+        if let Some(known) = chain[i] {
+            return known;
         }
+        let read = listings[i].is_some()
+            && match up[i] {
+                Some(j) => all_read(j, dirs, up, listings, chain),
+                None => dirs[i].parent().is_none(),
+            };
+        chain[i] = Some(read);
+        read
     }
-    at.into_iter().map(|at| at.map(|(_, t, _)| t)).collect()
+    let dir = dirs[i];
+    if all_read(i, dirs, up, listings, chain) {
+        return Some(dir.to_path_buf());
+    }
+    let parent = canonical_dir(dir.parent()?);
+    Some(parent.join(dir.file_name()?)).filter(|r| r.is_absolute())
 }
 
 /// `path` without `.` components (`./x/./Dockerfile` is `x/Dockerfile`); `.` stays `.`.

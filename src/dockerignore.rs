@@ -356,14 +356,15 @@ pub fn share_listing<'a>(dir: &Path, entries: impl Iterator<Item = (&'a std::ffi
         .insert(dir.to_path_buf(), Arc::new(SharedListing::Names(entries)));
 }
 
-/// [`share_listing`] for a directory read with [`crate::dirlist::read`] (discovery reads the
-/// directories of the files named on the command line so): the listing is kept as it is,
-/// and made names only if a build context asks for it.
-pub fn share_listed(dir: &Path, listing: Arc<crate::dirlist::Listing>) {
-    listings()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(dir.to_path_buf(), Arc::new(SharedListing::Listed(listing)));
+/// [`share_listing`] for directories read with [`crate::dirlist::read`] (discovery reads the
+/// directories of the files named on the command line so), under one lock: each listing is
+/// kept as it is, and made names only if a build context asks for it.
+pub fn share_listed(read: Vec<(PathBuf, Arc<crate::dirlist::Listing>)>) {
+    let mut kept = listings().lock().unwrap_or_else(|p| p.into_inner());
+    kept.reserve(read.len());
+    for (dir, listing) in read {
+        kept.insert(dir, Arc::new(SharedListing::Listed(listing)));
+    }
 }
 
 /// The listing [`share_listing`] kept for `dir`.
@@ -689,7 +690,7 @@ mod tests {
         let Some(listing) = crate::dirlist::read(&dir, 100) else {
             return;
         };
-        share_listed(&dir, Arc::new(listing));
+        share_listed(vec![(dir.clone(), Arc::new(listing))]);
         std::fs::write(dir.join("late"), "").unwrap();
         let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);
         assert_eq!(shared.entries, read.entries);

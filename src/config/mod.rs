@@ -712,8 +712,18 @@ impl Resolver {
             let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let mut seen: hashbrown::HashSet<Box<[u8]>> = hashbrown::HashSet::new();
             for file in files {
-                let abs = normalize_path(file, &self.cwd);
+                let abs = if file.is_absolute() && crate::project::is_normal(file) {
+                    std::borrow::Cow::Borrowed(*file)
+                } else {
+                    std::borrow::Cow::Owned(normalize_path(file, &self.cwd))
+                };
                 let mut dir = abs.parent();
+                // A directory listed already (discovery reads the directories of named files
+                // and those above them) is passed over with those above it: at worst one of
+                // them is listed later, when it is looked up.
+                if dir.is_some_and(|d| state.listing_known(d)) {
+                    continue;
+                }
                 while let Some(d) = dir {
                     let key = crate::project::cache_key(d);
                     // A directory resolved already has its ancestors resolved too; one seen
