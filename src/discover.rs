@@ -392,7 +392,7 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
         (walk.listed)(d, &names);
         Some(Arc::new(listing))
     });
-    let mut chain: Vec<Option<bool>> = vec![None; dirs.len()];
+    let whole = read_whole(&dirs, &up, &listings);
     let mut resolved: Vec<Option<Option<PathBuf>>> = vec![None; dirs.len()];
     let mut kept = vec![false; dirs.len()];
     let mut noted: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -412,7 +412,7 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
             };
             let first = resolved[i].is_none();
             let real = resolved[i]
-                .get_or_insert_with(|| resolve_listed(i, &dirs, &up, &listings, &mut chain))
+                .get_or_insert_with(|| resolve_listed(dirs[i], whole[i]))
                 .clone();
             if let Some(real) = real {
                 if given != dirs[i] {
@@ -438,42 +438,47 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
     types
 }
 
-/// Where the directory `dirs[i]`, read by [`survey`] (so no link itself), resolves to: itself
-/// when every directory above it was read too (none is a link, and the path is absolute and
+/// Where `dir`, read by [`survey`] (so no link itself), resolves to: itself when every
+/// directory above it was read too (`whole`: none is a link, and the path is absolute and
 /// normal), else its parent resolved the usual way ([`canonical_dir`]) and its own name.
-/// `up[i]` is the index of its parent when that was read; `chain` caches, per directory,
-/// whether it and every directory above it were read.
-fn resolve_listed(
-    i: usize,
-    dirs: &[&Path],
-    up: &[Option<usize>],
-    listings: &[Option<Arc<crate::dirlist::Listing>>],
-    chain: &mut [Option<bool>],
-) -> Option<PathBuf> {
-    fn all_read(
-        i: usize,
-        dirs: &[&Path],
-        up: &[Option<usize>],
-        listings: &[Option<Arc<crate::dirlist::Listing>>],
-        chain: &mut [Option<bool>],
-    ) -> bool {
-        if let Some(known) = chain[i] {
-            return known;
-        }
-        let read = listings[i].is_some()
-            && match up[i] {
-                Some(j) => all_read(j, dirs, up, listings, chain),
-                None => dirs[i].parent().is_none(),
-            };
-        chain[i] = Some(read);
-        read
-    }
-    let dir = dirs[i];
-    if all_read(i, dirs, up, listings, chain) {
+fn resolve_listed(dir: &Path, whole: bool) -> Option<PathBuf> {
+    if whole {
         return Some(dir.to_path_buf());
     }
     let parent = canonical_dir(dir.parent()?);
     Some(parent.join(dir.file_name()?)).filter(|r| r.is_absolute())
+}
+
+/// For each directory of a survey, whether it and every directory above it were read (`up`
+/// gives the index of each one's parent when that was read; the top has none).
+fn read_whole(
+    dirs: &[&Path],
+    up: &[Option<usize>],
+    listings: &[Option<Arc<crate::dirlist::Listing>>],
+) -> Vec<bool> {
+    let mut whole: Vec<Option<bool>> = vec![None; dirs.len()];
+    let mut climbed = Vec::new();
+    for i in 0..dirs.len() {
+        let mut k = i;
+        let answer = loop {
+            if let Some(known) = whole[k] {
+                break known;
+            }
+            if listings[k].is_none() {
+                break false;
+            }
+            climbed.push(k);
+            match up[k] {
+                Some(j) => k = j,
+                None => break dirs[k].parent().is_none(),
+            }
+        };
+        for k in climbed.drain(..) {
+            whole[k] = Some(answer);
+        }
+        whole[i].get_or_insert(answer);
+    }
+    whole.into_iter().map(|w| w.unwrap_or(false)).collect()
 }
 
 /// `path` without `.` components (`./x/./Dockerfile` is `x/Dockerfile`); `.` stays `.`.
@@ -1163,11 +1168,12 @@ mod tests {
     fn named_files_are_typed_from_their_directories_listings() {
         let tmp = tempfile::tempdir().unwrap();
         let root = std::fs::canonicalize(tmp.path()).unwrap();
-        for d in ["a/x", "b", "walked"] {
+        for d in ["a/x/deep", "b", "walked"] {
             std::fs::create_dir_all(root.join(d)).unwrap();
         }
         for f in [
             "a/x/Dockerfile",
+            "a/x/deep/Dockerfile",
             "b/compose.yaml",
             "walked/Dockerfile",
             "b/odd-name",
@@ -1193,6 +1199,8 @@ mod tests {
         let named: Vec<PathBuf> = [
             "a/x/Dockerfile",
             "a/link/Dockerfile",
+            "a/link/deep/Dockerfile",
+            "a/x/deep/Dockerfile",
             "b/compose.yaml",
             "b/odd-name",
             "b/Dockerfile",
@@ -1209,8 +1217,10 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                // The same file under a link to its directory is linted once.
+                // The same file under a link to its directory, or to one above, is linted
+                // once.
                 (root.join("a/x/Dockerfile"), Some(FileKind::Dockerfile)),
+                (root.join("a/x/deep/Dockerfile"), Some(FileKind::Dockerfile)),
                 (root.join("b/Dockerfile"), Some(FileKind::Dockerfile)),
                 (root.join("b/compose.yaml"), Some(FileKind::Compose)),
                 (root.join("b/odd-name"), None),
