@@ -15,8 +15,9 @@
 //!   `case` patterns, `((`, `))`, `( (`, `$[` and `$'` (arithmetic commands, process
 //!   substitution, extended globs, arrays, function definitions);
 //! - a `$(...)` whose content holds parentheses (outside quotes), escapes, braces, comments, a
-//!   newline, an expansion other than `$NAME` and plain `${...}`, or `case`/`esac`, and one in
-//!   a redirection target;
+//!   newline, an expansion other than `$NAME`, plain `${...}` and such a `$(...)` again (bare
+//!   or in double quotes, at most four deep), or `case`/`esac`, and one in a redirection
+//!   target;
 //! - a backquoted substitution whose content holds any of those or a quote (so that it has no
 //!   escape for brush to undo);
 //! - a `$((...))` whose expression holds anything but names, numbers, operators, blanks,
@@ -382,11 +383,27 @@ fn dollar_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// How many `$(...)` may nest inside one for the fast path (`$(a "$(b)")` nests one).
+const MAX_SUBSTITUTION_NESTING: usize = 3;
+
 /// The index after the `)` of a `$(` whose content starts at `i`, when that content is a plain
-/// one-line list of simple commands: quotes, `$NAME` and plain `${...}` are taken; nested
-/// parentheses or substitutions, backticks, escapes, comments, braces, newlines and
-/// `case`/`esac` (which move the closing parenthesis) are not.
+/// one-line list of simple commands: quotes, `$NAME`, plain `${...}` and such substitutions
+/// nested a few deep (bare or in double quotes) are taken; other parentheses, backticks,
+/// escapes, comments, braces, newlines and `case`/`esac` (which move the closing parenthesis)
+/// are not.
 fn substitution_end(b: &[u8], i: usize) -> Option<usize> {
+    nested_substitution_end(b, i, 0)
+}
+
+/// [`substitution_end`] for a substitution `depth` levels inside others.
+fn nested_substitution_end(b: &[u8], i: usize, depth: usize) -> Option<usize> {
+    // A `$(` (not `$((`) at `j`: the index after its `)`.
+    let inner = |j: usize| -> Option<usize> {
+        if depth >= MAX_SUBSTITUTION_NESTING || b.get(j + 2) == Some(&b'(') {
+            return None;
+        }
+        nested_substitution_end(b, j + 2, depth + 1)
+    };
     let mut j = i;
     while j < b.len() {
         match b[j] {
@@ -399,20 +416,22 @@ fn substitution_end(b: &[u8], i: usize) -> Option<usize> {
                 j += close + 2;
             }
             b'"' => {
-                // Double quotes, without the substitutions they could nest.
+                // Double quotes, with the substitutions above nested in them.
                 j += 1;
                 loop {
                     match *b.get(j)? {
                         b'"' => break,
                         b'\\' | b'`' => return None,
                         b'$' if b.get(j + 1) == Some(&b'{') => j = dollar_end(b, j)? - 1,
-                        b'$' if matches!(b.get(j + 1), Some(b'(' | b'[' | b'\'')) => return None,
+                        b'$' if b.get(j + 1) == Some(&b'(') => j = inner(j)? - 1,
+                        b'$' if matches!(b.get(j + 1), Some(b'[' | b'\'')) => return None,
                         _ => {}
                     }
                     j += 1;
                 }
                 j += 1;
             }
+            b'$' if b.get(j + 1) == Some(&b'(') => j = inner(j)?,
             b'$' => j = plain_expansion_end(b, j)?,
             _ => j += 1,
         }
@@ -1078,6 +1097,9 @@ mod tests {
             "N=$(echo ${V} | cut -d'.' -f 3) && echo \"$(a \"b)\" ')')\" $(c ')' \"d\")",
             "! a | b && ! ! c; ! d",
             "echo $($x) \"$(a \"$x${y}\")\"",
+            "echo $(a $(b)) \"$(a \"$(b)\")\" $(a \"$(b $(c))\" d)",
+            "A=$(if [ \"$(dpkg --print-architecture)\" = amd64 ]; then echo x; else echo y; fi) b",
+            "V=$(curl -s $(cat /url) | jq -r '.tag') && echo $(a $(b $(c $(d))))",
             "if true; then echo; fi",
             "for x in a b; do echo $x; done",
             "if [ -f /x ]; then\n  a && b\nelif c; then d | e\nelse\n  f; g\nfi && h",
@@ -1124,8 +1146,9 @@ mod tests {
             "echo $((a)b)",
             "echo $(( 'x' ))",
             "echo $((1\n+ 2))",
-            "echo $(a $(b))",
-            "echo \"$(a \"$(b)\")\"",
+            "echo $(a $(b $(c $(d $(e)))))",
+            "echo \"$(a \"$(b \"$(c \"$(d \"$(e)\")\")\")\")\"",
+            "echo $(a $((1)))",
             "echo $(cd x && (pwd))",
             "echo $(a\nb)",
             "echo $(case x in a) b;; esac)",
