@@ -23,7 +23,7 @@
 //! - a `$((...))` whose expression holds anything but names, numbers, operators, blanks,
 //!   balanced parentheses, `$NAME`, plain `${...}` and plain `$(...)`;
 //! - a `${...}` whose content is anything but a plain parameter expression (no blanks, quotes,
-//!   `$` or nesting);
+//!   `$` or nesting) with at most plain `$(...)` in it after the name (`${N:-$(nproc)}`);
 //! - a backslash before a newline or at the end, and unclosed quotes;
 //! - the operators `&`, `;&`, `;;&`, `|&`, `<<`, `<<-` and `<<<` (background jobs, `case`
 //!   fall-through, here-documents, here-strings), and `;;` outside a `case` item;
@@ -374,10 +374,23 @@ fn dollar_end(b: &[u8], i: usize) -> Option<usize> {
         Some(b'(') => substitution_end(b, i + 2),
         Some(b'[' | b'\'') => None,
         Some(b'{') => {
-            let body = &b[i + 2..];
-            let close = body.iter().position(|&c| c == b'}')?;
-            let plain = |c: &u8| c.is_ascii_alphanumeric() || b"_:#%/?=+-.*@!,^~[]".contains(c);
-            (close > 0 && body[..close].iter().all(plain)).then_some(i + 2 + close + 1)
+            // Plain parameter text, and a plain `$(...)` for a default or an alternative
+            // (`${NPROC:-$(nproc)}`).
+            let plain = |c: u8| c.is_ascii_alphanumeric() || b"_:#%/?=+-.*@!,^~[]".contains(&c);
+            let mut j = i + 2;
+            loop {
+                match *b.get(j)? {
+                    b'}' if j > i + 2 => return Some(j + 1),
+                    b'$' if j > i + 2
+                        && b.get(j + 1) == Some(&b'(')
+                        && b.get(j + 2) != Some(&b'(') =>
+                    {
+                        j = substitution_end(b, j + 2)?;
+                    }
+                    c if plain(c) => j += 1,
+                    _ => return None,
+                }
+            }
         }
         _ => Some(i + 1),
     }
@@ -1098,6 +1111,7 @@ mod tests {
             "! a | b && ! ! c; ! d",
             "echo $($x) \"$(a \"$x${y}\")\"",
             "echo $(a $(b)) \"$(a \"$(b)\")\" $(a \"$(b $(c))\" d)",
+            "make -j${NPROC:-$(nproc)} && echo ${A:+$(b c)} \"${X:=$(y \"$z\")}\" ${W:-$(v $(u))}",
             "A=$(if [ \"$(dpkg --print-architecture)\" = amd64 ]; then echo x; else echo y; fi) b",
             "V=$(curl -s $(cat /url) | jq -r '.tag') && echo $(a $(b $(c $(d))))",
             "if true; then echo; fi",
@@ -1189,6 +1203,9 @@ mod tests {
             "sleep 1 &",
             "a |& b",
             "echo ${x:-$y}",
+            "echo ${$(a)}",
+            "echo ${x:-$(a $(b $(c $(d $(e)))))}",
+            "echo ${x:-$((1))}",
             "echo ${x:-a b}",
             "echo $'a\\tb'",
             "a=(1 2)",
