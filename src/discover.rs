@@ -316,15 +316,27 @@ pub fn discover_with(
             });
         }
     }
-    // One entry per file, under its shortest name, then in path order.
-    let mut keyed: Vec<(PathBuf, Candidate)> =
-        crate::engine::par_map_into(out, |c| (identity(&c.path), c));
+    // One entry per file, under its shortest name, then in path order. Paths in normal form
+    // (nearly all) compare by their bytes; the order is `Path`'s either way.
+    use crate::project::{is_normal, normal_cmp};
+    let mut keyed: Vec<(PathBuf, bool, Candidate)> = crate::engine::par_map_into(out, |c| {
+        let id = identity(&c.path);
+        let plain = is_normal(&id) && is_normal(&c.path);
+        (id, plain, c)
+    });
+    let cmp = |plain: bool, a: &Path, b: &Path| {
+        if plain { normal_cmp(a, b) } else { a.cmp(b) }
+    };
     keyed.sort_by(|a, b| {
-        (&a.0, a.1.path.as_os_str().len(), &a.1).cmp(&(&b.0, b.1.path.as_os_str().len(), &b.1))
+        let plain = a.1 && b.1;
+        cmp(plain, &a.0, &b.0)
+            .then(a.2.path.as_os_str().len().cmp(&b.2.path.as_os_str().len()))
+            .then_with(|| cmp(plain, &a.2.path, &b.2.path))
+            .then(a.2.kind.cmp(&b.2.kind))
     });
     keyed.dedup_by(|a, b| a.0 == b.0);
-    let mut out: Vec<Candidate> = keyed.into_iter().map(|(_, c)| c).collect();
-    out.sort();
+    keyed.sort_by(|a, b| cmp(a.1 && b.1, &a.2.path, &b.2.path).then(a.2.kind.cmp(&b.2.kind)));
+    let out: Vec<Candidate> = keyed.into_iter().map(|(_, _, c)| c).collect();
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
     (out, errors)
