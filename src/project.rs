@@ -110,7 +110,7 @@ pub fn normal_cmp(a: &Path, b: &Path) -> std::cmp::Ordering {
         a.as_os_str().as_encoded_bytes(),
         b.as_os_str().as_encoded_bytes(),
     );
-    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let same = common_prefix(a, b);
     match (a.get(same), b.get(same)) {
         (Some(&x), Some(&y)) => {
             let rank = |c: u8| if c == b'/' { 0 } else { u16::from(c) + 1 };
@@ -118,6 +118,28 @@ pub fn normal_cmp(a: &Path, b: &Path) -> std::cmp::Ordering {
         }
         _ => a.len().cmp(&b.len()),
     }
+}
+
+/// How many bytes `a` and `b` begin with in common, eight at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut at = 0;
+    while let (Some(x), Some(y)) = (
+        a.get(at..).and_then(|r| r.first_chunk::<8>()),
+        b.get(at..).and_then(|r| r.first_chunk::<8>()),
+    ) {
+        let differ = u64::from_le_bytes(*x) ^ u64::from_le_bytes(*y);
+        if differ != 0 {
+            return at + (differ.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + a
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .zip(b.get(at..).unwrap_or_default())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// A path's bytes, as the key of a cache of directories (configuration, resolved
@@ -313,6 +335,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_common_prefix_is_found_at_every_position() {
+        let a: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for len in 0..a.len() {
+            let a = &a[..len];
+            assert_eq!(common_prefix(a, a), len);
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] = b'/';
+                assert_eq!(common_prefix(a, &b), at, "{len} {at}");
+                assert_eq!(common_prefix(&b[..at], a), at);
+            }
+        }
+    }
+
+    #[test]
     fn normal_paths_compare_by_their_bytes_as_by_their_components() {
         let paths = [
             "a",
@@ -340,6 +377,12 @@ mod tests {
             "\u{e9}",
             "a/\u{e9}",
             "a/z",
+            "/work/shared/corpus/dockerfile/a/Dockerfile",
+            "/work/shared/corpus/dockerfile/a-b/Dockerfile",
+            "/work/shared/corpus/dockerfile/a/b/Dockerfile",
+            "/work/shared/corpus/dockerfile-x/Dockerfile",
+            "/work/shared/corpus/dockerfile",
+            "/work/shared/corpus/dockerfil",
         ];
         for a in paths {
             for b in paths {
