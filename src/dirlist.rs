@@ -52,14 +52,6 @@ impl Listing {
             .map(|i| self.entries[i].2)
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     fn bytes(&self, at: u32, len: u16) -> &[u8] {
         let at = at as usize;
         self.names.get(at..at + len as usize).unwrap_or_default()
@@ -232,7 +224,7 @@ mod tests {
         assert!(read(&dir.path().join("missing"), 100).is_none());
         assert!(read(&dir.path().join("real"), 1).is_none());
         if let Some(listing) = read_where_supported(&dir.path().join("real"), 2) {
-            assert_eq!(listing.len(), 2);
+            assert_eq!(listing.entries().len(), 2);
         }
     }
 

@@ -339,9 +339,9 @@ fn listings() -> &'static Listings {
     LISTINGS.get_or_init(Default::default)
 }
 
-/// Keeps the listing of `dir` (each name, and whether it is a regular file) for
-/// the process, so that a build context in `dir` is not listed again: discovery's walk calls
-/// this for the directories that hold a Dockerfile. `dir` is the directory as the files found
+/// Keeps the listing of `dir` (each name, and whether it is a regular file) for the process,
+/// so that a build context in `dir` is not listed again: discovery's walk calls this for the
+/// directories that hold a Dockerfile. `dir` is the directory as the files found
 /// in it name it (their paths' parent). Only for a run over files on disk that do not change
 /// while it runs (the CLI); a listing is never refreshed.
 pub fn share_listing<'a>(dir: &Path, entries: impl Iterator<Item = (&'a std::ffi::OsStr, bool)>) {
