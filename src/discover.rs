@@ -418,10 +418,7 @@ fn survey(paths: &[PathBuf], cwd: &Path, walk: &Walk<'_>) -> Vec<Option<EntryTyp
             let found = listing.get(path.file_name()?)?;
             // The directory as the path names it, which is what `identity` and the build
             // context ask about.
-            let given = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
+            let given = own_dir(path);
             let first = resolved[i].is_none();
             let real = resolved[i]
                 .get_or_insert_with(|| resolve_listed(dirs[i], whole[i]))
@@ -509,14 +506,18 @@ fn lexical(path: &Path) -> PathBuf {
     }
 }
 
+/// The directory a file's path names it in: its parent, or `.` for a bare name.
+pub fn own_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// What makes two names of a file the same file: its resolved directory and its own name
 /// (the name itself is not resolved, so a link named `Dockerfile` stays a file of its own).
 pub fn identity(path: &Path) -> PathBuf {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let dir = canonical_dir(parent);
+    let dir = canonical_dir(own_dir(path));
     match path.file_name() {
         Some(name) => dir.join(name),
         None => dir,

@@ -520,10 +520,7 @@ impl LazyBuildContext {
             Some(b) if dockerfile.is_relative() => b.join(dockerfile),
             _ => dockerfile.to_path_buf(),
         };
-        let dir = match full.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = crate::discover::own_dir(&full).to_path_buf();
         LazyBuildContext::new(dir, full)
     }
 
@@ -676,72 +673,61 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    #[test]
-    fn a_directory_read_for_a_named_file_stands_for_its_context() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("ctx");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("Dockerfile"), "FROM alpine\n").unwrap();
-        std::fs::write(dir.join(".dockerignore"), "secret\n").unwrap();
-        std::fs::create_dir(dir.join("src")).unwrap();
-        let df = dir.join("Dockerfile");
-        let (read, seen) = BuildContext::load_seeing(&dir, &df);
-        // Only Linux reads directories this way; elsewhere nothing is shared.
-        let Some(listing) = crate::dirlist::read(&dir, 100) else {
-            return;
-        };
-        share_listed(vec![(dir.clone(), Arc::new(listing))]);
-        std::fs::write(dir.join("late"), "").unwrap();
-        let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);
-        assert_eq!(shared.entries, read.entries);
-        assert_eq!(shared.entries, [".dockerignore", "Dockerfile", "src"]);
-        assert_eq!((seen, seen_shared), (Some(true), Some(true)));
-        assert_eq!(
-            shared.ignore.as_ref().map(|(p, _)| p.clone()),
-            Some(dir.join(".dockerignore"))
-        );
-        assert!(shared.excludes("secret"));
-    }
-
+    /// A listing kept for a build context, by the walk ([`share_listing`]) or from the
+    /// reading of a named file's directory ([`share_listed`], Linux only), stands for the
+    /// directory.
     #[test]
     fn a_shared_listing_stands_for_the_directory() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("ctx");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("Dockerfile"), "FROM alpine\n").unwrap();
-        std::fs::write(dir.join("Dockerfile.dockerignore"), "secret\n").unwrap();
-        std::fs::write(dir.join(".dockerignore"), "other\n").unwrap();
-        std::fs::create_dir(dir.join("src")).unwrap();
-        let df = dir.join("Dockerfile");
-        let (read, seen) = BuildContext::load_seeing(&dir, &df);
-        let entries = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .map(|e| (e.file_name(), e.file_type().unwrap()))
-            .collect::<Vec<_>>();
-        share_listing(
-            &dir,
-            entries.iter().map(|(n, t)| (n.as_os_str(), t.is_file())),
-        );
-        // Added after the listing was shared: a context of the run does not see it.
-        std::fs::write(dir.join("late"), "").unwrap();
-        let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);
-        assert_eq!(shared.entries, read.entries);
-        assert_eq!(
-            shared.entries,
-            [
-                ".dockerignore",
-                "Dockerfile",
-                "Dockerfile.dockerignore",
-                "src"
-            ]
-        );
-        assert_eq!(seen, Some(true));
-        assert_eq!(seen_shared, Some(true));
-        let ignore = |c: &BuildContext| c.ignore.as_ref().map(|(p, _)| p.clone());
-        assert_eq!(ignore(&shared), Some(dir.join("Dockerfile.dockerignore")));
-        assert_eq!(ignore(&shared), ignore(&read));
-        assert!(shared.excludes("secret"));
-        assert!(LazyBuildContext::beside(&df, None).get().is_some());
+        let walked = |dir: &Path| {
+            let entries = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap())
+                .map(|e| (e.file_name(), e.file_type().unwrap()))
+                .collect::<Vec<_>>();
+            share_listing(
+                dir,
+                entries.iter().map(|(n, t)| (n.as_os_str(), t.is_file())),
+            );
+        };
+        let named = |dir: &Path| {
+            let listing = crate::dirlist::read(dir, 100).expect("Linux reads directories");
+            share_listed(vec![(dir.to_path_buf(), Arc::new(listing))]);
+        };
+        let mut ways: Vec<&dyn Fn(&Path)> = vec![&walked];
+        if cfg!(target_os = "linux") {
+            ways.push(&named);
+        }
+        for share in ways {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("ctx");
+            std::fs::create_dir(&dir).unwrap();
+            std::fs::write(dir.join("Dockerfile"), "FROM alpine\n").unwrap();
+            std::fs::write(dir.join("Dockerfile.dockerignore"), "secret\n").unwrap();
+            std::fs::write(dir.join(".dockerignore"), "other\n").unwrap();
+            std::fs::create_dir(dir.join("src")).unwrap();
+            let df = dir.join("Dockerfile");
+            let (read, seen) = BuildContext::load_seeing(&dir, &df);
+            share(&dir);
+            // Added after the listing was shared: a context of the run does not see it.
+            std::fs::write(dir.join("late"), "").unwrap();
+            let (shared, seen_shared) = BuildContext::load_seeing(&dir, &df);
+            assert_eq!(shared.entries, read.entries);
+            assert_eq!(
+                shared.entries,
+                [
+                    ".dockerignore",
+                    "Dockerfile",
+                    "Dockerfile.dockerignore",
+                    "src"
+                ]
+            );
+            assert_eq!(seen, Some(true));
+            assert_eq!(seen_shared, Some(true));
+            let ignore = |c: &BuildContext| c.ignore.as_ref().map(|(p, _)| p.clone());
+            assert_eq!(ignore(&shared), Some(dir.join("Dockerfile.dockerignore")));
+            assert_eq!(ignore(&shared), ignore(&read));
+            assert!(shared.excludes("secret"));
+            assert!(LazyBuildContext::beside(&df, None).get().is_some());
+        }
     }
 }
